@@ -1,0 +1,151 @@
+package dcc
+
+import (
+	"crypto"
+	"time"
+)
+
+// Code is a stable identifier of a failed check. Codes are the contract shared
+// by the command line, the WebAssembly API and the pages: they are never
+// renamed. The pages translate the code; the message is for people reading
+// logs and the command line.
+type Code string
+
+// Decode-chain codes. A decode failure stops the chain: nothing after it runs.
+const (
+	PrefixInvalid      Code = "PREFIX_INVALID"      // the text does not start with "HC1:"
+	Base45Invalid      Code = "BASE45_INVALID"      // the text after the prefix is not RFC 9285 base45
+	CompressionInvalid Code = "COMPRESSION_INVALID" // not zlib, broken, or larger than MaxDecompressed
+	COSEInvalid        Code = "COSE_INVALID"        // not a COSE_Sign1 message
+	CBORInvalid        Code = "CBOR_INVALID"        // the CWT claims or the payload are not well-formed CBOR of the right shape
+)
+
+// Checks that [Verify] runs independently and all reports.
+const (
+	SchemaInvalid        Code = "SCHEMA_INVALID"        // the payload breaks the DCC schema (an error, or a tolerated deviation as a warning)
+	KIDUnknown           Code = "KID_UNKNOWN"           // no trusted signer has the pass's key identifier
+	AlgorithmUnsupported Code = "ALGORITHM_UNSUPPORTED" // neither ES256 nor PS256, or a key that does not fit the algorithm
+	SignatureInvalid     Code = "SIGNATURE_INVALID"     // no trusted signer with the kid verified the signature
+	CertExpired          Code = "CERT_EXPIRED"          // the pass's exp is before the validation clock
+	CertNotYetValid      Code = "CERT_NOT_YET_VALID"    // the pass's iat is after the validation clock
+	SignerExpired        Code = "SIGNER_EXPIRED"        // the signer's certificate had expired at the validation clock
+	SignerNotYetValid    Code = "SIGNER_NOT_YET_VALID"  // the signer's certificate was not yet valid at the validation clock
+	KeyUsageMismatch     Code = "KEY_USAGE_MISMATCH"    // the signer may not sign this kind of certificate
+	ValueUnknown         Code = "VALUE_UNKNOWN"         // a warning: a code that is not in the EU value sets
+)
+
+// Limits on hostile input. Every parser enforces them before it allocates.
+const (
+	MaxInputLen     = 8 << 10  // bytes of QR text, before trimming
+	MaxDecompressed = 64 << 10 // bytes of COSE after inflating
+	MaxCBORDepth    = 16       // nesting of CBOR arrays and maps
+	MaxCBORItems    = 512      // elements of one CBOR array or pairs of one map
+)
+
+// Kind is the kind of certificate a pass carries.
+type Kind string
+
+// The kinds of certificate. KindNone is used when the payload could not be read.
+const (
+	KindNone        Kind = ""
+	KindVaccination Kind = "vaccination"
+	KindTest        Kind = "test"
+	KindRecovery    Kind = "recovery"
+)
+
+// KeyUsage is the set of kinds a signer may sign, from the extended key usage
+// OIDs of its certificate (hcert specification §5.1.1). The zero value means
+// the certificate names none of them, so it may sign every kind.
+type KeyUsage uint8
+
+// Key usage bits.
+const (
+	UsageTest        KeyUsage = 1 << iota // OID 1.3.6.1.4.1.1847.2021.1.1 or 1.3.6.1.4.1.0.1847.2021.1.1
+	UsageVaccination                      // OID 1.3.6.1.4.1.1847.2021.1.2 or 1.3.6.1.4.1.0.1847.2021.1.2
+	UsageRecovery                         // OID 1.3.6.1.4.1.1847.2021.1.3 or 1.3.6.1.4.1.0.1847.2021.1.3
+)
+
+// Allows reports whether a signer with usage u may sign a certificate of kind k.
+func (u KeyUsage) Allows(k Kind) bool {
+	if u == 0 {
+		return true
+	}
+	switch k {
+	case KindTest:
+		return u&UsageTest != 0
+	case KindVaccination:
+		return u&UsageVaccination != 0
+	case KindRecovery:
+		return u&UsageRecovery != 0
+	}
+	return false
+}
+
+// Signer is a trusted document signer (DSC): what the verifier needs of its
+// certificate, already parsed, so that the verifier needs no X.509 parser.
+type Signer struct {
+	KID       []byte           // the first 8 bytes of SHA-256 of the certificate's DER
+	Country   string           // ISO 3166 alpha-2 of the issuing country
+	Subject   string           // the certificate's subject, for display
+	NotBefore time.Time        // zero: no lower bound
+	NotAfter  time.Time        // zero: no upper bound
+	Usage     KeyUsage         // zero: may sign every kind
+	PublicKey crypto.PublicKey // *ecdsa.PublicKey (P-256) or *rsa.PublicKey
+}
+
+// KeyProvider gives the trusted signers that carry a key identifier. Several
+// signers may share one kid; [Verify] tries each. The trust list implements it.
+type KeyProvider interface {
+	Signers(kid []byte) []Signer
+}
+
+// Options control [Verify].
+type Options struct {
+	// Now is the validation clock. The zero value means time.Now().
+	Now time.Time
+}
+
+// Message is one failed check or warning in a [Result].
+type Message struct {
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
+}
+
+// SignerInfo describes the signer whose key verified the pass.
+type SignerInfo struct {
+	Country   string `json:"country"`
+	Subject   string `json:"subject"`
+	NotBefore string `json:"notBefore"` // RFC 3339, or "" when unbounded
+	NotAfter  string `json:"notAfter"`  // RFC 3339, or "" when unbounded
+}
+
+// Holder is the person a pass names, with whitespace around values trimmed.
+type Holder struct {
+	FamilyName    string `json:"familyName"`
+	GivenName     string `json:"givenName"`
+	FamilyNameStd string `json:"familyNameStd"`
+	GivenNameStd  string `json:"givenNameStd"`
+	DateOfBirth   string `json:"dateOfBirth"`
+}
+
+// Result is the verdict on one pass: the contract that the command line, the
+// WebAssembly API and the pages share.
+//
+// Valid is true only when Errors is empty. A Result still carries the decoded
+// holder and certificate when a check failed, so that staff can see why a pass
+// is refused; but when the signature did not verify (any of KIDUnknown,
+// AlgorithmUnsupported, SignatureInvalid in Errors) that data is unverified and
+// must never be shown as a verified identity.
+type Result struct {
+	Valid       bool        `json:"valid"`
+	Errors      []Message   `json:"errors"`
+	Warnings    []Message   `json:"warnings"`
+	Kind        Kind        `json:"kind"`
+	Issuer      string      `json:"issuer"`
+	IssuedAt    string      `json:"issuedAt"`  // RFC 3339 UTC, or "" when absent
+	ExpiresAt   string      `json:"expiresAt"` // RFC 3339 UTC, or "" when absent
+	KID         string      `json:"kid"`       // standard base64, or ""
+	Signer      *SignerInfo `json:"signer"`    // nil unless a signer verified the signature
+	Holder      *Holder     `json:"holder"`    // nil when the payload could not be read
+	Certificate any         `json:"certificate"`
+}
