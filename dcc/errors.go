@@ -1,0 +1,47 @@
+package dcc
+
+import "fmt"
+
+// Error is a failed check with a stable [Code]. Callers use errors.As and
+// switch on Code; the text is for people.
+type Error struct {
+	Code Code
+	Err  error // the cause; may be nil
+}
+
+func (e *Error) Error() string {
+	msg := e.Code.Message()
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s (%v)", e.Code, msg, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, msg)
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
+}
+
+// Message returns the plain sentence that explains the code to a venue worker.
+// Codes that this package does not know (the trust list's) return "".
+func (c Code) Message() string { return messages[c] }
+
+var messages = map[Code]string{
+	PrefixInvalid:        "This is not an EU Digital COVID Certificate: the code does not start with HC1:.",
+	Base45Invalid:        "The code is damaged: its text is not valid base45.",
+	CompressionInvalid:   "The code is damaged: its content could not be decompressed.",
+	COSEInvalid:          "The code is damaged: its signed envelope could not be read.",
+	CBORInvalid:          "The code is damaged: its content could not be read.",
+	SchemaInvalid:        "The certificate's content does not follow the EU format.",
+	KIDUnknown:           "The certificate was signed by a key that is not in the trust list.",
+	AlgorithmUnsupported: "The certificate uses a signature method that is not allowed.",
+	SignatureInvalid:     "The signature does not match: the certificate was altered or forged.",
+	CertExpired:          "The certificate has expired.",
+	CertNotYetValid:      "The certificate is not valid yet: it was issued in the future.",
+	SignerExpired:        "The key that signed the certificate had expired.",
+	SignerNotYetValid:    "The key that signed the certificate was not valid yet.",
+	KeyUsageMismatch:     "The signing key may not sign this kind of certificate.",
+	ValueUnknown:         "The certificate contains a code that is not in the EU value sets.",
+}

@@ -1,0 +1,3 @@
+package dcc
+
+//go:generate go run ../internal/cmd/genvaluesets ../spec/valuesets

@@ -1,0 +1,290 @@
+package dcc
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The payload checks encode the official EU DCC JSON schema 1.3.x
+// (spec/dcc-schema/DCC.combined-schema.json) in Go rather than running a JSON
+// Schema engine, which would need encoding/json in the WebAssembly module.
+// What is an error and what a warning follows the EU's guidance for verifiers
+// on issuer deviations seen in real passes (dcc-quality-assurance
+// SpecialCaseHandling.md):
+//
+//   - an error when the pass cannot be interpreted: ver, nam or dob missing or
+//     of the wrong type, not exactly one of v, t, r (a null group counts as
+//     absent), a group with other than one entry, a required entry field
+//     missing or of the wrong type;
+//   - a warning for what verifiers are told to tolerate: date and date-time
+//     formats and the dob pattern, the patterns of standardised names, dose
+//     number ranges, whole-number floats for dn and sd, null optional
+//     values, whitespace around values (trimmed for checks and display), and
+//     other pattern or length deviations.
+
+var (
+	verPattern     = regexp.MustCompile(`^\d+.\d+.\d+$`)
+	dobPattern     = regexp.MustCompile(`^((19|20)\d\d(-\d\d){0,2}){0,1}$`)
+	stdNamePattern = regexp.MustCompile(`^[A-Z<]*$`)
+	countryPattern = regexp.MustCompile(`[A-Z]{1,10}`)
+)
+
+const maxFieldLen = 80 // maxLength of names, issuer, UVCI, test name and centre
+
+// reading is what the payload checks found.
+type reading struct {
+	kind     Kind
+	holder   *Holder
+	errors   []Message
+	warnings []Message
+}
+
+func (rd *reading) errorf(format string, args ...any) {
+	rd.errors = append(rd.errors, Message{Code: SchemaInvalid, Message: "The certificate's content does not follow the EU format: " + fmt.Sprintf(format, args...) + "."})
+}
+
+func (rd *reading) warnf(format string, args ...any) {
+	rd.warnings = append(rd.warnings, Message{Code: SchemaInvalid, Message: "The certificate deviates from the EU format, which is tolerated: " + fmt.Sprintf(format, args...) + "."})
+}
+
+func (rd *reading) unknownValue(what, field, code string) {
+	rd.warnings = append(rd.warnings, Message{Code: ValueUnknown, Message: fmt.Sprintf("The %s code %q (%s) is not in the EU value sets.", what, code, field)})
+}
+
+// obj reads the fields of one JSON object of the payload.
+type obj struct {
+	rd   *reading
+	m    map[string]any
+	path string // "v[0]", "nam", "" for the top level
+}
+
+func (o obj) name(key string) string {
+	if o.path == "" {
+		return key
+	}
+	return o.path + "." + key
+}
+
+// str returns the trimmed string at key. A missing, null or non-string
+// value is an error when required, and a warning otherwise.
+func (o obj) str(key string, required bool) (string, bool) {
+	v, present := o.m[key]
+	switch s := v.(type) {
+	case string:
+		t := strings.TrimSpace(s)
+		if t != s {
+			o.rd.warnf("%s has whitespace around its value", o.name(key))
+		}
+		if utf8.RuneCountInString(t) > maxFieldLen && key != "dob" {
+			// only names, issuer, UVCI and free text reach this length
+			o.rd.warnf("%s is longer than %d characters", o.name(key), maxFieldLen)
+		}
+		return t, true
+	case nil:
+		switch {
+		case !present && required:
+			o.rd.errorf("%s is missing", o.name(key))
+		case present && required:
+			o.rd.errorf("%s is null", o.name(key))
+		case present:
+			o.rd.warnf("%s is null", o.name(key))
+		}
+	default:
+		if required {
+			o.rd.errorf("%s is not a string", o.name(key))
+		} else {
+			o.rd.warnf("%s is not a string", o.name(key))
+		}
+	}
+	return "", false
+}
+
+// date checks a "format": "date" field (RFC 3339 full-date).
+func (o obj) date(key string) string {
+	s, ok := o.str(key, true)
+	if ok {
+		if _, err := time.Parse(time.DateOnly, s); err != nil {
+			o.rd.warnf("%s %q is not a date (YYYY-MM-DD)", o.name(key), s)
+		}
+	}
+	return s
+}
+
+// dateTime checks a "format": "date-time" field (RFC 3339 date-time).
+func (o obj) dateTime(key string) string {
+	s, ok := o.str(key, true)
+	if ok {
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			o.rd.warnf("%s %q is not a date and time (RFC 3339)", o.name(key), s)
+		}
+	}
+	return s
+}
+
+// coded checks a value-set field; an unknown code is a VALUE_UNKNOWN warning.
+func (o obj) coded(key string, required bool, set map[string]string, what string) string {
+	s, ok := o.str(key, required)
+	if ok {
+		if _, known := set[s]; !known {
+			o.rd.unknownValue(what, o.name(key), s)
+		}
+	}
+	return s
+}
+
+// country checks co: the schema pattern and the country value set.
+func (o obj) country(key string) string {
+	s, ok := o.str(key, true)
+	if ok && !countryPattern.MatchString(s) {
+		o.rd.warnf("%s %q is not a country code", o.name(key), s)
+	}
+	if _, known := countryCodes[s]; ok && !known {
+		o.rd.unknownValue("country", o.name(key), s)
+	}
+	return s
+}
+
+// dose checks dn and sd: a positive integer; whole-number floats (seen from
+// IE) and numbers below 1 (seen from LV) are tolerated with a warning.
+func (o obj) dose(key string) {
+	v, present := o.m[key]
+	switch n := v.(type) {
+	case int64:
+		if n < 1 {
+			o.rd.warnf("%s is %d, below 1", o.name(key), n)
+		}
+	case float64:
+		if n != math.Trunc(n) {
+			o.rd.errorf("%s is %v, not a whole number", o.name(key), n)
+			return
+		}
+		o.rd.warnf("%s is the floating-point number %v, not an integer", o.name(key), n)
+		if n < 1 {
+			o.rd.warnf("%s is %v, below 1", o.name(key), n)
+		}
+	case nil:
+		if present {
+			o.rd.errorf("%s is null", o.name(key))
+		} else {
+			o.rd.errorf("%s is missing", o.name(key))
+		}
+	default:
+		o.rd.errorf("%s is not a number", o.name(key))
+	}
+}
+
+// readCertificate checks the DCC payload and reads its kind and holder.
+func readCertificate(v any) reading {
+	var rd reading
+	m, ok := v.(map[string]any)
+	if !ok {
+		rd.errorf("the payload is not an object")
+		return rd
+	}
+	top := obj{rd: &rd, m: m}
+	if ver, ok := top.str("ver", true); ok && !verPattern.MatchString(ver) {
+		rd.warnf("ver %q is not a version number", ver)
+	}
+	dob, ok := top.str("dob", true)
+	if ok && !dobPattern.MatchString(dob) {
+		rd.warnf("dob %q does not have the form YYYY-MM-DD, YYYY-MM, YYYY or empty", dob)
+	}
+	if nam, ok := m["nam"].(map[string]any); ok {
+		rd.holder = readName(obj{rd: &rd, m: nam, path: "nam"})
+		rd.holder.DateOfBirth = dob
+	} else if _, present := m["nam"]; present {
+		rd.errorf("nam is not an object")
+	} else {
+		rd.errorf("nam is missing")
+	}
+
+	// Exactly one of v, t, r; a null group counts as absent (seen from BG).
+	var groups []string
+	for _, g := range []string{"v", "t", "r"} {
+		if gv, present := m[g]; present {
+			if gv == nil {
+				rd.warnf("%s is null", g)
+				continue
+			}
+			groups = append(groups, g)
+		}
+	}
+	if len(groups) != 1 {
+		if len(groups) == 0 {
+			rd.errorf("there is no vaccination, test or recovery entry")
+		} else {
+			rd.errorf("there is more than one of vaccination, test and recovery (%s)", strings.Join(groups, ", "))
+		}
+		return rd
+	}
+	g := groups[0]
+	arr, ok := m[g].([]any)
+	if !ok {
+		rd.errorf("%s is not an array", g)
+		return rd
+	}
+	rd.kind = map[string]Kind{"v": KindVaccination, "t": KindTest, "r": KindRecovery}[g]
+	if len(arr) != 1 {
+		// Multiple events in one DCC (seen from ES): verifiers shall reject.
+		rd.errorf("%s holds %d entries instead of exactly one", g, len(arr))
+		return rd
+	}
+	entry, ok := arr[0].(map[string]any)
+	if !ok {
+		rd.errorf("%s[0] is not an object", g)
+		return rd
+	}
+	e := obj{rd: &rd, m: entry, path: g + "[0]"}
+	e.coded("tg", true, diseaseAgentTargeted, "disease")
+	switch rd.kind {
+	case KindVaccination:
+		e.coded("vp", true, vaccineProphylaxis, "vaccine type")
+		e.coded("mp", true, vaccineMedicinalProduct, "vaccine product")
+		e.coded("ma", true, vaccineMahManf, "vaccine manufacturer")
+		e.dose("dn")
+		e.dose("sd")
+		e.date("dt")
+	case KindTest:
+		e.coded("tt", true, testType, "test type")
+		e.str("nm", false)
+		e.coded("ma", false, testManf, "test device")
+		e.dateTime("sc")
+		e.coded("tr", true, testResult, "test result")
+		e.str("tc", false)
+	case KindRecovery:
+		e.date("fr")
+		e.date("df")
+		e.date("du")
+	}
+	e.country("co")
+	e.str("is", true)
+	e.str("ci", true)
+	return rd
+}
+
+// readName reads nam: at least one of the standardised names fnt, gnt.
+func readName(o obj) *Holder {
+	h := &Holder{}
+	h.FamilyName, _ = o.str("fn", false)
+	h.GivenName, _ = o.str("gn", false)
+	var hasFnt, hasGnt bool
+	h.FamilyNameStd, hasFnt = o.str("fnt", false)
+	h.GivenNameStd, hasGnt = o.str("gnt", false)
+	if !hasFnt && !hasGnt {
+		o.rd.errorf("nam has neither a standardised surname (fnt) nor forename (gnt)")
+	}
+	for _, k := range []struct {
+		key string
+		val string
+		ok  bool
+	}{{"fnt", h.FamilyNameStd, hasFnt}, {"gnt", h.GivenNameStd, hasGnt}} {
+		if k.ok && !stdNamePattern.MatchString(k.val) {
+			o.rd.warnf("nam.%s %q has characters other than A–Z and <", k.key, k.val)
+		}
+	}
+	return h
+}
