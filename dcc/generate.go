@@ -1,3 +1,4 @@
 package dcc
 
 //go:generate go run ../internal/cmd/genvaluesets ../spec/valuesets
+//go:generate go run ../internal/cmd/genvectors ../testdata/vectors

@@ -402,3 +402,27 @@ func SamplePayload(k dcc.Kind) map[string]any {
 	}
 	return p
 }
+
+// SignRaw signs an arbitrary CWT payload (which need not be valid CBOR),
+// with the kid and alg in the protected header, and returns the tagged
+// COSE_Sign1 bytes. Tests use it to make broken passes that are still
+// correctly signed.
+func (d *DSC) SignRaw(payload []byte) ([]byte, error) {
+	prot, err := cbor.Marshal(map[int]any{1: d.Alg(), 4: d.KID})
+	if err != nil {
+		return nil, err
+	}
+	tbs, err := cbor.Marshal([]any{"Signature1", prot, []byte{}, payload})
+	if err != nil {
+		return nil, err
+	}
+	sig, err := d.sign(tbs)
+	if err != nil {
+		return nil, err
+	}
+	msg, err := cbor.Marshal([]any{prot, map[int]any{}, payload, sig})
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte{0xd2}, msg...), nil
+}

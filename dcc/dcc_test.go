@@ -1,0 +1,146 @@
+package dcc_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/issuer"
+)
+
+func newDSC(t testing.TB, kt issuer.KeyType, u dcc.KeyUsage) *issuer.DSC {
+	t.Helper()
+	from, to := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	ca, err := issuer.NewCSCA("VN", issuer.EC, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ca.NewDSC(issuer.DSCOptions{KeyType: kt, Usage: u, NotBefore: from, NotAfter: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+var clock = time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)
+
+func issue(t testing.TB, d *issuer.DSC, o issuer.PassOptions) string {
+	t.Helper()
+	if o.IssuedAt.IsZero() {
+		o.IssuedAt = clock.Add(-24 * time.Hour)
+	}
+	text, err := d.Issue(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+// Several signers may share a kid: each is tried, and the one whose key
+// verifies is the signer.
+func TestSharedKID(t *testing.T) {
+	d := newDSC(t, issuer.EC, 0)
+	text := issue(t, d, issuer.PassOptions{})
+	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	impostor := d.Signer()
+	impostor.PublicKey = &other.PublicKey
+	impostor.Country = "XX"
+	for _, keys := range []issuer.Signers{{impostor, d.Signer()}, {d.Signer(), impostor}} {
+		r := dcc.Check(text, keys, dcc.Options{Now: clock})
+		if !r.Valid || r.Signer == nil || r.Signer.Country != "VN" {
+			t.Errorf("valid=%v signer=%+v errors=%v", r.Valid, r.Signer, r.Errors)
+		}
+	}
+	r := dcc.Check(text, issuer.Signers{impostor}, dcc.Options{Now: clock})
+	if r.Valid || codeSet(r.Errors)[0] != string(dcc.SignatureInvalid) {
+		t.Errorf("impostor only: %v", r.Errors)
+	}
+}
+
+// The key usage is enforced only against the signer that verified.
+func TestKeyUsageOfVerifyingSigner(t *testing.T) {
+	vacc := newDSC(t, issuer.EC, dcc.UsageVaccination)
+	text := issue(t, vacc, issuer.PassOptions{Kind: dcc.KindRecovery})
+	r := dcc.Check(text, issuer.Signers{vacc.Signer()}, dcc.Options{Now: clock})
+	if got := codeSet(r.Errors); len(got) != 1 || got[0] != string(dcc.KeyUsageMismatch) {
+		t.Errorf("errors %v", got)
+	}
+}
+
+func TestNoKeys(t *testing.T) {
+	d := newDSC(t, issuer.EC, 0)
+	r := dcc.Check(issue(t, d, issuer.PassOptions{}), nil, dcc.Options{Now: clock})
+	if got := codeSet(r.Errors); len(got) != 1 || got[0] != string(dcc.KIDUnknown) {
+		t.Errorf("errors %v", got)
+	}
+	if r.Holder == nil || r.Holder.FamilyNameStd != "NGUYEN" {
+		t.Errorf("the unverified holder is still reported: %+v", r.Holder)
+	}
+}
+
+// The zero clock means now: a pass issued a year ago by a signer valid
+// until 2023 is judged at the real time.
+func TestZeroClockIsNow(t *testing.T) {
+	d := newDSC(t, issuer.EC, 0)
+	text := issue(t, d, issuer.PassOptions{IssuedAt: time.Now().Add(-time.Hour), ExpiresAt: time.Now().Add(time.Hour)})
+	r := dcc.Check(text, issuer.Signers{d.Signer()}, dcc.Options{})
+	if got := codeSet(r.Errors); len(got) != 1 || got[0] != string(dcc.SignerExpired) {
+		t.Errorf("errors %v, want only SIGNER_EXPIRED (the test DSC ends in 2023)", got)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	long := dcc.Prefix + strings.Repeat("0", dcc.MaxInputLen)
+	for _, tt := range []struct {
+		name, text string
+		code       dcc.Code
+	}{
+		{"empty", "", dcc.PrefixInvalid},
+		{"whitespace", " \n\t", dcc.PrefixInvalid},
+		{"too long", long, dcc.PrefixInvalid},
+		{"prefix only", "HC1:", dcc.CompressionInvalid},
+		{"binary", "HC1:\x00\x01", dcc.Base45Invalid},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := dcc.Decode(tt.text)
+			var e *dcc.Error
+			if !errors.As(err, &e) || e.Code != tt.code {
+				t.Fatalf("Decode: %v, want code %s", err, tt.code)
+			}
+			if e.Error() == "" || e.Code.Message() == "" {
+				t.Error("empty message")
+			}
+		})
+	}
+}
+
+func TestKeyUsageAllows(t *testing.T) {
+	all := []dcc.Kind{dcc.KindVaccination, dcc.KindTest, dcc.KindRecovery}
+	for _, k := range all {
+		if !dcc.KeyUsage(0).Allows(k) {
+			t.Errorf("no OIDs must allow %s", k)
+		}
+	}
+	u := dcc.UsageTest | dcc.UsageRecovery
+	if u.Allows(dcc.KindVaccination) || !u.Allows(dcc.KindTest) || !u.Allows(dcc.KindRecovery) {
+		t.Error("test+recovery usage")
+	}
+	if u.Allows(dcc.KindNone) {
+		t.Error("an unknown kind must not be allowed by a restricted signer")
+	}
+}
+
+func TestEveryCodeHasAMessage(t *testing.T) {
+	for _, c := range []dcc.Code{dcc.PrefixInvalid, dcc.Base45Invalid, dcc.CompressionInvalid, dcc.COSEInvalid, dcc.CBORInvalid,
+		dcc.SchemaInvalid, dcc.KIDUnknown, dcc.AlgorithmUnsupported, dcc.SignatureInvalid, dcc.CertExpired, dcc.CertNotYetValid,
+		dcc.SignerExpired, dcc.SignerNotYetValid, dcc.KeyUsageMismatch, dcc.ValueUnknown} {
+		if c.Message() == "" || !strings.HasSuffix(c.Message(), ".") {
+			t.Errorf("%s: message %q is not a sentence", c, c.Message())
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package dcc
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passcheck/passcheck/internal/base45"
+)
+
+var knownCodes = map[Code]bool{
+	PrefixInvalid: true, Base45Invalid: true, CompressionInvalid: true, COSEInvalid: true, CBORInvalid: true,
+	SchemaInvalid: true, KIDUnknown: true, AlgorithmUnsupported: true, SignatureInvalid: true,
+	CertExpired: true, CertNotYetValid: true, SignerExpired: true, SignerNotYetValid: true,
+	KeyUsageMismatch: true, ValueUnknown: true,
+}
+
+// seedTexts returns the QR texts of the vectors and the conformance cases.
+func seedTexts(f *testing.F) []string {
+	f.Helper()
+	var out []string
+	files, _ := filepath.Glob("../testdata/vectors/*.txt")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, text, ok := strings.Cut(string(data), "\n\n"); ok {
+			out = append(out, strings.TrimSpace(text))
+		}
+	}
+	cases, _ := filepath.Glob("../testdata/dgc-common/2DCode/raw/*.json")
+	for _, file := range cases {
+		data, _ := os.ReadFile(file)
+		var c struct{ PREFIX string }
+		if json.Unmarshal(data, &c) == nil && c.PREFIX != "" {
+			out = append(out, c.PREFIX)
+		}
+	}
+	if len(out) < 20 {
+		f.Fatalf("only %d seeds: the vectors went missing", len(out))
+	}
+	return out
+}
+
+// checkResult fails when a Result breaks its contract.
+func checkResult(t *testing.T, r *Result) {
+	for _, m := range append(append([]Message{}, r.Errors...), r.Warnings...) {
+		if !knownCodes[m.Code] || m.Message == "" {
+			t.Fatalf("unknown code or empty message: %+v", m)
+		}
+	}
+	if r.Valid != (len(r.Errors) == 0) {
+		t.Fatalf("valid=%v with errors %v", r.Valid, r.Errors)
+	}
+	if _, err := json.Marshal(r.Map()); err != nil {
+		t.Fatalf("Result is not JSON: %v", err)
+	}
+}
+
+// FuzzDecode runs the whole chain on arbitrary text.
+func FuzzDecode(f *testing.F) {
+	for _, s := range seedTexts(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		p, err := Decode(text)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || !knownCodes[e.Code] {
+				t.Fatalf("error %v (%T) has no known code", err, err)
+			}
+			return
+		}
+		checkResult(t, Verify(p, nil, Options{Now: time.Unix(1622505600, 0)}))
+	})
+}
+
+// FuzzCOSE runs the chain after zlib: COSE_Sign1, CWT claims and payload.
+func FuzzCOSE(f *testing.F) {
+	for _, s := range seedTexts(f) {
+		b, err := base45.Decode(strings.TrimPrefix(s, Prefix))
+		if err != nil {
+			continue
+		}
+		if raw, err := inflate(b); err == nil {
+			f.Add(raw)
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		p := &Pass{}
+		err := p.parseCOSE(raw)
+		if err == nil {
+			err = p.parseCWT()
+		}
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || !knownCodes[e.Code] {
+				t.Fatalf("error %v (%T) has no known code", err, err)
+			}
+			return
+		}
+		checkResult(t, Verify(p, nil, Options{Now: time.Unix(1622505600, 0)}))
+	})
+}
+
+// FuzzPayload feeds arbitrary CBOR to the DCC payload decoder and the schema checks.
+func FuzzPayload(f *testing.F) {
+	f.Add([]byte{0xa0})
+	f.Add([]byte{0xa1, 0x61, 'v', 0xf6})
+	f.Add([]byte{0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0}) // NaN
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var v any
+		if err := decMode.Unmarshal(b, &v); err != nil {
+			return
+		}
+		tree := jsonValue(v)
+		if _, err := json.Marshal(tree); err != nil {
+			t.Fatalf("payload tree is not JSON: %v", err)
+		}
+		rd := readCertificate(tree)
+		for _, m := range append(rd.errors, rd.warnings...) {
+			if !knownCodes[m.Code] {
+				t.Fatalf("unknown code %s", m.Code)
+			}
+		}
+	})
+}

@@ -1,0 +1,173 @@
+package dcc_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/certs"
+	"github.com/passcheck/passcheck/internal/issuer"
+)
+
+// vector is one file of testdata/vectors (see internal/cmd/genvectors).
+type vector struct {
+	name, comment string
+	expect, warn  []string
+	now           time.Time
+	text          string
+}
+
+func readVectors(t testing.TB) ([]vector, issuer.Signers) {
+	t.Helper()
+	files, _ := filepath.Glob("../testdata/vectors/*.txt")
+	if len(files) == 0 {
+		t.Fatal("no vectors in testdata/vectors: run go generate ./dcc")
+	}
+	var vs []vector
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, text, ok := strings.Cut(string(data), "\n\n")
+		if !ok {
+			t.Fatalf("%s: no blank line after the header", f)
+		}
+		v := vector{name: strings.TrimSuffix(filepath.Base(f), ".txt"), text: strings.TrimSuffix(text, "\n")}
+		sc := bufio.NewScanner(strings.NewReader(head))
+		for sc.Scan() {
+			k, val, _ := strings.Cut(sc.Text(), ": ")
+			switch k {
+			case "expect":
+				if val != "valid" {
+					v.expect = strings.Fields(val)
+				}
+			case "warn":
+				v.warn = strings.Fields(val)
+			case "now":
+				if v.now, err = time.Parse(time.RFC3339, val); err != nil {
+					t.Fatalf("%s: %v", f, err)
+				}
+			case "comment":
+				v.comment = val
+			default:
+				t.Fatalf("%s: unknown header %q", f, k)
+			}
+		}
+		vs = append(vs, v)
+	}
+	pemData, err := os.ReadFile("../testdata/vectors/signers.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := certs.Parse(pemData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys issuer.Signers
+	for _, c := range cs {
+		s, err := certs.Signer(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, s)
+	}
+	return vs, keys
+}
+
+func codeSet(ms []dcc.Message) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range ms {
+		if !seen[string(m.Code)] {
+			seen[string(m.Code)] = true
+			out = append(out, string(m.Code))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestVectors(t *testing.T) {
+	vs, keys := readVectors(t)
+	for _, v := range vs {
+		t.Run(v.name, func(t *testing.T) {
+			r := dcc.Check(v.text, keys, dcc.Options{Now: v.now})
+			if got := codeSet(r.Errors); !reflect.DeepEqual(got, v.expect) {
+				t.Errorf("%s: errors %v, want %v\n%v", v.comment, got, v.expect, r.Errors)
+			}
+			if got := codeSet(r.Warnings); !reflect.DeepEqual(got, v.warn) {
+				t.Errorf("%s: warnings %v, want %v\n%v", v.comment, got, v.warn, r.Warnings)
+			}
+			if r.Valid != (len(v.expect) == 0) {
+				t.Errorf("valid = %v with errors %v", r.Valid, r.Errors)
+			}
+			for _, m := range append(r.Errors, r.Warnings...) {
+				if m.Message == "" {
+					t.Errorf("%s has no message", m.Code)
+				}
+			}
+			// The Result's tree form is the same JSON as the struct's.
+			a, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(r.Map())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var av, bv any
+			json.Unmarshal(a, &av)
+			json.Unmarshal(b, &bv)
+			if !reflect.DeepEqual(av, bv) {
+				t.Errorf("Map() differs from the JSON of Result:\n%s\n%s", a, b)
+			}
+		})
+	}
+}
+
+// A valid pass's result carries the holder, signer and dates.
+func TestResultFields(t *testing.T) {
+	vs, keys := readVectors(t)
+	for _, v := range vs {
+		if v.name != "valid-test-es256" {
+			continue
+		}
+		r := dcc.Check(v.text, keys, dcc.Options{Now: v.now})
+		if r.Kind != dcc.KindTest || r.Issuer != "AT" || r.IssuedAt != "2021-05-20T08:00:00Z" || r.ExpiresAt != "2022-05-20T08:00:00Z" {
+			t.Errorf("kind %q issuer %q iat %q exp %q", r.Kind, r.Issuer, r.IssuedAt, r.ExpiresAt)
+		}
+		want := dcc.Holder{FamilyName: "Nguyễn", GivenName: "Thị Minh Anh", FamilyNameStd: "NGUYEN", GivenNameStd: "THI<MINH<ANH", DateOfBirth: "1990-04-14"}
+		if r.Holder == nil || *r.Holder != want {
+			t.Errorf("holder %+v, want %+v", r.Holder, want)
+		}
+		if r.Signer == nil || r.Signer.Country != "AT" || !strings.Contains(r.Signer.Subject, "DSC AT EC") {
+			t.Errorf("signer %+v", r.Signer)
+		}
+		return
+	}
+	t.Fatal("vector valid-test-es256 missing")
+}
+
+// Whitespace is trimmed for the holder, while certificate keeps the value as decoded.
+func TestWhitespaceKeptInCertificate(t *testing.T) {
+	vs, keys := readVectors(t)
+	for _, v := range vs {
+		if v.name == "warn-whitespace" {
+			r := dcc.Check(v.text, keys, dcc.Options{Now: v.now})
+			mp := r.Certificate.(map[string]any)["v"].([]any)[0].(map[string]any)["mp"]
+			if mp != "EU/1/20/1528 " {
+				t.Errorf("certificate mp = %q, want the untrimmed value", mp)
+			}
+			return
+		}
+	}
+	t.Fatal("vector warn-whitespace missing")
+}
