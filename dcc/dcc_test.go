@@ -144,3 +144,25 @@ func TestEveryCodeHasAMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestDisplayName(t *testing.T) {
+	for _, tt := range []struct {
+		kind        dcc.Kind
+		field, code string
+		want        string
+		ok          bool
+	}{
+		{dcc.KindVaccination, "mp", "EU/1/20/1528", "Comirnaty", true},
+		{dcc.KindVaccination, "mp", " EU/1/20/1528 ", "Comirnaty", true},
+		{dcc.KindTest, "tr", "260415000", "Not detected", true},
+		{dcc.KindTest, "ma", "1232", "Abbott Rapid Diagnostics, Panbio COVID-19 Ag Rapid Test", true},
+		{dcc.KindVaccination, "co", "VN", "Viet Nam", true},
+		{dcc.KindVaccination, "mp", "nope", "", false},
+		{dcc.KindVaccination, "xx", "EU/1/20/1528", "", false},
+	} {
+		got, ok := dcc.DisplayName(tt.kind, tt.field, tt.code)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("DisplayName(%s, %s, %q) = %q, %v; want %q, %v", tt.kind, tt.field, tt.code, got, ok, tt.want, tt.ok)
+		}
+	}
+}

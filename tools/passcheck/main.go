@@ -19,6 +19,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Version is set with -ldflags "-X main.Version=..."; otherwise it comes from
@@ -146,6 +147,15 @@ type stringList []string
 
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// parseClock reads a clock flag: RFC 3339 with optional fractional seconds.
+func parseClock(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--at %q is not an RFC 3339 time such as 2021-06-01T12:00:00Z", s)
+	}
+	return t, nil
+}
 
 func errorf(e *env, format string, args ...any) {
 	fmt.Fprintf(e.stderr, "passcheck: error: "+format+"\n", args...)
