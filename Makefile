@@ -36,10 +36,11 @@ wasm:
 
 ## fuzz: every fuzz target for $(FUZZTIME)
 fuzz:
-	@for spec in $$($(GO) run ./internal/cmd/listfuzz); do \
-		pkg=$${spec%%:*}; name=$${spec##*:}; \
-		echo "== $$pkg $$name"; \
-		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	@for pkg in $$($(GO) list ./...); do \
+		for name in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$pkg $$name ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
 	done
 
 ## bench: Go benchmarks (decode, verify, trust list) and the browser/Node harnesses
