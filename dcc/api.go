@@ -103,6 +103,20 @@ type KeyProvider interface {
 type Options struct {
 	// Now is the validation clock. The zero value means time.Now().
 	Now time.Time
+
+	// VerifiedBy, when not nil, replaces the package's own signature
+	// arithmetic with the caller's: Verify asks it, for each trusted signer
+	// that the KeyProvider gives for the pass's kid and whose key fits the
+	// pass's algorithm, whether the caller has verified the pass's signature
+	// ([Pass.Signature] over [Pass.ToBeSigned]) with that signer's public key.
+	// The signers still come only from the KeyProvider, and the algorithm and
+	// key checks still run, so no answer can make a pass valid without a
+	// trusted signer for its kid; but a true answer is believed, so only a
+	// caller that really verified the signature may set it. It exists for the
+	// WebAssembly build, which hands the signature to the browser's WebCrypto
+	// (about ten times faster than Go compiled to WebAssembly). Leave it nil
+	// everywhere else: the pure-Go check is the default.
+	VerifiedBy func(Signer) bool
 }
 
 // Message is one failed check or warning in a [Result].

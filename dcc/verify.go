@@ -50,7 +50,7 @@ func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 	r.Warnings = append(r.Warnings, c.warnings...)
 
 	// The signature (hcert §3.3.1, §5.1).
-	signer, err := verifySignature(p, keys)
+	signer, err := verifySignature(p, keys, opts.VerifiedBy)
 	if err != nil {
 		r.addError(err)
 	} else {
@@ -85,8 +85,9 @@ func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 }
 
 // verifySignature finds the signer among keys whose key verifies p. Several
-// signers may share a kid; each is tried.
-func verifySignature(p *Pass, keys KeyProvider) (Signer, *Error) {
+// signers may share a kid; each is tried. A non-nil verifiedBy answers for
+// the signature arithmetic (see [Options.VerifiedBy]).
+func verifySignature(p *Pass, keys KeyProvider, verifiedBy func(Signer) bool) (Signer, *Error) {
 	if p.Alg != AlgES256 && p.Alg != AlgPS256 {
 		return Signer{}, errorf(AlgorithmUnsupported, "COSE algorithm %d", p.Alg)
 	}
@@ -100,10 +101,18 @@ func verifySignature(p *Pass, keys KeyProvider) (Signer, *Error) {
 	if len(candidates) == 0 {
 		return Signer{}, errorf(KIDUnknown, "no trusted signer has kid %s", base64Std(p.KID))
 	}
-	digest := sha256.Sum256(p.ToBeSigned())
+	var digest [sha256.Size]byte
+	if verifiedBy == nil {
+		digest = sha256.Sum256(p.ToBeSigned())
+	}
 	fits := false
 	for _, s := range candidates {
-		ok, fit := verifyDigest(p.Alg, s.PublicKey, digest[:], p.signature)
+		var ok, fit bool
+		if verifiedBy == nil {
+			ok, fit = verifyDigest(p.Alg, s.PublicKey, digest[:], p.signature)
+		} else if fit = keyFits(p.Alg, s.PublicKey); fit {
+			ok = (p.Alg != AlgES256 || len(p.signature) == 64) && verifiedBy(s)
+		}
 		fits = fits || fit
 		if ok {
 			return s, nil
@@ -113,6 +122,21 @@ func verifySignature(p *Pass, keys KeyProvider) (Signer, *Error) {
 		return Signer{}, errorf(AlgorithmUnsupported, "no trusted key with kid %s fits algorithm %d", base64Std(p.KID), p.Alg)
 	}
 	return Signer{}, &Error{Code: SignatureInvalid}
+}
+
+// keyFits reports whether key is of the kind alg requires, as verifyDigest
+// decides it.
+func keyFits(alg int64, key crypto.PublicKey) bool {
+	switch k := key.(type) {
+	case *ecdsa.PublicKey:
+		return alg == AlgES256 && k.Curve == elliptic.P256()
+	case *rsa.PublicKey:
+		switch k.N.BitLen() {
+		case 2048, 3072, 4096:
+			return alg == AlgPS256
+		}
+	}
+	return false
 }
 
 // verifyDigest checks sig over a SHA-256 digest with key under alg. fit
