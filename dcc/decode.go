@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
@@ -116,12 +117,23 @@ func Decode(text string) (*Pass, error) {
 	return p, nil
 }
 
+// zlibReaders keeps inflaters for reuse: each holds a 32 KiB window, the
+// largest allocation of a decode.
+var zlibReaders sync.Pool
+
 // inflate decompresses zlib data, refusing more than MaxDecompressed bytes.
 func inflate(b []byte) ([]byte, error) {
-	zr, err := zlib.NewReader(bytes.NewReader(b))
+	var zr io.ReadCloser
+	var err error
+	if v, ok := zlibReaders.Get().(io.ReadCloser); ok {
+		zr, err = v, v.(zlib.Resetter).Reset(bytes.NewReader(b), nil)
+	} else {
+		zr, err = zlib.NewReader(bytes.NewReader(b))
+	}
 	if err != nil {
 		return nil, &Error{Code: CompressionInvalid, Err: err}
 	}
+	defer zlibReaders.Put(zr)
 	out, err := io.ReadAll(io.LimitReader(zr, MaxDecompressed+1))
 	if err != nil {
 		return nil, &Error{Code: CompressionInvalid, Err: err}
