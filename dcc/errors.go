@@ -24,8 +24,8 @@ func errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
 }
 
-// Message returns the plain sentence that explains the code to a venue worker.
-// Codes that this package does not know (the trust list's) return "".
+// Message returns the plain sentence that explains the code to a venue
+// worker, or "" for a code it does not know.
 func (c Code) Message() string { return messages[c] }
 
 var messages = map[Code]string{
@@ -44,4 +44,12 @@ var messages = map[Code]string{
 	SignerNotYetValid:    "The key that signed the certificate was not valid yet.",
 	KeyUsageMismatch:     "The signing key may not sign this kind of certificate.",
 	ValueUnknown:         "The certificate contains a code that is not in the EU value sets.",
+
+	// The trust list's codes (package trustlist) share the Result contract.
+	"TRUSTLIST_INVALID":           "The trust list is damaged: passes cannot be checked until a good one is loaded.",
+	"TRUSTLIST_SIGNATURE_INVALID": "The trust list is not signed by a trusted publisher: passes cannot be checked.",
+	"TRUSTLIST_EXPIRED":           "The trust list is out of date: connect to the network to update it.",
+	"TRUSTLIST_ROLLBACK":          "The trust list offered is older than the one already seen: it was refused.",
+	"TRUSTLIST_VERSION":           "The trust list has a format this version cannot read: update the verifier.",
+	"TRUSTLIST_KEY_INVALID":       "The pinned publisher key is not a valid P-256 public key.",
 }
