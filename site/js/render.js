@@ -1,0 +1,237 @@
+// render.js builds the verdict and the trust status as DOM nodes. Pass data is
+// only ever set as textContent, never parsed as HTML. Shared by the scanner
+// page and, later, the kiosk and the widget.
+
+import { judge, details, trustState, parseTime } from "./verdict.js";
+
+function el(tag, attrs, ...children) {
+  const n = document.createElement(tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "class") n.className = v;
+      else if (k === "text") n.textContent = v;
+      else n.setAttribute(k, v === true ? "" : String(v));
+    }
+  }
+  for (const c of children) if (c) n.append(c);
+  return n;
+}
+
+const ICONS = { valid: "✓", invalid: "✕", unknown: "?" };
+
+/** stdName turns an ICAO 9303 name ("THI<MINH<ANH") into words. */
+export function stdName(s) {
+  return typeof s === "string" ? s.replace(/<+/g, " ").trim() : "";
+}
+
+/** holderName joins the holder's name in the pass's own script. */
+export function holderName(h) {
+  if (!h) return "";
+  const native = [h.givenName, h.familyName].filter(Boolean).join(" ");
+  if (native) return native;
+  return [stdName(h.givenNameStd), stdName(h.familyNameStd)].filter(Boolean).join(" ");
+}
+
+/**
+ * verdictView combines judge() with the strings the page shows. It is the
+ * single place where a Result becomes words, used for the screen and for the
+ * screen-reader announcement.
+ */
+export function verdictView(result, trust, tr) {
+  const v = judge(result, trust);
+  const reasons = v.reasons.map((r) => ({ code: r.code, text: tr.reason(r.code, r.message) }));
+  const warnings = v.warnings.map((r) => ({ code: r.code, text: tr.reason(r.code, r.message) }));
+  const h = result && result.holder;
+  let announce;
+  if (v.state === "valid") {
+    announce = tr.t("verdict.announce.valid", { name: holderName(h), dob: tr.date(h && h.dateOfBirth) });
+  } else {
+    announce = tr.t("verdict.announce." + v.state, { reasons: reasons.map((r) => r.text).join(" ") });
+  }
+  return { ...v, reasons, warnings, announce };
+}
+
+/**
+ * renderVerdict fills container with the verdict on result. The holder's
+ * data is shown as an identity to compare with an ID card only when the
+ * signature verified; otherwise, when shown at all, it sits in a box marked
+ * as unverified.
+ */
+export function renderVerdict(container, result, trust, tr) {
+  const view = verdictView(result, trust, tr);
+  container.replaceChildren();
+  container.dataset.state = view.state;
+  container.dataset.verified = String(view.verified);
+
+  container.append(
+    el(
+      "div",
+      { class: "verdict-head" },
+      el("span", { class: "verdict-icon", "aria-hidden": "true", text: ICONS[view.state] }),
+      el("h2", { id: "verdict-title", class: "verdict-title", tabindex: "-1", text: tr.t("verdict." + view.state) }),
+      el("p", { class: "verdict-sub", text: tr.t("verdict." + view.state + ".sub") }),
+    ),
+  );
+
+  const card = el("div", { class: "verdict-card" });
+  const h = result && result.holder;
+  if (h) {
+    const holder = holderBlock(h, tr, view.verified);
+    if (view.verified) {
+      card.append(holder);
+    } else {
+      card.append(
+        el(
+          "div",
+          { class: "unverified", role: "note" },
+          el("h3", { text: tr.t("verdict.unverifiedTitle") }),
+          el("p", { class: "unverified-note", text: tr.t("verdict.unverifiedNote") }),
+          holder,
+        ),
+      );
+    }
+  }
+
+  if (view.reasons.length > 0) {
+    card.append(
+      el(
+        "div",
+        { class: "reasons" },
+        el("h3", { text: tr.t("verdict.reasons") }),
+        el("ul", null, ...view.reasons.map((r) => el("li", { "data-code": r.code, text: r.text }))),
+      ),
+    );
+  }
+
+  if (result && (result.kind || result.issuedAt)) {
+    const cert = certBlock(result, tr, view.verified);
+    if (view.verified) card.append(cert);
+    else {
+      const box = card.querySelector(".unverified");
+      if (box) box.append(cert);
+      else card.append(el("div", { class: "unverified", role: "note" }, cert));
+    }
+  }
+
+  if (view.warnings.length > 0) {
+    card.append(
+      el(
+        "div",
+        { class: "warnings" },
+        el("h3", { text: tr.t("verdict.warnings") }),
+        el("ul", null, ...view.warnings.map((r) => el("li", { "data-code": r.code, text: r.text }))),
+      ),
+    );
+  }
+  container.append(card);
+  return view;
+}
+
+function holderBlock(h, tr, verified) {
+  const cls = verified ? "holder" : "holder holder-unverified";
+  const block = el("div", { class: cls });
+  const hasNative = h.familyName || h.givenName;
+  if (!hasNative && !h.familyNameStd && !h.givenNameStd) {
+    block.append(el("p", { text: tr.t("holder.none") }));
+  } else {
+    const dl = el("dl", { class: "holder-name" });
+    const fam = h.familyName || stdName(h.familyNameStd);
+    const giv = h.givenName || stdName(h.givenNameStd);
+    if (fam) dl.append(el("dt", { text: tr.t("holder.familyName") }), el("dd", { class: "name", "data-field": "familyName", text: fam }));
+    if (giv) dl.append(el("dt", { text: tr.t("holder.givenName") }), el("dd", { class: "name", "data-field": "givenName", text: giv }));
+    block.append(dl);
+    const std = [h.familyNameStd, h.givenNameStd].filter(Boolean).join("<<");
+    if (std && hasNative) {
+      block.append(
+        el(
+          "p",
+          { class: "holder-std" },
+          el("span", { class: "label", text: tr.t("holder.std") + ": " }),
+          el("span", { class: "mrz", lang: "en", "data-field": "std", text: std }),
+        ),
+      );
+    }
+  }
+  if (h.dateOfBirth) {
+    block.append(
+      el(
+        "dl",
+        { class: "holder-dob" },
+        el("dt", { text: tr.t("holder.dob") }),
+        el("dd", { class: "dob", "data-field": "dateOfBirth", text: tr.date(h.dateOfBirth) }),
+      ),
+    );
+  }
+  return block;
+}
+
+function row(dl, label, value, field) {
+  if (value === undefined || value === null || value === "") return;
+  dl.append(el("dt", { text: label }), el("dd", { "data-field": field || null, text: String(value) }));
+}
+
+function certBlock(result, tr, verified) {
+  const { kind, entry } = details(result);
+  const e = entry || {};
+  let title;
+  if (kind === "vaccination" && e.dn !== undefined && e.sd !== undefined) {
+    title = tr.t("kind.vaccinationDose", { dose: e.dn, total: e.sd });
+  } else {
+    title = tr.t("kind." + (kind || "none"));
+  }
+  const block = el("div", { class: "cert", "data-kind": kind || "none" }, el("h3", { "data-field": "kind", text: title }));
+  const dl = el("dl", { class: "cert-fields" });
+  switch (kind) {
+    case "vaccination":
+      row(dl, tr.t("field.product"), tr.display("vaccine-medicinal-product", e.mp), "product");
+      row(dl, tr.t("field.vaccineType"), tr.display("vaccine-prophylaxis", e.vp));
+      row(dl, tr.t("field.manufacturer"), tr.display("vaccine-mah-manf", e.ma));
+      row(dl, tr.t("field.vaccinationDate"), tr.date(e.dt), "vaccinationDate");
+      break;
+    case "test":
+      row(dl, tr.t("field.testType"), tr.display("test-type", e.tt), "testType");
+      row(dl, tr.t("field.testResult"), tr.display("test-result", e.tr), "testResult");
+      row(dl, tr.t("field.testName"), e.nm || tr.display("test-manf", e.ma));
+      row(dl, tr.t("field.sampledAt"), tr.instant(e.sc), "sampledAt");
+      row(dl, tr.t("field.testCentre"), e.tc);
+      break;
+    case "recovery":
+      row(dl, tr.t("field.firstPositive"), tr.date(e.fr), "firstPositive");
+      row(dl, tr.t("field.validFrom"), tr.date(e.df), "validFrom");
+      row(dl, tr.t("field.validUntil"), tr.date(e.du), "validUntil");
+      break;
+  }
+  if (e.tg) row(dl, tr.t("field.disease"), tr.display("disease-agent-targeted", e.tg));
+  if (e.co) row(dl, tr.t("field.country"), tr.display("country-2-codes", e.co));
+  row(dl, tr.t("field.issuer"), e.is);
+  row(dl, tr.t("field.issuedAt"), tr.instant(result.issuedAt), "issuedAt");
+  row(dl, tr.t("field.expiresAt"), tr.instant(result.expiresAt), "expiresAt");
+  if (verified && result.signer) {
+    row(dl, tr.t("field.signer"), [result.signer.subject, result.signer.country].filter(Boolean).join(" · "));
+  }
+  block.append(dl);
+  return block;
+}
+
+/**
+ * renderTrust writes the trust-list status line into node and returns the
+ * trust state. It is always visible: a list past its expiry turns the line
+ * amber and says what to do.
+ */
+export function renderTrust(node, tl, nowMs, loadError, tr) {
+  const ts = trustState(tl, nowMs, loadError);
+  node.dataset.state = ts.state;
+  let text;
+  if (ts.state === "missing") {
+    text = tr.t("trust.missing", { code: ts.code });
+  } else if (ts.state === "expired") {
+    text = tr.t("trust.expired", { age: tr.duration(ts.expiredMs), sequence: ts.sequence });
+  } else {
+    text = tr.t("trust.ok", { age: tr.duration(ts.ageMs), sequence: ts.sequence, signers: ts.signers });
+  }
+  node.textContent = text;
+  const exp = parseTime(tl && tl.expiresAt);
+  if (exp !== null) node.title = tr.t("field.validUntil") + " " + tr.instant(exp);
+  return ts;
+}

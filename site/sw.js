@@ -1,0 +1,172 @@
+// sw.js: the service worker that makes the page work offline after one visit.
+//
+// - The page, its hashed assets and the module are precached at install,
+//   in a cache named after the build, and served cache-first.
+// - The trust list (the small trustlist.json pointer and the content-addressed
+//   bundle it names) lives in a cache of its own that survives new builds. A
+//   request for the pointer is answered from that cache at once, and the
+//   worker then refreshes it in the background: the pointer is revalidated,
+//   and the bundle is downloaded only when the pointer names a new one. Open
+//   pages are told when a new list is in the cache. A verdict never waits for
+//   the network.
+// - The worker caches nothing else and sends nothing anywhere: pass data
+//   never reaches it (verification runs in the page).
+//
+// The build injects the precache list, the build id and the trust-list URL.
+
+import { precache, buildId, trustListURL } from "passcheck:sw";
+
+const STATIC = "passcheck-static-" + buildId;
+const TRUST = "passcheck-trust";
+// Background refreshes of the pointer are at most this frequent.
+const REFRESH_MIN_MS = 60 * 1000;
+
+const scope = self.registration.scope;
+const pointerURL = new URL(trustListURL, scope).href;
+const precacheURLs = new Set(precache.map((p) => new URL(p, scope).href));
+const indexURL = new URL("index.html", scope).href;
+let lastRefresh = 0;
+let refreshing = null;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(STATIC);
+      await cache.addAll([...precacheURLs]);
+      // The trust list too, so that the first offline load can verify. A
+      // host that is down now does not stop the install: the page already
+      // has what it fetched itself.
+      try {
+        await refreshTrust(true);
+      } catch {
+        // retried on the next pointer request
+      }
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("passcheck-static-") && name !== STATIC) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  url.hash = "";
+  const bare = url.origin + url.pathname;
+
+  if (bare === pointerURL) {
+    event.respondWith(pointer(event));
+    return;
+  }
+  if (/\/trustlist-[0-9a-f]+\.cose$/.test(url.pathname)) {
+    event.respondWith(bundle(req));
+    return;
+  }
+  if (url.origin !== self.location.origin) return;
+  if (req.mode === "navigate" && (bare === scope || bare === indexURL)) {
+    event.respondWith(fromStatic(indexURL, req));
+    return;
+  }
+  if (precacheURLs.has(bare)) event.respondWith(fromStatic(bare, req));
+});
+
+async function fromStatic(key, req) {
+  const hit = await caches.match(key, { cacheName: STATIC });
+  if (hit) return hit;
+  return fetch(req);
+}
+
+// pointer answers from the trust cache at once and refreshes behind it.
+async function pointer(event) {
+  const cache = await caches.open(TRUST);
+  const hit = await cache.match(pointerURL);
+  if (hit) {
+    event.waitUntil(refreshTrust(false).catch(() => {}));
+    return hit;
+  }
+  try {
+    await refreshTrust(true);
+  } catch {
+    // fall through to the network below
+  }
+  return (await cache.match(pointerURL)) || fetch(event.request);
+}
+
+async function bundle(req) {
+  const cache = await caches.open(TRUST);
+  const hit = await cache.match(req.url);
+  if (hit) return hit;
+  const resp = await fetch(req);
+  if (resp.ok) await cache.put(req.url, resp.clone());
+  return resp;
+}
+
+// refreshTrust fetches the pointer and, when it names a bundle that is not
+// cached yet, the bundle; it stores the bundle first and the pointer last, so
+// the cache never holds a pointer to a missing bundle.
+function refreshTrust(force) {
+  if (refreshing) return refreshing;
+  if (!force && Date.now() - lastRefresh < REFRESH_MIN_MS) return Promise.resolve();
+  lastRefresh = Date.now();
+  refreshing = doRefresh().finally(() => (refreshing = null));
+  return refreshing;
+}
+
+async function doRefresh() {
+  const cache = await caches.open(TRUST);
+  const resp = await fetch(pointerURL, { cache: "no-cache", credentials: "omit" });
+  if (!resp.ok) throw new Error("pointer: HTTP " + resp.status);
+  const body = await resp.clone().text();
+  const p = JSON.parse(body);
+  if (!p || typeof p.bundle !== "string") throw new Error("pointer: no bundle");
+  const bundleURL = new URL(p.bundle, pointerURL).href;
+
+  const old = await cache.match(pointerURL);
+  const oldBody = old ? await old.text() : "";
+  if (oldBody === body && (await cache.match(bundleURL))) return;
+
+  if (!(await cache.match(bundleURL))) {
+    const b = await fetch(bundleURL, { credentials: "omit" });
+    if (!b.ok) throw new Error("bundle: HTTP " + b.status);
+    const bytes = await b.clone().arrayBuffer();
+    if (typeof p.size === "number" && bytes.byteLength !== p.size) throw new Error("bundle: size mismatch");
+    if (typeof p.sha256 === "string" && /^[0-9a-f]{64}$/.test(p.sha256)) {
+      const sum = hex(await crypto.subtle.digest("SHA-256", bytes));
+      if (sum !== p.sha256) throw new Error("bundle: sha256 mismatch");
+    }
+    await cache.put(bundleURL, b);
+  }
+  await cache.put(pointerURL, new Response(body, { headers: { "Content-Type": "application/json" } }));
+
+  // Keep the current bundle and the one before it (a page may still be
+  // reading it); drop older ones.
+  const keep = new Set([bundleURL, pointerURL]);
+  if (oldBody) {
+    try {
+      keep.add(new URL(JSON.parse(oldBody).bundle, pointerURL).href);
+    } catch {
+      // an unreadable old pointer keeps nothing
+    }
+  }
+  for (const r of await cache.keys()) if (!keep.has(r.url)) await cache.delete(r);
+
+  if (oldBody && oldBody !== body) {
+    for (const c of await self.clients.matchAll({ type: "window" })) {
+      c.postMessage({ type: "passcheck-trustlist-updated", sequence: p.sequence });
+    }
+  }
+}
+
+function hex(buf) {
+  return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
