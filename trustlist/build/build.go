@@ -118,7 +118,7 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 	for _, s := range o.Sources {
 		b, err := s.Load(ctx)
 		if err != nil {
-			return nil, nil, fmt.Errorf("build: %s: %w", s, err)
+			return nil, nil, fmt.Errorf("build: %w", err)
 		}
 		cands = append(cands, b.Candidates...)
 		r.LeftOut = append(r.LeftOut, b.LeftOut...)
@@ -243,7 +243,7 @@ func loadCSCAs(ctx context.Context, sources []Source, r *Report) (map[string][]*
 	for _, s := range sources {
 		b, err := s.Load(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("build: CSCA %s: %w", s, err)
+			return nil, fmt.Errorf("build: CSCA: %w", err)
 		}
 		r.LeftOut = append(r.LeftOut, b.LeftOut...)
 		for _, c := range b.Candidates {

@@ -179,7 +179,7 @@ func strictJSON(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) != 0 {
 		return errors.New("data after the JSON value")
 	}
 	return nil
