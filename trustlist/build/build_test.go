@@ -106,7 +106,7 @@ func TestBuildFromFilesAndGateway(t *testing.T) {
 		{p.de1, 0}, {p.de2, dcc.UsageTest}, {p.fr1, dcc.UsageVaccination}, {p.rsa, dcc.UsageRecovery | dcc.UsageTest},
 	} {
 		s := l.Signers(tc.d.KID)
-		if len(s) != 1 || s[0].Usage != tc.usage || s[0].Country != tc.d.Country || s[0].Subject != tc.d.Cert.Subject.String() {
+		if len(s) != 1 || s[0].Usage != tc.usage || s[0].Country != tc.d.Country || s[0].Subject != tc.d.Cert.Subject.CommonName {
 			t.Errorf("%s: %+v, want usage %b", tc.d.Cert.Subject.CommonName, s, tc.usage)
 		}
 	}
@@ -279,14 +279,14 @@ func TestBuildDeterministic(t *testing.T) {
 // TestBuildSubjectTruncated checks that long subjects are cut at a rune.
 func TestBuildSubjectTruncated(t *testing.T) {
 	p := loadPKI(t)
-	long := strings.Repeat("é", 150)
+	long := strings.Repeat("é", 40)
 	c := certFrom(t, p.de, &x509.Certificate{Subject: pkix.Name{CommonName: long, Country: []string{"DE"}}}, p.de1.Cert.PublicKey)
 	b, _, err := Build(context.Background(), Options{Sources: []Source{candidates{{Cert: c, Origin: "long"}}}, Key: p.key, Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := load(t, b, p.key).All()[0].Subject
-	if len(s) > maxSubject || !strings.HasPrefix(c.Subject.String(), s) || !strings.HasSuffix(s, "é") {
+	if len(s) > maxSubject || !strings.HasPrefix(long, s) || !strings.HasSuffix(s, "é") {
 		t.Errorf("subject %q (%d bytes)", s, len(s))
 	}
 }

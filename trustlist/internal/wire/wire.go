@@ -43,7 +43,7 @@ type Entry struct {
 	NotBefore int64  `cbor:"3,keyasint,omitempty"` // Unix seconds; absent: unbounded
 	NotAfter  int64  `cbor:"4,keyasint,omitempty"` // Unix seconds; absent: unbounded
 	Usage     uint8  `cbor:"5,keyasint,omitempty"` // dcc.KeyUsage bits; absent: every kind
-	Subject   string `cbor:"6,keyasint,omitempty"` // the certificate's subject, for display
+	Subject   string `cbor:"6,keyasint,omitempty"` // the subject's common name, for display
 	SPKI      []byte `cbor:"7,keyasint"`           // DER SubjectPublicKeyInfo, P-256 or RSA
 }
 

@@ -1,0 +1,130 @@
+package build
+
+import (
+	"context"
+	"crypto"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/trustlist"
+)
+
+// The signer mixes of the benchmarks: like the EU list, mostly ECDSA P-256,
+// with RSA keys of three sizes: one signer in rsaEvery is RSA (10% and 20%);
+// of the RSA ones, half are 2048-bit, a third 3072-bit, the rest 4096-bit.
+// Generating thousands of RSA keys would take minutes, so the RSA signers
+// share three keys, each with its own certificate (and so its own kid): the
+// bundle bytes and the load work are the same as with distinct keys.
+type benchMix struct{ n, rsaEvery int }
+
+var benchMixes = []benchMix{{2000, 10}, {2000, 5}, {20000, 10}, {20000, 5}}
+
+func (m benchMix) String() string { return fmt.Sprintf("signers=%d/rsa=%d%%", m.n, 100/m.rsaEvery) }
+
+var benchCountries = []string{"AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK"}
+
+type benchSet struct {
+	src candidates
+	rsa int
+}
+
+var benchSets sync.Map // benchMix → func() (*benchSet, error)
+
+// benchSigners returns generated signers, made once per process.
+func benchSigners(b *testing.B, m benchMix) *benchSet {
+	b.Helper()
+	f, _ := benchSets.LoadOrStore(m, sync.OnceValues(func() (*benchSet, error) { return genSigners(m) }))
+	s, err := f.(func() (*benchSet, error))()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+func genSigners(m benchMix) (*benchSet, error) {
+	cas := map[string]*issuer.Authority{}
+	for _, c := range benchCountries {
+		ca, err := issuer.NewCSCA(c, issuer.EC, testNow.AddDate(-3, 0, 0), testNow.AddDate(10, 0, 0))
+		if err != nil {
+			return nil, err
+		}
+		cas[c] = ca
+	}
+	var rsaKeys []crypto.Signer
+	for _, kt := range []issuer.KeyType{issuer.RSA2048, issuer.RSA3072, issuer.RSA4096} {
+		k, err := issuer.NewKey(kt)
+		if err != nil {
+			return nil, err
+		}
+		rsaKeys = append(rsaKeys, k)
+	}
+	s := &benchSet{}
+	usages := []dcc.KeyUsage{0, dcc.UsageVaccination, dcc.UsageTest, dcc.UsageRecovery, dcc.UsageVaccination | dcc.UsageRecovery}
+	for i := range m.n {
+		country := benchCountries[i%len(benchCountries)]
+		o := issuer.DSCOptions{
+			KeyType:   issuer.EC,
+			Usage:     usages[i%len(usages)],
+			NotBefore: testNow.AddDate(-1, 0, i%365),
+			NotAfter:  testNow.AddDate(1, 0, i%365),
+			// The bundle keeps the common name: 35 bytes here, longer
+			// than most real ones ("DSC_FR_019", "AT DGC DSC 2").
+			Name: fmt.Sprintf("%s DGC DSC %05d Ministry of Health", country, i),
+		}
+		if i%m.rsaEvery == m.rsaEvery-1 {
+			r := (i / m.rsaEvery) % 6 // 0-2: 2048, 3-4: 3072, 5: 4096
+			o.Key = rsaKeys[min(r/3+r/5, 2)]
+			s.rsa++
+		}
+		d, err := cas[country].NewDSC(o)
+		if err != nil {
+			return nil, err
+		}
+		s.src = append(s.src, Candidate{Cert: d.Cert, Origin: "bench"})
+	}
+	return s, nil
+}
+
+func BenchmarkBuild(b *testing.B) {
+	p := loadPKI(b)
+	for _, m := range benchMixes {
+		b.Run(m.String(), func(b *testing.B) {
+			set := benchSigners(b, m)
+			var size int
+			for b.Loop() {
+				bundle, _, err := Build(context.Background(), Options{Sources: []Source{set.src}, Key: p.key, Now: testNow})
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(bundle)
+			}
+			b.ReportMetric(float64(size), "bundle-bytes")
+			b.ReportMetric(float64(size)/float64(m.n), "bytes/signer")
+		})
+	}
+}
+
+// BenchmarkLoad measures what a verifier does with a bundle: check the
+// signature, then read and index every signer's key.
+func BenchmarkLoad(b *testing.B) {
+	p := loadPKI(b)
+	pinned := []crypto.PublicKey{p.key.Public()}
+	for _, m := range benchMixes {
+		b.Run(m.String(), func(b *testing.B) {
+			bundle, _, err := Build(context.Background(), Options{Sources: []Source{benchSigners(b, m).src}, Key: p.key, Now: testNow})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(bundle)))
+			for b.Loop() {
+				l, err := trustlist.Load(bundle, pinned, testNow, 0)
+				if err != nil || l.Len() != m.n {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
