@@ -1,0 +1,537 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/trustlist"
+	"github.com/passcheck/passcheck/trustlist/build"
+)
+
+func init() {
+	register(&command{
+		Name:      "trustlist",
+		UsageLine: "trustlist keygen|build|verify|inspect [arguments]",
+		Short:     "make, publish and check the signed trust list",
+		Long: `The trust list is the signed bundle of document signer keys that the
+verifier trusts. Its commands:
+
+	passcheck trustlist keygen   make the publisher's signing key
+	passcheck trustlist build    gather signers, sign the bundle, publish a folder
+	passcheck trustlist verify   check a published list with the publisher's key
+	passcheck trustlist inspect  show what a bundle holds (without checking it)
+
+See docs/trustlist.md for the operator's guide.`,
+		Run: func(e *env, args []string) int {
+			if len(args) > 0 {
+				errorf(e, "unknown command \"trustlist %s\"", args[0])
+			}
+			hintf(e, `run "passcheck help trustlist" for its commands`)
+			return 2
+		},
+	})
+	register(&command{
+		Name:      "trustlist keygen",
+		UsageLine: "trustlist keygen --key KEY.pem --pub PUB.pem",
+		Short:     "make a publisher key pair (ECDSA P-256)",
+		Long: `Keygen makes a new publisher key: the private key (PKCS #8 PEM, written
+with mode 0600) signs trust lists; the public key (PKIX PEM) is pinned by the
+verifier pages and passed to "trustlist verify" and "verify --trust-key".
+Existing files are never overwritten.
+
+Example:
+
+	passcheck trustlist keygen --key publisher.key --pub publisher.pub`,
+		Run: runTrustlistKeygen,
+	})
+	register(&command{
+		Name: "trustlist build",
+		UsageLine: "trustlist build --key KEY.pem --out DIR [--dsc PATH]... [--gateway FILE|URL]...\n" +
+			"\t[--de-list FILE|URL --de-key PUB.pem] [--csca PATH]... [--valid-for 48h] [--sequence N] [--keep 3]",
+		Short: "build, sign and publish the trust list into a folder",
+		Long: `Build gathers document signer certificates from its sources, checks them,
+signs the bundle with the publisher key, and publishes it into DIR: the bundle
+under its content hash (trustlist-<sha256>.cose), the pointer trustlist.json,
+and header rules for the web host (_headers, trustlist.nginx.conf). It prints a
+report: signers by country, what was left out and why, the size.
+
+Sources (at least one):
+	--dsc PATH          PEM or DER certificate files, or folders of them
+	--gateway FILE|URL  EU DCC gateway trust-list JSON (https:// only)
+	--de-list FILE|URL  the German public DSC list; --de-key checks its signature
+
+With --csca (files or folders of CSCA certificates), a signer whose certificate
+was not issued by a CSCA of its own country is left out.
+
+The sequence grows by one from the one published in DIR (the current Unix time
+for a new DIR); --sequence sets it. The --keep most recent earlier bundles stay
+in DIR for clients that read the previous pointer.
+
+Example:
+
+	passcheck trustlist build --key publisher.key --out public/trust \
+		--gateway https://gateway.example/trustList --csca cscas/`,
+		Run: runTrustlistBuild,
+	})
+	register(&command{
+		Name:      "trustlist verify",
+		UsageLine: "trustlist verify --trust-key PUB.pem [--trust-key PUB.pem]... [--grace D] [--last-seen N] [--at RFC3339] DIR|FILE",
+		Short:     "check a published trust list as a verifier does",
+		Long: `Verify loads a trust list as the verifier pages do: DIR (a published folder,
+through its trustlist.json) or FILE (a bundle). It checks the signature against
+the pinned publisher keys (give each with --trust-key; one file may hold
+several), the pointer's hash and size, the format version, the sequence against
+--last-seen, and expiry at --at (default now; --grace turns an expiry within
+that time into a warning). It exits 1 with the failed check's code.
+
+Example:
+
+	passcheck trustlist verify --trust-key publisher.pub public/trust`,
+		Run: runTrustlistVerify,
+	})
+	register(&command{
+		Name:      "trustlist inspect",
+		UsageLine: "trustlist inspect [--json] DIR|FILE",
+		Short:     "show a trust list's content, without checking its signature",
+		Long: `Inspect prints what a bundle holds: sequence, dates, publisher key ID, and
+each signer (country, kid, key, kinds it may sign, validity, name). It checks
+no signature and no expiry: use "trustlist verify" for that.
+
+Example:
+
+	passcheck trustlist inspect public/trust`,
+		Run: runTrustlistInspect,
+	})
+}
+
+func runTrustlistKeygen(e *env, args []string) int {
+	fs := newFlagSet(e, commands["trustlist keygen"])
+	keyPath := fs.String("key", "", "write the private key (PKCS #8 PEM, mode 0600) to `FILE`")
+	pubPath := fs.String("pub", "", "write the public key (PKIX PEM) to `FILE`")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *keyPath == "" || *pubPath == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return 2
+	}
+	key, err := build.GenerateKey()
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	priv, err := build.MarshalPrivateKeyPEM(key)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	pub, err := build.MarshalPublicKeyPEM(key.Public())
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	for _, p := range []string{*keyPath, *pubPath} {
+		if _, err := os.Lstat(p); err == nil {
+			errorf(e, "%s exists; keygen does not overwrite keys", p)
+			hintf(e, "move it away first, or choose another file name")
+			return 2
+		}
+	}
+	if err := writeNew(*keyPath, priv, 0o600); err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	if err := writeNew(*pubPath, pub, 0o644); err != nil {
+		os.Remove(*keyPath)
+		errorf(e, "%v", err)
+		return 2
+	}
+	kid, _ := trustlist.KeyID(key.Public())
+	fmt.Fprintf(e.stdout, "wrote %s (private: keep it offline) and %s (public: pin it in the verifier)\nkey ID %s\n", *keyPath, *pubPath, hex.EncodeToString(kid))
+	return 0
+}
+
+// writeNew creates path with mode perm; it fails when path exists.
+func writeNew(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
+}
+
+func runTrustlistBuild(e *env, args []string) int {
+	fs := newFlagSet(e, commands["trustlist build"])
+	keyPath := fs.String("key", "", "the publisher's private key `FILE` (from trustlist keygen)")
+	out := fs.String("out", "", "publish into `DIR`")
+	var dsc, gateway, deList, csca stringList
+	fs.Var(&dsc, "dsc", "DSC certificates: a PEM/DER `PATH` or a folder (repeatable)")
+	fs.Var(&gateway, "gateway", "EU gateway trust-list JSON `FILE|URL` (repeatable)")
+	fs.Var(&deList, "de-list", "German DSC list `FILE|URL` (repeatable)")
+	deKey := fs.String("de-key", "", "public key `PEM` that signs the German list")
+	fs.Var(&csca, "csca", "CSCA certificates: a PEM/DER `PATH` or a folder (repeatable)")
+	validFor := fs.Duration("valid-for", build.DefaultValidFor, "how long the list stays valid")
+	sequence := fs.Uint64("sequence", 0, "the list's sequence `N` (default: the published one + 1)")
+	keep := fs.Int("keep", 3, "earlier bundles to keep in DIR")
+	basePath := fs.String("base-path", "/", "URL `PATH` at which DIR is served, for the header rules")
+	timeout := fs.Duration("timeout", build.DefaultTimeout, "time limit of each download")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *keyPath == "" || *out == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return 2
+	}
+	if len(dsc)+len(gateway)+len(deList) == 0 {
+		errorf(e, "no source of signers")
+		hintf(e, "give --dsc, --gateway or --de-list")
+		return 2
+	}
+	if *deKey != "" && len(deList) == 0 {
+		errorf(e, "--de-key without --de-list")
+		return 2
+	}
+	keyPEM, err := os.ReadFile(*keyPath)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	key, err := build.ParsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		errorf(e, "%s: %v", *keyPath, err)
+		hintf(e, `make a publisher key with "passcheck trustlist keygen"`)
+		return 2
+	}
+	var dePub crypto.PublicKey
+	if *deKey != "" {
+		data, err := os.ReadFile(*deKey)
+		if err != nil {
+			errorf(e, "%v", err)
+			return 2
+		}
+		if dePub, err = build.ParsePublicKeyPEM(data); err != nil {
+			errorf(e, "%s: %v", *deKey, err)
+			return 2
+		}
+	}
+	fetch := &build.Fetcher{Timeout: *timeout}
+	var sources, cscas []build.Source
+	for _, p := range dsc {
+		sources = append(sources, build.Files(p))
+	}
+	for _, g := range gateway {
+		sources = append(sources, build.Gateway(g, fetch))
+	}
+	for _, d := range deList {
+		sources = append(sources, build.GermanList(d, dePub, fetch))
+	}
+	for _, p := range csca {
+		cscas = append(cscas, build.Files(p))
+	}
+	now := time.Now()
+	seq := *sequence
+	if seq == 0 {
+		if seq, err = build.NextSequence(*out, now); err != nil {
+			errorf(e, "%v", err)
+			return 2
+		}
+	}
+	bundle, report, err := build.Build(context.Background(), build.Options{
+		Sources:  sources,
+		CSCA:     cscas,
+		Key:      key,
+		Sequence: seq,
+		ValidFor: *validFor,
+		Now:      now,
+	})
+	if report != nil {
+		report.WriteText(e.stdout)
+	}
+	if err != nil {
+		errorf(e, "%v", err)
+		return 1
+	}
+	if err := build.WriteTree(*out, bundle, *keep, build.BasePath(*basePath)); err != nil {
+		errorf(e, "%v", err)
+		return 1
+	}
+	kid, _ := trustlist.KeyID(key.Public())
+	fmt.Fprintf(e.stdout, "signed with publisher key %s\nwrote %s and %s\n", hex.EncodeToString(kid),
+		filepath.Join(*out, build.BundleName(bundle)), filepath.Join(*out, build.PointerName))
+	return 0
+}
+
+func runTrustlistVerify(e *env, args []string) int {
+	fs := newFlagSet(e, commands["trustlist verify"])
+	var keys stringList
+	fs.Var(&keys, "trust-key", "a pinned publisher public key `PEM` file (repeatable)")
+	grace := fs.Duration("grace", 0, "accept a list expired less than `D` ago, with a warning")
+	lastSeen := fs.Uint64("last-seen", 0, "the highest sequence accepted before: a lower one is a rollback")
+	at := fs.String("at", "", "check expiry at this `RFC3339` time instead of now")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if len(keys) == 0 || fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	now := time.Now()
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			errorf(e, "--at: %v", err)
+			return 2
+		}
+		now = t
+	}
+	l, warnings, err := loadTrustList(fs.Arg(0), keys, now, *lastSeen, trustlist.WithGrace(*grace))
+	if err != nil {
+		errorf(e, "%s", describeError(err))
+		var de *dcc.Error
+		if errors.As(err, &de) {
+			return 1
+		}
+		return 2
+	}
+	fmt.Fprintf(e.stdout, "ok: sequence %d, %d signers, issued %s, expires %s (in %s)\n",
+		l.Sequence, l.Len(), l.IssuedAt.Format(time.RFC3339), l.ExpiresAt.Format(time.RFC3339), l.ExpiresAt.Sub(now).Round(time.Minute))
+	for _, w := range warnings {
+		fmt.Fprintf(e.stdout, "warning: %s: %s\n", w.Code, w.Message)
+	}
+	return 0
+}
+
+// describeError prints a trust-list error as "CODE: cause".
+func describeError(err error) string {
+	var de *dcc.Error
+	if errors.As(err, &de) && de.Err != nil {
+		return fmt.Sprintf("%s: %v", de.Code, de.Err)
+	}
+	return err.Error()
+}
+
+// loadTrustListFromPath loads the trust list at path, a published folder
+// (through its trustlist.json, whose hash and size must match the bundle) or
+// a bundle file, checked against the publisher keys in the PEM files
+// trustKeyFiles (each may hold several), with freshness at now. It returns
+// the list's warnings (an expiry within trustlist.WithGrace) as messages.
+// Errors of the list itself are *dcc.Error with a trustlist code; others are
+// I/O errors. "passcheck verify --trustlist DIR --trust-key PUB.pem" uses it.
+func loadTrustListFromPath(path string, trustKeyFiles []string, now time.Time, opts ...trustlist.Option) (*trustlist.List, []dcc.Message, error) {
+	return loadTrustList(path, trustKeyFiles, now, 0, opts...)
+}
+
+// loadTrustList is loadTrustListFromPath with the highest sequence seen
+// before.
+func loadTrustList(path string, trustKeyFiles []string, now time.Time, lastSeen uint64, opts ...trustlist.Option) (*trustlist.List, []dcc.Message, error) {
+	var pemData []byte
+	for _, f := range trustKeyFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		pemData = append(append(pemData, b...), '\n')
+	}
+	keys, err := trustlist.ParsePublicKeysPEM(pemData)
+	if err != nil {
+		return nil, nil, err
+	}
+	bundle, ptr, err := readBundle(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := trustlist.Load(bundle, keys, now, lastSeen, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ptr != nil && ptr.Sequence != l.Sequence {
+		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s says sequence %d, the bundle has %d", build.PointerName, ptr.Sequence, l.Sequence)}
+	}
+	return l, l.Warnings, nil
+}
+
+// readBundle reads a bundle file, or the bundle that DIR/trustlist.json
+// names, checked against the pointer's size and hash.
+func readBundle(path string) ([]byte, *build.Pointer, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !info.IsDir() {
+		if info.Size() > trustlist.MaxBundleSize {
+			return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s has %d bytes, more than %d", path, info.Size(), trustlist.MaxBundleSize)}
+		}
+		b, err := os.ReadFile(path)
+		return b, nil, err
+	}
+	ptr, err := build.ReadPointer(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%s has no %s: not a published trust list", path, build.PointerName)
+		}
+		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: err}
+	}
+	if ptr.Size <= 0 || ptr.Size > trustlist.MaxBundleSize {
+		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s: size %d", build.PointerName, ptr.Size)}
+	}
+	b, err := os.ReadFile(filepath.Join(path, ptr.Bundle))
+	if err != nil {
+		return nil, nil, err
+	}
+	sum := sha256.Sum256(b)
+	if len(b) != ptr.Size || !strings.EqualFold(ptr.SHA256, hex.EncodeToString(sum[:])) {
+		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s does not match %s's size and SHA-256", ptr.Bundle, build.PointerName)}
+	}
+	return b, ptr, nil
+}
+
+func runTrustlistInspect(e *env, args []string) int {
+	fs := newFlagSet(e, commands["trustlist inspect"])
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	bundle, _, err := readBundle(fs.Arg(0))
+	if err != nil {
+		errorf(e, "%s", describeError(err))
+		return 2
+	}
+	l, err := trustlist.ParseUnverified(bundle)
+	if err != nil {
+		errorf(e, "%s", describeError(err))
+		return 1
+	}
+	sum := sha256.Sum256(bundle)
+	info := inspectInfo{
+		Verified:     false,
+		Sequence:     l.Sequence,
+		IssuedAt:     l.IssuedAt.Format(time.RFC3339),
+		ExpiresAt:    l.ExpiresAt.Format(time.RFC3339),
+		PublisherKID: hex.EncodeToString(l.PublisherKID),
+		Size:         len(bundle),
+		SHA256:       hex.EncodeToString(sum[:]),
+		Signers:      []inspectSigner{},
+	}
+	for _, s := range l.All() {
+		info.Signers = append(info.Signers, inspectSigner{
+			Country:   s.Country,
+			KID:       base64.StdEncoding.EncodeToString(s.KID),
+			Key:       keyType(s.PublicKey),
+			Kinds:     kinds(s.Usage),
+			NotBefore: timeOrEmpty(s.NotBefore),
+			NotAfter:  timeOrEmpty(s.NotAfter),
+			Subject:   s.Subject,
+		})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(info); err != nil {
+			errorf(e, "%v", err)
+			return 2
+		}
+		return 0
+	}
+	writeInspect(e.stdout, &info)
+	return 0
+}
+
+type inspectInfo struct {
+	Verified     bool            `json:"verified"` // always false: inspect checks no signature
+	Sequence     uint64          `json:"sequence"`
+	IssuedAt     string          `json:"issuedAt"`
+	ExpiresAt    string          `json:"expiresAt"`
+	PublisherKID string          `json:"publisherKid"`
+	Size         int             `json:"size"`
+	SHA256       string          `json:"sha256"`
+	Signers      []inspectSigner `json:"signers"`
+}
+
+type inspectSigner struct {
+	Country   string   `json:"country"`
+	KID       string   `json:"kid"`
+	Key       string   `json:"key"`
+	Kinds     []string `json:"kinds"`
+	NotBefore string   `json:"notBefore"`
+	NotAfter  string   `json:"notAfter"`
+	Subject   string   `json:"subject"`
+}
+
+func writeInspect(w io.Writer, info *inspectInfo) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "trust list (signature NOT checked: use \"passcheck trustlist verify\")\n")
+	fmt.Fprintf(&b, "sequence   %d\nissued     %s\nexpires    %s\npublisher  %s\nsize       %d bytes\nsha256     %s\nsigners    %d\n\n",
+		info.Sequence, info.IssuedAt, info.ExpiresAt, info.PublisherKID, info.Size, info.SHA256, len(info.Signers))
+	fmt.Fprintf(&b, "%-2s  %-12s  %-8s  %-26s  %-10s  %-10s  %s\n", "CC", "KID", "KEY", "KINDS", "FROM", "UNTIL", "NAME")
+	for _, s := range info.Signers {
+		fmt.Fprintf(&b, "%-2s  %-12s  %-8s  %-26s  %-10s  %-10s  %s\n", s.Country, s.KID, s.Key, strings.Join(s.Kinds, ","),
+			dateOnly(s.NotBefore), dateOnly(s.NotAfter), s.Subject)
+	}
+	w.Write(b.Bytes())
+}
+
+func keyType(k crypto.PublicKey) string {
+	switch k := k.(type) {
+	case *ecdsa.PublicKey:
+		return "EC P-256"
+	case *rsa.PublicKey:
+		return fmt.Sprintf("RSA-%d", k.N.BitLen())
+	}
+	return fmt.Sprintf("%T", k)
+}
+
+func kinds(u dcc.KeyUsage) []string {
+	if u == 0 {
+		return []string{"all"}
+	}
+	var out []string
+	for _, k := range []dcc.Kind{dcc.KindVaccination, dcc.KindTest, dcc.KindRecovery} {
+		if u.Allows(k) {
+			out = append(out, string(k))
+		}
+	}
+	return out
+}
+
+func timeOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func dateOnly(s string) string {
+	if len(s) >= 10 {
+		return s[:10]
+	}
+	if s == "" {
+		return "-"
+	}
+	return s
+}
