@@ -1,0 +1,150 @@
+// TypeScript declarations for passcheck.js, the ES module of the passcheck
+// verifier (EU Digital COVID Certificates verified in the browser by
+// WebAssembly). Guide: docs/wasm.md.
+
+/** One failed check or warning. `code` is stable; `message` is for people. */
+export interface Message {
+  /**
+   * e.g. "SIGNATURE_INVALID", "CERT_EXPIRED", "KID_UNKNOWN",
+   * "TRUSTLIST_EXPIRED", "TRUSTLIST_MISSING", "INPUT_INVALID".
+   */
+  code: string;
+  message: string;
+}
+
+/** The signer whose key verified the pass. */
+export interface SignerInfo {
+  country: string;
+  subject: string;
+  /** RFC 3339, or "" when unbounded. */
+  notBefore: string;
+  notAfter: string;
+}
+
+/** The person a pass names. Unverified unless the signature verified. */
+export interface Holder {
+  familyName: string;
+  givenName: string;
+  familyNameStd: string;
+  givenNameStd: string;
+  dateOfBirth: string;
+}
+
+/**
+ * Result is the verdict on one pass: the same fields as
+ * `passcheck verify --json`.
+ *
+ * `valid` is true only when `errors` is empty. When the signature did not
+ * verify (errors KID_UNKNOWN, ALGORITHM_UNSUPPORTED or SIGNATURE_INVALID),
+ * `holder` and `certificate` are unverified and must never be shown as a
+ * verified identity. An error whose code starts with "TRUSTLIST_" means the
+ * pass could not be checked (show "cannot check", not "not valid").
+ */
+export interface Result {
+  valid: boolean;
+  errors: Message[];
+  warnings: Message[];
+  kind: "" | "vaccination" | "test" | "recovery";
+  /** The issuing country (CWT iss). */
+  issuer: string;
+  /** RFC 3339 UTC, or "". */
+  issuedAt: string;
+  expiresAt: string;
+  /** Standard base64, or "". */
+  kid: string;
+  signer: SignerInfo | null;
+  holder: Holder | null;
+  /** The DCC payload as decoded (a JSON tree), or null. */
+  certificate: unknown;
+}
+
+/** The outcome of loading a trust list. */
+export interface TrustListLoad {
+  ok: boolean;
+  errors: Message[];
+  warnings: Message[];
+  /** The list's sequence number, or null when no signed list was read. */
+  sequence: number | null;
+  /** RFC 3339, or "". */
+  issuedAt: string;
+  expiresAt: string;
+  /** Number of trusted signers. */
+  signers: number;
+}
+
+/** The trust list in use. */
+export interface TrustListStatus extends TrustListLoad {
+  /**
+   * false when verify() cannot use it: none loaded (errors say why) or
+   * expired past the grace period.
+   */
+  ok: boolean;
+  /** Seconds since the list was issued, or null. */
+  ageSeconds: number | null;
+  /** The outcome of the last load or refresh, which may have failed while an older list stays in use. */
+  lastLoad: TrustListLoad;
+}
+
+export interface LoadOptions {
+  /** URL of passcheck.wasm (fetched with streaming instantiation where the browser can). */
+  wasmURL?: string | URL;
+  /** The module itself instead of wasmURL: its bytes or a compiled module. */
+  wasm?: BufferSource | WebAssembly.Module;
+  /**
+   * URL of the trust list's trustlist.json pointer; the bundle it names is
+   * fetched relative to it, on the same origin, and checked against the
+   * pointer's size and SHA-256.
+   */
+  trustListURL?: string | URL;
+  /** A bundle given as bytes instead of trustListURL (the single-file page). */
+  trustList?: Uint8Array;
+  /** The publisher's pinned public key(s), PEM "PUBLIC KEY" blocks (ECDSA P-256). */
+  trustKeys: string;
+  /** How long past its expiry a list still verifies, with a TRUSTLIST_EXPIRED warning. Default 0. */
+  graceSeconds?: number;
+  /** Verify signatures with WebCrypto where available (default true); false: pure Go only. */
+  webCrypto?: boolean;
+}
+
+export interface VerifyOptions {
+  /** The validation clock, in milliseconds since 1970. Default: now. */
+  at?: number;
+}
+
+export interface Verifier {
+  /** The module's build version. */
+  readonly version: string;
+  /** false in the build without the QR decoder: scan() then always returns null. */
+  readonly canScan: boolean;
+  /** verify checks a pass's text. It never rejects: errors come as a Result. */
+  verify(text: string, options?: VerifyOptions): Promise<Result>;
+  /**
+   * scan returns the text of the QR code in an image (an ImageData from a
+   * canvas), or null when there is none or the image cannot be used.
+   */
+  scan(image: ImageData | { data: Uint8ClampedArray; width: number; height: number }): string | null;
+  /** The trust list in use, read when accessed. */
+  readonly trustList: TrustListStatus;
+  /**
+   * refreshTrustList fetches trustListURL again. A list that fails (network,
+   * rollback, wrong key, expired) leaves the list in use as it was.
+   */
+  refreshTrustList(): Promise<TrustListLoad>;
+  /** loadTrustListBytes loads a bundle given as bytes (a dropped file), with the same checks. */
+  loadTrustListBytes(bundle: Uint8Array): TrustListLoad;
+}
+
+/**
+ * load starts the module, loads the trust list and resolves to a verifier.
+ * It rejects (with a PasscheckError) only when the module cannot start; a
+ * trust list that fails to load leaves a verifier whose results carry the
+ * TRUSTLIST_* error.
+ */
+export function load(options: LoadOptions): Promise<Verifier>;
+
+/** PasscheckError is what load() rejects with. */
+export class PasscheckError extends Error {
+  /** "WASM_UNAVAILABLE", "INPUT_INVALID" or "TRUSTLIST_KEY_INVALID". */
+  code: string;
+  errors: Message[];
+}

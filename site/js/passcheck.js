@@ -1,0 +1,356 @@
+// passcheck.js — the public ES module of the passcheck verifier: EU Digital
+// COVID Certificates ("HC1:" QR codes) verified entirely in the browser by
+// the Go core compiled to WebAssembly, against a signed static trust list.
+//
+//   import { load } from "./passcheck.js";
+//   const pc = await load({
+//     wasmURL: "passcheck.wasm",
+//     trustListURL: "trustlist/trustlist.json",
+//     trustKeys: "-----BEGIN PUBLIC KEY-----\n…",
+//   });
+//   const result = await pc.verify(text);   // result.valid, result.errors, …
+//
+// Types: passcheck.d.ts beside this file. Guide: docs/wasm.md.
+//
+// Nothing about a pass is stored or sent anywhere: the text goes from the
+// caller to the module and the Result back. The only thing this module
+// stores is the highest trust-list sequence number seen (localStorage), so
+// that an older list cannot be slipped in after a reload.
+//
+// Go's wasm_exec.js must sit beside this file (make wasm and passcheck site
+// build put it there; the site's bundler inlines it).
+import "./wasm_exec.js";
+
+const SEQUENCE_KEY = "passcheck.trustlist.sequence.";
+const MAX_POINTER_BYTES = 16 << 10;
+const MAX_BUNDLE_BYTES = 8 << 20; // trustlist.MaxBundleSize
+
+/** PasscheckError is what load() rejects with when the module itself cannot start. */
+export class PasscheckError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "PasscheckError";
+    this.code = code;
+    this.errors = [{ code, message }];
+  }
+}
+
+function msg(code, message) {
+  return { code, message };
+}
+
+function failedLoad(code, message) {
+  return { ok: false, errors: [msg(code, message)], warnings: [], sequence: null, issuedAt: "", expiresAt: "", signers: 0 };
+}
+
+// The wasm is instantiated once per URL (or bytes) and shared: several
+// verifiers on one page (two widgets) each get their own session, that is
+// their own trust list, inside the one module.
+const modules = new Map();
+
+async function instantiate(options) {
+  if (typeof globalThis.Go !== "function") {
+    throw new PasscheckError("WASM_UNAVAILABLE", "Go's wasm_exec.js did not load");
+  }
+  const go = new globalThis.Go();
+  let instance;
+  const src = options.wasm;
+  if (src instanceof WebAssembly.Module) {
+    instance = await WebAssembly.instantiate(src, go.importObject);
+  } else if (src) {
+    ({ instance } = await WebAssembly.instantiate(src, go.importObject));
+  } else {
+    const url = new URL(options.wasmURL, globalThis.location ? globalThis.location.href : undefined);
+    const fetched = fetch(url, { credentials: "same-origin" });
+    if (WebAssembly.instantiateStreaming) {
+      try {
+        ({ instance } = await WebAssembly.instantiateStreaming(fetched, go.importObject));
+      } catch (e) {
+        // A server that sends another Content-Type than application/wasm.
+        const resp = await fetch(url, { credentials: "same-origin" });
+        if (!resp.ok) throw new PasscheckError("WASM_UNAVAILABLE", `fetching ${url}: HTTP ${resp.status}`);
+        ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
+      }
+    } else {
+      const resp = await fetched;
+      if (!resp.ok) throw new PasscheckError("WASM_UNAVAILABLE", `fetching ${url}: HTTP ${resp.status}`);
+      ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
+    }
+  }
+  // go.run runs main until it waits: by then globalThis.passcheck is set.
+  go.run(instance);
+  const api = globalThis.passcheck;
+  if (!api || typeof api.verify !== "function") {
+    throw new PasscheckError("WASM_UNAVAILABLE", "the module did not start");
+  }
+  return api;
+}
+
+function module(options) {
+  const key = options.wasm || options.wasmURL;
+  if (!key) return Promise.reject(new PasscheckError("INPUT_INVALID", "load() needs wasmURL or wasm"));
+  let p = modules.get(key);
+  if (!p) {
+    p = instantiate(options);
+    modules.set(key, p);
+    p.catch(() => modules.delete(key));
+  }
+  return p;
+}
+
+function hex(buf) {
+  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function subtle() {
+  const c = globalThis.crypto;
+  return c && c.subtle ? c.subtle : null;
+}
+
+// storageKey names the stored sequence after the pinned keys, so that two
+// publishers on one origin do not roll each other back.
+async function storageKey(trustKeys) {
+  const s = subtle();
+  if (s) {
+    return SEQUENCE_KEY + hex(await s.digest("SHA-256", new TextEncoder().encode(trustKeys))).slice(0, 16);
+  }
+  let h = 0;
+  for (let i = 0; i < trustKeys.length; i++) h = (Math.imul(h, 31) + trustKeys.charCodeAt(i)) | 0;
+  return SEQUENCE_KEY + (h >>> 0).toString(16);
+}
+
+function storage() {
+  try {
+    return globalThis.localStorage || null;
+  } catch {
+    return null; // storage disabled
+  }
+}
+
+function lastSeen(key) {
+  const st = storage();
+  if (!st) return 0;
+  try {
+    const n = Number(st.getItem(key));
+    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function remember(key, sequence) {
+  const st = storage();
+  if (!st || typeof sequence !== "number") return;
+  try {
+    if (sequence > lastSeen(key)) st.setItem(key, String(sequence));
+  } catch {
+    // full or disabled: the in-memory session still refuses rollbacks
+  }
+}
+
+async function fetchCapped(url, max, what) {
+  const resp = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
+  if (!resp.ok) throw new Error(`${what}: HTTP ${resp.status}`);
+  const len = Number(resp.headers.get("Content-Length"));
+  if (len > max) throw new Error(`${what}: ${len} bytes, more than ${max}`);
+  const buf = new Uint8Array(await resp.arrayBuffer());
+  if (buf.length > max) throw new Error(`${what}: ${buf.length} bytes, more than ${max}`);
+  return buf;
+}
+
+// fetchBundle fetches the trustlist.json pointer and the bundle it names
+// (relative to the pointer, on the pointer's origin), and checks the bundle
+// against the pointer's size and SHA-256. The bundle's own signature is
+// checked by the module.
+async function fetchBundle(pointerURL) {
+  let pointer;
+  try {
+    const raw = await fetchCapped(pointerURL, MAX_POINTER_BYTES, "trustlist.json");
+    pointer = JSON.parse(new TextDecoder().decode(raw));
+  } catch (e) {
+    return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`) };
+  }
+  if (!pointer || typeof pointer.bundle !== "string" || typeof pointer.sha256 !== "string") {
+    return { error: failedLoad("TRUSTLIST_INVALID", "trustlist.json names no bundle.") };
+  }
+  const bundleURL = new URL(pointer.bundle, pointerURL);
+  if (bundleURL.origin !== pointerURL.origin) {
+    return { error: failedLoad("TRUSTLIST_INVALID", "trustlist.json names a bundle on another origin.") };
+  }
+  let bundle;
+  try {
+    bundle = await fetchCapped(bundleURL, MAX_BUNDLE_BYTES, "trust-list bundle");
+  } catch (e) {
+    return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`) };
+  }
+  if (typeof pointer.size === "number" && pointer.size !== bundle.length) {
+    return { error: failedLoad("TRUSTLIST_INVALID", "The trust-list bundle does not match the size in trustlist.json.") };
+  }
+  const s = subtle();
+  if (s) {
+    const sum = hex(await s.digest("SHA-256", bundle));
+    if (sum !== pointer.sha256.toLowerCase()) {
+      return { error: failedLoad("TRUSTLIST_INVALID", "The trust-list bundle does not match the SHA-256 in trustlist.json.") };
+    }
+  }
+  return { bundle };
+}
+
+// WebCrypto verifies signatures at native speed, where Go compiled to
+// WebAssembly is about ten times slower. Imported keys are cached.
+const ALGS = {
+  ES256: { importAlg: { name: "ECDSA", namedCurve: "P-256" }, verifyAlg: { name: "ECDSA", hash: "SHA-256" } },
+  PS256: { importAlg: { name: "RSA-PSS", hash: "SHA-256" }, verifyAlg: { name: "RSA-PSS", saltLength: 32 } },
+};
+const keyCache = new Map();
+const MAX_CACHED_KEYS = 256;
+
+function importKey(s, jwk, alg) {
+  const id = alg + JSON.stringify(jwk);
+  let k = keyCache.get(id);
+  if (!k) {
+    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.clear();
+    k = s.importKey("jwk", jwk, ALGS[alg].importAlg, false, ["verify"]);
+    keyCache.set(id, k);
+    k.catch(() => keyCache.delete(id));
+  }
+  return k;
+}
+
+// verifyFast checks the signature with WebCrypto and lets the module do the
+// rest. When WebCrypto verifies with none of the keys (a bad signature, or
+// an issuer's salt length that WebCrypto does not accept), the module checks
+// the signature again in Go, so a refusal never rests on WebCrypto alone.
+async function verifyFast(api, s, text, at) {
+  const prep = api.prepare(text, at);
+  if (prep.result) return prep.result;
+  let index = -1;
+  try {
+    const alg = ALGS[prep.alg];
+    for (let i = 0; alg && i < prep.keys.length && index < 0; i++) {
+      if (!prep.keys[i]) continue;
+      const key = await importKey(s, prep.keys[i], prep.alg);
+      if (await s.verify(alg.verifyAlg, key, prep.signature, prep.tbs)) index = i;
+    }
+  } catch {
+    index = -1;
+  }
+  return api.verifyPrepared(text, index, at);
+}
+
+/**
+ * load fetches and starts the module, fetches the trust list, and resolves
+ * to a verifier. See passcheck.d.ts for the options and the verifier.
+ */
+export async function load(options = {}) {
+  const api = (await module(options)).newSession();
+  if (typeof options.trustKeys !== "string" || !options.trustKeys.includes("PUBLIC KEY")) {
+    throw new PasscheckError("TRUSTLIST_KEY_INVALID", "load() needs trustKeys: the publisher's public key(s) in PEM");
+  }
+  const trustKeys = options.trustKeys;
+  const graceSeconds = Number.isSafeInteger(options.graceSeconds) && options.graceSeconds > 0 ? options.graceSeconds : 0;
+  const seqKey = await storageKey(trustKeys);
+  const fast = options.webCrypto !== false && subtle() !== null;
+  const pointerURL = options.trustListURL
+    ? new URL(options.trustListURL, globalThis.location ? globalThis.location.href : undefined)
+    : null;
+
+  function loadBytes(bundle) {
+    if (!(bundle instanceof Uint8Array)) {
+      return failedLoad("INPUT_INVALID", "The trust-list bundle must be a Uint8Array.");
+    }
+    const r = api.loadTrustList(bundle, trustKeys, lastSeen(seqKey), { graceSeconds });
+    if (r.ok) remember(seqKey, r.sequence);
+    return r;
+  }
+
+  let last = failedLoad("TRUSTLIST_MISSING", "No trust list has been loaded yet.");
+
+  async function refreshTrustList() {
+    if (!pointerURL) {
+      last = failedLoad("TRUSTLIST_UNAVAILABLE", "load() was given no trustListURL.");
+      return last;
+    }
+    const got = await fetchBundle(pointerURL);
+    last = got.error || loadBytes(got.bundle);
+    return last;
+  }
+
+  if (options.trustList instanceof Uint8Array) {
+    last = loadBytes(options.trustList);
+  } else if (pointerURL) {
+    await refreshTrustList();
+  }
+
+  const verifier = {
+    /** The module's build version. */
+    version: api.version,
+    /** Whether scan() can decode QR codes (false in the build without the decoder). */
+    canScan: api.qr !== false,
+
+    /** verify checks a pass's text; it always resolves to a Result. */
+    async verify(text, opts) {
+      const at = opts && typeof opts.at === "number" ? opts.at : undefined;
+      try {
+        if (fast && typeof text === "string") return await verifyFast(api, subtle(), text, at);
+        return api.verify(text, at);
+      } catch (e) {
+        return { valid: false, errors: [msg("INTERNAL_ERROR", String(e && e.message))], warnings: [] };
+      }
+    },
+
+    /**
+     * scan returns the text of the QR code in an ImageData (or any
+     * {data: Uint8ClampedArray, width, height}), or null when there is none
+     * or the image cannot be used.
+     */
+    scan(image) {
+      if (!image || typeof image !== "object") return null;
+      const r = api.scanImage(image.data, image.width, image.height);
+      return typeof r === "string" ? r : null;
+    },
+
+    /** The trust list in use. */
+    get trustList() {
+      const st = api.status();
+      const issued = Date.parse(st.issuedAt);
+      return {
+        ok: st.ok,
+        sequence: st.sequence,
+        issuedAt: st.issuedAt,
+        expiresAt: st.expiresAt,
+        ageSeconds: Number.isNaN(issued) ? null : Math.max(0, Math.round((Date.now() - issued) / 1000)),
+        signers: st.signers,
+        errors: st.errors,
+        warnings: st.warnings,
+        lastLoad: last,
+      };
+    },
+
+    /** refreshTrustList fetches the trust list again; the list in use stays when the new one fails. */
+    refreshTrustList,
+
+    /** loadTrustListBytes loads a bundle given as bytes (a dropped file, an embedded list). */
+    loadTrustListBytes(bundle) {
+      last = loadBytes(bundle);
+      return last;
+    },
+  };
+
+  // Warm up: the first verify pays for first-run costs; pay them now.
+  try {
+    api.warmUp();
+    if (fast) await warmUpWebCrypto(subtle());
+  } catch {
+    // not worth failing the load for
+  }
+  return verifier;
+}
+
+// A P-256 signature over "passcheck" made once with a throwaway key, to warm
+// WebCrypto's ECDSA up.
+async function warmUpWebCrypto(s) {
+  const jwk = { kty: "EC", crv: "P-256", x: "vjwqYoZf5VwXsyT2c5WjGRsNVCRhazCvPXwHJlvAom4", y: "MRl1O222bCaIOyBRjZjZ1HVZCqoBg-0vQEIeRdfoW-g", ext: true };
+  const key = await s.importKey("jwk", jwk, ALGS.ES256.importAlg, false, ["verify"]);
+  await s.verify(ALGS.ES256.verifyAlg, key, new Uint8Array(64), new TextEncoder().encode("passcheck"));
+}

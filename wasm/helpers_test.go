@@ -1,0 +1,341 @@
+//go:build !js
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/passcheck/passcheck/internal/certs"
+	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/trustlist"
+	"github.com/passcheck/passcheck/trustlist/build"
+)
+
+// certSource is a build.Source over certificates in memory.
+type certSource []*x509.Certificate
+
+func (s certSource) String() string { return "test certificates" }
+
+func (s certSource) Load(context.Context) (*build.Batch, error) {
+	b := &build.Batch{}
+	for i, c := range s {
+		b.Candidates = append(b.Candidates, build.Candidate{Cert: c, Origin: "test " + string(rune('0'+i%10))})
+	}
+	return b, nil
+}
+
+// publisher is a trust-list publisher key for tests.
+type publisher struct {
+	key *ecdsa.PrivateKey
+	pem string
+}
+
+func newPublisher(t testing.TB) publisher {
+	t.Helper()
+	k, err := build.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := build.MarshalPublicKeyPEM(&k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return publisher{k, string(pub)}
+}
+
+// bundle signs a trust list of certs with sequence seq, issued at now and
+// valid for validFor.
+func (p publisher) bundle(t testing.TB, cs []*x509.Certificate, seq uint64, now time.Time, validFor time.Duration) []byte {
+	t.Helper()
+	b, _, err := build.Build(context.Background(), build.Options{
+		Sources: []build.Source{certSource(cs)}, Key: p.key, Sequence: seq, ValidFor: validFor, Now: now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// list loads a bundle natively, as the module does.
+func (p publisher) list(t testing.TB, bundle []byte) *trustlist.List {
+	t.Helper()
+	keys, err := trustlist.ParsePublicKeysPEM([]byte(p.pem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := trustlist.Load(bundle, keys, time.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// filler is a signer that sits in every test bundle, so that none is empty
+// (the builder refuses an empty list).
+var filler = sync.OnceValues(func() (*issuer.DSC, error) {
+	from, to := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)
+	ca, err := issuer.NewCSCA("ZZ", issuer.EC, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return ca.NewDSC(issuer.DSCOptions{KeyType: issuer.EC, NotBefore: from, NotAfter: to})
+})
+
+func fillerCert(t testing.TB) *x509.Certificate {
+	t.Helper()
+	d, err := filler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Cert
+}
+
+// vector is one file of testdata/vectors.
+type vector struct {
+	name string
+	now  time.Time
+	text string
+}
+
+func readVectors(t testing.TB) ([]vector, []*x509.Certificate) {
+	t.Helper()
+	files, _ := filepath.Glob("../testdata/vectors/*.txt")
+	if len(files) == 0 {
+		t.Fatal("no vectors in ../testdata/vectors")
+	}
+	var vs []vector
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, text, ok := strings.Cut(string(data), "\n\n")
+		if !ok {
+			t.Fatalf("%s: no blank line after the header", f)
+		}
+		v := vector{name: strings.TrimSuffix(filepath.Base(f), ".txt"), text: strings.TrimSuffix(text, "\n")}
+		sc := bufio.NewScanner(strings.NewReader(head))
+		for sc.Scan() {
+			if k, val, _ := strings.Cut(sc.Text(), ": "); k == "now" {
+				if v.now, err = time.Parse(time.RFC3339, val); err != nil {
+					t.Fatalf("%s: %v", f, err)
+				}
+			}
+		}
+		if v.now.IsZero() {
+			t.Fatalf("%s: no now: header", f)
+		}
+		vs = append(vs, v)
+	}
+	pemData, err := os.ReadFile("../testdata/vectors/signers.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := certs.Parse(pemData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vs, cs
+}
+
+// dgcCase is one EU conformance case of testdata/dgc-common.
+type dgcCase struct {
+	name, text, cert string
+	now              time.Time
+}
+
+func readDGC(t testing.TB) []dgcCase {
+	t.Helper()
+	files, _ := filepath.Glob("../testdata/dgc-common/2DCode/raw/*.json")
+	if len(files) == 0 {
+		t.Fatal("no conformance cases in ../testdata/dgc-common")
+	}
+	var out []dgcCase
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct {
+			Prefix  string `json:"PREFIX"`
+			TestCtx struct {
+				Certificate     string `json:"CERTIFICATE"`
+				ValidationClock string `json:"VALIDATIONCLOCK"`
+			} `json:"TESTCTX"`
+		}
+		if err := json.Unmarshal(data, &c); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		var now time.Time
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999-0700", "2006-01-02T15:04:05.999999999"} {
+			if now, err = time.Parse(layout, c.TestCtx.ValidationClock); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			t.Fatalf("%s: VALIDATIONCLOCK %q: %v", f, c.TestCtx.ValidationClock, err)
+		}
+		out = append(out, dgcCase{"dgc/" + strings.TrimSuffix(filepath.Base(f), ".json"), c.Prefix, c.TestCtx.Certificate, now})
+	}
+	return out
+}
+
+// module is the built WebAssembly module and the ES module beside Go's
+// wasm_exec.js, in a temporary folder; built once per test run.
+type module struct {
+	dir, wasm, js string
+}
+
+var (
+	buildOnce sync.Once
+	built     module
+	buildErr  error
+	buildDir  string
+)
+
+// TestMain removes the module built by buildModule.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// buildModule builds ./wasm (tags as given) once and returns it; it needs
+// node, which it skips without except under CI=true.
+func buildModule(t testing.TB) module {
+	t.Helper()
+	node(t)
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "passcheck-wasm-test-")
+		if buildErr != nil {
+			return
+		}
+		built = module{dir: buildDir, wasm: filepath.Join(buildDir, "passcheck.wasm"), js: filepath.Join(buildDir, "passcheck.js")}
+		buildErr = buildWasm(built.wasm)
+		if buildErr == nil {
+			buildErr = copyFiles(buildDir, goroot()+"/lib/wasm/wasm_exec.js", "../site/js/passcheck.js", "../site/js/passcheck.d.ts")
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building the module: %v", buildErr)
+	}
+	return built
+}
+
+func buildWasm(out string, tags ...string) error {
+	args := []string{"build", "-trimpath", "-ldflags=-s -w -buildid=", "-buildvcs=false", "-o", out}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.Command("go", append(args, ".")...)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return &exec.ExitError{Stderr: out}
+	}
+	return nil
+}
+
+func goroot() string {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func copyFiles(dir string, files ...string) error {
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// node returns the node executable, skipping t without it (failing under
+// CI=true).
+func node(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node is missing (CI=true: never skipped)")
+		}
+		t.Skip("node is missing")
+	}
+	return p
+}
+
+// nodeGroup is a trust list with the cases to verify against it.
+type nodeGroup struct {
+	Bundle       string     `json:"bundle"` // standard base64
+	Keys         string     `json:"keys"`
+	GraceSeconds int        `json:"graceSeconds,omitempty"`
+	Cases        []nodeCase `json:"cases"`
+}
+
+type nodeCase struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+	At   int64  `json:"at"` // ms since 1970
+}
+
+// runNode runs wasm/testdata/runner.mjs with job (plus the module's paths)
+// and decodes its answer into out.
+func runNode(t testing.TB, m module, job map[string]any, out any) {
+	t.Helper()
+	job["wasm"], job["module"] = m.wasm, m.js
+	data, err := json.Marshal(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "job.json")
+	if err := os.WriteFile(f, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runner, _ := filepath.Abs("testdata/runner.mjs")
+	cmd := exec.Command(node(t), runner, f)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	answer, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", job["mode"], err, stderr.String())
+	}
+	if err := json.Unmarshal(answer, out); err != nil {
+		t.Fatalf("node %s answer: %v\n%.2000s\n%s", job["mode"], err, answer, stderr.String())
+	}
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// jsonTree turns v into its JSON tree (map[string]any, []any, float64, …).
+func jsonTree(t testing.TB, v any) any {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

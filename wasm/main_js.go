@@ -1,0 +1,326 @@
+//go:build js && wasm
+
+// Command wasm is the passcheck verifier compiled to WebAssembly
+// (GOOS=js GOARCH=wasm; make wasm builds dist/passcheck.wasm). It only
+// marshals between JavaScript values and the packages dcc, trustlist and
+// qrimage, and recovers every panic into an error result, so that no input
+// can stop the module.
+//
+// After go.run it sets globalThis.passcheck (see site/js/passcheck.d.ts for
+// the types, docs/wasm.md for the guide):
+//
+//	version                                   the build's version string
+//	loadTrustList(bundle, trustKeysPEM, lastSeenSequence?, {graceSeconds}?)
+//	                                          → {ok, errors, warnings, sequence, issuedAt, expiresAt, signers}
+//	status()                                  → the same for the list in use
+//	verify(text, atMillis?)                   → Result, as passcheck verify --json
+//	prepare(text, atMillis?)                  → {tbs, signature, alg, keys} for a WebCrypto check, or {result}
+//	verifyPrepared(text, keyIndex, atMillis?) → Result, trusting keyIndex (-1: none; pure Go checks again)
+//	scanImage(rgba, width, height)            → QR text, null, or an error Result
+//	newSession()                              → another object with these functions and its own trust list
+//	qr                                        false in the build without the QR decoder (-tags noqr)
+//	warmUp()                                  verifies a built-in pass once, so that the first scan is fast
+//
+// Errors are Result-shaped objects ({valid: false, errors: [{code, message}],
+// ...}); nothing is thrown.
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"syscall/js"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/trustlist"
+)
+
+// version is set with -ldflags "-X main.version=...".
+var version = "dev"
+
+var (
+	jsUint8Array        = js.Global().Get("Uint8Array")
+	jsUint8ClampedArray = js.Global().Get("Uint8ClampedArray")
+	jsObject            = js.Global().Get("Object")
+)
+
+func main() {
+	js.Global().Set("passcheck", api(newSession()))
+	select {} // keep the functions alive
+}
+
+// api returns the JavaScript object whose functions act on s.
+func api(s *session) js.Value {
+	o := jsObject.New()
+	o.Set("version", version)
+	o.Set("qr", qrDecoder)
+	o.Set("loadTrustList", safe(s.jsLoadTrustList))
+	o.Set("status", safe(s.jsStatus))
+	o.Set("verify", safe(s.jsVerify))
+	o.Set("prepare", safe(s.jsPrepare))
+	o.Set("verifyPrepared", safe(s.jsVerifyPrepared))
+	o.Set("scanImage", safe(jsScanImage))
+	o.Set("newSession", safe(func([]js.Value) any { return api(newSession()) }))
+	o.Set("warmUp", safe(func([]js.Value) any { return warmUp() }))
+	return o
+}
+
+// safe wraps f as a JavaScript function that turns a panic into an
+// INTERNAL_ERROR Result, so that the module keeps working.
+func safe(f func(args []js.Value) any) js.Func {
+	return js.FuncOf(func(_ js.Value, args []js.Value) (ret any) {
+		defer func() {
+			if r := recover(); r != nil {
+				ret = errorResult(InternalError, fmt.Sprintf("the verifier hit a bug: %v", r))
+			}
+		}()
+		return f(args)
+	})
+}
+
+// arg returns args[i], or undefined.
+func arg(args []js.Value, i int) js.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return js.Undefined()
+}
+
+// errorResult is a Result holding one error.
+func errorResult(code dcc.Code, detail string) js.Value {
+	r := &dcc.Result{Errors: []dcc.Message{message(code, detail)}, Warnings: []dcc.Message{}}
+	return js.ValueOf(r.Map())
+}
+
+func resultJS(r *dcc.Result) js.Value { return js.ValueOf(r.Map()) }
+
+func messagesJS(ms []dcc.Message) []any {
+	out := make([]any, len(ms))
+	for i, m := range ms {
+		out[i] = map[string]any{"code": string(m.Code), "message": m.Message}
+	}
+	return out
+}
+
+// text reads a pass text argument. A text longer than dcc.MaxInputLen is
+// refused before it is copied, as dcc.Decode would refuse it.
+func text(v js.Value) (string, js.Value) {
+	if v.Type() != js.TypeString {
+		return "", errorResult(InputInvalid, "the text must be a string, not "+v.Type().String())
+	}
+	// UTF-16 units ≤ UTF-8 bytes, so a text over the limit in units is over it in bytes.
+	if strLen(v) > dcc.MaxInputLen {
+		r := &dcc.Result{Errors: []dcc.Message{{Code: dcc.PrefixInvalid, Message: dcc.PrefixInvalid.Message()}}, Warnings: []dcc.Message{}}
+		return "", resultJS(r)
+	}
+	return v.String(), js.Null()
+}
+
+// strLen returns the length of a JavaScript string in UTF-16 units without
+// copying it into Go (Value.Length works on objects only: Object(s) is the
+// string's wrapper object).
+func strLen(v js.Value) int { return jsObject.Invoke(v).Length() }
+
+// clock reads an optional validation clock in milliseconds since the epoch.
+func clock(v js.Value, now time.Time) (time.Time, js.Value) {
+	if v.IsUndefined() || v.IsNull() {
+		return now, js.Null()
+	}
+	if v.Type() != js.TypeNumber {
+		return time.Time{}, errorResult(InputInvalid, "the clock must be milliseconds since 1970, not a "+v.Type().String())
+	}
+	ms := v.Float()
+	// Years 1 to 9999, the range of RFC 3339.
+	if math.IsNaN(ms) || ms < -62135596800000 || ms > 253402300799999 {
+		return time.Time{}, errorResult(InputInvalid, "the clock is not a date between the years 1 and 9999")
+	}
+	return time.UnixMilli(int64(ms)).UTC(), js.Null()
+}
+
+// bytesArg copies a Uint8Array of at most max bytes.
+func bytesArg(v js.Value, what string, max int) ([]byte, js.Value) {
+	if v.Type() != js.TypeObject || !(v.InstanceOf(jsUint8Array) || v.InstanceOf(jsUint8ClampedArray)) {
+		return nil, errorResult(InputInvalid, what+" must be a Uint8Array")
+	}
+	n := v.Length()
+	if n > max {
+		return nil, errorResult(InputInvalid, fmt.Sprintf("%s has %d bytes, more than %d", what, n, max))
+	}
+	b := make([]byte, n)
+	js.CopyBytesToGo(b, v)
+	return b, js.Null()
+}
+
+// wholeNumber reads an optional integer in [0, 2^53]; def when absent.
+func wholeNumber(v js.Value, what string, def float64) (float64, js.Value) {
+	if v.IsUndefined() || v.IsNull() {
+		return def, js.Null()
+	}
+	if v.Type() != js.TypeNumber {
+		return 0, errorResult(InputInvalid, what+" must be a number")
+	}
+	f := v.Float()
+	if math.IsNaN(f) || f < 0 || f > 1<<53 || f != math.Trunc(f) {
+		return 0, errorResult(InputInvalid, what+" must be a whole number from 0 to 2^53")
+	}
+	return f, js.Null()
+}
+
+// loadTrustList(bundle, trustKeysPEM, lastSeenSequence?, {graceSeconds}?)
+func (s *session) jsLoadTrustList(args []js.Value) any {
+	bundle, bad := bytesArg(arg(args, 0), "the bundle", trustlist.MaxBundleSize)
+	if !bad.IsNull() {
+		return loadErrorJS(bad)
+	}
+	pemArg := arg(args, 1)
+	if pemArg.Type() != js.TypeString || strLen(pemArg) > 64<<10 {
+		return loadErrorJS(errorResult(InputInvalid, "the trust keys must be a PEM string of at most 64 KiB"))
+	}
+	lastSeen, bad := wholeNumber(arg(args, 2), "the last seen sequence", 0)
+	if !bad.IsNull() {
+		return loadErrorJS(bad)
+	}
+	var grace float64
+	if o := arg(args, 3); o.Type() == js.TypeObject {
+		if grace, bad = wholeNumber(o.Get("graceSeconds"), "graceSeconds", 0); !bad.IsNull() {
+			return loadErrorJS(bad)
+		}
+	}
+	now := time.Now()
+	out := s.load(bundle, pemArg.String(), uint64(lastSeen), time.Duration(min(grace, maxGrace.Seconds()))*time.Second, now)
+	return statusJS(out)
+}
+
+// loadErrorJS turns an error Result into the shape of loadTrustList's answer.
+func loadErrorJS(r js.Value) js.Value {
+	return js.ValueOf(map[string]any{
+		"ok": false, "errors": r.Get("errors"), "warnings": []any{},
+		"sequence": nil, "issuedAt": "", "expiresAt": "", "signers": 0,
+	})
+}
+
+func statusJS(out loadOutcome) js.Value {
+	m := map[string]any{
+		"ok": out.OK, "errors": messagesJS(out.Errors), "warnings": messagesJS(out.Warnings),
+		"sequence": nil, "issuedAt": "", "expiresAt": "", "signers": 0,
+	}
+	if l := out.List; l != nil {
+		m["sequence"] = float64(l.Sequence)
+		m["issuedAt"] = l.IssuedAt.UTC().Format(time.RFC3339)
+		m["expiresAt"] = l.ExpiresAt.UTC().Format(time.RFC3339)
+		m["signers"] = l.Len()
+	}
+	return js.ValueOf(m)
+}
+
+// status() → the list in use, in loadTrustList's shape: ok is false when
+// verify cannot use it (none loaded, or expired past the grace period).
+func (s *session) jsStatus([]js.Value) any {
+	now := time.Now()
+	r := s.addTrustStatus(&dcc.Result{Errors: []dcc.Message{}, Warnings: []dcc.Message{}}, now)
+	return statusJS(loadOutcome{OK: r.Valid, Errors: r.Errors, Warnings: r.Warnings, List: s.list})
+}
+
+// verify(text, atMillis?)
+func (s *session) jsVerify(args []js.Value) any {
+	t, bad := text(arg(args, 0))
+	if !bad.IsNull() {
+		return bad
+	}
+	now := time.Now()
+	at, bad := clock(arg(args, 1), now)
+	if !bad.IsNull() {
+		return bad
+	}
+	return resultJS(s.check(t, at, now))
+}
+
+// prepare(text, atMillis?) → {tbs, signature, alg, keys} or {result}
+func (s *session) jsPrepare(args []js.Value) any {
+	t, bad := text(arg(args, 0))
+	if !bad.IsNull() {
+		return js.ValueOf(map[string]any{"result": bad})
+	}
+	now := time.Now()
+	at, bad := clock(arg(args, 1), now)
+	if !bad.IsNull() {
+		return js.ValueOf(map[string]any{"result": bad})
+	}
+	p, r := s.prepare(t, at, now)
+	if r != nil {
+		return js.ValueOf(map[string]any{"result": resultJS(r)})
+	}
+	keys := make([]any, len(p.Keys))
+	for i, k := range p.Keys {
+		keys[i] = jwk(k)
+	}
+	alg := "ES256"
+	if p.Alg == dcc.AlgPS256 {
+		alg = "PS256"
+	}
+	return js.ValueOf(map[string]any{
+		"tbs": bytesJS(p.ToBeSigned), "signature": bytesJS(p.Signature), "alg": alg, "keys": keys,
+	})
+}
+
+// verifyPrepared(text, keyIndex, atMillis?)
+func (s *session) jsVerifyPrepared(args []js.Value) any {
+	t, bad := text(arg(args, 0))
+	if !bad.IsNull() {
+		return bad
+	}
+	idx := -1
+	if v := arg(args, 1); v.Type() == js.TypeNumber && v.Float() >= 0 && v.Float() < 1<<20 && v.Float() == math.Trunc(v.Float()) {
+		idx = v.Int()
+	}
+	now := time.Now()
+	at, bad := clock(arg(args, 2), now)
+	if !bad.IsNull() {
+		return bad
+	}
+	return resultJS(s.verifyPrepared(t, idx, at, now))
+}
+
+func bytesJS(b []byte) js.Value {
+	a := jsUint8Array.New(len(b))
+	js.CopyBytesToJS(a, b)
+	return a
+}
+
+// jwk returns a public key as a JSON Web Key for WebCrypto's importKey, or
+// nil for a key WebCrypto cannot use here.
+func jwk(k any) any {
+	b64 := base64.RawURLEncoding.EncodeToString
+	switch k := k.(type) {
+	case *ecdsa.PublicKey:
+		if k.Curve.Params().Name != "P-256" {
+			return nil
+		}
+		x, y := make([]byte, 32), make([]byte, 32)
+		k.X.FillBytes(x)
+		k.Y.FillBytes(y)
+		return map[string]any{"kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y), "ext": true}
+	case *rsa.PublicKey:
+		e := make([]byte, 0, 8)
+		for v := k.E; v > 0; v >>= 8 {
+			e = append([]byte{byte(v)}, e...)
+		}
+		return map[string]any{"kty": "RSA", "n": b64(k.N.Bytes()), "e": b64(e), "ext": true}
+	}
+	return nil
+}
+
+// scanImage(rgba, width, height) → text, null, or an error Result
+func jsScanImage(args []js.Value) any {
+	w, bad := wholeNumber(arg(args, 1), "the width", -1)
+	if bad.IsNull() {
+		var h float64
+		if h, bad = wholeNumber(arg(args, 2), "the height", -1); bad.IsNull() {
+			return scan(arg(args, 0), int(w), int(h))
+		}
+	}
+	return bad
+}

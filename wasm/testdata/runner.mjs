@@ -1,0 +1,127 @@
+// runner.mjs drives the built module under Node for the Go tests in wasm/
+// (node_test.go) and the Node benchmark (make bench-wasm). It reads a job
+// (JSON) from the file named by its argument and prints one JSON answer.
+//
+// The module is used through the public ES module site/js/passcheck.js,
+// copied by the test beside Go's wasm_exec.js; "raw" steps call the wasm's
+// own globalThis.passcheck API.
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const t0 = performance.now();
+const { load } = await import(pathToFileURL(job.module).href);
+const wasm = readFileSync(job.wasm);
+const b64 = (s) => new Uint8Array(Buffer.from(s, "base64"));
+
+async function verifier(l, webCrypto) {
+  return load({ wasm, trustList: b64(l.bundle), trustKeys: l.keys, webCrypto, graceSeconds: l.graceSeconds });
+}
+
+const modes = {
+  // parity: every case through the pure-Go path and the WebCrypto path.
+  async parity() {
+    const out = {};
+    for (const group of job.groups) {
+      const pure = await verifier(group, false);
+      const fast = await verifier(group, true);
+      if (!pure.trustList.ok) throw new Error("trust list did not load: " + JSON.stringify(pure.trustList));
+      for (const c of group.cases) {
+        out[c.name] = {
+          pure: await pure.verify(c.text, { at: c.at }),
+          fast: await fast.verify(c.text, { at: c.at }),
+        };
+      }
+    }
+    return out;
+  },
+
+  // trust: a sequence of loads and verifies on one verifier, for the
+  // trust-list state tests (rollback, wrong key, expiry, keep the old list).
+  async trust() {
+    const pc = await verifier(job.groups[0], job.webCrypto !== false);
+    const steps = [{ op: "initial", load: pc.trustList.lastLoad, status: pc.trustList }];
+    for (const s of job.steps) {
+      if (s.op === "load") {
+        steps.push({ op: s.op, load: pc.loadTrustListBytes(b64(s.bundle)), status: pc.trustList });
+      } else {
+        steps.push({ op: s.op, result: await pc.verify(s.text, { at: s.at }) });
+      }
+    }
+    return steps;
+  },
+
+  // hostile: bad arguments through the raw API and the ES module; after
+  // each, a valid pass must still verify.
+  async hostile() {
+    const pc = await verifier(job.groups[0], true);
+    const raw = globalThis.passcheck;
+    const good = job.groups[0].cases[0];
+    const huge = "HC1:" + "A".repeat(50 << 20);
+    const calls = {
+      "verify(number)": () => raw.verify(42),
+      "verify(undefined)": () => raw.verify(),
+      "verify(object)": () => raw.verify({ toString: () => good.text }),
+      "verify(huge)": () => raw.verify(huge),
+      "verify(bad clock)": () => raw.verify(good.text, "yesterday"),
+      "verify(NaN clock)": () => raw.verify(good.text, NaN),
+      "verify(far clock)": () => raw.verify(good.text, 1e20),
+      "verify(binary junk)": () => raw.verify("HC1:\u0000\uffff\ud800" + "%".repeat(4000)),
+      "module verify(null)": () => pc.verify(null),
+      "module verify(huge)": () => pc.verify(huge),
+      "prepare(huge)": () => raw.prepare(huge).result,
+      "verifyPrepared(bad index)": () => raw.verifyPrepared(good.text, 1e9, good.at),
+      "loadTrustList(string)": () => raw.newSession().loadTrustList("bundle", job.groups[0].keys),
+      "loadTrustList(undefined)": () => raw.newSession().loadTrustList(),
+      "loadTrustList(junk)": () => raw.newSession().loadTrustList(new Uint8Array(1000).fill(0xff), job.groups[0].keys),
+      "loadTrustList(bad keys)": () => raw.newSession().loadTrustList(b64(job.groups[0].bundle), "not a key"),
+      "loadTrustList(negative sequence)": () => raw.newSession().loadTrustList(b64(job.groups[0].bundle), job.groups[0].keys, -1),
+      "scanImage(10000x10000 short)": () => raw.scanImage(new Uint8ClampedArray(16), 10000, 10000),
+      "scanImage(short buffer)": () => raw.scanImage(new Uint8ClampedArray(16), 100, 100),
+      "scanImage(string)": () => raw.scanImage("pixels", 2, 2),
+      "scanImage(no size)": () => raw.scanImage(new Uint8ClampedArray(16)),
+      "scanImage(fraction)": () => raw.scanImage(new Uint8ClampedArray(16), 1.5, 2),
+      "scanImage(blank)": () => raw.scanImage(new Uint8ClampedArray(4 * 64 * 64), 64, 64),
+      "module scan(junk)": () => pc.scan({ data: "x", width: 1e9, height: 1e9 }),
+    };
+    const out = {};
+    for (const [name, f] of Object.entries(calls)) {
+      let r;
+      try {
+        r = await f();
+      } catch (e) {
+        r = { thrown: String(e && e.stack) };
+      }
+      const after = await pc.verify(good.text, { at: good.at });
+      out[name] = { result: r, afterValid: after.valid };
+    }
+    return out;
+  },
+
+  // bench: median times of verify through both paths, and start-up.
+  async bench() {
+    const out = { startMs: performance.now() - t0 };
+    const s0 = performance.now();
+    const pure = await verifier(job.groups[0], false);
+    out.loadMs = performance.now() - s0;
+    const fast = await verifier(job.groups[0], true);
+    for (const c of job.groups[0].cases) {
+      for (const [path, pc] of [["pure", pure], ["fast", fast]]) {
+        const times = [];
+        for (let i = 0; i < job.iterations; i++) {
+          const a = performance.now();
+          const r = await pc.verify(c.text, { at: c.at });
+          times.push(performance.now() - a);
+          if (!r.valid) throw new Error(c.name + " " + path + ": " + JSON.stringify(r.errors));
+        }
+        times.sort((x, y) => x - y);
+        out[c.name + "/" + path] = { medianMs: times[times.length >> 1], firstMs: null };
+      }
+    }
+    return out;
+  },
+};
+
+const answer = await modes[job.mode]();
+// Exit only once the answer is written: a pipe is written asynchronously.
+process.stdout.write(JSON.stringify(answer), () => process.exit(0));
