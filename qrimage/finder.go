@@ -1,0 +1,253 @@
+package qrimage
+
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// Our own finder-pattern search, more tolerant than gozxing's: gozxing's
+// finder also demands the 1:1:3:1:1 ratio on the diagonal and then keeps one
+// triple whose module sizes agree within 40%, and it gives up on moiré,
+// heavy noise and strong perspective. Here a candidate needs the ratio on
+// its row and its column, with a wider tolerance, and the caller tries
+// several plausible triples: the Reed–Solomon check of the decoder rejects
+// the wrong ones.
+
+// finderCand is a cluster of row/column hits on one finder pattern.
+type finderCand struct {
+	x, y   float64 // centre
+	module float64 // module size (row and column estimate)
+	hits   int
+}
+
+// ratioOK reports whether five run lengths look like 1:1:3:1:1, and returns
+// the module size.
+func ratioOK(r [5]int) (float64, bool) {
+	total := r[0] + r[1] + r[2] + r[3] + r[4]
+	if total < 7 {
+		return 0, false
+	}
+	m := float64(total) / 7
+	for i, v := range r {
+		want, tol := m, 0.6*m
+		if i == 2 {
+			want, tol = 3*m, m
+		}
+		if math.Abs(float64(v)-want) > tol {
+			return 0, false
+		}
+	}
+	return m, true
+}
+
+// columnRuns measures the vertical runs through (x, y), which must be dark:
+// the centre run and two runs on each side. It returns the runs and the
+// centre of the middle run.
+func columnRuns(bm *gozxing.BitMatrix, x, y, maxRun int) (r [5]int, cy float64, ok bool) {
+	h := bm.GetHeight()
+	up := y
+	for up >= 0 && bm.Get(x, up) {
+		up--
+	}
+	down := y
+	for down < h && bm.Get(x, down) {
+		down++
+	}
+	r[2] = down - up - 1
+	// Upwards: light then dark.
+	yy := up
+	for k, dark := 1, false; k >= 0; k, dark = k-1, !dark {
+		n := 0
+		for yy >= 0 && bm.Get(x, yy) == dark && n <= maxRun {
+			yy--
+			n++
+		}
+		if n == 0 || n > maxRun {
+			return r, 0, false
+		}
+		r[k] = n
+	}
+	yy = down
+	for k, dark := 3, false; k <= 4; k, dark = k+1, !dark {
+		n := 0
+		for yy < h && bm.Get(x, yy) == dark && n <= maxRun {
+			yy++
+			n++
+		}
+		if n == 0 || n > maxRun {
+			return r, 0, false
+		}
+		r[k] = n
+	}
+	return r, float64(up+1+down) / 2, true
+}
+
+// findFinderCandidates scans every row of bm for 1:1:3:1:1 runs, checks the
+// column through each hit, and clusters the hits. The result is sorted by
+// the number of hits, most first, and capped.
+func findFinderCandidates(bm *gozxing.BitMatrix) []finderCand {
+	w, h := bm.GetWidth(), bm.GetHeight()
+	var cl clusters
+	runs := make([]int, 0, 64)
+	starts := make([]int, 0, 64)
+	for y := 0; y < h; y++ {
+		runs, starts = runs[:0], starts[:0]
+		prev := false
+		n := 0
+		for x := 0; x < w; x++ {
+			v := bm.Get(x, y)
+			if x > 0 && v != prev {
+				runs = append(runs, n)
+				starts = append(starts, x-n)
+				n = 0
+			}
+			prev = v
+			n++
+		}
+		runs = append(runs, n)
+		starts = append(starts, w-n)
+		// Runs alternate; the first run is dark when bm.Get(0, y).
+		firstDark := bm.Get(0, y)
+		for i := 0; i+5 <= len(runs); i++ {
+			dark := (i%2 == 0) == firstDark
+			if !dark {
+				continue
+			}
+			var r [5]int
+			copy(r[:], runs[i:i+5])
+			m, ok := ratioOK(r)
+			if !ok {
+				continue
+			}
+			cx := float64(starts[i+2]) + float64(r[2])/2
+			vr, cy, ok := columnRuns(bm, int(cx), y, int(4*m)+2)
+			if !ok {
+				continue
+			}
+			mv, ok := ratioOK(vr)
+			if !ok || mv > 2*m || m > 2*mv {
+				continue
+			}
+			cl.add(cx, cy, (m+mv)/2)
+		}
+	}
+	cands := cl.cands
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
+	if len(cands) > 12 {
+		cands = cands[:12]
+	}
+	return cands
+}
+
+// clusters groups hits that lie within two modules of each other. A grid
+// of cells indexes the clusters, so that the thousands of chance hits on
+// noise or moiré cost linear time.
+type clusters struct {
+	cands []finderCand
+	cells map[[2]int][]int // cell → indices into cands
+}
+
+const clusterCell = 16 // pixels
+
+func (cl *clusters) add(x, y, m float64) {
+	if cl.cells == nil {
+		cl.cells = map[[2]int][]int{}
+	}
+	cx, cy := int(x)/clusterCell, int(y)/clusterCell
+	reach := int(4*m)/clusterCell + 1
+	for gy := cy - reach; gy <= cy+reach; gy++ {
+		for gx := cx - reach; gx <= cx+reach; gx++ {
+			for _, i := range cl.cells[[2]int{gx, gy}] {
+				c := &cl.cands[i]
+				lim := 2 * math.Max(c.module, m)
+				if math.Abs(c.x-x) < lim && math.Abs(c.y-y) < lim {
+					n := float64(c.hits)
+					c.x = (c.x*n + x) / (n + 1)
+					c.y = (c.y*n + y) / (n + 1)
+					c.module = (c.module*n + m) / (n + 1)
+					c.hits++
+					return
+				}
+			}
+		}
+	}
+	key := [2]int{cx, cy}
+	cl.cells[key] = append(cl.cells[key], len(cl.cands))
+	cl.cands = append(cl.cands, finderCand{x: x, y: y, module: m, hits: 1})
+}
+
+// finderTriple is three patterns in the order top-left, top-right,
+// bottom-left, with a score (lower is better).
+type finderTriple struct {
+	tl, tr, bl finderCand
+	score      float64
+}
+
+// finderTriples returns the plausible triples of candidates, best first:
+// the corner pattern sees the other two at about a right angle and at about
+// the same distance (perspective allows some spread), module sizes agree,
+// and the distance fits a QR code of 21 to 177 modules.
+func finderTriples(cands []finderCand, limit int) []finderTriple {
+	var out []finderTriple
+	maxHits := 1
+	for _, c := range cands {
+		maxHits = max(maxHits, c.hits)
+	}
+	for i := 0; i < len(cands); i++ {
+		for j := i + 1; j < len(cands); j++ {
+			for k := j + 1; k < len(cands); k++ {
+				if t, ok := makeTriple(cands[i], cands[j], cands[k]); ok {
+					// True finder patterns are seen on more rows than the
+					// look-alikes that data modules form by chance.
+					t.score += 1 - float64(min(cands[i].hits, cands[j].hits, cands[k].hits))/float64(maxHits)
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].score < out[b].score })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+func makeTriple(a, b, c finderCand) (finderTriple, bool) {
+	p := [3]finderCand{a, b, c}
+	d := func(u, v finderCand) float64 { return math.Hypot(u.x-v.x, u.y-v.y) }
+	// The corner is opposite the longest side.
+	sides := [3]float64{d(b, c), d(a, c), d(a, b)}
+	corner := 0
+	for i := 1; i < 3; i++ {
+		if sides[i] > sides[corner] {
+			corner = i
+		}
+	}
+	tl := p[corner]
+	u, v := p[(corner+1)%3], p[(corner+2)%3]
+	l1, l2 := d(tl, u), d(tl, v)
+	if l1 == 0 || l2 == 0 {
+		return finderTriple{}, false
+	}
+	cos := ((u.x-tl.x)*(v.x-tl.x) + (u.y-tl.y)*(v.y-tl.y)) / (l1 * l2)
+	legRatio := math.Max(l1, l2) / math.Min(l1, l2)
+	ms := []float64{a.module, b.module, c.module}
+	sort.Float64s(ms)
+	modRatio := ms[2] / ms[0]
+	mod := (ms[0] + ms[1] + ms[2]) / 3
+	dim := (l1+l2)/2/mod + 7
+	if math.Abs(cos) > 0.45 || legRatio > 1.6 || modRatio > 2 || dim < 17 || dim > 185 {
+		return finderTriple{}, false
+	}
+	// Orientation: top-right is clockwise from top-left → bottom-left
+	// (image y grows downwards).
+	cross := (u.x-tl.x)*(v.y-tl.y) - (u.y-tl.y)*(v.x-tl.x)
+	tr, bl := u, v
+	if cross < 0 {
+		tr, bl = v, u
+	}
+	score := math.Abs(cos) + (legRatio - 1) + (modRatio-1)/2
+	return finderTriple{tl: tl, tr: tr, bl: bl, score: score}, true
+}
