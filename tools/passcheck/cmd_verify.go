@@ -1,0 +1,292 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/certs"
+	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/trustlist"
+)
+
+func init() {
+	register(&command{
+		Name:      "verify",
+		UsageLine: "verify [--dsc CERT]... [--trustlist DIR|FILE --trust-key PUB.pem]... [--at RFC3339] [--json] < PASS",
+		Short:     "verify one pass read from standard input",
+		Long: `
+Verify reads the text of one pass QR code ("HC1:...") from standard input,
+checks it, and prints a verdict, or with --json the Result.
+
+The trusted signers come from --dsc (a DSC certificate, PEM or DER; the flag
+repeats) and from a trust list (--trustlist, a folder written by
+"passcheck trustlist build" or a bundle file, checked against the pinned
+publisher keys given with --trust-key; its freshness is judged by the real
+clock).
+
+--at sets the validation clock for the pass (RFC 3339, fractional seconds
+allowed); the default is now.
+
+The exit code is 0 for a valid pass, 1 for an invalid one, 2 for a usage or
+I/O error.
+
+Example:
+
+	passcheck verify --dsc signer.pem --at 2021-06-01T00:00:00Z < pass.txt
+`,
+		Run: runVerify,
+	})
+	register(&command{
+		Name:      "decode",
+		UsageLine: "decode < PASS",
+		Short:     "print a pass's content without checking it",
+		Long: `
+Decode reads the text of one pass QR code from standard input and prints
+its headers, claims and payload as JSON, without checking any signature,
+clock or schema: for debugging. The exit code is 1 when it cannot be decoded.
+`,
+		Run: runDecode,
+	})
+}
+
+// readPass reads one pass text from standard input, refusing more than the
+// core accepts.
+func readPass(e *env) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(e.stdin, dcc.MaxInputLen+1))
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// dscSigners reads the signers of --dsc files.
+func dscSigners(files []string) (issuer.Signers, error) {
+	var out issuer.Signers
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := certs.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", f, err)
+		}
+		for _, c := range cs {
+			s, err := certs.Signer(c)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", f, err)
+			}
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// keyChain asks each provider in turn and returns every match.
+type keyChain []dcc.KeyProvider
+
+func (kc keyChain) Signers(kid []byte) []dcc.Signer {
+	var out []dcc.Signer
+	for _, k := range kc {
+		out = append(out, k.Signers(kid)...)
+	}
+	return out
+}
+
+func runVerify(e *env, args []string) int {
+	c := commands["verify"]
+	fs := newFlagSet(e, c)
+	var dscs, trustKeys stringList
+	fs.Var(&dscs, "dsc", "trust this DSC certificate (PEM or DER); repeatable")
+	trustlistPath := fs.String("trustlist", "", "trust the signers of this trust list (folder or bundle file)")
+	fs.Var(&trustKeys, "trust-key", "pinned publisher key (PEM) for --trustlist; repeatable")
+	at := fs.String("at", "", "validation clock for the pass (RFC 3339); default now")
+	asJSON := fs.Bool("json", false, "print the Result as JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		errorf(e, "verify reads the pass from standard input; unexpected argument %q", fs.Arg(0))
+		return 2
+	}
+	opts := dcc.Options{}
+	if *at != "" {
+		t, err := parseClock(*at)
+		if err != nil {
+			errorf(e, "%v", err)
+			return 2
+		}
+		opts.Now = t
+	}
+	signers, err := dscSigners(dscs)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	keys := keyChain{signers}
+	var listErrs, listWarns []dcc.Message
+	if *trustlistPath != "" {
+		if len(trustKeys) == 0 {
+			errorf(e, "--trustlist needs the publisher's key")
+			hintf(e, "add --trust-key PUB.pem (the key printed by \"passcheck trustlist keygen\")")
+			return 2
+		}
+		list, msgs, err := loadTrustListFromPath(*trustlistPath, trustKeys, time.Now())
+		var de *dcc.Error
+		switch {
+		case errors.As(err, &de) && de.Code == trustlist.KeyInvalid:
+			errorf(e, "--trust-key: %v", err)
+			return 2
+		case errors.As(err, &de):
+			// The pass cannot be checked against this list: report it in
+			// the Result, as the pages do.
+			listErrs = append(listErrs, dcc.Message{Code: de.Code, Message: de.Code.Message()})
+		case err != nil:
+			errorf(e, "%v", err)
+			return 2
+		default:
+			keys = append(keys, list)
+		}
+		listWarns = msgs
+	} else if len(dscs) == 0 {
+		hintf(e, "no trusted signers: give --dsc or --trustlist, or every signature is KID_UNKNOWN")
+	}
+	text, err := readPass(e)
+	if err != nil {
+		errorf(e, "reading the pass: %v", err)
+		return 2
+	}
+	r := dcc.Check(text, keys, opts)
+	// The trust list's own problems go into the Result, as the pages show
+	// them: a list that failed to load means the pass cannot be checked.
+	r.Errors = append(r.Errors, listErrs...)
+	r.Warnings = append(r.Warnings, listWarns...)
+	r.Valid = len(r.Errors) == 0
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			errorf(e, "%v", err)
+			return 2
+		}
+	} else {
+		printVerdict(e.stdout, r)
+	}
+	if !r.Valid {
+		return 1
+	}
+	return 0
+}
+
+// printVerdict prints a Result for people.
+func printVerdict(w io.Writer, r *dcc.Result) {
+	unverified := false
+	for _, m := range r.Errors {
+		switch m.Code {
+		case dcc.KIDUnknown, dcc.AlgorithmUnsupported, dcc.SignatureInvalid:
+			unverified = true
+		}
+	}
+	if r.Valid {
+		fmt.Fprintln(w, "VALID")
+	} else {
+		fmt.Fprintln(w, "NOT VALID")
+	}
+	if r.Holder != nil {
+		label := "Holder"
+		if unverified {
+			label = "Holder (UNVERIFIED: the signature did not verify)"
+		}
+		fmt.Fprintf(w, "%s: %s\n", label, holderLine(r.Holder))
+		fmt.Fprintf(w, "Born: %s\n", r.Holder.DateOfBirth)
+	}
+	if r.Kind != dcc.KindNone {
+		fmt.Fprintf(w, "Kind: %s\n", describeKind(r))
+	}
+	if r.Issuer != "" {
+		fmt.Fprintf(w, "Issuer: %s", r.Issuer)
+		if r.Signer != nil {
+			fmt.Fprintf(w, ", signed by %s", r.Signer.Subject)
+		}
+		fmt.Fprintln(w)
+	}
+	if r.IssuedAt != "" || r.ExpiresAt != "" {
+		fmt.Fprintf(w, "Issued: %s  Expires: %s\n", r.IssuedAt, r.ExpiresAt)
+	}
+	for _, m := range r.Errors {
+		fmt.Fprintf(w, "  ✗ %s: %s\n", m.Code, m.Message)
+	}
+	for _, m := range r.Warnings {
+		fmt.Fprintf(w, "  ! %s: %s\n", m.Code, m.Message)
+	}
+}
+
+func holderLine(h *dcc.Holder) string {
+	name := strings.TrimSpace(h.FamilyName + ", " + h.GivenName)
+	std := strings.TrimSpace(h.FamilyNameStd + ", " + h.GivenNameStd)
+	return strings.Trim(name, ", ") + " (" + strings.Trim(std, ", ") + ")"
+}
+
+// describeKind says what the certificate attests, with display names.
+func describeKind(r *dcc.Result) string {
+	m, _ := r.Certificate.(map[string]any)
+	group := map[dcc.Kind]string{dcc.KindVaccination: "v", dcc.KindTest: "t", dcc.KindRecovery: "r"}[r.Kind]
+	arr, _ := m[group].([]any)
+	if len(arr) == 0 {
+		return string(r.Kind)
+	}
+	e, _ := arr[0].(map[string]any)
+	name := func(field string) string {
+		code, _ := e[field].(string)
+		if n, ok := dcc.DisplayName(r.Kind, field, code); ok {
+			return n
+		}
+		return strings.TrimSpace(code)
+	}
+	switch r.Kind {
+	case dcc.KindVaccination:
+		return fmt.Sprintf("vaccination, dose %v/%v of %s on %v", e["dn"], e["sd"], name("mp"), e["dt"])
+	case dcc.KindTest:
+		return fmt.Sprintf("test, %s, %s, sampled %v", name("tt"), name("tr"), e["sc"])
+	default:
+		return fmt.Sprintf("recovery, valid %v to %v", e["df"], e["du"])
+	}
+}
+
+func runDecode(e *env, args []string) int {
+	fs := newFlagSet(e, commands["decode"])
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	text, err := readPass(e)
+	if err != nil {
+		errorf(e, "reading the pass: %v", err)
+		return 2
+	}
+	p, err := dcc.Decode(text)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 1
+	}
+	out := map[string]any{
+		"alg":         p.Alg,
+		"kid":         p.KID,
+		"issuer":      p.Issuer,
+		"issuedAt":    p.IssuedAt,
+		"expiresAt":   p.ExpiresAt,
+		"certificate": p.Certificate,
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	return 0
+}
