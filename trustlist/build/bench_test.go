@@ -1,3 +1,5 @@
+//go:build benchtrustlist
+
 package build
 
 import (
