@@ -89,6 +89,11 @@ function showVerdict(result, { quiet }) {
   if (title) title.focus({ preventScroll: true });
   section.scrollTop = 0;
   if (!quiet) {
+    // A count of verdicts and the time of the last one, for tests and the
+    // benchmark (no personal data).
+    const root = document.documentElement.dataset;
+    root.verdicts = String((Number(root.verdicts) || 0) + 1);
+    root.verdictMs = String(Math.round(performance.now()));
     // Re-set the live region so that the same verdict twice is announced twice.
     const live = $("announce");
     live.textContent = "";
@@ -135,6 +140,7 @@ async function toggleCamera() {
     setStatus("scan.noCamera", { error: (e && (e.name || e.message)) || String(e) });
     return;
   }
+  document.documentElement.dataset.cameraMs = String(Math.round(performance.now()));
   $("camera").textContent = t("scan.stop");
   $("torch").hidden = !cam.torchAvailable();
   setStatus("scan.hint");
@@ -259,7 +265,12 @@ async function start() {
 
   const pending = takeFragmentPass();
   try {
-    state.pc = await load({ wasmURL: config.wasmURL, trustListURL: config.trustListURL, trustKeys: config.trustKeys });
+    state.pc = await load({
+      wasmURL: config.wasmURL,
+      trustListURL: config.trustListURL,
+      trustKeys: config.trustKeys,
+      graceSeconds: config.graceSeconds,
+    });
   } catch (e) {
     setStatus("app.loadFailed", { error: (e && (e.code || e.message)) || String(e) });
     updateTrust();

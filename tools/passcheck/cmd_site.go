@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/andybalholm/brotli"
 	"github.com/evanw/esbuild/pkg/api"
@@ -114,6 +115,8 @@ const (
 	modulePath          = "github.com/passcheck/passcheck"
 	// compressMin: smaller files are not worth a pre-compressed copy.
 	compressMin = 512
+	// trustGrace is how long past its expiry the page still reads a list.
+	trustGrace = 30 * 24 * time.Hour
 )
 
 // siteOptions describe a site build. Later modes (kiosk, single file) add
@@ -215,6 +218,10 @@ func buildSite(o siteOptions) (*siteManifest, error) {
 			"wasmURL":      wasmPath,
 			"trustListURL": o.TrustListURL,
 			"trustKeys":    strings.Join(pems, ""),
+			// A list up to this far past its expiry still checks signatures
+			// (with a TRUSTLIST_EXPIRED warning): the page shows "cannot
+			// check" in amber, with the signature's outcome as extra reasons.
+			"graceSeconds": trustGrace.Seconds(),
 		},
 		"languages": langs,
 		"valueSets": sets,
@@ -647,8 +654,8 @@ func goEnv(goCmd, name string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// buildWasm builds ./wasm for GOOS=js GOARCH=wasm, small (-trimpath, no
-// symbol tables), and returns the module's bytes.
+// buildWasm builds ./wasm for GOOS=js GOARCH=wasm with the QR decoder,
+// small (-trimpath, no symbol tables), and returns the module's bytes.
 func buildWasm(goCmd, root, prebuilt string) ([]byte, error) {
 	if prebuilt != "" {
 		return os.ReadFile(prebuilt)
@@ -659,7 +666,9 @@ func buildWasm(goCmd, root, prebuilt string) ([]byte, error) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "passcheck.wasm")
-	cmd := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w -buildid=", "-buildvcs=false", "-o", out, "./wasm")
+	// -tags qr: the page decodes camera frames and uploads with the module's
+	// own QR decoder where the browser has no BarcodeDetector (iOS, desktop).
+	cmd := exec.Command(goCmd, "build", "-tags", "qr", "-trimpath", "-ldflags=-s -w -buildid=", "-buildvcs=false", "-o", out, "./wasm")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
 	var stderr bytes.Buffer
