@@ -5,6 +5,7 @@ package main
 import (
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
@@ -95,4 +96,93 @@ func TestNodeParity(t *testing.T) {
 		t.Errorf("only %d of %d cases are valid natively: the trust lists are wrong", valid, len(want))
 	}
 	t.Logf("%d cases (%d valid) equal in Node, pure Go and WebCrypto", len(want), valid)
+}
+
+// TestNodeHostile calls the JavaScript API with bad arguments: each gives an
+// error with a stable code (never a throw), and a valid pass still verifies
+// after each.
+func TestNodeHostile(t *testing.T) {
+	m := buildModule(t)
+	f := newFixture(t)
+	g := nodeGroup{
+		Bundle: b64(f.bundle(t, 1, f.now, time.Hour)), Keys: f.pub.pem,
+		Cases: []nodeCase{{Name: "good", Text: f.pass, At: f.now.UnixMilli()}},
+	}
+	var got map[string]json.RawMessage
+	runNode(t, m, map[string]any{"mode": "hostile", "groups": []nodeGroup{g}}, &got)
+	var qr bool
+	json.Unmarshal(got["qr"], &qr)
+	delete(got, "qr")
+	scanBad := "INPUT_INVALID"
+	scanBlank := "" // null: no code found
+	if !qr {
+		scanBad, scanBlank = "QR_UNAVAILABLE", "QR_UNAVAILABLE"
+	}
+	want := map[string]string{
+		"verify(number)":                   "INPUT_INVALID",
+		"verify(undefined)":                "INPUT_INVALID",
+		"verify(object)":                   "INPUT_INVALID",
+		"verify(huge)":                     "PREFIX_INVALID",
+		"verify(bad clock)":                "INPUT_INVALID",
+		"verify(NaN clock)":                "INPUT_INVALID",
+		"verify(far clock)":                "INPUT_INVALID",
+		"verify(binary junk)":              "BASE45_INVALID",
+		"module verify(null)":              "INPUT_INVALID",
+		"module verify(huge)":              "PREFIX_INVALID",
+		"prepare(huge)":                    "PREFIX_INVALID",
+		"verifyPrepared(bad index)":        "TRUSTLIST_MISSING", // the root session has no list; the index is ignored
+		"loadTrustList(string)":            "INPUT_INVALID",
+		"loadTrustList(undefined)":         "INPUT_INVALID",
+		"loadTrustList(junk)":              "TRUSTLIST_INVALID",
+		"loadTrustList(bad keys)":          "TRUSTLIST_KEY_INVALID",
+		"loadTrustList(negative sequence)": "INPUT_INVALID",
+		"scanImage(10000x10000 short)":     scanBad,
+		"scanImage(short buffer)":          scanBad,
+		"scanImage(string)":                scanBad,
+		"scanImage(no size)":               scanBad,
+		"scanImage(fraction)":              "INPUT_INVALID",
+		"scanImage(blank)":                 scanBlank,
+		"module scan(junk)":                "", // the ES module's scan gives null
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d answers, want %d", len(got), len(want))
+	}
+	for name, code := range want {
+		var a struct {
+			Result     json.RawMessage
+			AfterValid bool
+		}
+		if err := json.Unmarshal(got[name], &a); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !a.AfterValid {
+			t.Errorf("%s: a valid pass no longer verifies afterwards", name)
+		}
+		var r struct {
+			Thrown string
+			Errors []dcc.Message
+		}
+		if string(a.Result) == "null" {
+			if code != "" {
+				t.Errorf("%s: null, want %s", name, code)
+			}
+			continue
+		}
+		if err := json.Unmarshal(a.Result, &r); err != nil {
+			t.Errorf("%s: %s: %v", name, a.Result, err)
+			continue
+		}
+		if r.Thrown != "" {
+			t.Errorf("%s: threw %s", name, r.Thrown)
+			continue
+		}
+		found := false
+		for _, e := range r.Errors {
+			found = found || string(e.Code) == code
+		}
+		if !found {
+			t.Errorf("%s: errors %v, want %s", name, r.Errors, code)
+		}
+	}
 }

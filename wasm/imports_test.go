@@ -1,0 +1,44 @@
+//go:build !js
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// forbidden packages would grow the module for nothing the verifier needs
+// (see docs/wasm.md and STYLE.md §8): X.509 parsing happens when the trust
+// list is built, JSON is JavaScript's job, and the module never touches the
+// network or starts processes.
+var forbidden = []string{"net", "crypto/x509", "encoding/json", "os/exec", "text/template", "html/template", "net/http"}
+
+// TestImportGraph fails when a forbidden package enters the WebAssembly
+// build's import graph, in either build (with and without the QR decoder).
+func TestImportGraph(t *testing.T) {
+	for _, tags := range []string{"", "qr"} {
+		cmd := exec.Command("go", "list", "-tags", tags, "-deps", ".")
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -tags %q -deps ./wasm: %v", tags, err)
+		}
+		deps := map[string]bool{}
+		for _, p := range strings.Fields(string(out)) {
+			deps[p] = true
+		}
+		if !deps["syscall/js"] || !deps["github.com/passcheck/passcheck/dcc"] {
+			t.Fatalf("tags %q: the graph lacks syscall/js or dcc: is this the WebAssembly build? %v", tags, deps)
+		}
+		if tags == "qr" && !deps["github.com/passcheck/passcheck/qrimage"] {
+			t.Errorf("tags qr: qrimage is not in the graph")
+		}
+		for _, p := range forbidden {
+			if deps[p] {
+				t.Errorf("tags %q: %s is in the WebAssembly import graph (go list -deps ./wasm); find who imports it with: GOOS=js GOARCH=wasm go list -tags %q -f '{{.ImportPath}} {{.Imports}}' -deps ./wasm | grep %s", tags, p, tags, p)
+			}
+		}
+	}
+}
