@@ -1,4 +1,4 @@
-//go:build js && wasm && qr
+//go:build js && wasm && !noqr
 
 package main
 
