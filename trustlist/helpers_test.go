@@ -141,6 +141,17 @@ func signBytes(t testing.TB, key *ecdsa.PrivateKey, payload []byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, err := wire.EncodeSign1(prot, payload, sigOver(t, key, prot, payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sigOver returns the ES256 signature (r ‖ s) of a COSE_Sign1 with these
+// protected header and payload bytes.
+func sigOver(t testing.TB, key *ecdsa.PrivateKey, prot, payload []byte) []byte {
+	t.Helper()
 	digest := sha256.Sum256(wire.SigStructure(prot, payload))
 	r, s, err := ecdsa.Sign(rand.Reader, key, digest[:])
 	if err != nil {
@@ -149,9 +160,5 @@ func signBytes(t testing.TB, key *ecdsa.PrivateKey, payload []byte) []byte {
 	sig := make([]byte, 64)
 	r.FillBytes(sig[:32])
 	s.FillBytes(sig[32:])
-	b, err := wire.EncodeSign1(prot, payload, sig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return sig
 }

@@ -169,7 +169,7 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 	}
 	// TUF §5.4.4: no freeze on an expired version.
 	if late := now.Sub(l.ExpiresAt); late > 0 {
-		e := fail(Expired, "the list expired at %s, %s ago", l.ExpiresAt.Format(time.RFC3339), late.Round(time.Second))
+		e := fail(Expired, "the list expired at %s, %s ago", l.ExpiresAt.Format(time.RFC3339), ago(late))
 		if late > cfg.grace {
 			return nil, e
 		}
@@ -227,6 +227,10 @@ func open(bundle []byte) (*wire.Sign1, *wire.Protected, error) {
 	var prot wire.Protected
 	if err := decMode.Unmarshal(msg.Protected, &prot); err != nil {
 		return nil, nil, fail(Invalid, "protected header: %w", err)
+	}
+	// RFC 9052 §3.1: a reader must understand every critical header.
+	if prot.Crit != nil {
+		return nil, nil, fail(Invalid, "protected header: critical headers %x are not understood", []byte(prot.Crit))
 	}
 	if prot.Alg != wire.AlgES256 {
 		return nil, nil, fail(Invalid, "protected header: algorithm %d, want ES256 (-7)", prot.Alg)
@@ -347,6 +351,14 @@ func signer(e wire.Entry) (dcc.Signer, error) {
 		s.NotAfter = time.Unix(e.NotAfter, 0).UTC()
 	}
 	return s, nil
+}
+
+// ago formats how long ago a list expired: "3h25m0s", or "12 days".
+func ago(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int64(d/(24*time.Hour)))
+	}
+	return d.Round(time.Second).String()
 }
 
 func validCountry(c string) bool {

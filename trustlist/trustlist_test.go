@@ -237,6 +237,7 @@ func TestLoadStructure(t *testing.T) {
 		{"detached payload", raw([]any{raw(map[int]int{1: -7}), map[int]int{}, nil, make([]byte, 64)}), trustlist.Invalid},
 		{"algorithm PS256", envelope(raw(map[int]int{1: -37}), raw(f.payload()), make([]byte, 64)), trustlist.Invalid},
 		{"no algorithm", envelope(raw(map[int]int{}), raw(f.payload()), make([]byte, 64)), trustlist.Invalid},
+		{"critical header", signCrit(t, f.pub1, raw(f.payload())), trustlist.Invalid},
 		{"unknown format version", mod(func(p *wire.Payload) { p.Version = 2 }), trustlist.VersionUnknown},
 		{"version 2 with another shape", signRaw(raw(map[int]any{1: 2, 5: "elsewhere"})), trustlist.VersionUnknown},
 		{"no version", signRaw(raw(map[int]any{2: 1, 3: 1, 4: 2, 5: []any{}})), trustlist.Invalid},
@@ -394,4 +395,18 @@ func spkiOf(t testing.TB, pub crypto.PublicKey) []byte {
 		t.Fatal(err)
 	}
 	return der
+}
+
+// signCrit signs payload with a critical header in the protected header.
+func signCrit(t testing.TB, key *ecdsa.PrivateKey, payload []byte) []byte {
+	t.Helper()
+	prot, err := wire.Marshal(map[int]any{1: -7, 2: []int{99}, 99: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := wire.EncodeSign1(prot, payload, sigOver(t, key, prot, payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

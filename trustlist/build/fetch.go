@@ -81,6 +81,11 @@ func (f *Fetcher) get(ctx context.Context, url string) ([]byte, error) {
 		return nil, fmt.Errorf("GET %s: %d bytes announced, more than the limit of %d", url, resp.ContentLength, f.MaxSize)
 	}
 	b, err := readCapped(resp.Body, f.MaxSize, "GET "+url)
+	if err == nil && ctx.Err() != nil {
+		// The deadline passed while the body was read: depending on when
+		// the connection closed, the read may have ended without an error.
+		err = fmt.Errorf("GET %s: %w", url, ctx.Err())
+	}
 	return b, timeoutHint(ctx, err, f.Timeout)
 }
 

@@ -49,8 +49,9 @@ type Entry struct {
 
 // Protected is the COSE protected header of a bundle.
 type Protected struct {
-	Alg int64  `cbor:"1,keyasint"`           // -7: ES256
-	KID []byte `cbor:"4,keyasint,omitempty"` // the publisher key's ID
+	Alg  int64           `cbor:"1,keyasint"`           // -7: ES256
+	Crit cbor.RawMessage `cbor:"2,keyasint,omitempty"` // critical headers: none is understood, so a reader refuses any
+	KID  []byte          `cbor:"4,keyasint,omitempty"` // the publisher key's ID
 }
 
 // AlgES256 is the COSE algorithm identifier of ECDSA P-256 with SHA-256.
