@@ -1,0 +1,54 @@
+package trustlist_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/trustlist"
+	"github.com/passcheck/passcheck/trustlist/build"
+)
+
+func ExampleLoad() {
+	// The publisher's side: a key pair, and a bundle of one signer.
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	publisher, _ := build.GenerateKey()
+	pubPEM, _ := build.MarshalPublicKeyPEM(publisher.Public())
+	csca, _ := issuer.NewCSCA("AT", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
+	dsc, _ := csca.NewDSC(issuer.DSCOptions{NotBefore: now.AddDate(0, -1, 0), NotAfter: now.AddDate(1, 0, 0)})
+	bundle, _, _ := build.Build(context.Background(), build.Options{
+		Sources:  []build.Source{memSource{dsc}},
+		Key:      publisher,
+		Sequence: 7,
+		Now:      now,
+	})
+
+	// The verifier's side: the pinned key, the bundle, and the highest
+	// sequence seen before.
+	pinned, err := trustlist.ParsePublicKeysPEM(pubPEM)
+	if err != nil {
+		panic(err)
+	}
+	list, err := trustlist.Load(bundle, pinned, now.Add(time.Hour), 6)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("sequence", list.Sequence, "with", list.Len(), "signer")
+
+	pass, _ := dsc.Issue(issuer.PassOptions{Kind: dcc.KindVaccination, IssuedAt: now})
+	fmt.Println("pass valid:", dcc.Check(pass, list, dcc.Options{Now: now.Add(time.Hour)}).Valid)
+
+	// An older list is refused.
+	_, err = trustlist.Load(bundle, pinned, now.Add(time.Hour), 8)
+	var e *dcc.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Code)
+	}
+	// Output:
+	// sequence 7 with 1 signer
+	// pass valid: true
+	// TRUSTLIST_ROLLBACK
+}
