@@ -5,7 +5,7 @@ WASM_FLAGS = -trimpath -ldflags='-s -w -buildid=' -buildvcs=false
 GOROOT    := $(shell $(GO) env GOROOT)
 FUZZTIME  ?= 30s
 
-.PHONY: run test vet fmt-check unit wasm wasm-test wasm-size site bench bench-trustlist fuzz vectors clean
+.PHONY: run test vet fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-scan bench-trustlist fuzz vectors clean
 
 ## run: build and serve the demo site (demo keys, passes and trust list)
 run:
@@ -43,13 +43,27 @@ fuzz:
 		done; \
 	done
 
+## site: build the scanner site into dist/ (needs a publisher key: TRUST_KEY=publisher.pem)
+site:
+	@test -n "$(TRUST_KEY)" || { echo "make site needs TRUST_KEY=PUB.pem (make one with: go run ./tools/passcheck trustlist keygen --key publisher.key --pub publisher.pem)"; exit 2; }
+	$(GO) run ./tools/passcheck site build --trust-key $(TRUST_KEY) --out dist
+
 ## bench: Go benchmarks (decode, verify, trust list) and the browser/Node harnesses
-bench: bench-trustlist
+bench: bench-scan bench-trustlist bench-site
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## bench-site: the scanner page in headless Chromium: navigation to ready (cold, and from the service worker), fake camera to verdict, bytes of the first visit (docs/site.md)
+bench-site:
+	$(GO) test -tags benchsite -run '^$$' -bench '^BenchmarkSite$$' -benchtime 3x ./tools/passcheck
 
 ## bench-trustlist: trust-list build time and bundle size, and load-and-verify time, for 2,000 and 20,000 signers (docs/trustlist.md)
 bench-trustlist:
 	$(GO) test -tags benchtrustlist -run '^$$' -bench . -benchmem ./trustlist/build
+
+## bench-scan: qrimage's ladder against zbarimg (zbar-tools) on qrimage/testdata/hard (docs/scan.md)
+bench-scan:
+	@test -x /usr/bin/zbarimg || { echo "bench-scan needs zbarimg: apt-get install -y zbar-tools"; exit 1; }
+	$(GO) test -tags benchscan -run '^TestCompareZbar$$' -count=1 -v ./qrimage
 
 ## vectors: regenerate testdata/vectors and fail if they changed
 vectors:

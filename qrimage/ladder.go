@@ -12,7 +12,7 @@ import (
 
 // workPixels caps the size of every image the ladder derives (upscales), so
 // that a failed frame costs a bounded time and memory.
-const workPixels = 4 << 20
+const workPixels = 2 << 20
 
 type binarizer uint8
 

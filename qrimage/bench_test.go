@@ -1,0 +1,69 @@
+package qrimage
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkDecodeBytesClean is the common case: a clean PNG of a pass at
+// 3 pixels per module, read by the first step.
+func BenchmarkDecodeBytesClean(b *testing.B) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, qrImage(b, sampleHC1, 3, 4)); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeBytes(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeBytesHard reads every hard case once per iteration.
+func BenchmarkDecodeBytesHard(b *testing.B) {
+	var files [][]byte
+	for _, c := range loadHardCases(b) {
+		data, err := os.ReadFile(filepath.Join("testdata", "hard", c.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, data)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, data := range files {
+			if _, err := DecodeBytes(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(files)), "ms/image")
+}
+
+// BenchmarkNoCode640x480 is the cost of a camera frame without a code:
+// the full ladder (DecodeRGBA) and the short one (DecodeFrame).
+func BenchmarkNoCode640x480(b *testing.B) {
+	w, h := 640, 480
+	pix := make([]byte, 4*w*h)
+	seed := uint32(1)
+	for i := 0; i < w*h; i++ {
+		seed = seed*1664525 + 1013904223
+		v := byte((i%w*200/w+i/w*50/h)/2 + int(seed>>27))
+		pix[4*i], pix[4*i+1], pix[4*i+2], pix[4*i+3] = v, v, v, 255
+	}
+	for name, f := range map[string]func([]byte, int, int) (string, error){"DecodeRGBA": DecodeRGBA, "DecodeFrame": DecodeFrame} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f(pix, w, h); err == nil {
+					b.Fatal("read a code in a frame without one")
+				}
+			}
+		})
+	}
+}
