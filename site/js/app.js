@@ -48,8 +48,12 @@ function trustList() {
   return state.pc ? state.pc.trustList : null;
 }
 
+// updateTrust renders the trust status at the top of the page and, smaller,
+// under the verdict, so that it is always in view.
 function updateTrust() {
-  return renderTrust($("trust"), trustList(), Date.now(), state.loadError, state.tr);
+  const now = Date.now();
+  renderTrust($("verdict-trust"), trustList(), now, state.loadError, state.tr);
+  return renderTrust($("trust"), trustList(), now, state.loadError, state.tr);
 }
 
 // --- verdicts ---------------------------------------------------------------

@@ -75,6 +75,18 @@ export function renderVerdict(container, result, trust, tr) {
   );
 
   const card = el("div", { class: "verdict-card" });
+  // Why first: the reason is what staff act on.
+  if (view.reasons.length > 0) {
+    card.append(
+      el(
+        "div",
+        { class: "reasons" },
+        el("h3", { text: tr.t("verdict.reasons") }),
+        el("ul", null, ...view.reasons.map((r) => el("li", { "data-code": r.code, text: r.text }))),
+      ),
+    );
+  }
+
   const h = result && result.holder;
   if (h) {
     const holder = holderBlock(h, tr, view.verified);
@@ -91,17 +103,6 @@ export function renderVerdict(container, result, trust, tr) {
         ),
       );
     }
-  }
-
-  if (view.reasons.length > 0) {
-    card.append(
-      el(
-        "div",
-        { class: "reasons" },
-        el("h3", { text: tr.t("verdict.reasons") }),
-        el("ul", null, ...view.reasons.map((r) => el("li", { "data-code": r.code, text: r.text }))),
-      ),
-    );
   }
 
   if (result && (result.kind || result.issuedAt)) {

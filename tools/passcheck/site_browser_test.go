@@ -180,10 +180,10 @@ const readVerdictJS = `(() => {
 // its helpers fail that test, not the one that started the browser.
 type sitePage struct {
 	*browsertest.Page
-	t *testing.T
+	t testing.TB
 }
 
-func openSite(t *testing.T, b *browsertest.Browser, url string) *sitePage {
+func openSite(t testing.TB, b *browsertest.Browser, url string) *sitePage {
 	t.Helper()
 	p := &sitePage{Page: b.NewPage(), t: t}
 	p.navigate(url)
