@@ -117,6 +117,10 @@ function clearVerdict() {
   document.body.classList.remove("has-verdict");
   $("scan").removeAttribute("aria-hidden");
   $("paste-text").value = "";
+  if (reloadPending) {
+    location.reload();
+    return;
+  }
   setStatus(state.camera && state.camera.running ? "scan.hint" : "");
   if (state.camera && state.camera.running) state.camera.resume();
   else $("camera").focus();
@@ -218,8 +222,24 @@ async function refreshTrust() {
   updateTrust();
 }
 
+// A new build's worker takes over an open page: reload once so that the page
+// and its pinned keys match the worker's caches, but never under a verdict.
+let reloadPending = false;
+
+function reloadForUpdate() {
+  if (state.lastResult) {
+    reloadPending = true;
+    return;
+  }
+  location.reload();
+}
+
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator) || location.protocol === "file:") return;
+  const hadController = !!navigator.serviceWorker.controller;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (hadController) reloadForUpdate();
+  });
   navigator.serviceWorker.addEventListener("message", (ev) => {
     if (ev.data && ev.data.type === "passcheck-trustlist-updated") refreshTrust();
   });

@@ -295,3 +295,32 @@ func TestServeHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteDocsScreenshots checks that docs/site.md shows every verdict
+// screenshot the browser tests write (UPDATE_SCREENSHOTS=1), and that each
+// is committed.
+func TestSiteDocsScreenshots(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "site.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "vi"} {
+		for _, v := range []string{"valid", "invalid", "stale"} {
+			name := "screenshots/verdict-" + v + "-" + lang + ".png"
+			if !strings.Contains(string(doc), "("+name+")") {
+				t.Errorf("docs/site.md does not show %s", name)
+			}
+			st, err := os.Stat(filepath.Join("..", "..", "docs", filepath.FromSlash(name)))
+			if err != nil || st.Size() < 10000 {
+				t.Errorf("docs/%s: %v (size %d)", name, err, sizeOf(st))
+			}
+		}
+	}
+}
+
+func sizeOf(st os.FileInfo) int64 {
+	if st == nil {
+		return 0
+	}
+	return st.Size()
+}
