@@ -65,14 +65,14 @@ type frame struct {
 	derived map[string]*gray
 }
 
-func (f *frame) get(key string, make func() *gray) *gray {
+func (f *frame) get(key string, build func() *gray) *gray {
 	if g, ok := f.derived[key]; ok {
 		return g
 	}
 	if f.derived == nil {
 		f.derived = map[string]*gray{}
 	}
-	g := make()
+	g := build()
 	f.derived[key] = g
 	return g
 }
