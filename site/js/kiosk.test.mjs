@@ -1,0 +1,97 @@
+// Tests of the kiosk's decisions (kiosk.js), run by `node --test` from the
+// Go test TestSiteJSUnit.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { kioskSetting, Tally, HoldTimer, DEFAULT_HOLD_SECONDS, MAX_HOLD_SECONDS } from "./kiosk.js";
+
+test("kioskSetting reads ?kiosk and the build's setting", () => {
+  const cases = [
+    { search: "", built: null, want: null },
+    { search: "?lang=vi", built: {}, want: null },
+    { search: "?kiosk", built: null, want: DEFAULT_HOLD_SECONDS * 1000 },
+    { search: "?kiosk=", built: null, want: DEFAULT_HOLD_SECONDS * 1000 },
+    { search: "?kiosk=on", built: null, want: DEFAULT_HOLD_SECONDS * 1000 },
+    { search: "?kiosk=2", built: null, want: 2000 },
+    { search: "?kiosk=1.5", built: null, want: 1500 },
+    { search: "?x=1&kiosk=8", built: null, want: 8000 },
+    { search: "?kiosk=0.1", built: null, want: 1000 }, // clamped up
+    { search: "?kiosk=99999", built: null, want: MAX_HOLD_SECONDS * 1000 }, // clamped down
+    { search: "?kiosk=abc", built: null, want: DEFAULT_HOLD_SECONDS * 1000 },
+    { search: "?kiosk=-3", built: null, want: DEFAULT_HOLD_SECONDS * 1000 },
+    { search: "", built: { kiosk: true }, want: DEFAULT_HOLD_SECONDS * 1000 },
+    { search: "", built: { kiosk: true, kioskHoldSeconds: 10 }, want: 10000 },
+    { search: "?kiosk", built: { kiosk: false, kioskHoldSeconds: 7 }, want: 7000 },
+    { search: "?kiosk=3", built: { kiosk: true, kioskHoldSeconds: 10 }, want: 3000 },
+    { search: "?kiosk=0", built: { kiosk: true }, want: null },
+    { search: "?kiosk=off", built: { kiosk: true }, want: null },
+    { search: "", built: { kiosk: "yes" }, want: null }, // only a real true
+  ];
+  for (const c of cases) {
+    const got = kioskSetting(c.search, c.built);
+    assert.deepEqual(got === null ? null : got.holdMs, c.want, `${c.search} ${JSON.stringify(c.built)}`);
+  }
+  assert.equal(kioskSetting(undefined, undefined), null);
+});
+
+test("Tally counts verdicts by state", () => {
+  const t = new Tally();
+  for (const s of ["valid", "valid", "invalid", "unknown", "valid", "bogus"]) t.add(s);
+  assert.equal(t.valid, 3);
+  assert.equal(t.invalid, 1);
+  assert.equal(t.unknown, 2);
+  assert.equal(t.notValid, 3);
+  assert.equal(t.total, 6);
+});
+
+// fakeTimers is a manual clock for HoldTimer.
+function fakeTimers() {
+  let now = 0;
+  let next = 1;
+  const pending = new Map();
+  return {
+    setTimeout(fn, ms) {
+      const id = next++;
+      pending.set(id, { fn, at: now + ms });
+      return id;
+    },
+    clearTimeout(id) {
+      pending.delete(id);
+    },
+    advance(ms) {
+      now += ms;
+      for (const [id, p] of [...pending]) {
+        if (p.at <= now) {
+          pending.delete(id);
+          p.fn();
+        }
+      }
+    },
+  };
+}
+
+test("HoldTimer expires holdMs after the last hold", () => {
+  const clock = fakeTimers();
+  let expired = 0;
+  const h = new HoldTimer(2000, () => expired++, clock);
+  h.hold();
+  assert.equal(h.holding, true);
+  clock.advance(1999);
+  assert.equal(expired, 0);
+  clock.advance(1);
+  assert.equal(expired, 1);
+  assert.equal(h.holding, false);
+
+  // A second verdict during the hold gets its full time.
+  h.hold();
+  clock.advance(1500);
+  h.hold();
+  clock.advance(1500);
+  assert.equal(expired, 1);
+  clock.advance(500);
+  assert.equal(expired, 2);
+
+  h.hold();
+  h.cancel();
+  clock.advance(5000);
+  assert.equal(expired, 2);
+});

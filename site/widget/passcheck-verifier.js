@@ -1,0 +1,596 @@
+// passcheck-verifier.js: the <passcheck-verifier> custom element, the
+// passcheck verifier to drop into any page. It checks EU Digital COVID
+// Certificates entirely in the browser (the Go core compiled to
+// WebAssembly, against a signed trust list) from the camera, a pasted text
+// or a USB/Bluetooth barcode scanner, shows the verdict, and dispatches a
+// `passcheck-result` event with the Result. It never sends a pass anywhere:
+// what the page does with the event is up to the page.
+//
+//   <script type="module" src="widget/passcheck-verifier.js"></script>
+//   <passcheck-verifier trustlist-url="trustlist.json" trust-keys="publisher.pem"></passcheck-verifier>
+//   document.querySelector("passcheck-verifier")
+//     .addEventListener("passcheck-result", (e) => console.log(e.detail.verdict, e.detail.result));
+//
+// Attributes, CSS custom properties, parts and the event: docs/kiosk.md and
+// passcheck-verifier.d.ts beside this file.
+//
+// # Several instances
+//
+// Instances with the same module, trust list and keys share one loaded
+// verifier (one download, one trust list); instances with different ones get
+// their own trust list inside the one WebAssembly module, and never see each
+// other's. Scanner (keyboard-wedge) input goes to one instance: the one the
+// user last clicked, tapped or focused; before any interaction, the first
+// on the page that accepts scanner input (hid="off" opts out).
+
+import { load } from "../js/passcheck.js";
+import { Wedge } from "../js/wedge.js";
+import { Camera } from "../js/camera.js";
+import { details } from "../js/verdict.js";
+import { Translator, pick } from "../js/i18n.js";
+import { verdictView, holderName, renderTrust } from "../js/render.js";
+import { config } from "passcheck:build";
+
+const TAG = "passcheck-verifier";
+const MAX_PEM_BYTES = 64 << 10;
+// The trust list is fetched again this often while an instance is on the page.
+const REFRESH_MS = 15 * 60 * 1000;
+
+// The defaults come from the build (passcheck site build): the module built
+// with this file and the publisher keys pinned into it. Relative URLs of the
+// build are relative to this file; those of attributes to the page.
+const moduleBase = import.meta.url;
+function defaultURL(u) {
+  return u ? new URL(u, moduleBase).href : "";
+}
+
+// --- one verifier per (module, trust list, keys) ------------------------------
+
+const verifiers = new Map();
+
+function sharedVerifier(opts) {
+  const key = JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys]);
+  let p = verifiers.get(key);
+  if (!p) {
+    p = load(opts);
+    verifiers.set(key, p);
+    p.catch(() => verifiers.delete(key));
+  }
+  return p;
+}
+
+// trustKeysFrom returns the PEM text of the trust-keys attribute: the text
+// itself, or the content of a PEM file on the page's own origin.
+const pemFetches = new Map();
+async function trustKeysFrom(value) {
+  if (value.includes("-----BEGIN")) return value;
+  const url = new URL(value, document.baseURI);
+  if (url.origin !== location.origin) {
+    throw Object.assign(new Error(`trust-keys: ${url.href} is not on this page's origin`), { code: "TRUSTLIST_KEY_INVALID" });
+  }
+  let p = pemFetches.get(url.href);
+  if (!p) {
+    p = (async () => {
+      const resp = await fetch(url, { credentials: "same-origin" });
+      if (!resp.ok) throw Object.assign(new Error(`trust-keys: ${url.href}: HTTP ${resp.status}`), { code: "TRUSTLIST_KEY_INVALID" });
+      const text = await resp.text();
+      if (text.length > MAX_PEM_BYTES) throw Object.assign(new Error(`trust-keys: ${url.href} is too large`), { code: "TRUSTLIST_KEY_INVALID" });
+      return text;
+    })();
+    pemFetches.set(url.href, p);
+    p.catch(() => pemFetches.delete(url.href));
+  }
+  return p;
+}
+
+// --- scanner input, routed to one instance --------------------------------------
+
+const hid = {
+  wedge: null,
+  instances: new Set(),
+  active: null,
+
+  add(el) {
+    this.instances.add(el);
+    if (!this.wedge) {
+      this.wedge = new Wedge({ onScan: (text) => this.route(text) });
+      this.wedge.start();
+    }
+  },
+
+  remove(el) {
+    this.instances.delete(el);
+    if (this.active === el) this.active = null;
+    if (this.instances.size === 0 && this.wedge) {
+      this.wedge.stop();
+      this.wedge = null;
+    }
+  },
+
+  touch(el) {
+    if (this.instances.has(el)) this.active = el;
+  },
+
+  target() {
+    if (this.active && this.active.isConnected && this.instances.has(this.active)) return this.active;
+    // The first in document order.
+    let first = null;
+    for (const el of this.instances) {
+      if (!el.isConnected) continue;
+      if (!first || first.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING) first = el;
+    }
+    return first;
+  },
+
+  route(text) {
+    const el = this.target();
+    if (el) el.check(text, "hid");
+  },
+};
+
+// --- styles ---------------------------------------------------------------------
+
+const CSS = `
+:host {
+  --_valid: var(--passcheck-valid, #0a6b2d);
+  --_invalid: var(--passcheck-invalid, #b3261e);
+  --_unknown: var(--passcheck-uncheckable, #ffb300);
+  --_unknown-ink: var(--passcheck-uncheckable-ink, #1b1b1f);
+  --_ink: var(--passcheck-ink, #1b1b1f);
+  --_paper: var(--passcheck-paper, #ffffff);
+  --_muted: var(--passcheck-muted, #4a4f57);
+  --_accent: var(--passcheck-accent, #12355b);
+  --_line: var(--passcheck-line, #c9ced6);
+  --_radius: var(--passcheck-radius, 0.6rem);
+  --_stale-bg: var(--passcheck-stale-bg, #ffe08a);
+  --_stale-ink: var(--passcheck-stale-ink, #3d2c00);
+  display: block;
+  font: var(--passcheck-font, 1rem/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif);
+  color: var(--_ink);
+  background: var(--_paper);
+  border: 1px solid var(--_line);
+  border-radius: var(--_radius);
+  padding: 0.75rem;
+  max-width: 28rem;
+  box-sizing: border-box;
+}
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+.status { margin: 0 0 0.5rem; color: var(--_muted); min-height: 1.45em; }
+.viewfinder { position: relative; aspect-ratio: 1 / 1; background: #000; border-radius: var(--_radius); overflow: hidden; margin-bottom: 0.5rem; }
+video { width: 100%; height: 100%; object-fit: cover; display: block; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-bottom: 0.5rem; }
+button {
+  font: inherit; font-weight: 600; min-height: 2.75rem; padding: 0.5rem 1rem; cursor: pointer;
+  border-radius: var(--_radius); border: 2px solid var(--_accent); background: var(--_paper); color: var(--_accent);
+}
+button.primary { background: var(--_accent); color: #fff; }
+button:disabled { opacity: 0.55; cursor: not-allowed; }
+button:focus-visible, textarea:focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
+.paste { display: grid; gap: 0.4rem; margin-bottom: 0.5rem; }
+.paste label { font-size: 0.9rem; }
+textarea {
+  font: 0.85rem/1.3 ui-monospace, Menlo, Consolas, monospace; width: 100%; padding: 0.4rem;
+  border: 2px solid var(--_line); border-radius: var(--_radius); color: var(--_ink); background: var(--_paper);
+  resize: vertical; word-break: break-all;
+}
+.paste button { justify-self: start; }
+.verdict { border-radius: var(--_radius); padding: 0.75rem; margin-bottom: 0.5rem; color: #fff; }
+.verdict[data-state="valid"] { background: var(--_valid); }
+.verdict[data-state="invalid"] { background: var(--_invalid); }
+.verdict[data-state="unknown"] { background: var(--_unknown); color: var(--_unknown-ink); }
+.title { margin: 0; font-size: 1.8rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.03em; }
+.title:focus { outline: none; }
+.name { margin: 0.4rem 0 0; font-size: 1.5rem; font-weight: 700; overflow-wrap: anywhere; }
+.dob { margin: 0; font-size: 1.2rem; font-weight: 600; }
+.kind { margin: 0.3rem 0 0; }
+.reasons { margin: 0.4rem 0 0; padding-left: 1.2rem; font-weight: 600; }
+.verdict button { margin-top: 0.6rem; background: var(--_paper); color: var(--_ink); border-color: var(--_paper); }
+.trust { margin: 0; font-size: 0.85rem; color: var(--_muted); }
+.trust[data-state="expired"], .trust[data-state="missing"] {
+  background: var(--_stale-bg); color: var(--_stale-ink); font-weight: 600; padding: 0.2rem 0.4rem; border-radius: 0.3rem;
+}
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+// One stylesheet object for every instance. Constructed stylesheets are
+// CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows;
+// a <style> element is the fallback for browsers without them.
+let sheet = null;
+function adoptStyles(root) {
+  if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function") {
+    try {
+      if (!sheet) {
+        sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+      }
+      root.adoptedStyleSheets = [sheet];
+      return;
+    } catch {
+      // fall through
+    }
+  }
+  const style = document.createElement("style");
+  style.textContent = CSS;
+  root.append(style);
+}
+
+// --- the element ----------------------------------------------------------------
+
+const TEMPLATE = `
+<p part="status" class="status" data-ref="status" role="status"></p>
+<div part="viewfinder" class="viewfinder" data-ref="viewfinder" hidden><video part="video" data-ref="video" muted playsinline aria-hidden="true"></video></div>
+<div part="actions" class="actions" data-ref="actions">
+  <button part="button camera-button" type="button" class="primary" data-ref="camera" disabled></button>
+</div>
+<form part="paste" class="paste" data-ref="paste" autocomplete="off">
+  <label data-ref="pasteLabel"></label>
+  <textarea part="input" data-ref="pasteText" rows="2" spellcheck="false" autocapitalize="off" autocomplete="off"></textarea>
+  <button part="button check-button" type="submit" data-ref="check" disabled></button>
+</form>
+<section part="verdict" class="verdict" data-ref="verdict" hidden>
+  <p part="title" class="title" data-ref="title" tabindex="-1"></p>
+  <p part="name" class="name" data-ref="name"></p>
+  <p part="dob" class="dob" data-ref="dob"></p>
+  <p part="kind" class="kind" data-ref="kind"></p>
+  <ul part="reasons" class="reasons" data-ref="reasons"></ul>
+  <button part="button next-button" type="button" data-ref="next"></button>
+</section>
+<p part="trust" class="trust" data-ref="trust" data-state="missing"></p>
+<div class="sr-only" data-ref="announce" role="alert" aria-live="assertive" aria-atomic="true"></div>
+`;
+
+const CONFIG_ATTRS = ["wasm-url", "trustlist-url", "trust-keys"];
+
+/**
+ * PasscheckVerifier is the <passcheck-verifier> element. See
+ * passcheck-verifier.d.ts for its attributes, properties and events.
+ */
+export class PasscheckVerifier extends HTMLElement {
+  static get observedAttributes() {
+    return [...CONFIG_ATTRS, "lang", "hid", "camera", "paste", "hold"];
+  }
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    adoptStyles(root);
+    const tpl = document.createElement("template");
+    tpl.innerHTML = TEMPLATE; // a constant: no page or pass data
+    root.append(tpl.content.cloneNode(true));
+    this.refs = {};
+    for (const n of root.querySelectorAll("[data-ref]")) this.refs[n.dataset.ref] = n;
+    this.verifier = null;
+    this.result = null;
+    this.state = "idle";
+    this.loadError = "";
+    this.camera = null;
+    this.busy = false;
+    this.holdTimer = 0;
+    this.refreshTimer = 0;
+    this.generation = 0;
+    this.tr = new Translator(this.language());
+    this._ready = null;
+
+    const r = this.refs;
+    r.camera.addEventListener("click", () => this.toggleCamera());
+    r.paste.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.check(r.pasteText.value, "paste");
+    });
+    r.next.addEventListener("click", () => this.reset());
+    // The instance the user last touched receives scanner input.
+    this.addEventListener("pointerdown", () => hid.touch(this));
+    this.addEventListener("focusin", () => hid.touch(this));
+  }
+
+  connectedCallback() {
+    this.applyOptions();
+    this.renderText();
+    if (!this._ready) this.start();
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = setInterval(() => this.refreshTrustList(), REFRESH_MS);
+  }
+
+  disconnectedCallback() {
+    hid.remove(this);
+    clearInterval(this.refreshTimer);
+    clearTimeout(this.holdTimer);
+    if (this.camera) this.camera.stop();
+    this.refs.viewfinder.hidden = true;
+    this.clear();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue) return;
+    if (name === "lang") {
+      this.tr = new Translator(this.language());
+      this.renderText();
+      if (this.result) this.show(this.result, true);
+      return;
+    }
+    if (CONFIG_ATTRS.includes(name)) {
+      // A new module, list or key: load again (when connected).
+      if (this._ready && this.isConnected) this.start();
+      return;
+    }
+    if (this.isConnected) this.applyOptions();
+  }
+
+  language() {
+    return pick(this.getAttribute("lang"), (globalThis.navigator && (navigator.languages || [navigator.language])) || []);
+  }
+
+  applyOptions() {
+    const r = this.refs;
+    if (this.getAttribute("hid") === "off") hid.remove(this);
+    else if (this.isConnected) hid.add(this);
+    const cam = this.getAttribute("camera");
+    r.actions.hidden = cam === "off";
+    if (cam === "off" && this.camera && this.camera.running) this.stopCamera();
+    r.paste.hidden = this.getAttribute("paste") === "off";
+  }
+
+  /** ready resolves once the module and the trust list are loaded (or failed). */
+  get ready() {
+    return this._ready || Promise.resolve();
+  }
+
+  /** trustList is the status of the trust list in use, or null before loading. */
+  get trustList() {
+    return this.verifier ? this.verifier.trustList : null;
+  }
+
+  start() {
+    const gen = ++this.generation;
+    this.verifier = null;
+    this.state = "loading";
+    this.setStatus("app.loading");
+    this.enableInputs(false);
+    this._ready = (async () => {
+      const wasmAttr = this.getAttribute("wasm-url");
+      const listAttr = this.getAttribute("trustlist-url");
+      const keysAttr = this.getAttribute("trust-keys");
+      let verifier;
+      try {
+        const trustKeys = keysAttr ? await trustKeysFrom(keysAttr) : config.trustKeys;
+        verifier = await sharedVerifier({
+          wasmURL: wasmAttr ? new URL(wasmAttr, document.baseURI).href : defaultURL(config.wasmURL),
+          trustListURL: listAttr ? new URL(listAttr, document.baseURI).href : defaultURL(config.trustListURL),
+          trustKeys,
+          graceSeconds: config.graceSeconds,
+        });
+      } catch (e) {
+        if (gen !== this.generation) return;
+        this.state = "failed";
+        const code = (e && e.code) || "WASM_UNAVAILABLE";
+        this.setStatus("app.loadFailed", { error: code + ((e && e.message) ? ": " + e.message : "") });
+        this.loadError = code.startsWith("TRUSTLIST_") ? code : "";
+        this.renderTrustLine();
+        this.fire("passcheck-error", { code, message: String((e && e.message) || e) });
+        return;
+      }
+      if (gen !== this.generation) return;
+      this.verifier = verifier;
+      const tl = verifier.trustList;
+      this.loadError = tl && tl.lastLoad && tl.lastLoad.errors && tl.lastLoad.errors.length ? tl.lastLoad.errors[0].code : "";
+      this.state = "ready";
+      this.setStatus("");
+      this.enableInputs(true);
+      this.renderTrustLine();
+      this.dataset.ready = "true";
+      this.fire("passcheck-ready", { trustList: tl });
+      if (this.getAttribute("camera") === "auto") this.startCamera();
+    })();
+    return this._ready;
+  }
+
+  async refreshTrustList() {
+    if (!this.verifier) return;
+    try {
+      const r = await this.verifier.refreshTrustList();
+      this.loadError = r && r.errors && r.errors.length ? r.errors[0].code : "";
+    } catch (e) {
+      this.loadError = (e && e.code) || "TRUSTLIST_UNAVAILABLE";
+    }
+    this.renderTrustLine();
+  }
+
+  enableInputs(on) {
+    this.refs.camera.disabled = !on;
+    this.refs.check.disabled = !on;
+  }
+
+  fire(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  t(key, vars) {
+    return this.tr.t(key, vars);
+  }
+
+  setStatus(key, vars) {
+    this.statusKey = key;
+    this.statusVars = vars;
+    this.refs.status.textContent = key ? this.t(key, vars) : "";
+  }
+
+  renderText() {
+    const r = this.refs;
+    r.camera.textContent = this.t(this.camera && this.camera.running ? "scan.stop" : "scan.start");
+    r.pasteLabel.textContent = this.t("scan.pasteLabel");
+    r.check.textContent = this.t("scan.check");
+    r.next.textContent = this.t("verdict.next");
+    r.pasteText.setAttribute("aria-label", this.t("scan.pasteLabel"));
+    if (this.statusKey !== undefined) this.setStatus(this.statusKey, this.statusVars);
+    this.renderTrustLine();
+  }
+
+  renderTrustLine() {
+    if (this.state === "loading" || this.state === "idle") {
+      this.refs.trust.dataset.state = "missing";
+      this.refs.trust.textContent = this.t("trust.loading");
+      return null;
+    }
+    return renderTrust(this.refs.trust, this.trustList, Date.now(), this.loadError, this.tr);
+  }
+
+  // --- checking ------------------------------------------------------------------
+
+  /**
+   * check verifies text, shows the verdict and dispatches passcheck-result.
+   * It resolves to the event's detail (null while loading or busy).
+   */
+  async check(text, source) {
+    if (!this.verifier || this.busy) return null;
+    text = String(text == null ? "" : text).trim();
+    if (!text) {
+      this.setStatus("scan.pasteEmpty");
+      return null;
+    }
+    this.busy = true;
+    let result;
+    try {
+      result = await this.verifier.verify(text);
+    } catch (e) {
+      result = { valid: false, errors: [{ code: "INTERNAL_ERROR", message: String(e && e.message) }], warnings: [] };
+    } finally {
+      this.busy = false;
+    }
+    if (!this.isConnected) return null;
+    const view = this.show(result, false);
+    const tl = this.trustList;
+    const detail = {
+      result,
+      verdict: view.state,
+      verified: view.verified,
+      source: source || "api",
+      trustList: tl ? { ...tl } : null,
+    };
+    this.fire("passcheck-result", detail);
+    return detail;
+  }
+
+  /** verify checks text as if scanned (source "api"); see check. */
+  verify(text) {
+    return this.check(text, "api");
+  }
+
+  show(result, quiet) {
+    const r = this.refs;
+    const trust = this.renderTrustLine() || { state: "missing", code: this.loadError || "TRUSTLIST_MISSING" };
+    const view = verdictView(result, trust, this.tr);
+    this.result = result;
+    r.verdict.dataset.state = view.state;
+    r.verdict.dataset.verified = String(view.verified);
+    r.title.textContent = this.t("verdict." + view.state);
+    // The holder is shown only when a trusted key verified the signature:
+    // never unverified data as an identity.
+    const h = view.verified ? result.holder : null;
+    r.name.textContent = h ? holderName(h) : "";
+    r.name.hidden = !h;
+    r.dob.textContent = h && h.dateOfBirth ? this.t("holder.dob") + ": " + this.tr.date(h.dateOfBirth) : "";
+    r.dob.hidden = !r.dob.textContent;
+    r.kind.textContent = view.verified ? this.kindLine(result) : "";
+    r.kind.hidden = !r.kind.textContent;
+    r.reasons.replaceChildren(
+      ...view.reasons.map((x) => {
+        const li = document.createElement("li");
+        li.dataset.code = x.code;
+        li.textContent = x.text;
+        return li;
+      }),
+    );
+    r.reasons.hidden = view.reasons.length === 0;
+    r.verdict.hidden = false;
+    r.paste.hidden = true;
+    r.pasteText.value = "";
+    this.setStatus("");
+    if (!quiet) {
+      r.announce.textContent = "";
+      setTimeout(() => {
+        if (this.result === result) r.announce.textContent = view.announce;
+      }, 50);
+      clearTimeout(this.holdTimer);
+      const hold = Number(this.getAttribute("hold"));
+      if (hold > 0) this.holdTimer = setTimeout(() => this.reset(), Math.min(hold, 600) * 1000);
+    }
+    return view;
+  }
+
+  kindLine(result) {
+    const { kind, entry } = details(result);
+    const e = entry || {};
+    if (kind === "vaccination" && e.dn !== undefined && e.sd !== undefined) {
+      const product = this.tr.display("vaccine-medicinal-product", e.mp);
+      return this.t("kind.vaccinationDose", { dose: e.dn, total: e.sd }) + (product ? " · " + product : "");
+    }
+    if (kind === "test") {
+      return [this.t("kind.test"), this.tr.display("test-type", e.tt), this.tr.display("test-result", e.tr)].filter(Boolean).join(" · ");
+    }
+    return this.t("kind." + (kind || "none"));
+  }
+
+  /** clear removes the verdict and every trace of the pass from the element. */
+  clear() {
+    const r = this.refs;
+    clearTimeout(this.holdTimer);
+    this.result = null;
+    r.verdict.hidden = true;
+    delete r.verdict.dataset.state;
+    delete r.verdict.dataset.verified;
+    for (const n of [r.title, r.name, r.dob, r.kind, r.announce]) n.textContent = "";
+    r.reasons.replaceChildren();
+    r.pasteText.value = "";
+    r.paste.hidden = this.getAttribute("paste") === "off";
+  }
+
+  /** reset clears the verdict and goes back to scanning. */
+  reset() {
+    this.clear();
+    if (this.camera && this.camera.running) {
+      this.setStatus("scan.hint");
+      this.camera.resume();
+    } else {
+      this.setStatus("");
+    }
+  }
+
+  // --- camera ----------------------------------------------------------------------
+
+  toggleCamera() {
+    if (this.camera && this.camera.running) this.stopCamera();
+    else this.startCamera();
+  }
+
+  async startCamera() {
+    if (!this.verifier) return;
+    const r = this.refs;
+    if (!this.camera) {
+      this.camera = new Camera(r.video, (img) => this.verifier.scan(img), (text) => this.check(text, "camera"));
+    }
+    this.setStatus("scan.starting");
+    r.viewfinder.hidden = false;
+    try {
+      await this.camera.start();
+    } catch (e) {
+      r.viewfinder.hidden = true;
+      this.setStatus("scan.noCamera", { error: (e && (e.name || e.message)) || String(e) });
+      return;
+    }
+    r.camera.textContent = this.t("scan.stop");
+    this.setStatus("scan.hint");
+  }
+
+  stopCamera() {
+    if (this.camera) this.camera.stop();
+    this.refs.viewfinder.hidden = true;
+    this.refs.camera.textContent = this.t("scan.start");
+    this.setStatus("");
+  }
+}
+
+if (globalThis.customElements && !customElements.get(TAG)) {
+  customElements.define(TAG, PasscheckVerifier);
+}
