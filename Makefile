@@ -5,7 +5,7 @@ WASM_FLAGS = -trimpath -ldflags='-s -w -buildid=' -buildvcs=false
 GOROOT    := $(shell $(GO) env GOROOT)
 FUZZTIME  ?= 30s
 
-.PHONY: run test vet fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-scan bench-trustlist fuzz vectors clean
+.PHONY: run test vet fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-scan bench-trustlist fuzz vectors clean
 
 ## run: build and serve the demo site (demo keys, passes and trust list)
 run:
@@ -28,11 +28,16 @@ unit:
 wasm-test:
 	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./dcc
 
-## wasm: dist/passcheck.wasm beside Go's wasm_exec.js
+## wasm: dist/passcheck.wasm beside Go's wasm_exec.js (docs/wasm.md)
 wasm:
 	mkdir -p dist
-	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -o dist/passcheck.wasm ./wasm
+	$(WASM_ENV) $(GO) build -trimpath -ldflags="-s -w -buildid= -X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -buildvcs=false -o dist/passcheck.wasm ./wasm
 	cp $(GOROOT)/lib/wasm/wasm_exec.js dist/
+
+## wasm-size: raw, gzip and brotli sizes of dist/passcheck.wasm and of the build without the QR decoder (-tags noqr), against the 1.2 MB brotli budget
+wasm-size: wasm
+	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -tags noqr -o dist/passcheck-noqr.wasm ./wasm
+	$(GO) run ./wasm/internal/wasmsize dist/passcheck.wasm dist/passcheck-noqr.wasm
 
 ## fuzz: every fuzz target for $(FUZZTIME)
 fuzz:
@@ -49,8 +54,12 @@ site:
 	$(GO) run ./tools/passcheck site build --trust-key $(TRUST_KEY) --out dist
 
 ## bench: Go benchmarks (decode, verify, trust list) and the browser/Node harnesses
-bench: bench-scan bench-trustlist bench-site
+bench: bench-scan bench-trustlist bench-site bench-wasm
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## bench-wasm: verify native vs WebAssembly in Node and headless Chromium (pure Go and WebCrypto), start-up, and the sizes (docs/wasm.md)
+bench-wasm: wasm-size
+	$(GO) test -tags benchwasm -run '^TestWasmBench$$' -count=1 -v ./wasm
 
 ## bench-site: the scanner page in headless Chromium: navigation to ready (cold, and from the service worker), fake camera to verdict, bytes of the first visit (docs/site.md)
 bench-site:

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/certs"
 	"github.com/passcheck/passcheck/internal/issuer"
 	"github.com/passcheck/passcheck/trustlist"
@@ -338,4 +339,13 @@ func jsonTree(t testing.TB, v any) any {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func dccSigner(t testing.TB, c *x509.Certificate) dcc.Signer {
+	t.Helper()
+	s, err := certs.Signer(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -45,6 +45,7 @@ var (
 	jsUint8Array        = js.Global().Get("Uint8Array")
 	jsUint8ClampedArray = js.Global().Get("Uint8ClampedArray")
 	jsObject            = js.Global().Get("Object")
+	jsJSONParse         = js.Global().Get("JSON").Get("parse").Call("bind", js.Global().Get("JSON"))
 )
 
 func main() {
@@ -91,11 +92,14 @@ func arg(args []js.Value, i int) js.Value {
 
 // errorResult is a Result holding one error.
 func errorResult(code dcc.Code, detail string) js.Value {
-	r := &dcc.Result{Errors: []dcc.Message{message(code, detail)}, Warnings: []dcc.Message{}}
-	return js.ValueOf(r.Map())
+	return resultJS(&dcc.Result{Errors: []dcc.Message{message(code, detail)}, Warnings: []dcc.Message{}})
 }
 
-func resultJS(r *dcc.Result) js.Value { return js.ValueOf(r.Map()) }
+// resultJS hands r to JavaScript as JSON text for JSON.parse: one string
+// crosses the boundary instead of one syscall/js call per field.
+func resultJS(r *dcc.Result) js.Value { return treeJS(r.Map()) }
+
+func treeJS(tree any) js.Value { return jsJSONParse.Invoke(string(appendJSON(nil, tree))) }
 
 func messagesJS(ms []dcc.Message) []any {
 	out := make([]any, len(ms))
@@ -213,7 +217,7 @@ func statusJS(out loadOutcome) js.Value {
 		m["expiresAt"] = l.ExpiresAt.UTC().Format(time.RFC3339)
 		m["signers"] = l.Len()
 	}
-	return js.ValueOf(m)
+	return treeJS(m)
 }
 
 // status() → the list in use, in loadTrustList's shape: ok is false when

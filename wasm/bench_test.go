@@ -1,0 +1,148 @@
+//go:build !js && benchwasm
+
+package main
+
+import (
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/browsertest"
+	"github.com/passcheck/passcheck/internal/issuer"
+)
+
+// benchPageJS measures in the page: load (fetch, streaming compile,
+// instantiate, trust list, warm-up), then verify through both paths. The
+// page's clock is coarsened to 100 µs, so verify is timed in batches.
+const benchPageJS = `import { load } from "./passcheck.js";
+window.bench = async (cfg) => {
+  const opts = { wasmURL: "passcheck.wasm", trustListURL: "trust/trustlist.json", trustKeys: cfg.keys };
+  let a = performance.now();
+  const fast = await load(opts);
+  const out = { readyMs: performance.now() - a };
+  const pure = await load({ ...opts, webCrypto: false });
+  for (const c of cfg.cases) {
+    for (const [path, pc] of [["pure", pure], ["fast", fast]]) {
+      a = performance.now();
+      const first = await pc.verify(c.text, { at: c.at });
+      const firstMs = performance.now() - a;
+      if (!first.valid) throw new Error(c.name + " " + path + ": " + JSON.stringify(first.errors));
+      const per = [];
+      for (let b = 0; b < cfg.batches; b++) {
+        a = performance.now();
+        for (let i = 0; i < cfg.batch; i++) await pc.verify(c.text, { at: c.at });
+        per.push((performance.now() - a) / cfg.batch);
+      }
+      per.sort((x, y) => x - y);
+      out[c.name + "/" + path] = { firstMs, medianMs: per[per.length >> 1] };
+    }
+  }
+  return out;
+};
+window.benchReady = true;
+`
+
+type timing struct{ FirstMs, MedianMs float64 }
+
+// TestWasmBench is make bench-wasm: verify times of an ES256 and a PS256
+// pass natively, in Node and in headless Chromium (pure Go and WebCrypto),
+// and start-up times. It reports; it asserts no time. It is built only with
+// -tags benchwasm (make bench-wasm).
+func TestWasmBench(t *testing.T) {
+	m := buildModule(t)
+	f := newFixture(t)
+	ca, err := issuer.NewCSCA("VN", issuer.EC, f.now.AddDate(-1, 0, 0), f.now.AddDate(5, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaDSC, err := ca.NewDSC(issuer.DSCOptions{KeyType: issuer.RSA2048, NotBefore: f.now.AddDate(-1, 0, 0), NotAfter: f.now.AddDate(2, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps256, err := rsaDSC.Issue(issuer.PassOptions{IssuedAt: f.now.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := f.pub.bundle(t, []*x509.Certificate{f.dsc.Cert, rsaDSC.Cert}, 1, f.now, time.Hour)
+	list := f.pub.list(t, bundle)
+	cases := []nodeCase{{Name: "ES256", Text: f.pass, At: f.now.UnixMilli()}, {Name: "PS256", Text: ps256, At: f.now.UnixMilli()}}
+
+	// Native.
+	native := map[string]float64{}
+	for _, c := range cases {
+		opts := dcc.Options{Now: time.UnixMilli(c.At)}
+		if r := dcc.Check(c.Text, list, opts); !r.Valid {
+			t.Fatalf("%s: %v", c.Name, r.Errors)
+		}
+		res := testing.Benchmark(func(b *testing.B) {
+			for b.Loop() {
+				dcc.Check(c.Text, list, opts)
+			}
+		})
+		native[c.Name] = float64(res.NsPerOp()) / 1e6
+	}
+
+	// Node.
+	var node map[string]json.RawMessage
+	runNode(t, m, map[string]any{"mode": "bench", "iterations": 200,
+		"groups": []nodeGroup{{Bundle: b64(bundle), Keys: f.pub.pem, Cases: cases}}}, &node)
+
+	// Chromium.
+	dir := t.TempDir()
+	if err := copyFiles(dir, m.wasm, m.js, filepath.Join(m.dir, "wasm_exec.js")); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "bench.js"), []byte(benchPageJS), 0o644)
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte(`<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bench.js"></script>`), 0o644)
+	publish(t, filepath.Join(dir, "trust"), bundle, 1)
+	srv := browsertest.Serve(t, dir, http.Header{"Cache-Control": {"no-store"}})
+	b := browsertest.Start(t, browsertest.Options{})
+	p := b.NewPage()
+	p.Navigate(srv.URL + "/index.html")
+	p.WaitFor(`window.benchReady === true`, 10*time.Second)
+	cfg, _ := json.Marshal(map[string]any{"keys": f.pub.pem, "cases": cases, "batches": 15, "batch": 20})
+	browser := browsertest.Eval[map[string]json.RawMessage](p, "bench("+string(cfg)+")")
+
+	var sb strings.Builder
+	num := func(raw json.RawMessage) float64 {
+		var v float64
+		json.Unmarshal(raw, &v)
+		return v
+	}
+	tim := func(raw json.RawMessage) timing {
+		var v timing
+		json.Unmarshal(raw, &v)
+		return v
+	}
+	fmt.Fprintf(&sb, "\nverify (median ms; × native)      native      Node pure   Node WebCrypto   Chromium pure   Chromium WebCrypto\n")
+	for _, c := range cases {
+		n := native[c.Name]
+		fmt.Fprintf(&sb, "%-32s %8.3f", c.Name, n)
+		for _, src := range []map[string]json.RawMessage{node, browser} {
+			for _, path := range []string{"pure", "fast"} {
+				v := tim(src[c.Name+"/"+path])
+				fmt.Fprintf(&sb, "   %7.3f (%4.1f×)", v.MedianMs, v.MedianMs/n)
+			}
+		}
+		fmt.Fprintln(&sb)
+	}
+	fmt.Fprintf(&sb, "\nfirst verify after load (ms)      Node pure / WebCrypto       Chromium pure / WebCrypto\n")
+	for _, c := range cases {
+		fmt.Fprintf(&sb, "%-32s %7.2f / %7.2f            %7.2f / %7.2f\n", c.Name,
+			tim(node[c.Name+"/pure"]).FirstMs, tim(node[c.Name+"/fast"]).FirstMs,
+			tim(browser[c.Name+"/pure"]).FirstMs, tim(browser[c.Name+"/fast"]).FirstMs)
+	}
+	fmt.Fprintf(&sb, "\nstart-up (ms): Node import of passcheck.js %.1f, instantiate-to-ready (compile, run, trust list, warm-up) %.1f, a second verifier %.1f; Chromium load() from localhost (fetch, streaming compile, trust list, warm-up) %.1f\n",
+		num(node["importMs"]), num(node["readyMs"]), num(node["secondReadyMs"]), num(browser["readyMs"]))
+	t.Log(sb.String())
+	if out := os.Getenv("PASSCHECK_BENCH_OUT"); out != "" {
+		os.WriteFile(out, []byte(sb.String()), 0o644)
+	}
+}

@@ -1,0 +1,53 @@
+//go:build !js
+
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/issuer"
+)
+
+// appendJSON writes what encoding/json writes, as far as JSON.parse can
+// tell: the same tree after parsing, for every vector's Result and for
+// awkward values.
+func TestAppendJSON(t *testing.T) {
+	vs, cs := readVectors(t)
+	var keys issuer.Signers
+	for _, c := range cs {
+		s := dccSigner(t, c)
+		keys = append(keys, s)
+	}
+	trees := []any{
+		map[string]any{"s": "quote \" backslash \\ nl \n tab \t ctl \x01\x1f del \x7f <&> \u2028\u2029 é 𝄞 bad \xff\xfe end"},
+		[]any{1.5, -0.0, 1e21, 1e-7, 123456789012345678.0, int64(-1 << 62), int64(1 << 53), 7, true, false, nil},
+		map[string]any{},
+		[]any{},
+		map[string]any{"nested": []any{map[string]any{"b": 1.0, "a": []any{"x"}}}},
+	}
+	for _, v := range vs {
+		trees = append(trees, dcc.Check(v.text, keys, dcc.Options{Now: v.now}).Map())
+	}
+	for i, tree := range trees {
+		got := appendJSON(nil, tree)
+		var parsed any
+		if err := json.Unmarshal(got, &parsed); err != nil {
+			t.Errorf("tree %d: %v\n%s", i, err, got)
+			continue
+		}
+		if want := jsonTree(t, tree); !reflect.DeepEqual(parsed, want) {
+			t.Errorf("tree %d:\n got %v\nwant %v\njson %s", i, parsed, want, got)
+		}
+	}
+	// Values JSON cannot hold are null, as in dcc's tree.
+	for _, v := range []any{math.NaN(), math.Inf(1), time.Second, struct{}{}} {
+		if got := string(appendJSON(nil, v)); got != "null" {
+			t.Errorf("appendJSON(%T) = %s, want null", v, got)
+		}
+	}
+}
