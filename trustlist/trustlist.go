@@ -265,7 +265,7 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) er
 }
 
 // decodePayload reads the payload: first its top-level keys, to check the
-// version before the rest is read in this version's shape, then the payload.
+// version before the rest is read in this version's shape, then each field.
 func decodePayload(b []byte) (*wire.Payload, map[uint64][]byte, error) {
 	var top map[uint64]cbor.RawMessage
 	if err := decMode.Unmarshal(b, &top); err != nil {
@@ -278,13 +278,23 @@ func decodePayload(b []byte) (*wire.Payload, map[uint64][]byte, error) {
 	if version != wire.Version {
 		return nil, nil, fail(VersionUnknown, "format version %d; this verifier reads version %d", version, wire.Version)
 	}
-	var p wire.Payload
-	if err := decMode.Unmarshal(b, &p); err != nil {
-		return nil, nil, fail(Invalid, "payload: %w", err)
-	}
-	for _, k := range []uint64{wire.KeySequence, wire.KeyIssuedAt, wire.KeyExpiresAt, wire.KeySigners} {
-		if top[k] == nil {
-			return nil, nil, fail(Invalid, "payload: key %d is missing", k)
+	// Each field from its raw bytes: the payload is read once.
+	p := wire.Payload{Version: version}
+	for _, f := range []struct {
+		key uint64
+		dst any
+	}{
+		{wire.KeySequence, &p.Sequence},
+		{wire.KeyIssuedAt, &p.IssuedAt},
+		{wire.KeyExpiresAt, &p.ExpiresAt},
+		{wire.KeySigners, &p.Signers},
+	} {
+		raw := top[f.key]
+		if raw == nil {
+			return nil, nil, fail(Invalid, "payload: key %d is missing", f.key)
+		}
+		if err := decMode.Unmarshal(raw, f.dst); err != nil {
+			return nil, nil, fail(Invalid, "payload: key %d: %w", f.key, err)
 		}
 	}
 	if p.ExpiresAt <= p.IssuedAt {
