@@ -255,12 +255,20 @@ export async function load(options = {}) {
     ? new URL(options.trustListURL, globalThis.location ? globalThis.location.href : undefined)
     : null;
 
+  let seenHere = 0;
+
   function loadBytes(bundle) {
     if (!(bundle instanceof Uint8Array)) {
       return failedLoad("INPUT_INVALID", "The trust-list bundle must be a Uint8Array.");
     }
-    const r = api.loadTrustList(bundle, trustKeys, lastSeen(seqKey), { graceSeconds });
-    if (r.ok) remember(seqKey, r.sequence);
+    // The highest sequence seen: stored (across reloads) or, where storage
+    // is disabled or not kept (file:// pages in some browsers), at least
+    // the one in use by this verifier.
+    const r = api.loadTrustList(bundle, trustKeys, Math.max(lastSeen(seqKey), seenHere), { graceSeconds });
+    if (r.ok) {
+      if (typeof r.sequence === "number" && r.sequence > seenHere) seenHere = r.sequence;
+      remember(seqKey, r.sequence);
+    }
     return r;
   }
 

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/evanw/esbuild/pkg/api"
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/trustlist"
+)
+
+// The single-file page: the scanner page as one HTML file that works from
+// file:// (a local disk, a USB stick) with no server and no network. The
+// WebAssembly module (gzip, base64) and the trust list (base64) sit in
+// <script type="application/octet-stream"> blocks, which browsers never
+// execute; the page's one script and one style are inline, allowed by their
+// SHA-256 in the Content-Security-Policy.
+
+const (
+	singleWasmID  = "passcheck-wasm"
+	singleTrustID = "passcheck-trustlist"
+)
+
+// singleFileOptions describe a single-file build.
+type singleFileOptions struct {
+	Root         string   // the source tree; "" finds it from the working directory
+	Out          string   // the HTML file to write
+	TrustKeysPEM [][]byte // publisher public keys pinned into the page
+	Bundle       []byte   // the trust list to carry
+	Version      string
+	WasmFile     string // a prebuilt module (tests)
+	Kiosk        bool   // start as a kiosk (?kiosk=0 turns it off)
+	KioskHold    time.Duration
+	Now          time.Time // the clock for checking the bundle; zero means now
+}
+
+// singleFileInfo is what buildSingleFile wrote.
+type singleFileInfo struct {
+	Size          int
+	WasmSize      int // the module before compression
+	WasmGzipSize  int
+	TrustSequence uint64
+	TrustExpires  time.Time
+	Expired       bool // the list has expired: the page will show "cannot check"
+	ScriptHash    string
+	StyleHash     string
+}
+
+// buildSingleFile writes the single-file page to o.Out.
+func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
+	if o.Version == "" {
+		o.Version = version()
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if len(o.TrustKeysPEM) == 0 {
+		return nil, errors.New("site build: no publisher key to pin")
+	}
+	if len(o.Bundle) == 0 {
+		return nil, errors.New("site build: --single-file needs the trust list to carry (--trustlist DIR or bundle file)")
+	}
+	var pems []string
+	for i, k := range o.TrustKeysPEM {
+		if _, err := trustlist.ParsePublicKeysPEM(k); err != nil {
+			return nil, fmt.Errorf("site build: publisher key %d: %w", i+1, err)
+		}
+		pems = append(pems, strings.TrimSpace(string(k))+"\n")
+	}
+	// The list must be signed by a pinned key; an expired one is carried
+	// (the page then says "cannot check" and takes a newer one by drop).
+	pinned, _ := trustlist.ParsePublicKeysPEM([]byte(strings.Join(pems, "")))
+	list, err := trustlist.Load(o.Bundle, pinned, o.Now, 0, trustlist.WithGrace(100*365*24*time.Hour))
+	if err != nil {
+		var de *dcc.Error
+		if errors.As(err, &de) {
+			return nil, fmt.Errorf("site build: the trust list to carry: %s: %w", de.Code, err)
+		}
+		return nil, fmt.Errorf("site build: the trust list to carry: %w", err)
+	}
+	root := o.Root
+	if root == "" {
+		if root, err = findSourceRoot(); err != nil {
+			return nil, err
+		}
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return nil, err
+	}
+	siteDir := filepath.Join(root, "site")
+	html, err := os.ReadFile(filepath.Join(siteDir, "index.html"))
+	if err != nil {
+		return nil, fmt.Errorf("site build: %s is not the passcheck source tree: %w", root, err)
+	}
+
+	goCmd := goCommand()
+	wasm, err := buildWasm(goCmd, root, o.WasmFile)
+	if err != nil {
+		return nil, err
+	}
+	goroot, err := goEnv(goCmd, "GOROOT")
+	if err != nil {
+		return nil, err
+	}
+	wasmExec := filepath.Join(goroot, "lib", "wasm", "wasm_exec.js")
+	langs, err := readLanguages(filepath.Join(siteDir, "i18n"))
+	if err != nil {
+		return nil, err
+	}
+	sets, err := readValueSets(filepath.Join(root, "spec", "valuesets"))
+	if err != nil {
+		return nil, err
+	}
+	hold := o.KioskHold.Seconds()
+	buildConfig := map[string]any{
+		"config": map[string]any{
+			"version":          o.Version,
+			"wasmURL":          "",
+			"trustListURL":     "",
+			"trustKeys":        strings.Join(pems, ""),
+			"graceSeconds":     trustGrace.Seconds(),
+			"singleFile":       true,
+			"wasmID":           singleWasmID,
+			"trustListID":      singleTrustID,
+			"kiosk":            o.Kiosk,
+			"kioskHoldSeconds": hold,
+		},
+		"languages": langs,
+		"valueSets": sets,
+	}
+	outdir := filepath.Join(root, "site-out")
+	res := api.Build(api.BuildOptions{
+		AbsWorkingDir: root, EntryPoints: []string{"site/js/app.js", "site/css/app.css"},
+		Bundle: true, MinifyWhitespace: true, MinifyIdentifiers: true, MinifySyntax: true,
+		Format: api.FormatESModule, Target: api.ES2020, Outdir: outdir,
+		EntryNames: "[name]", Write: false, LogLevel: api.LogLevelSilent, Charset: api.CharsetUTF8,
+		Plugins: []api.Plugin{virtualModules(map[string]map[string]any{"passcheck:build": buildConfig}, wasmExec)},
+	})
+	if err := esbuildErrors("single-file page", res); err != nil {
+		return nil, err
+	}
+	var js, css []byte
+	for _, f := range res.OutputFiles {
+		switch filepath.Base(f.Path) {
+		case "app.js":
+			js = f.Contents
+		case "app.css":
+			css = f.Contents
+		default:
+			if !strings.HasSuffix(f.Path, ".map") {
+				return nil, fmt.Errorf("site build: the single-file page would need a second file, %s (a dynamic import or an asset)", filepath.Base(f.Path))
+			}
+		}
+	}
+	if js == nil || css == nil {
+		return nil, errors.New("site build: esbuild wrote no app.js or app.css for the single-file page")
+	}
+	script := inlineSafe(string(js), "script")
+	style := inlineSafe(string(css), "style")
+	scriptHash, styleHash := cspHash(script), cspHash(style)
+
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(wasm)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+
+	page, err := singleFilePage(string(html), singlePage{
+		CSP:       singleFileCSP(scriptHash, styleHash),
+		Script:    script,
+		Style:     style,
+		WasmGzip:  gz.Bytes(),
+		Bundle:    o.Bundle,
+		IconSVG:   mustRead(filepath.Join(siteDir, "icon.svg")),
+		BuildNote: fmt.Sprintf("passcheck %s single-file page; trust list #%d, expires %s", o.Version, list.Sequence, list.ExpiresAt.UTC().Format(time.RFC3339)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if dir := filepath.Dir(o.Out); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	tmp := o.Out + ".tmp"
+	if err := os.WriteFile(tmp, []byte(page), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, o.Out); err != nil {
+		os.Remove(tmp)
+		return nil, err
+	}
+	return &singleFileInfo{
+		Size: len(page), WasmSize: len(wasm), WasmGzipSize: gz.Len(),
+		TrustSequence: list.Sequence, TrustExpires: list.ExpiresAt, Expired: o.Now.After(list.ExpiresAt),
+		ScriptHash: scriptHash, StyleHash: styleHash,
+	}, nil
+}
+
+func mustRead(name string) []byte {
+	b, _ := os.ReadFile(name)
+	return b
+}
+
+// inlineSafe makes JavaScript or CSS safe inside a <script> or <style>
+// element: "</script" (or "</style"), in any case, and "<!--" cannot occur
+// in it. The escapes are no-ops where such text can appear (strings,
+// regular expressions, template literals, comments).
+func inlineSafe(code, tag string) string {
+	end := "</" + tag
+	lower := strings.ToLower(code)
+	var b strings.Builder
+	for {
+		i := strings.Index(lower, end)
+		if i < 0 {
+			b.WriteString(code)
+			break
+		}
+		b.WriteString(code[:i])
+		b.WriteString(`<\/`)
+		b.WriteString(code[i+2 : i+len(end)])
+		code, lower = code[i+len(end):], lower[i+len(end):]
+	}
+	out := b.String()
+	if tag == "script" {
+		out = strings.ReplaceAll(out, "<!--", `<\!--`)
+	}
+	return out
+}
+
+// cspHash is the CSP source of an inline element's content.
+func cspHash(content string) string {
+	sum := sha256.Sum256([]byte(content))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+// singleFileCSP allows the page's one script and one style by hash, and
+// WebAssembly; it allows no request at all (connect-src 'none').
+func singleFileCSP(scriptHash, styleHash string) string {
+	return strings.Join([]string{
+		"default-src 'none'",
+		"script-src " + scriptHash + " 'wasm-unsafe-eval'",
+		"style-src " + styleHash,
+		"img-src data: blob:",
+		"media-src blob:",
+		"connect-src 'none'",
+		"base-uri 'none'",
+		"form-action 'none'",
+	}, "; ")
+}
+
+type singlePage struct {
+	CSP, Script, Style string
+	WasmGzip, Bundle   []byte
+	IconSVG            []byte
+	BuildNote          string
+}
+
+// singleFilePage rewrites site/index.html into the single-file page. The
+// markers are those rewritePage needs, each exactly once.
+func singleFilePage(html string, p singlePage) (string, error) {
+	icon := ""
+	if len(p.IconSVG) > 0 {
+		icon = fmt.Sprintf(`<link rel="icon" href="data:image/svg+xml;base64,%s">`, base64.StdEncoding.EncodeToString(p.IconSVG))
+	}
+	head := fmt.Sprintf("<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n<!-- %s -->\n<style>%s</style>", p.CSP, p.BuildNote, p.Style)
+	for _, r := range []struct{ old, new string }{
+		{"<!--PASSCHECK_HEAD-->", head},
+		{`<link rel="stylesheet" href="css/app.css">`, ""},
+		{`<script type="module" src="js/app.js"></script>`, ""},
+		{`<link rel="manifest" href="manifest.webmanifest">`, ""},
+		{`<link rel="icon" href="icon.svg" type="image/svg+xml">`, icon},
+		{`<link rel="apple-touch-icon" href="icon-192.png">`, ""},
+		{"</body>", fmt.Sprintf("<script type=\"application/octet-stream\" id=\"%s\" data-encoding=\"gzip\">%s</script>\n"+
+			"<script type=\"application/octet-stream\" id=\"%s\">%s</script>\n"+
+			"<script type=\"module\">%s</script>\n</body>",
+			singleWasmID, base64.StdEncoding.EncodeToString(p.WasmGzip),
+			singleTrustID, base64.StdEncoding.EncodeToString(p.Bundle), p.Script)},
+	} {
+		if n := strings.Count(html, r.old); n != 1 {
+			return "", fmt.Errorf("site build: site/index.html has %d of %q, want 1", n, r.old)
+		}
+		html = strings.Replace(html, r.old, r.new, 1)
+	}
+	html = strings.Replace(html, "<!-- The build replaces the PASSCHECK_* markers below with the hashed assets and the CSP. -->\n", "", 1)
+	return html, nil
+}
