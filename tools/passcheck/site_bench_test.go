@@ -34,7 +34,7 @@ import (
 //   - first-load-bytes-br: the same responses counted as their brotli
 //     copies, what a browser that takes brotli receives.
 func BenchmarkSite(b *testing.B) {
-	env := newSiteEnv(b)
+	env := newSiteEnv(b, true)
 	br := browsertest.Start(b, browsertest.Options{
 		Width: 412, Height: 915, Timeout: 10 * time.Minute,
 		Flags: map[string]any{
