@@ -23,6 +23,7 @@ const state = {
   lastResult: null, // the Result on screen, to re-render on a language switch
   camera: null,
   busy: false,
+  loading: true, // until load() settles
 };
 
 function t(key, vars) {
@@ -51,6 +52,13 @@ function trustList() {
 // updateTrust renders the trust status at the top of the page and, smaller,
 // under the verdict, so that it is always in view.
 function updateTrust() {
+  if (state.loading) {
+    for (const id of ["trust", "verdict-trust"]) {
+      $(id).dataset.state = "loading";
+      $(id).textContent = t("trust.loading");
+    }
+    return { state: "missing", code: "TRUSTLIST_MISSING" };
+  }
   const now = Date.now();
   renderTrust($("verdict-trust"), trustList(), now, state.loadError, state.tr);
   return renderTrust($("trust"), trustList(), now, state.loadError, state.tr);
@@ -58,12 +66,14 @@ function updateTrust() {
 
 // --- verdicts ---------------------------------------------------------------
 
+// check verifies text and shows the verdict; it returns false when it showed
+// none (no module yet, another check running, nothing to check).
 async function check(text) {
-  if (!state.pc || state.busy) return;
+  if (!state.pc || state.busy) return false;
   text = String(text || "").trim();
   if (!text) {
     setStatus("scan.pasteEmpty");
-    return;
+    return false;
   }
   state.busy = true;
   try {
@@ -78,6 +88,7 @@ async function check(text) {
   } finally {
     state.busy = false;
   }
+  return true;
 }
 
 function showVerdict(result, { quiet }) {
@@ -129,7 +140,14 @@ function clearVerdict() {
 // --- inputs -------------------------------------------------------------------
 
 async function toggleCamera() {
-  if (!state.camera) state.camera = new Camera($("video"), (img) => state.pc.scan(img), (text) => check(text));
+  if (!state.camera) {
+    state.camera = new Camera(
+      $("video"),
+      (img) => state.pc.scan(img),
+      // A code found while another check runs is dropped: scan on.
+      (text) => check(text).then((shown) => shown || state.camera.resume()),
+    );
+  }
   const cam = state.camera;
   if (cam.running) {
     cam.stop();
@@ -296,10 +314,13 @@ async function start() {
       graceSeconds: config.graceSeconds,
     });
   } catch (e) {
+    state.loading = false;
+    state.loadError = (e && e.code) || "";
     setStatus("app.loadFailed", { error: (e && (e.code || e.message)) || String(e) });
     updateTrust();
     return;
   }
+  state.loading = false;
   const tl = state.pc.trustList;
   state.loadError = tl && tl.errors && tl.errors.length ? tl.errors[0].code : "";
   updateTrust();

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -33,11 +36,12 @@ import (
 // siteEnv is the material of the browser tests: the demo passes, the site
 // built with a fresh trust list, and a copy with an expired one.
 type siteEnv struct {
-	demo     *demo
-	dir      string // the site with a current trust list
-	staleDir string // the same site with a list that expired 8 days ago
-	video    string // a .y4m of the valid vaccination pass, for the fake camera
-	secrets  []string
+	demo       *demo
+	dir        string // the site with a current trust list
+	staleDir   string // the same site with a list that expired 8 days ago
+	foreignDir string // the same site with a list signed by a key it does not pin
+	video      string // a .y4m of the valid vaccination pass, for the fake camera
+	secrets    []string
 }
 
 // newSiteEnv builds the site; compress adds the .br and .gz copies, which
@@ -51,28 +55,29 @@ func newSiteEnv(t testing.TB, compress bool) *siteEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &siteEnv{demo: d, dir: filepath.Join(t.TempDir(), "site"), staleDir: filepath.Join(t.TempDir(), "stale")}
+	root := t.TempDir()
+	env := &siteEnv{demo: d, dir: filepath.Join(root, "site"), staleDir: filepath.Join(root, "stale"), foreignDir: filepath.Join(root, "foreign")}
 	start := time.Now()
 	if _, err := d.writeSite(env.dir, siteOptions{NoCompress: !compress}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("site built in %v", time.Since(start).Round(time.Millisecond))
-	// The stale copy: every file of the build, and a list issued ten days
-	// ago for two days.
-	m, err := readSiteManifest(env.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range append(m.Files, "demo.html", "demo.css") {
-		copyFile(t, filepath.Join(env.dir, f), filepath.Join(env.staleDir, f))
-	}
+	// Copies of the site with other trust lists: one issued ten days ago
+	// for two days (stale), one signed by a key the page does not pin.
 	stale, err := d.trustList(now.Add(-10*24*time.Hour), 48*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := build.WriteTree(env.staleDir, stale, 1); err != nil {
+	env.variant(t, env.staleDir, stale)
+	other := *d
+	if other.PublisherKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 		t.Fatal(err)
 	}
+	foreign, err := other.trustList(now, 48*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.variant(t, env.foreignDir, foreign)
 	env.video = filepath.Join(t.TempDir(), "qr.y4m")
 	if err := writeY4M(env.video, env.pass(t, "valid-vaccination").Text, 640, 480, 10); err != nil {
 		t.Fatal(err)
@@ -81,6 +86,22 @@ func newSiteEnv(t testing.TB, compress bool) *siteEnv {
 		env.secrets = append(env.secrets, p.Text)
 	}
 	return env
+}
+
+// variant copies every file of the site build into dir and publishes bundle
+// there.
+func (env *siteEnv) variant(t testing.TB, dir string, bundle []byte) {
+	t.Helper()
+	m, err := readSiteManifest(env.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(m.Files, "demo.html", "demo.css") {
+		copyFile(t, filepath.Join(env.dir, f), filepath.Join(dir, f))
+	}
+	if err := build.WriteTree(dir, bundle, 1); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (env *siteEnv) pass(t testing.TB, name string) demoPass {
@@ -422,6 +443,23 @@ func TestSiteBrowser(t *testing.T) {
 			checkVerdict(t, p.paste(pass.Text), pass, "TRUSTLIST_EXPIRED")
 			p.next()
 		}
+	})
+
+	t.Run("foreign-list", func(t *testing.T) {
+		// A trust list signed by a key the page does not pin is refused:
+		// nothing can be checked, and the page says so.
+		foreignSrv := serveSite(t, env.foreignDir)
+		origins = append(origins, foreignSrv.URL)
+		p := openSite(t, b, foreignSrv.URL+"/")
+		pages = append(pages, p)
+		if got := eval[string](p, `document.getElementById("trust").dataset.state`); got != "missing" {
+			t.Errorf("trust status %q, want missing", got)
+		}
+		got := p.paste(env.pass(t, "valid-vaccination").Text)
+		if got.State != "unknown" || got.Verified || !slices.Contains(got.Codes, "TRUSTLIST_SIGNATURE_INVALID") {
+			t.Errorf("verdict with a foreign list: %+v", got)
+		}
+		p.next()
 	})
 
 	t.Run("offline", func(t *testing.T) {
