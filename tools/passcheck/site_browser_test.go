@@ -445,6 +445,27 @@ func TestSiteBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("demo-link", func(t *testing.T) {
+		// The demo page's links hand a pass in the fragment. This tab is
+		// left out of the page-side request check, whose record of a
+		// navigation includes the fragment; the proxy, which sees what was
+		// really sent, still checks it.
+		p := &sitePage{Page: b.NewPage(), t: t}
+		ctx, cancel := context.WithTimeout(p.Ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/demo.html")); err != nil {
+			t.Fatal(err)
+		}
+		if n := eval[int](p, `document.querySelectorAll("article.pass").length`); n != len(env.demo.Passes) {
+			t.Errorf("demo page shows %d passes, want %d", n, len(env.demo.Passes))
+		}
+		p.navigate(eval[string](p, `document.querySelector("#expired a.qr").href`))
+		checkVerdict(t, p.waitVerdict(), env.pass(t, "expired"))
+		if h := eval[string](p, `location.hash + "|" + location.href`); strings.Contains(h, "HC1") || strings.Contains(h, "hc1") {
+			t.Errorf("the pass stays in the address: %.80s", h)
+		}
+	})
+
 	t.Run("foreign-list", func(t *testing.T) {
 		// A trust list signed by a key the page does not pin is refused:
 		// nothing can be checked, and the page says so.
