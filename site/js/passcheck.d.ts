@@ -104,6 +104,11 @@ export interface LoadOptions {
   graceSeconds?: number;
   /** Verify signatures with WebCrypto where available (default true); false: pure Go only. */
   webCrypto?: boolean;
+  /**
+   * Verify a built-in pass once before resolving (default true), so that the
+   * first real scan does not pay the first-run costs (tens of milliseconds).
+   */
+  warmUp?: boolean;
 }
 
 export interface VerifyOptions {

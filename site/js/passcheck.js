@@ -346,11 +346,13 @@ export async function load(options = {}) {
   };
 
   // Warm up: the first verify pays for first-run costs; pay them now.
-  try {
-    api.warmUp();
-    if (fast) await warmUpWebCrypto(subtle());
-  } catch {
-    // not worth failing the load for
+  if (options.warmUp !== false) {
+    try {
+      api.warmUp();
+      if (fast) await warmUpWebCrypto(subtle());
+    } catch {
+      // not worth failing the load for
+    }
   }
   return verifier;
 }
