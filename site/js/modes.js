@@ -1,0 +1,135 @@
+// modes.js: what the scanner page (app.js) adds in its other modes, and the
+// scanner input every mode has:
+//   - keyboard-wedge input from a USB/Bluetooth barcode scanner (wedge.js),
+//     on in every mode;
+//   - kiosk mode (kiosk.js): ?kiosk[=N] or a kiosk build;
+//   - the single-file page (offline.js): the module and the trust list come
+//     from the page itself, newer lists arrive as dropped files.
+// app.js calls loadVerifier() instead of load(), then startModes() once the
+// verifier is ready, and tells the returned object about verdicts.
+
+import { load } from "./passcheck.js";
+import { Wedge } from "./wedge.js";
+import { Kiosk, kioskSetting } from "./kiosk.js";
+import { embedded, embeddedWasm, startTrustList, BundleDrop, keysID } from "./offline.js";
+
+/**
+ * loadVerifier loads the module and the trust list as the build says: from
+ * URLs, or (single-file page) from the page's data blocks and a bundle kept
+ * from an earlier drop. It resolves to {pc, loadError}, loadError being the
+ * TRUSTLIST_* code to show when no list is in use, and rejects as load() does.
+ */
+export async function loadVerifier(config) {
+  if (!config.singleFile) {
+    const pc = await load({
+      wasmURL: config.wasmURL,
+      trustListURL: config.trustListURL,
+      trustKeys: config.trustKeys,
+      graceSeconds: config.graceSeconds,
+    });
+    const tl = pc.trustList;
+    return { pc, loadError: tl && tl.errors && tl.errors.length ? tl.errors[0].code : "" };
+  }
+  const wasm = await embeddedWasm(config.wasmID);
+  const pc = await load({ wasm, trustKeys: config.trustKeys, graceSeconds: config.graceSeconds });
+  const loadError = startTrustList(pc, embedded(config.trustListID), keysID(config.trustKeys));
+  return { pc, loadError };
+}
+
+/**
+ * startModes starts the scanner input and, when asked for, the kiosk and the
+ * single-file page's bundle drop. page gives what it needs of app.js:
+ *   check(text)          verify and show a verdict
+ *   clear()              the page's own clearing of a verdict
+ *   trustList()          the trust list in use
+ *   loadError()          the current TRUSTLIST_* code, or ""
+ *   setLoadError(code)
+ *   updateTrust()        redraw the trust status
+ *   startCamera()        start the camera (kiosk: at once, without a tap)
+ *   tr                   the Translator
+ *   pc                   the verifier
+ * It returns {kiosk, verdict(state), setTranslator(tr), singleFile}.
+ */
+export function startModes(config, page) {
+  const wedge = new Wedge({ onScan: (text) => page.check(text) });
+  wedge.start();
+
+  const setting = kioskSetting(location.search, config);
+  let kiosk = null;
+  if (setting) {
+    kiosk = new Kiosk({
+      holdMs: setting.holdMs,
+      reset: () => {
+        page.clear();
+        // Leave nothing focused that a stray key could act on.
+        if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+      },
+      trustList: page.trustList,
+      loadError: page.loadError,
+      tr: page.tr,
+    });
+    kiosk.start();
+    page.startCamera();
+  }
+
+  const relabel = config.singleFile ? startBundleDrop(config, page, () => kiosk && kiosk.render()) : () => {};
+
+  return {
+    kiosk,
+    singleFile: !!config.singleFile,
+    verdict(state) {
+      if (kiosk) kiosk.verdict(state);
+    },
+    setTranslator(tr) {
+      page.tr = tr;
+      relabel();
+      if (kiosk) {
+        kiosk.tr = tr;
+        kiosk.render();
+      }
+    },
+  };
+}
+
+// startBundleDrop adds the single-file page's "load a newer trust list"
+// control and accepts bundles dropped anywhere on the page.
+function startBundleDrop(config, page, redraw) {
+  const label = document.createElement("label");
+  label.className = "button bundle-pick";
+  const text = document.createElement("span");
+  label.append(text);
+  const input = document.createElement("input");
+  input.type = "file";
+  input.id = "bundle-file";
+  input.accept = ".cose,application/cose";
+  label.append(input);
+  const status = document.createElement("p");
+  status.id = "bundle-status";
+  status.className = "bundle-status";
+  status.setAttribute("role", "status");
+  const actions = document.querySelector(".actions");
+  if (actions) actions.append(label);
+  const trust = document.getElementById("trust");
+  if (trust) trust.after(status);
+  const say = () => {
+    text.textContent = page.tr.t("offline.pick");
+  };
+  say();
+
+  const drop = new BundleDrop(page.pc, keysID(config.trustKeys), input, (r) => {
+    status.dataset.ok = String(!!r.ok);
+    if (r.ok) {
+      page.setLoadError("");
+      status.textContent = page.tr.t(r.stored ? "offline.accepted" : "offline.acceptedNotKept", { sequence: r.sequence });
+    } else {
+      const code = r.errors && r.errors.length ? r.errors[0].code : "TRUSTLIST_INVALID";
+      status.textContent = page.tr.t("offline.refused", { reason: page.tr.reason(code, r.errors[0] && r.errors[0].message) });
+      status.dataset.code = code;
+    }
+    page.updateTrust();
+    redraw();
+  });
+  drop.start();
+  document.documentElement.dataset.singleFile = "true";
+  return say;
+}
