@@ -57,6 +57,14 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A page asks for a refresh now (its periodic timer, or back online): no
+// throttle; the page hears back through "passcheck-trustlist-updated".
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "passcheck-refresh") {
+    event.waitUntil(refreshTrust(true).catch(() => {}));
+  }
+});
+
 self.addEventListener("fetch", (event) => {
   const req = event.request;
   if (req.method !== "GET") return;

@@ -229,8 +229,13 @@ function takeFragmentPass() {
 
 // --- trust list refresh ----------------------------------------------------
 
-async function refreshTrust() {
+// refreshTrust reloads the trust list: from the service worker's cache (which
+// is asked to look for a newer list, and says so when it finds one) or the
+// network.
+async function refreshTrust(ev) {
   if (!state.pc || typeof state.pc.refreshTrustList !== "function") return;
+  const sw = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (sw && !(ev && ev.fromWorker)) sw.postMessage({ type: "passcheck-refresh" });
   try {
     const r = await state.pc.refreshTrustList();
     state.loadError = r && r.errors && r.errors.length ? r.errors[0].code : "";
@@ -259,7 +264,7 @@ function registerServiceWorker() {
     if (hadController) reloadForUpdate();
   });
   navigator.serviceWorker.addEventListener("message", (ev) => {
-    if (ev.data && ev.data.type === "passcheck-trustlist-updated") refreshTrust();
+    if (ev.data && ev.data.type === "passcheck-trustlist-updated") refreshTrust({ fromWorker: true });
   });
   navigator.serviceWorker.register("sw.js", { scope: "./" }).catch(() => {
     // Without a service worker the page still works online.

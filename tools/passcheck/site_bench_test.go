@@ -3,15 +3,9 @@
 package main
 
 import (
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -98,66 +92,4 @@ func median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]
-}
-
-// countingHandler counts the body bytes a handler sends, and what the same
-// responses would weigh as brotli copies.
-type countingHandler struct {
-	h   http.Handler
-	dir string
-	mu  sync.Mutex
-	n   int64
-	br  int64
-	enc map[string]int // responses per Content-Encoding
-}
-
-func (c *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	cw := &countingWriter{ResponseWriter: w}
-	c.h.ServeHTTP(cw, r)
-	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
-	if name == "" {
-		name = "index.html"
-	}
-	size := cw.n
-	if cw.status == http.StatusOK {
-		if st, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(name)+".br")); err == nil {
-			size = st.Size()
-		}
-	}
-	c.mu.Lock()
-	c.n += cw.n
-	c.br += size
-	if enc := cw.Header().Get("Content-Encoding"); enc != "" {
-		if c.enc == nil {
-			c.enc = map[string]int{}
-		}
-		c.enc[enc]++
-	}
-	c.mu.Unlock()
-}
-
-func (c *countingHandler) totals() (int64, int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n, c.br
-}
-
-type countingWriter struct {
-	http.ResponseWriter
-	n      int64
-	status int
-}
-
-func (w *countingWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *countingWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(p)
-	w.n += int64(n)
-	return n, err
 }

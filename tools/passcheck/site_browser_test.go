@@ -14,12 +14,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/passcheck/passcheck/internal/browsertest"
 	"github.com/passcheck/passcheck/internal/issuer"
@@ -507,6 +511,47 @@ func TestSiteBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("refresh", func(t *testing.T) {
+		// The service worker refreshes the trust list behind the page: a
+		// new list published on the host reaches the open page, the new
+		// bundle is downloaded once, and an unchanged pointer costs no
+		// bundle download.
+		dir := filepath.Join(t.TempDir(), "site")
+		env.variant(t, dir, env.demo.Bundle)
+		counter := &countingHandler{h: mustHandler(t, dir), dir: dir}
+		rsrv := httptest.NewServer(counter)
+		defer rsrv.Close()
+		origins = append(origins, rsrv.URL)
+		p := openSite(t, b, rsrv.URL+"/")
+		pages = append(pages, p)
+		p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
+		p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
+		oldBundle := build.BundleName(env.demo.Bundle)
+
+		ask := `(() => { navigator.serviceWorker.controller.postMessage({ type: "passcheck-refresh" }); return true; })()`
+		eval[bool](p, ask)
+		p.waitFor(`new Promise((r) => setTimeout(() => r(true), 300))`, 5*time.Second)
+		if n := counter.count(oldBundle); n > 2 {
+			t.Errorf("the unchanged bundle was downloaded %d times (page and worker install: at most 2)", n)
+		}
+
+		newer, err := env.demo.trustList(env.demo.Now.Add(time.Minute), 7*24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := build.WriteTree(dir, newer, 1); err != nil {
+			t.Fatal(err)
+		}
+		seq := strconv.FormatInt(env.demo.Now.Add(time.Minute).Unix(), 10)
+		eval[bool](p, ask)
+		p.waitFor(`document.getElementById("trust").textContent.includes("#`+seq+`")`, 30*time.Second)
+		if n := counter.count(build.BundleName(newer)); n != 1 {
+			t.Errorf("the new bundle was downloaded %d times, want 1", n)
+		}
+		// And verdicts use it, with no reload.
+		checkVerdict(t, p.paste(env.pass(t, "valid-test").Text), env.pass(t, "valid-test"))
+	})
+
 	t.Run("accessibility", func(t *testing.T) {
 		p := openSite(t, b, srv.URL+"/")
 		pages = append(pages, p)
@@ -553,6 +598,23 @@ func TestSiteBrowser(t *testing.T) {
 			t.Errorf("after reload the language is %q, want vi", lang)
 		}
 		p.setLanguage("en")
+
+		// With no stored choice, the browser's language decides.
+		eval[bool](p, `(() => { localStorage.removeItem("passcheck.lang"); return true; })()`)
+		q := &sitePage{Page: b.NewPage(), t: t}
+		pages = append(pages, q)
+		ua := eval[string](p, `navigator.userAgent`)
+		if err := chromedp.Do(q.Ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: "vi-VN,vi"})
+			return err
+		})); err != nil {
+			t.Fatal(err)
+		}
+		q.navigate(srv.URL + "/")
+		if lang := eval[string](q, `navigator.language + " → " + document.documentElement.lang`); !strings.HasSuffix(lang, "→ vi") {
+			t.Errorf("browser language %s, want the page in vi", lang)
+		}
+		eval[bool](q, `(() => { localStorage.setItem("passcheck.lang", "en"); return true; })()`)
 	})
 
 	t.Run("screenshots", func(t *testing.T) {
@@ -619,3 +681,80 @@ const contrastJS = `(() => {
   out["#trust"] = ratio(getComputedStyle(trust).color, bg(trust));
   return out;
 })()`
+
+// countingHandler counts the body bytes a handler sends, and what the same
+// responses would weigh as brotli copies.
+type countingHandler struct {
+	h     http.Handler
+	dir   string
+	mu    sync.Mutex
+	n     int64
+	br    int64
+	enc   map[string]int // responses per Content-Encoding
+	paths []string       // the files asked for, in order
+}
+
+// count returns how often name was asked for.
+func (c *countingHandler) count(name string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, p := range c.paths {
+		if p == name {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cw := &countingWriter{ResponseWriter: w}
+	c.h.ServeHTTP(cw, r)
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if name == "" {
+		name = "index.html"
+	}
+	size := cw.n
+	if cw.status == http.StatusOK {
+		if st, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(name)+".br")); err == nil {
+			size = st.Size()
+		}
+	}
+	c.mu.Lock()
+	c.paths = append(c.paths, name)
+	c.n += cw.n
+	c.br += size
+	if enc := cw.Header().Get("Content-Encoding"); enc != "" {
+		if c.enc == nil {
+			c.enc = map[string]int{}
+		}
+		c.enc[enc]++
+	}
+	c.mu.Unlock()
+}
+
+func (c *countingHandler) totals() (int64, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n, c.br
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n      int64
+	status int
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.n += int64(n)
+	return n, err
+}
