@@ -1,8 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestInlineSafe(t *testing.T) {
@@ -78,5 +86,90 @@ func TestSingleFilePageMarkers(t *testing.T) {
 	page := singlePage{CSP: "default-src 'none'", Script: "console.log(1)", Style: "a{}", WasmGzip: []byte{1, 2, 3}, Bundle: []byte{4, 5}}
 	if _, err := singleFilePage("<html><body></body></html>", page); err == nil {
 		t.Error("a page without the markers was accepted")
+	}
+}
+
+// TestBuildSingleFile checks the single-file page as written: one file, no
+// reference to any other file or origin, the CSP hashes matching its one
+// script and one style, and the module and trust list inside, intact.
+func TestBuildSingleFile(t *testing.T) {
+	d, err := makeDemo(time.Now(), 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	wasm := bytes.Repeat([]byte("\x00asm not really a module "), 1000)
+	wasmFile := filepath.Join(dir, "fake.wasm")
+	os.WriteFile(wasmFile, wasm, 0o644)
+	out := filepath.Join(dir, "usb", "kiosk.html")
+	info, err := buildSingleFile(singleFileOptions{Out: out, TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: d.Bundle, WasmFile: wasmFile, Version: "test", Kiosk: true, KioskHold: 4 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(raw)
+	if info.Size != len(raw) || info.Expired || info.TrustSequence != uint64(d.Now.Unix()) {
+		t.Errorf("info %+v", info)
+	}
+
+	// Every element that could load something loads nothing from outside.
+	for _, m := range regexp.MustCompile(`\s(?:src|href)="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[1], "#") && !strings.HasPrefix(m[1], "data:") {
+			t.Errorf("the page refers to another file: %s", m[0])
+		}
+	}
+	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]+)">`).FindStringSubmatch(page)
+	if csp == nil {
+		t.Fatal("no CSP meta")
+	}
+	scripts := regexp.MustCompile(`(?s)<script type="module">(.*?)</script>`).FindAllStringSubmatch(page, -1)
+	styles := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindAllStringSubmatch(page, -1)
+	if len(scripts) != 1 || len(styles) != 1 {
+		t.Fatalf("%d inline scripts and %d styles, want one each", len(scripts), len(styles))
+	}
+	if !strings.Contains(csp[1], "script-src "+cspHash(scripts[0][1])+" 'wasm-unsafe-eval'") || !strings.Contains(csp[1], "style-src "+cspHash(styles[0][1])) {
+		t.Errorf("CSP %q does not allow the page's script and style by hash", csp[1])
+	}
+	// The build's settings reach the script.
+	for _, want := range []string{`singleFile:!0`, `kiosk:!0`, `kioskHoldSeconds:4`} {
+		if !strings.Contains(scripts[0][1], want) {
+			t.Errorf("the script lacks %s", want)
+		}
+	}
+	block := func(id string) []byte {
+		m := regexp.MustCompile(`<script type="application/octet-stream" id="` + id + `"[^>]*>([^<]*)</script>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no data block %s", id)
+		}
+		b, err := base64.StdEncoding.DecodeString(m[1])
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		return b
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(block(singleWasmID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := io.ReadAll(zr); !bytes.Equal(got, wasm) {
+		t.Error("the module in the page differs from the one built")
+	}
+	if !bytes.Equal(block(singleTrustID), d.Bundle) {
+		t.Error("the trust list in the page differs from the one given")
+	}
+
+	// A list signed by another publisher is refused at build time.
+	other, err := makeDemo(time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := buildSingleFile(singleFileOptions{Out: filepath.Join(dir, "x.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: other.Bundle, WasmFile: wasmFile}); err == nil || !strings.Contains(err.Error(), "TRUSTLIST_") {
+		t.Errorf("foreign list: %v", err)
+	}
+	if _, err := buildSingleFile(singleFileOptions{Out: filepath.Join(dir, "y.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, WasmFile: wasmFile}); err == nil {
+		t.Error("no list: built anyway")
 	}
 }
