@@ -23,7 +23,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/passcheck/passcheck/internal/browsertest"
 	"github.com/passcheck/passcheck/internal/issuer"
@@ -397,6 +399,18 @@ func TestSiteBrowser(t *testing.T) {
 		for _, pass := range env.demo.Passes {
 			checkVerdict(t, p.paste(pass.Text), pass)
 			p.next()
+		}
+		// The manifest and the service worker make the page installable.
+		var inst page.GetInstallabilityErrorsResult
+		if err := chromedp.Do(p.Ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			r, err := chromedp.Call(ctx, page.GetInstallabilityErrors, cdp.Empty{})
+			inst = r
+			return err
+		})); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range inst.InstallabilityErrors {
+			t.Errorf("not installable: %s %v", e.ErrorID, e.ErrorArguments)
 		}
 		// Not a pass at all: not valid, in plain words, nothing shown as identity.
 		got := p.paste("hello")
