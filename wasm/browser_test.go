@@ -140,6 +140,11 @@ func TestBrowserModule(t *testing.T) {
 		return browsertest.Eval[jsResult](p, `pc.verify(`+string(q)+`, `+opts+`)`)
 	}
 
+	// A module that cannot be fetched: load rejects with a code.
+	if code := browsertest.Eval[string](p, `start({wasmURL: "missing.wasm", trustKeys: `+string(keys)+`}).then(() => "resolved", e => e.name + " " + e.code)`); code != "PasscheckError WASM_UNAVAILABLE" {
+		t.Errorf("load of a missing module: %q", code)
+	}
+
 	tl := start("")
 	if !tl.OK || tl.Sequence == nil || *tl.Sequence != 20 || tl.Signers != 1 {
 		t.Fatalf("trust list: %+v", tl)
@@ -241,6 +246,6 @@ func TestBrowserModule(t *testing.T) {
 		secrets = append(secrets, s)
 	}
 	p.CheckRequests(srv.URL, secrets...)
-	p.CheckNoConsoleErrors()
+	p.CheckNoConsoleErrors("missing.wasm") // the 404 the test asked for
 	t.Logf("%d requests recorded by the page, %d by the proxy", len(p.Requests()), len(b.Requests()))
 }

@@ -91,7 +91,9 @@ function module(options) {
   if (!key) return Promise.reject(new PasscheckError("INPUT_INVALID", "load() needs wasmURL or wasm"));
   let p = modules.get(key);
   if (!p) {
-    p = instantiate(options);
+    p = instantiate(options).catch((e) => {
+      throw e instanceof PasscheckError ? e : new PasscheckError("WASM_UNAVAILABLE", `the module could not start: ${e && e.message}`);
+    });
     modules.set(key, p);
     p.catch(() => modules.delete(key));
   }
@@ -148,8 +150,8 @@ function remember(key, sequence) {
   }
 }
 
-async function fetchCapped(url, max, what) {
-  const resp = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
+async function fetchCapped(url, max, what, cache) {
+  const resp = await fetch(url, { cache, credentials: "same-origin" });
   if (!resp.ok) throw new Error(`${what}: HTTP ${resp.status}`);
   const len = Number(resp.headers.get("Content-Length"));
   if (len > max) throw new Error(`${what}: ${len} bytes, more than ${max}`);
@@ -165,7 +167,9 @@ async function fetchCapped(url, max, what) {
 async function fetchBundle(pointerURL) {
   let pointer;
   try {
-    const raw = await fetchCapped(pointerURL, MAX_POINTER_BYTES, "trustlist.json");
+    // The pointer is revalidated each time; the bundle is named by its
+    // content, so any cached copy of it is right.
+    const raw = await fetchCapped(pointerURL, MAX_POINTER_BYTES, "trustlist.json", "no-cache");
     pointer = JSON.parse(new TextDecoder().decode(raw));
   } catch (e) {
     return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`) };
@@ -179,7 +183,7 @@ async function fetchBundle(pointerURL) {
   }
   let bundle;
   try {
-    bundle = await fetchCapped(bundleURL, MAX_BUNDLE_BYTES, "trust-list bundle");
+    bundle = await fetchCapped(bundleURL, MAX_BUNDLE_BYTES, "trust-list bundle", "default");
   } catch (e) {
     return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`) };
   }
