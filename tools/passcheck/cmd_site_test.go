@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -323,4 +324,42 @@ func sizeOf(st os.FileInfo) int64 {
 		return 0
 	}
 	return st.Size()
+}
+
+// FuzzSiteHandler sends arbitrary paths and Accept-Encoding headers to
+// serve's handler: it must never panic, never serve a file outside its
+// folder, and always send the CSP.
+func FuzzSiteHandler(f *testing.F) {
+	root := f.TempDir()
+	dir := filepath.Join(root, "dist")
+	os.MkdirAll(filepath.Join(dir, "assets"), 0o755)
+	os.WriteFile(filepath.Join(root, "secret.txt"), []byte("SECRET"), 0o644)
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>page</p>"), 0o644)
+	os.WriteFile(filepath.Join(dir, "assets", "app-ABCDEFGH.js"), []byte("js"), 0o644)
+	os.WriteFile(filepath.Join(dir, "assets", "app-ABCDEFGH.js.br"), []byte("br"), 0o644)
+	h, err := newSiteHandler(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []struct{ path, enc string }{
+		{"/", "br"}, {"/index.html", "gzip;q=0.5, br;q=0"}, {"/assets/app-ABCDEFGH.js", "br"},
+		{"/../secret.txt", ""}, {"/assets/../../secret.txt", "gzip"}, {"//secret.txt", ""},
+		{"/assets/", ""}, {"/%2e%2e/secret.txt", ""}, {"/index.html.br", "br"},
+	} {
+		f.Add(s.path, s.enc)
+	}
+	f.Fuzz(func(t *testing.T, p, enc string) {
+		req := &http.Request{Method: "GET", URL: &url.URL{Path: p}, Header: http.Header{"Accept-Encoding": {enc}}, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if strings.Contains(w.Body.String(), "SECRET") {
+			t.Fatalf("GET %q served a file outside the folder", p)
+		}
+		if w.Header().Get("Content-Security-Policy") == "" {
+			t.Fatalf("GET %q: no CSP", p)
+		}
+		if w.Code != 200 && w.Code != 404 && w.Code != 304 && w.Code != 416 {
+			t.Fatalf("GET %q: status %d", p, w.Code)
+		}
+	})
 }
