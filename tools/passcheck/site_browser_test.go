@@ -566,6 +566,38 @@ func TestSiteBrowser(t *testing.T) {
 		checkVerdict(t, p.paste(env.pass(t, "valid-test").Text), env.pass(t, "valid-test"))
 	})
 
+	t.Run("time-zones", func(t *testing.T) {
+		// The verdict is decided in UTC and dates of birth are never shifted:
+		// the same pass reads the same at UTC+14 and UTC-11.
+		var seen []string
+		for _, tz := range []string{"Pacific/Kiritimati", "Pacific/Pago_Pago"} {
+			p := &sitePage{Page: b.NewPage(), t: t}
+			pages = append(pages, p)
+			if err := chromedp.Do(p.Ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: tz})
+				return err
+			})); err != nil {
+				t.Fatal(err)
+			}
+			p.navigate(srv.URL + "/")
+			if got := eval[string](p, `Intl.DateTimeFormat().resolvedOptions().timeZone`); got != tz {
+				t.Fatalf("time zone %q, want %q", got, tz)
+			}
+			for _, name := range []string{"valid-recovery", "expired"} {
+				got := p.paste(env.pass(t, name).Text)
+				checkVerdict(t, got, env.pass(t, name))
+				if got.DOB != "April 14, 1990" {
+					t.Errorf("%s at %s: date of birth %q, want April 14, 1990", name, tz, got.DOB)
+				}
+				seen = append(seen, fmt.Sprint(name, got.State, got.Codes))
+				p.next()
+			}
+		}
+		if seen[0] != seen[2] || seen[1] != seen[3] {
+			t.Errorf("verdicts differ between time zones: %q", seen)
+		}
+	})
+
 	t.Run("accessibility", func(t *testing.T) {
 		p := openSite(t, b, srv.URL+"/")
 		pages = append(pages, p)
