@@ -4,9 +4,10 @@ package main
 
 import "syscall/js"
 
-// qrDecoder is false in this build: it leaves out qrimage and gozxing (see
-// docs/wasm.md for the bytes saved) for pages that decode QR codes with the
-// browser's BarcodeDetector.
+// qrDecoder is false in this build: it leaves out qrimage, gozxing and
+// golang.org/x/text for pages that decode QR codes with the browser's
+// BarcodeDetector. This removes 1.63 MB raw, 0.443 MB brotli (8.058 → 6.431
+// MB raw, 1.762 → 1.319 MB brotli; make wasm-size).
 const qrDecoder = false
 
 // scan reports that this build has no QR decoder.

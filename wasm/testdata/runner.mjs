@@ -133,7 +133,7 @@ const modes = {
           times.push(performance.now() - a);
         }
         times.sort((x, y) => x - y);
-        out[c.name + "/" + path] = { firstMs, medianMs: times[times.length >> 1] };
+        out[c.name + "/" + path] = { firstMs, medianMs: times[times.length >> 1], minMs: times[0] };
       }
     }
     return out;
