@@ -110,8 +110,11 @@ function subtle() {
 }
 
 // storageKey names the stored sequence after the pinned keys, so that two
-// publishers on one origin do not roll each other back.
+// publishers on one origin do not roll each other back. Without storage
+// (Node, storage disabled) there is nothing to name, and no digest to pay
+// for (Node's first WebCrypto call takes hundreds of milliseconds).
 async function storageKey(trustKeys) {
+  if (!storage()) return "";
   const s = subtle();
   if (s) {
     return SEQUENCE_KEY + hex(await s.digest("SHA-256", new TextEncoder().encode(trustKeys))).slice(0, 16);
@@ -131,7 +134,7 @@ function storage() {
 
 function lastSeen(key) {
   const st = storage();
-  if (!st) return 0;
+  if (!st || !key) return 0;
   try {
     const n = Number(st.getItem(key));
     return Number.isSafeInteger(n) && n > 0 ? n : 0;
@@ -142,7 +145,7 @@ function lastSeen(key) {
 
 function remember(key, sequence) {
   const st = storage();
-  if (!st || typeof sequence !== "number") return;
+  if (!st || !key || typeof sequence !== "number") return;
   try {
     if (sequence > lastSeen(key)) st.setItem(key, String(sequence));
   } catch {
