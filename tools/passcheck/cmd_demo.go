@@ -64,7 +64,7 @@ func runDemo(e *env, args []string) int {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		errorf(e, "%v", err)
-		hintf(e, "choose another address with --addr, e.g. --addr localhost:8081 (make run ARGS=...)")
+		hintf(e, "choose another address with --addr, e.g. --addr localhost:8081, or run: go run ./tools/passcheck demo --addr localhost:8081")
 		return 2
 	}
 	defer ln.Close()
