@@ -16,6 +16,7 @@
 //	verify(text, atMillis?)                   → Result, as passcheck verify --json
 //	prepare(text, atMillis?)                  → {tbs, signature, alg, keys} for a WebCrypto check, or {result}
 //	verifyPrepared(text, keyIndex, atMillis?) → Result, trusting keyIndex (-1: none; pure Go checks again)
+//	speculate(text, keyIndex, atMillis?)      computes verifyPrepared's answer ahead, while WebCrypto runs
 //	scanImage(rgba, width, height)            → QR text, null, or an error Result
 //	newSession()                              → another object with these functions and its own trust list
 //	qr                                        false in the build without the QR decoder (-tags noqr)
@@ -69,6 +70,7 @@ func api(s *session) js.Value {
 	o.Set("verify", safe(s.jsVerify))
 	o.Set("prepare", safe(s.jsPrepare))
 	o.Set("verifyPrepared", safe(s.jsVerifyPrepared))
+	o.Set("speculate", safe(s.jsSpeculate))
 	o.Set("scanImage", safe(jsScanImage))
 	o.Set("newSession", safe(func([]js.Value) any { return api(newSession()) }))
 	o.Set("warmUp", safe(func([]js.Value) any { return warmUp() }))
@@ -276,22 +278,40 @@ func (s *session) jsPrepare(args []js.Value) any {
 	})
 }
 
-// verifyPrepared(text, keyIndex, atMillis?)
-func (s *session) jsVerifyPrepared(args []js.Value) any {
-	t, bad := text(arg(args, 0))
-	if !bad.IsNull() {
-		return bad
+// preparedArgs reads (text, keyIndex, atMillis?); a keyIndex that is not a
+// small whole number is -1.
+func preparedArgs(args []js.Value, now time.Time) (t string, idx int, at time.Time, bad js.Value) {
+	if t, bad = text(arg(args, 0)); !bad.IsNull() {
+		return
 	}
-	idx := -1
+	idx = -1
 	if v := arg(args, 1); v.Type() == js.TypeNumber && v.Float() >= 0 && v.Float() < 1<<20 && v.Float() == math.Trunc(v.Float()) {
 		idx = v.Int()
 	}
+	at, bad = clock(arg(args, 2), now)
+	return
+}
+
+// verifyPrepared(text, keyIndex, atMillis?)
+func (s *session) jsVerifyPrepared(args []js.Value) any {
 	now := time.Now()
-	at, bad := clock(arg(args, 2), now)
+	t, idx, at, bad := preparedArgs(args, now)
 	if !bad.IsNull() {
 		return bad
 	}
+	if j := s.speculated(t, idx, at, now); j != nil {
+		return jsJSONParse.Invoke(string(j))
+	}
 	return resultJS(s.verifyPrepared(t, idx, at, now))
+}
+
+// speculate(text, keyIndex, atMillis?) → undefined
+func (s *session) jsSpeculate(args []js.Value) any {
+	now := time.Now()
+	if t, idx, at, bad := preparedArgs(args, now); bad.IsNull() {
+		s.speculate(t, idx, at, now)
+	}
+	return nil
 }
 
 func bytesJS(b []byte) js.Value {

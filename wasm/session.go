@@ -53,7 +53,20 @@ type session struct {
 	loadErr dcc.Message     // why there is no list, when list is nil
 	grace   time.Duration   // how long past its expiry list still serves, with a warning
 
-	prepared *dcc.Pass // the last pass given to prepare, for verifyPrepared
+	prepared *dcc.Pass    // the last pass given to prepare, for verifyPrepared
+	spec     *speculation // verifyPrepared's answer computed ahead, see [session.speculate]
+}
+
+// speculation is the JSON of the Result that verifyPrepared will give for
+// (text, index, at) if the caller's check confirms key index, computed while
+// that check runs on another thread.
+type speculation struct {
+	text  string
+	index int
+	at    time.Time
+	list  *trustlist.List
+	state int // trustState when computed
+	json  []byte
 }
 
 func newSession() *session {
@@ -130,7 +143,7 @@ func (s *session) load(bundle []byte, pemText string, lastSeen uint64, grace tim
 	}
 	s.list, s.grace = l, grace
 	s.loadErr = dcc.Message{}
-	s.prepared = nil
+	s.prepared, s.spec = nil, nil
 	return loadOutcome{OK: true, Errors: []dcc.Message{}, Warnings: s.listWarnings(now), List: l}
 }
 
@@ -204,7 +217,7 @@ type prepared struct {
 // list, no signer for the kid, an algorithm or key that does not fit), it
 // returns the final Result instead, computed as [session.check] does.
 func (s *session) prepare(text string, at, now time.Time) (*prepared, *dcc.Result) {
-	s.prepared = nil
+	s.prepared, s.spec = nil, nil
 	p, err := dcc.Decode(text)
 	if err != nil {
 		return nil, dcc.Check(text, nil, dcc.Options{Now: at})
@@ -262,3 +275,43 @@ func sameKey(a, b crypto.PublicKey) bool {
 
 // trimmed is the text as dcc.Decode keeps it in Pass.Text.
 func trimmed(s string) string { return strings.TrimSpace(s) }
+
+// trustState sorts now against the list's validity: no list, valid,
+// expired within the grace period, expired past it.
+func (s *session) trustState(now time.Time) int {
+	if s.list == nil {
+		return 0
+	}
+	switch late := now.Sub(s.list.ExpiresAt); {
+	case late <= 0:
+		return 1
+	case late <= s.grace:
+		return 2
+	}
+	return 3
+}
+
+// speculate computes, as JSON, the Result that verifyPrepared(text, index,
+// at) would give, so that the work overlaps the caller's signature check
+// (WebCrypto runs on another thread). It is only ever handed out by
+// speculated, for the same text, index, clock and trust list, that is once
+// the caller's check confirmed key index.
+func (s *session) speculate(text string, index int, at, now time.Time) {
+	s.spec = nil
+	if s.prepared == nil || s.prepared.Text != trimmed(text) || index < 0 {
+		return
+	}
+	r := s.verifyPrepared(text, index, at, now)
+	s.spec = &speculation{text: text, index: index, at: at, list: s.list, state: s.trustState(now), json: appendJSON(nil, r.Map())}
+}
+
+// speculated returns the JSON computed by speculate for these arguments, or
+// nil.
+func (s *session) speculated(text string, index int, at, now time.Time) []byte {
+	sp := s.spec
+	s.spec = nil
+	if sp == nil || sp.text != text || sp.index != index || !sp.at.Equal(at) || sp.list != s.list || sp.state != s.trustState(now) {
+		return nil
+	}
+	return sp.json
+}

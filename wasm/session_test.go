@@ -220,3 +220,59 @@ func TestSessionPrepared(t *testing.T) {
 		}
 	}
 }
+
+// speculate's answer is handed out only for the same text, key index, clock
+// and trust list, and only once; it equals what verifyPrepared computes.
+func TestSessionSpeculate(t *testing.T) {
+	f := newFixture(t)
+	s := newSession()
+	if out := s.load(f.bundle(t, 1, f.now, time.Hour), f.pub.pem, 0, 0, f.now); !out.OK {
+		t.Fatal(codes(out.Errors))
+	}
+	fresh := func() []byte { return appendJSON(nil, s.verifyPrepared(f.pass, 0, f.now, f.now).Map()) }
+
+	s.prepare(f.pass, f.now, f.now)
+	s.speculate(f.pass, 0, f.now, f.now)
+	got := s.speculated(f.pass, 0, f.now, f.now)
+	if want := fresh(); got == nil || string(got) != string(want) {
+		t.Errorf("speculated:\n got %s\nwant %s", got, want)
+	}
+	if s.speculated(f.pass, 0, f.now, f.now) != nil {
+		t.Error("a speculation was handed out twice")
+	}
+
+	other, err := f.dsc.Issue(issuer.PassOptions{IssuedAt: f.now.Add(-time.Hour), CorruptSignature: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		text  string
+		index int
+		at    time.Time
+		reset func()
+	}{
+		{"other key index", f.pass, -1, f.now, nil},
+		{"other text", other, 0, f.now, nil},
+		{"other clock", f.pass, 0, f.now.Add(time.Second), nil},
+		{"list reloaded", f.pass, 0, f.now, func() { s.load(f.bundle(t, 2, f.now, time.Hour), f.pub.pem, 0, 0, f.now) }},
+		{"another prepare", f.pass, 0, f.now, func() { s.prepare(f.pass, f.now, f.now) }},
+	} {
+		s.prepare(f.pass, f.now, f.now)
+		s.speculate(f.pass, 0, f.now, f.now)
+		if tt.reset != nil {
+			tt.reset()
+		}
+		if got := s.speculated(tt.text, tt.index, tt.at, f.now); got != nil {
+			t.Errorf("%s: handed out %s", tt.name, got)
+		}
+	}
+	// The list expiring between speculate and verifyPrepared.
+	s = newSession()
+	s.load(f.bundle(t, 3, f.now.Add(-time.Hour), time.Hour+time.Second), f.pub.pem, 0, 0, f.now)
+	s.prepare(f.pass, f.now, f.now)
+	s.speculate(f.pass, 0, f.now, f.now)
+	if got := s.speculated(f.pass, 0, f.now, f.now.Add(2*time.Second)); got != nil {
+		t.Errorf("after the list expired: handed out %s", got)
+	}
+}

@@ -228,16 +228,26 @@ function importKey(s, jwk, alg) {
 // rest. When WebCrypto verifies with none of the keys (a bad signature, or
 // an issuer's salt length that WebCrypto does not accept), the module checks
 // the signature again in Go, so a refusal never rests on WebCrypto alone.
+//
+// While WebCrypto checks the first key (on another thread), the module
+// computes the Result it will give if that key verifies; it hands that
+// Result out only if WebCrypto confirms.
 async function verifyFast(api, s, text, at) {
   const prep = api.prepare(text, at);
   if (prep.result) return prep.result;
   let index = -1;
+  let speculated = false;
   try {
     const alg = ALGS[prep.alg];
     for (let i = 0; alg && i < prep.keys.length && index < 0; i++) {
       if (!prep.keys[i]) continue;
       const key = await importKey(s, prep.keys[i], prep.alg);
-      if (await s.verify(alg.verifyAlg, key, prep.signature, prep.tbs)) index = i;
+      const pending = s.verify(alg.verifyAlg, key, prep.signature, prep.tbs);
+      if (!speculated) {
+        speculated = true;
+        api.speculate(text, i, at);
+      }
+      if (await pending) index = i;
     }
   } catch {
     index = -1;
