@@ -20,7 +20,7 @@
 //	scanImage(rgba, width, height)            → QR text, null, or an error Result
 //	newSession()                              → another object with these functions and its own trust list
 //	qr                                        false in the build without the QR decoder (-tags noqr)
-//	warmUp()                                  verifies a built-in pass once, so that the first scan is fast
+//	warmUp(webCrypto?)                        verifies a built-in pass once, so that the first scan is fast
 //
 // Errors are Result-shaped objects ({valid: false, errors: [{code, message}],
 // ...}); nothing is thrown.
@@ -73,7 +73,7 @@ func api(s *session) js.Value {
 	o.Set("speculate", safe(s.jsSpeculate))
 	o.Set("scanImage", safe(jsScanImage))
 	o.Set("newSession", safe(func([]js.Value) any { return api(newSession()) }))
-	o.Set("warmUp", safe(func([]js.Value) any { return warmUp() }))
+	o.Set("warmUp", safe(func(args []js.Value) any { return warmUp(arg(args, 0).Truthy()) }))
 	return o
 }
 

@@ -365,7 +365,7 @@ export async function load(options = {}) {
   // Warm up: the first verify pays for first-run costs; pay them now.
   if (options.warmUp !== false) {
     try {
-      api.warmUp();
+      api.warmUp(fast);
       if (fast) await warmUpWebCrypto(subtle());
     } catch {
       // not worth failing the load for
