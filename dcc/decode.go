@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
+	"fmt"
 	"io"
 	"math"
-	"reflect"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
 	"github.com/passcheck/passcheck/internal/base45"
+	"github.com/passcheck/passcheck/internal/cbor"
 )
 
 // Prefix is the context identifier of an EU DCC QR code (hcert §4.2).
@@ -20,8 +20,8 @@ const Prefix = "HC1:"
 
 // COSE header labels and algorithm identifiers (RFC 9052, RFC 9053, RFC 8230).
 const (
-	headerAlg = 1
-	headerKID = 4
+	labelAlg = 1
+	labelKID = 4
 
 	AlgES256 = -7  // ECDSA P-256 with SHA-256
 	AlgPS256 = -37 // RSASSA-PSS with SHA-256
@@ -43,23 +43,8 @@ const (
 	tagCWT       = 61
 )
 
-var decMode = func() cbor.DecMode {
-	dm, err := cbor.DecOptions{
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		MaxNestedLevels:  MaxCBORDepth,
-		MaxArrayElements: MaxCBORItems,
-		MaxMapPairs:      MaxCBORItems,
-		IndefLength:      cbor.IndefLengthAllowed,
-		TagsMd:           cbor.TagsAllowed,
-		DefaultMapType:   reflect.TypeOf(map[string]any(nil)),
-		UTF8:             cbor.UTF8RejectInvalid,
-		IntDec:           cbor.IntDecConvertSigned,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return dm
-}()
+// limits bound every CBOR item a pass holds.
+var limits = cbor.Limits{MaxDepth: MaxCBORDepth, MaxItems: MaxCBORItems}
 
 // Pass is a decoded pass. Nothing in it is trusted until [Verify] has run.
 type Pass struct {
@@ -144,194 +129,152 @@ func inflate(b []byte) ([]byte, error) {
 	return out, nil
 }
 
-// sign1 is COSE_Sign1 (RFC 9052 §4.2) without its tag.
-type sign1 struct {
-	_           struct{} `cbor:",toarray"`
-	Protected   []byte
-	Unprotected cbor.RawMessage
-	Payload     []byte
-	Signature   []byte
-}
-
-// parseCOSE reads a COSE_Sign1 message: untagged, tag 18, or tag 61 around
-// tag 18.
+// parseCOSE reads a COSE_Sign1 message (RFC 9052 §4.2): untagged, tag 18,
+// or tag 61 around tag 18.
 func (p *Pass) parseCOSE(raw []byte) error {
-	body, err := untag(raw)
+	v, err := cbor.Decode(raw, limits)
 	if err != nil {
-		return err
-	}
-	var msg sign1
-	if err := decMode.Unmarshal(body, &msg); err != nil {
 		return &Error{Code: COSEInvalid, Err: err}
 	}
-	if msg.Payload == nil {
-		return errorf(COSEInvalid, "detached or missing payload")
+	if t, ok := v.(cbor.Tag); ok && t.Number == tagCWT {
+		v = t.Content
 	}
-	if len(msg.Signature) == 0 {
+	if t, ok := v.(cbor.Tag); ok {
+		if t.Number != tagCOSESign1 {
+			return errorf(COSEInvalid, "CBOR tag %d is not COSE_Sign1", t.Number)
+		}
+		v = t.Content
+	}
+	msg, ok := v.([]any)
+	if !ok || len(msg) != 4 {
+		return errorf(COSEInvalid, "not an array of four items")
+	}
+	protected, ok1 := msg[0].([]byte)
+	unprotected, ok2 := msg[1].(map[any]any)
+	payload, ok3 := msg[2].([]byte)
+	signature, ok4 := msg[3].([]byte)
+	switch {
+	case !ok1:
+		return errorf(COSEInvalid, "protected header is not a byte string")
+	case !ok2:
+		return errorf(COSEInvalid, "unprotected header is not a map")
+	case !ok3:
+		return errorf(COSEInvalid, "detached or missing payload")
+	case !ok4 || len(signature) == 0:
 		return errorf(COSEInvalid, "missing signature")
 	}
-	prot, err := parseHeader(msg.Protected, true)
+	var prot map[any]any
+	if len(protected) > 0 {
+		pv, err := cbor.Decode(protected, limits)
+		if err != nil {
+			return &Error{Code: COSEInvalid, Err: fmt.Errorf("protected header: %w", err)}
+		}
+		if prot, ok = pv.(map[any]any); !ok {
+			return errorf(COSEInvalid, "protected header is not a map")
+		}
+	}
+	alg, hasAlg, err := headerAlg(prot)
 	if err != nil {
 		return err
 	}
-	unprot, err := parseHeader(msg.Unprotected, false)
+	if !hasAlg {
+		if alg, _, err = headerAlg(unprotected); err != nil {
+			return err
+		}
+	}
+	kid, hasKID, err := headerKID(prot)
 	if err != nil {
 		return err
 	}
-	p.Alg, p.KID = prot.alg, prot.kid
-	if !prot.hasAlg {
-		p.Alg = unprot.alg
+	if !hasKID {
+		// The unprotected kid counts only when the protected header has none
+		// (hcert §3.3.1).
+		if kid, _, err = headerKID(unprotected); err != nil {
+			return err
+		}
 	}
-	if !prot.hasKID {
-		p.KID = unprot.kid
-	}
-	p.protected, p.payload, p.signature = msg.Protected, msg.Payload, msg.Signature
+	p.Alg, p.KID = alg, kid
+	p.protected, p.payload, p.signature = protected, payload, signature
 	return nil
 }
 
-// untag strips tag 61 and tag 18 from a signed message: both are optional,
-// and tag 61 may only stand around tag 18 or an untagged message.
-func untag(raw []byte) ([]byte, error) {
-	for _, want := range []uint64{tagCWT, tagCOSESign1} {
-		if len(raw) == 0 || raw[0]>>5 != 6 { // not major type 6: no tag
-			return raw, nil
-		}
-		var t cbor.RawTag
-		if err := decMode.Unmarshal(raw, &t); err != nil {
-			return nil, &Error{Code: COSEInvalid, Err: err}
-		}
-		if t.Number != want && t.Number != tagCOSESign1 {
-			return nil, errorf(COSEInvalid, "CBOR tag %d is not COSE_Sign1", t.Number)
-		}
-		raw = t.Content
-		if t.Number == tagCOSESign1 {
-			return raw, nil
-		}
+func headerAlg(h map[any]any) (int64, bool, error) {
+	v, ok := h[int64(labelAlg)]
+	if !ok {
+		return 0, false, nil
 	}
-	return raw, nil
+	alg, ok := v.(int64)
+	if !ok {
+		return 0, false, errorf(COSEInvalid, "alg header is not an integer")
+	}
+	return alg, true, nil
 }
 
-type header struct {
-	alg            int64
-	kid            []byte
-	hasAlg, hasKID bool
+func headerKID(h map[any]any) ([]byte, bool, error) {
+	v, ok := h[int64(labelKID)]
+	if !ok {
+		return nil, false, nil
+	}
+	kid, ok := v.([]byte)
+	if !ok {
+		return nil, false, errorf(COSEInvalid, "kid header is not a byte string")
+	}
+	return kid, true, nil
 }
 
-// parseHeader reads alg and kid from a COSE header: for the protected one, a
-// byte string holding a map (empty means an empty map); for the unprotected
-// one, a map.
-func parseHeader(b []byte, protected bool) (header, error) {
-	var h header
-	if len(b) == 0 {
-		if protected {
-			return h, nil
-		}
-		return h, errorf(COSEInvalid, "missing unprotected header")
-	}
-	var m map[any]cbor.RawMessage
-	dm := headerDecMode
-	if err := dm.Unmarshal(b, &m); err != nil {
-		return h, &Error{Code: COSEInvalid, Err: err}
-	}
-	for k, v := range m {
-		label, ok := k.(int64)
-		if !ok {
-			continue // text labels are application-defined; hcert uses none
-		}
-		switch label {
-		case headerAlg:
-			if err := dm.Unmarshal(v, &h.alg); err != nil {
-				return h, errorf(COSEInvalid, "alg header is not an integer: %v", err)
-			}
-			h.hasAlg = true
-		case headerKID:
-			if err := dm.Unmarshal(v, &h.kid); err != nil {
-				return h, errorf(COSEInvalid, "kid header is not a byte string: %v", err)
-			}
-			h.hasKID = true
-		}
-	}
-	return h, nil
-}
-
-// headerDecMode decodes header maps with integer or text labels.
-var headerDecMode = func() cbor.DecMode {
-	dm, err := cbor.DecOptions{
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		MaxNestedLevels:  MaxCBORDepth,
-		MaxArrayElements: MaxCBORItems,
-		MaxMapPairs:      MaxCBORItems,
-		IntDec:           cbor.IntDecConvertSigned,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return dm
-}()
-
-// parseCWT reads the CWT claims and the DCC payload from p.payload.
+// parseCWT reads the CWT claims (RFC 8392) and the DCC payload from p.payload.
 func (p *Pass) parseCWT() error {
-	var claims map[any]cbor.RawMessage
-	if err := headerDecMode.Unmarshal(p.payload, &claims); err != nil {
-		return errorf(CBORInvalid, "CWT claims are not a CBOR map: %v", err)
+	v, err := cbor.Decode(p.payload, limits)
+	if err != nil {
+		return errorf(CBORInvalid, "CWT claims: %v", err)
 	}
-	claim := func(key int64) (cbor.RawMessage, bool) {
-		v, ok := claims[key]
-		return v, ok
+	claims, ok := v.(map[any]any)
+	if !ok {
+		return errorf(CBORInvalid, "CWT claims are not a map")
 	}
-	if v, ok := claim(claimIss); ok {
-		if err := headerDecMode.Unmarshal(v, &p.Issuer); err != nil {
+	if iss, present := claims[int64(claimIss)]; present {
+		if p.Issuer, ok = iss.(string); !ok {
 			return errorf(CBORInvalid, "iss claim is not a text string")
 		}
 	}
-	var err error
-	if p.IssuedAt, err = cwtTime(claim(claimIat)); err != nil {
+	if p.IssuedAt, err = cwtTime(claims, claimIat); err != nil {
 		return errorf(CBORInvalid, "iat claim: %v", err)
 	}
-	if p.ExpiresAt, err = cwtTime(claim(claimExp)); err != nil {
+	if p.ExpiresAt, err = cwtTime(claims, claimExp); err != nil {
 		return errorf(CBORInvalid, "exp claim: %v", err)
 	}
-	hraw, ok := claim(claimHcert)
+	hcert, ok := claims[int64(claimHcert)].(map[any]any)
 	if !ok {
-		return errorf(CBORInvalid, "no hcert claim (-260)")
+		return errorf(CBORInvalid, "no hcert claim (-260) holding a map")
 	}
-	var hcert map[any]cbor.RawMessage
-	if err := headerDecMode.Unmarshal(hraw, &hcert); err != nil {
-		return errorf(CBORInvalid, "hcert claim is not a map: %v", err)
-	}
-	draw, ok := hcert[int64(hcertDCCv1)]
+	dcc, ok := hcert[int64(hcertDCCv1)]
 	if !ok {
 		return errorf(CBORInvalid, "hcert claim has no DCC (key 1)")
 	}
-	var v any
-	if err := decMode.Unmarshal(draw, &v); err != nil {
+	tree, err := jsonValue(dcc)
+	if err != nil {
 		return errorf(CBORInvalid, "DCC payload: %v", err)
 	}
-	p.Certificate = jsonValue(v)
-	if _, ok := p.Certificate.(map[string]any); !ok {
+	if _, ok := tree.(map[string]any); !ok {
 		return errorf(CBORInvalid, "DCC payload is not a map")
 	}
+	p.Certificate = tree
 	return nil
 }
 
-// cwtTime reads a NumericDate (RFC 8392 §2): an integer, or — from some
-// issuers, against the specification — a floating-point number.
-func cwtTime(raw cbor.RawMessage, present bool) (time.Time, error) {
+// cwtTime reads a NumericDate claim (RFC 8392 §2): an integer, or — from
+// some issuers, against the specification — a floating-point number.
+func cwtTime(claims map[any]any, key int64) (time.Time, error) {
+	v, present := claims[key]
 	if !present {
 		return time.Time{}, nil
 	}
-	var v any
-	if err := headerDecMode.Unmarshal(raw, &v); err != nil {
-		return time.Time{}, err
-	}
 	switch n := v.(type) {
 	case int64:
-		return time.Unix(n, 0).UTC(), nil
-	case uint64:
-		if n > math.MaxInt64/2 {
+		if n > math.MaxInt64/2 || n < math.MinInt64/2 {
 			return time.Time{}, errors.New("out of range")
 		}
-		return time.Unix(int64(n), 0).UTC(), nil
+		return time.Unix(n, 0).UTC(), nil
 	case float64:
 		// float per the spec's "NumericDate", seen e.g. from some national issuers
 		if math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e15 {
@@ -343,39 +286,45 @@ func cwtTime(raw cbor.RawMessage, present bool) (time.Time, error) {
 	return time.Time{}, errors.New("not a number")
 }
 
-// jsonValue turns a decoded CBOR value into a JSON-shaped tree: maps with
-// text keys, arrays, strings, int64, float64, bool and nil. Byte strings
-// become standard base64 (as encoding/json would); tags are replaced by their
-// content; non-finite floats and other simple values become nil.
-func jsonValue(v any) any {
+// jsonValue turns the decoded DCC payload into a JSON-shaped tree: maps
+// with text keys, arrays, strings, int64, float64, bool and nil. Byte strings
+// become standard base64 (as encoding/json would write them); tags are
+// replaced by their content; non-finite floats become nil. A map key that is
+// not a text string is an error: JSON cannot hold it.
+func jsonValue(v any) (any, error) {
 	switch x := v.(type) {
-	case map[string]any:
+	case map[any]any:
+		out := make(map[string]any, len(x))
 		for k, e := range x {
-			x[k] = jsonValue(e)
+			ks, ok := k.(string)
+			if !ok {
+				return nil, fmt.Errorf("map key %v is not a text string", k)
+			}
+			ev, err := jsonValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out[ks] = ev
 		}
-		return x
+		return out, nil
 	case []any:
 		for i, e := range x {
-			x[i] = jsonValue(e)
+			ev, err := jsonValue(e)
+			if err != nil {
+				return nil, err
+			}
+			x[i] = ev
 		}
-		return x
-	case string, bool, int64, nil:
-		return x
-	case uint64:
-		return float64(x)
-	case float32:
-		return jsonValue(float64(x))
+		return x, nil
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
+			return nil, nil
 		}
-		return x
+		return x, nil
 	case []byte:
-		return base64Std(x)
+		return base64Std(x), nil
 	case cbor.Tag:
 		return jsonValue(x.Content)
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
 	}
-	return nil
+	return v, nil // string, int64, bool, nil
 }

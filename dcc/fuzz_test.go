@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/internal/base45"
+	"github.com/passcheck/passcheck/internal/cbor"
 )
 
 var knownCodes = map[Code]bool{
@@ -114,11 +115,14 @@ func FuzzPayload(f *testing.F) {
 	f.Add([]byte{0xa1, 0x61, 'v', 0xf6})
 	f.Add([]byte{0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0}) // NaN
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var v any
-		if err := decMode.Unmarshal(b, &v); err != nil {
+		v, err := cbor.Decode(b, limits)
+		if err != nil {
 			return
 		}
-		tree := jsonValue(v)
+		tree, err := jsonValue(v)
+		if err != nil {
+			return
+		}
 		if _, err := json.Marshal(tree); err != nil {
 			t.Fatalf("payload tree is not JSON: %v", err)
 		}

@@ -3,7 +3,6 @@ package dcc
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,12 +25,88 @@ import (
 //     values, whitespace around values (trimmed for checks and display), and
 //     other pattern or length deviations.
 
-var (
-	verPattern     = regexp.MustCompile(`^\d+.\d+.\d+$`)
-	dobPattern     = regexp.MustCompile(`^((19|20)\d\d(-\d\d){0,2}){0,1}$`)
-	stdNamePattern = regexp.MustCompile(`^[A-Z<]*$`)
-	countryPattern = regexp.MustCompile(`[A-Z]{1,10}`)
-)
+// The schema's patterns are matched by hand rather than with regexp, which
+// would add about 0.1 MB (brotli) to the WebAssembly module and its start-up
+// time; schema_test.go holds each matcher to the schema's regular expression.
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// matchVer matches ver's pattern ^\d+.\d+.\d+$, where "." is any character
+// but a newline.
+func matchVer(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if !allDigits(s[:i]) {
+			break
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		if s[i] == '\n' {
+			continue
+		}
+		rest := s[i+n:]
+		for j := 1; j < len(rest); j++ {
+			if !allDigits(rest[:j]) {
+				break
+			}
+			if rest[j] == '\n' {
+				continue
+			}
+			_, m := utf8.DecodeRuneInString(rest[j:])
+			if allDigits(rest[j+m:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matchDOB matches dob's pattern ^((19|20)\d\d(-\d\d){0,2}){0,1}$: empty,
+// YYYY, YYYY-MM or YYYY-MM-DD in 1900–2099.
+func matchDOB(s string) bool {
+	if s == "" {
+		return true
+	}
+	if len(s) != 4 && len(s) != 7 && len(s) != 10 {
+		return false
+	}
+	if !(s[:2] == "19" || s[:2] == "20") || !allDigits(s[2:4]) {
+		return false
+	}
+	for i := 4; i < len(s); i += 3 {
+		if s[i] != '-' || !allDigits(s[i+1:i+3]) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchStdName matches fnt's and gnt's pattern ^[A-Z<]*$.
+func matchStdName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z' || c == '<') {
+			return false
+		}
+	}
+	return true
+}
+
+// matchCountry matches co's unanchored pattern [A-Z]{1,10}: some capital letter.
+func matchCountry(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
 
 const maxFieldLen = 80 // maxLength of names, issuer, UVCI, test name and centre
 
@@ -139,7 +214,7 @@ func (o obj) coded(key string, required bool, set map[string]string, what string
 // country checks co: the schema pattern and the country value set.
 func (o obj) country(key string) string {
 	s, ok := o.str(key, true)
-	if ok && !countryPattern.MatchString(s) {
+	if ok && !matchCountry(s) {
 		o.rd.warnf("%s %q is not a country code", o.name(key), s)
 	}
 	if _, known := countryCodes[s]; ok && !known {
@@ -186,11 +261,11 @@ func readCertificate(v any) reading {
 		return rd
 	}
 	top := obj{rd: &rd, m: m}
-	if ver, ok := top.str("ver", true); ok && !verPattern.MatchString(ver) {
+	if ver, ok := top.str("ver", true); ok && !matchVer(ver) {
 		rd.warnf("ver %q is not a version number", ver)
 	}
 	dob, ok := top.str("dob", true)
-	if ok && !dobPattern.MatchString(dob) {
+	if ok && !matchDOB(dob) {
 		rd.warnf("dob %q does not have the form YYYY-MM-DD, YYYY-MM, YYYY or empty", dob)
 	}
 	if nam, ok := m["nam"].(map[string]any); ok {
@@ -282,7 +357,7 @@ func readName(o obj) *Holder {
 		val string
 		ok  bool
 	}{{"fnt", h.FamilyNameStd, hasFnt}, {"gnt", h.GivenNameStd, hasGnt}} {
-		if k.ok && !stdNamePattern.MatchString(k.val) {
+		if k.ok && !matchStdName(k.val) {
 			o.rd.warnf("nam.%s %q has characters other than A–Z and <", k.key, k.val)
 		}
 	}

@@ -124,8 +124,9 @@ func verifySignature(p *Pass, keys KeyProvider, verifiedBy func(Signer) bool) (S
 	return Signer{}, &Error{Code: SignatureInvalid}
 }
 
-// keyFits reports whether key is of the kind alg requires, as verifyDigest
-// decides it.
+// keyFits reports whether key is of the kind alg requires: P-256 for ES256
+// (COSE binds ES256 only to SHA-256, the hcert specification to P-256), RSA
+// of 2048, 3072 or 4096 bits for PS256.
 func keyFits(alg int64, key crypto.PublicKey) bool {
 	switch k := key.(type) {
 	case *ecdsa.PublicKey:
@@ -140,32 +141,20 @@ func keyFits(alg int64, key crypto.PublicKey) bool {
 }
 
 // verifyDigest checks sig over a SHA-256 digest with key under alg. fit
-// reports whether the key is of the kind alg requires: P-256 for ES256
-// (COSE binds ES256 only to SHA-256, the hcert specification to P-256), RSA of
-// 2048, 3072 or 4096 bits for PS256.
+// reports whether the key is of the kind alg requires ([keyFits]).
 func verifyDigest(alg int64, key crypto.PublicKey, digest, sig []byte) (ok, fit bool) {
-	switch alg {
-	case AlgES256:
-		k, isEC := key.(*ecdsa.PublicKey)
-		if !isEC || k.Curve != elliptic.P256() {
-			return false, false
-		}
+	if !keyFits(alg, key) {
+		return false, false
+	}
+	switch k := key.(type) {
+	case *ecdsa.PublicKey:
 		if len(sig) != 64 { // r || s, 32 bytes each (RFC 9053 §2.1)
 			return false, true
 		}
 		r := new(big.Int).SetBytes(sig[:32])
 		s := new(big.Int).SetBytes(sig[32:])
 		return ecdsa.Verify(k, digest, r, s), true
-	case AlgPS256:
-		k, isRSA := key.(*rsa.PublicKey)
-		if !isRSA {
-			return false, false
-		}
-		switch k.N.BitLen() {
-		case 2048, 3072, 4096:
-		default:
-			return false, false
-		}
+	case *rsa.PublicKey:
 		// The salt is as long as the hash (RFC 8230 §2); accept any length, as
 		// issuers' libraries differ.
 		err := rsa.VerifyPSS(k, crypto.SHA256, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthAuto})
