@@ -3,7 +3,7 @@
 // uploaded images and pasted text into verdicts. Nothing about a pass is
 // stored or sent: the text goes from the scanner to verify() and to the DOM.
 
-import { load } from "./passcheck.js";
+import { loadVerifier, startModes } from "./modes.js";
 import { config } from "passcheck:build";
 import { Translator, available, pick, storedLanguage, storeLanguage } from "./i18n.js";
 import { renderVerdict, renderTrust } from "./render.js";
@@ -24,6 +24,7 @@ const state = {
   camera: null,
   busy: false,
   loading: true, // until load() settles
+  modes: null, // kiosk, single-file page and scanner input (modes.js)
 };
 
 function t(key, vars) {
@@ -38,6 +39,7 @@ function applyLanguage() {
   cam.textContent = t(state.camera && state.camera.running ? "scan.stop" : "scan.start");
   $("torch").textContent = t(state.camera && state.camera.torchOn ? "scan.torchOff" : "scan.torchOn");
   updateTrust();
+  if (state.modes) state.modes.setTranslator(tr);
   if (state.lastResult) showVerdict(state.lastResult, { quiet: true });
 }
 
@@ -114,6 +116,7 @@ function showVerdict(result, { quiet }) {
     live.textContent = "";
     setTimeout(() => (live.textContent = view.announce), 50);
     if ($("sound").checked) cue(view.state);
+    if (state.modes) state.modes.verdict(view.state);
   }
 }
 
@@ -134,7 +137,7 @@ function clearVerdict() {
   }
   setStatus(state.camera && state.camera.running ? "scan.hint" : "");
   if (state.camera && state.camera.running) state.camera.resume();
-  else $("camera").focus();
+  else if (!(state.modes && state.modes.kiosk)) $("camera").focus();
 }
 
 // --- inputs -------------------------------------------------------------------
@@ -233,7 +236,8 @@ function takeFragmentPass() {
 // is asked to look for a newer list, and says so when it finds one) or the
 // network.
 async function refreshTrust(ev) {
-  if (!state.pc || typeof state.pc.refreshTrustList !== "function") return;
+  // The single-file page has no trust-list URL: newer lists come by drop.
+  if (!state.pc || typeof state.pc.refreshTrustList !== "function" || config.singleFile) return;
   const sw = navigator.serviceWorker && navigator.serviceWorker.controller;
   if (sw && !(ev && ev.fromWorker)) sw.postMessage({ type: "passcheck-refresh" });
   try {
@@ -311,13 +315,10 @@ async function start() {
   registerServiceWorker();
 
   const pending = takeFragmentPass();
+  let loaded;
   try {
-    state.pc = await load({
-      wasmURL: config.wasmURL,
-      trustListURL: config.trustListURL,
-      trustKeys: config.trustKeys,
-      graceSeconds: config.graceSeconds,
-    });
+    loaded = await loadVerifier(config);
+    state.pc = loaded.pc;
   } catch (e) {
     state.loading = false;
     state.loadError = (e && e.code) || "";
@@ -326,13 +327,25 @@ async function start() {
     return;
   }
   state.loading = false;
-  const tl = state.pc.trustList;
-  state.loadError = tl && tl.errors && tl.errors.length ? tl.errors[0].code : "";
+  state.loadError = loaded.loadError;
   updateTrust();
   for (const id of ["camera", "upload", "check"]) $(id).disabled = false;
   setStatus("");
   document.documentElement.dataset.ready = "true";
   document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
+  state.modes = startModes(config, {
+    check,
+    clear: clearVerdict,
+    trustList,
+    loadError: () => state.loadError,
+    setLoadError: (code) => (state.loadError = code),
+    updateTrust,
+    startCamera: () => {
+      if (!(state.camera && state.camera.running)) toggleCamera();
+    },
+    tr: state.tr,
+    pc: state.pc,
+  });
   if (pending) check(pending);
 }
 

@@ -91,7 +91,7 @@ func runDemo(e *env, args []string) int {
 	}
 	base := listenURL(ln.Addr())
 	fmt.Fprintf(e.stderr, "passcheck demo: built in %s into %s\n", time.Since(start).Round(100*time.Millisecond), out)
-	fmt.Fprintf(e.stdout, "\npasscheck demo is running (Ctrl-C stops it):\n\n  demo passes  %sdemo.html\n  scanner      %s\n\n", base, base)
+	fmt.Fprintf(e.stdout, "\npasscheck demo is running (Ctrl-C stops it):\n\n  demo passes  %sdemo.html\n  scanner      %s\n  kiosk        %s?kiosk=5\n  single file  %s%s (download, open from disk)\n  widget       %sembed.html\n\n", base, base, base, base, demoSingleFile, base)
 	fmt.Fprintf(e.stdout, "The camera works on localhost; from a phone on your network, use the upload or paste\ninstead, or serve over https. Publisher key (pinned in the page): %s\n", filepath.Join(out, "demo", "publisher.pem"))
 	h, err := newSiteHandler(out)
 	if err != nil {
@@ -255,8 +255,20 @@ func (d *demo) writeSite(dir string, o siteOptions) (*siteManifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The single-file page, carrying the demo list, for download (passcheck
+	// serve sends files under download/ as attachments).
+	_, err = buildSingleFile(singleFileOptions{
+		Root: o.Root, Out: filepath.Join(dir, filepath.FromSlash(demoSingleFile)), TrustKeysPEM: o.TrustKeysPEM,
+		Bundle: d.Bundle, Version: o.Version, WasmFile: filepath.Join(dir, filepath.FromSlash(m.Assets["passcheck.wasm"])),
+	})
+	if err != nil {
+		return nil, err
+	}
 	return m, d.writePage(dir)
 }
+
+// demoSingleFile is where the demo puts the single-file page.
+const demoSingleFile = downloadDir + "/kiosk.html"
 
 // writePage writes demo.html, demo.css and demo/<name>.png and .txt.
 func (d *demo) writePage(dir string) error {
@@ -311,6 +323,11 @@ var demoPage = template.Must(template.New("demo").Parse(`<!doctype html>
 <h1>passcheck demo passes</h1>
 <p>Made {{.Now}} with throwaway demo keys. Scan a code with the <a href="./">scanner</a> on another device,
 or open one directly: the link hands the pass to the scanner in the address's fragment, which never reaches the server.</p>
+<nav aria-label="Other ways to run the verifier"><ul>
+<li><a href="./?kiosk=5">Kiosk mode</a>: continuous scanning, each verdict held 5 seconds then cleared, a counter and a large clock; a USB or Bluetooth barcode scanner can type a pass in at any time.</li>
+<li><a href="download/kiosk.html" download>Single-file page</a> (download): one HTML file with the verifier and the demo trust list inside; open it from disk, it needs no server and no network.</li>
+<li><a href="embed.html">Widget example</a>: two <code>&lt;passcheck-verifier&gt;</code> elements on a page, and the events the page gets.</li>
+</ul></nav>
 </header>
 <main>
 {{range .Passes}}<article class="pass" id="{{.Name}}" data-expect="{{.Expect}}">
@@ -328,6 +345,7 @@ or open one directly: the link hands the pass to the scanner in the address's fr
 const demoCSS = `body { margin: 0; font: 1rem/1.45 system-ui, sans-serif; color: #1b1b1f; background: #f4f6f9; }
 header { background: #12355b; color: #fff; padding: 1rem; }
 header a { color: #fff; }
+header nav ul { margin: 0.5rem 0 0; padding-left: 1.25rem; }
 h1 { margin: 0 0 0.5rem; font-size: 1.5rem; }
 main { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 20rem), 1fr)); gap: 1rem; padding: 1rem; }
 .pass { background: #fff; border-radius: 0.6rem; padding: 1rem; border: 1px solid #c9ced6; }

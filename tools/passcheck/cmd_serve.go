@@ -176,6 +176,11 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctype := contentType(name)
 	hd.Set("Content-Type", ctype)
 	hd.Set("Cache-Control", cacheControl(name))
+	if strings.HasPrefix(name, downloadDir+"/") {
+		// Files to take away, such as the single-file page: saved, not
+		// opened here (under this CSP its inline script would not run).
+		hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(name)}))
+	}
 	hd.Add("Vary", "Accept-Encoding")
 
 	// A pre-compressed copy, if the browser takes it and it is not older
@@ -274,6 +279,9 @@ func contentType(name string) string {
 // the trust list's pointer briefly, so that a new list reaches clients
 // within minutes; everything else is revalidated on each load (the service
 // worker serves it offline).
+// downloadDir holds files that serve sends as attachments.
+const downloadDir = "download"
+
 func cacheControl(name string) string {
 	switch {
 	case hashedRE.MatchString(name):

@@ -32,7 +32,7 @@ import (
 func init() {
 	register(&command{
 		Name:      "site build",
-		UsageLine: "site build [--trustlist-url URL] [--trust-key PUB.pem]... [--out DIR] [--src DIR]",
+		UsageLine: "site build [--trustlist-url URL] [--trust-key PUB.pem]... [--kiosk [--kiosk-hold 5s]] [--out DIR] [--src DIR]\n       site build --single-file --trustlist DIR|BUNDLE --trust-key PUB.pem... [--kiosk] --out FILE.html",
 		Short:     "build the scanner site into a folder any static host serves",
 		Long: `
 Site build bundles the scanner page (site/ in the source tree): the page, its
@@ -42,7 +42,9 @@ the service worker, the manifest and the icons, the string tables of every
 language and the display names of the EU value sets. The publisher keys given
 with --trust-key are pinned into the build: the page trusts only trust lists
 signed by one of them. Files are also written pre-compressed (.br, .gz) for
-hosts that serve them, as "passcheck serve" does.
+hosts that serve them, as "passcheck serve" does. The build also writes the
+<passcheck-verifier> widget (widget/passcheck-verifier.js and its .d.ts),
+an example page embed.html, and the pinned keys as trust-keys.pem.
 
 The trust list itself is not part of the build: publish it with "passcheck
 trustlist build --out DIR" into the same folder (the default --trustlist-url
@@ -57,6 +59,16 @@ Flags:
   --trust-key PUB.pem  a publisher public key (PEM); repeat for key rotation
   --src DIR            the passcheck source tree (default: found from the
                        current directory)
+  --kiosk              start the page as a kiosk: continuous scanning, each
+                       verdict held then cleared, counter, clock, wake lock
+                       (?kiosk=0 turns it off; without it, ?kiosk turns it on)
+  --kiosk-hold D       how long a kiosk holds a verdict (default 5s, 1s–5m)
+  --single-file        write one HTML file (--out FILE.html) that carries the
+                       module, the page and the trust list given with
+                       --trustlist, and works from file:// with no server
+                       and no network; newer lists are dropped onto it
+  --trustlist PATH     with --single-file: the trust list to carry, a folder
+                       with trustlist.json or a bundle file
 
 Example:
 
@@ -64,6 +76,10 @@ Example:
 	passcheck site build --trust-key publisher.pem --out dist
 	passcheck trustlist build --key publisher.key --dsc certs/ --out dist
 	passcheck serve --dir dist
+
+	passcheck site build --single-file --kiosk --trust-key publisher.pem --trustlist dist --out kiosk.html
+
+Kiosk set-up, the single-file workflow and the widget: docs/kiosk.md.
 `,
 		Run: runSiteBuild,
 	})
@@ -77,7 +93,15 @@ func runSiteBuild(e *env, args []string) int {
 	tl := flags.String("trustlist-url", defaultTrustListURL, "URL of the trust list's pointer")
 	src := flags.String("src", "", "the passcheck source tree")
 	flags.Var(&keys, "trust-key", "publisher public key PEM (repeatable)")
+	kiosk := flags.Bool("kiosk", false, "start the page as a kiosk")
+	hold := flags.Duration("kiosk-hold", 0, "how long a kiosk holds a verdict (default 5s)")
+	single := flags.Bool("single-file", false, "write one HTML file that works from file://")
+	bundlePath := flags.String("trustlist", "", "with --single-file: the trust list to carry (folder or bundle)")
 	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	if *hold != 0 && (*hold < time.Second || *hold > 5*time.Minute) {
+		errorf(e, "--kiosk-hold %v: give 1s to 5m", *hold)
 		return 2
 	}
 	if flags.NArg() > 0 {
@@ -89,7 +113,7 @@ func runSiteBuild(e *env, args []string) int {
 		hintf(e, "make a publisher key with: passcheck trustlist keygen --key publisher.key --pub publisher.pem")
 		return 2
 	}
-	opts := siteOptions{Out: *out, TrustListURL: *tl, Root: *src}
+	opts := siteOptions{Out: *out, TrustListURL: *tl, Root: *src, Kiosk: *kiosk, KioskHold: *hold}
 	for _, k := range keys {
 		data, err := os.ReadFile(k)
 		if err != nil {
@@ -97,6 +121,13 @@ func runSiteBuild(e *env, args []string) int {
 			return 2
 		}
 		opts.TrustKeysPEM = append(opts.TrustKeysPEM, data)
+	}
+	if *single {
+		return runSingleFileBuild(e, opts, *bundlePath)
+	}
+	if *bundlePath != "" {
+		errorf(e, "--trustlist is for --single-file; a site build fetches the list from --trustlist-url")
+		return 2
 	}
 	m, err := buildSite(opts)
 	if err != nil {
@@ -122,13 +153,15 @@ const (
 // siteOptions describe a site build. Later modes (kiosk, single file) add
 // fields here and branches in buildSite.
 type siteOptions struct {
-	Root         string   // the source tree (site/, spec/valuesets/, wasm/); "" finds it from the working directory
-	Out          string   // the output folder
-	TrustListURL string   // the trust list's pointer, relative to the page or absolute; "" means trustlist.json
-	TrustKeysPEM [][]byte // publisher public keys pinned into the page
-	Version      string   // shown on the page; "" means the command's version
-	WasmFile     string   // a prebuilt module to use instead of building one (tests)
-	NoCompress   bool     // skip the .br and .gz copies
+	Root         string        // the source tree (site/, spec/valuesets/, wasm/); "" finds it from the working directory
+	Out          string        // the output folder
+	TrustListURL string        // the trust list's pointer, relative to the page or absolute; "" means trustlist.json
+	TrustKeysPEM [][]byte      // publisher public keys pinned into the page
+	Version      string        // shown on the page; "" means the command's version
+	WasmFile     string        // a prebuilt module to use instead of building one (tests)
+	NoCompress   bool          // skip the .br and .gz copies
+	Kiosk        bool          // start the page as a kiosk (?kiosk=0 turns it off)
+	KioskHold    time.Duration // how long a kiosk holds a verdict; 0 means the page's default
 }
 
 // siteManifest is written as passcheck-site.json beside the page: what the
@@ -222,6 +255,9 @@ func buildSite(o siteOptions) (*siteManifest, error) {
 			// (with a TRUSTLIST_EXPIRED warning): the page shows "cannot
 			// check" in amber, with the signature's outcome as extra reasons.
 			"graceSeconds": trustGrace.Seconds(),
+			// Kiosk mode by default (kiosk.js reads ?kiosk too).
+			"kiosk":            o.Kiosk,
+			"kioskHoldSeconds": o.KioskHold.Seconds(),
 		},
 		"languages": langs,
 		"valueSets": sets,
@@ -279,6 +315,19 @@ func buildSite(o siteOptions) (*siteManifest, error) {
 		if dts, err := os.ReadFile(filepath.Join(siteDir, "js", "passcheck.d.ts")); err == nil {
 			b.add("passcheck.d.ts", "passcheck.d.ts", dts)
 		}
+	}
+
+	// The widget, its declarations, the example page and the pinned keys.
+	widget, err := widgetFiles(widgetInput{
+		Root: root, WasmExec: wasmExecFile, WasmPath: wasmPath, TrustListURL: o.TrustListURL,
+		TrustKeys: strings.Join(pems, ""), GraceSeconds: trustGrace.Seconds(), Version: o.Version,
+		Languages: langs, ValueSets: sets,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, rel := range sortedKeys(widget) {
+		b.add(rel, rel, widget[rel])
 	}
 
 	// Static files, icons and the manifest.
@@ -807,4 +856,13 @@ func byteSize(n int) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -294,3 +294,37 @@ func singleFilePage(html string, p singlePage) (string, error) {
 	html = strings.Replace(html, "<!-- The build replaces the PASSCHECK_* markers below with the hashed assets and the CSP. -->\n", "", 1)
 	return html, nil
 }
+
+// runSingleFileBuild is "site build --single-file": the page, the module and
+// the trust list at bundlePath in one HTML file.
+func runSingleFileBuild(e *env, o siteOptions, bundlePath string) int {
+	if bundlePath == "" {
+		errorf(e, "--single-file needs --trustlist: the trust list the file carries (a folder with trustlist.json, or a bundle)")
+		hintf(e, "publish one with: passcheck trustlist build --key publisher.key --dsc certs/ --out trust")
+		return 2
+	}
+	if o.Out == "dist" || !strings.HasSuffix(strings.ToLower(o.Out), ".html") {
+		errorf(e, "--single-file writes one file: give --out NAME.html (got %q)", o.Out)
+		return 2
+	}
+	bundle, _, err := readBundle(bundlePath)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	info, err := buildSingleFile(singleFileOptions{
+		Root: o.Root, Out: o.Out, TrustKeysPEM: o.TrustKeysPEM, Bundle: bundle,
+		Kiosk: o.Kiosk, KioskHold: o.KioskHold,
+	})
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	fmt.Fprintf(e.stdout, "site: wrote %s (%s: module %s, %s gzip; trust list #%d, expires %s)\n",
+		o.Out, byteSize(info.Size), byteSize(info.WasmSize), byteSize(info.WasmGzipSize),
+		info.TrustSequence, info.TrustExpires.UTC().Format(time.RFC3339))
+	if info.Expired {
+		fmt.Fprintf(e.stderr, "passcheck: warning: that trust list has expired: the page will say \"cannot check\" until a newer bundle is dropped onto it\n")
+	}
+	return 0
+}
