@@ -559,6 +559,25 @@ func testKiosk(t *testing.T, env *kioskEnv, p *browsertest.Page, url string) {
 	p.CheckNoConsoleErrors()
 }
 
+// dropFile drags the file at path onto the middle of the page and drops it.
+func dropFile(t *testing.T, p *browsertest.Page, path string) {
+	t.Helper()
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
+	ctx, cancel := context.WithTimeout(p.Ctx, 20*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		for _, typ := range []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop} {
+			if _, err := chromedp.Call(ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: 300, Y: 300, Data: data}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatalf("dropping %s: %v", path, err)
+	}
+}
+
 // trustBundle signs a list of d's signers with sequence seq, issued at now.
 func trustBundle(t *testing.T, d *demo, now time.Time, validFor time.Duration, seq uint64) []byte {
 	t.Helper()
@@ -636,23 +655,27 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 		waitT(t, p, `document.getElementById("verdict").hidden`, 5*time.Second)
 	}
 
-	take := func(file string) singleState {
+	// take hands the page a bundle file: dropped onto the page (CDP drag
+	// events carrying the file), or picked with the file button.
+	take := func(file string, drop bool) singleState {
 		t.Helper()
 		before := evalT[string](t, p, `document.getElementById("bundle-status").textContent`)
-		if err := chromedp.Do(p.Ctx, chromedp.SetUploadFiles(`#bundle-file`, []string{file})); err != nil {
+		if drop {
+			dropFile(t, p, file)
+		} else if err := chromedp.Do(p.Ctx, chromedp.SetUploadFiles(`#bundle-file`, []string{file})); err != nil {
 			t.Fatal(err)
 		}
 		js, _ := json.Marshal(before)
 		waitT(t, p, `document.getElementById("bundle-status").textContent !== `+string(js), 10*time.Second)
 		return evalT[singleState](t, p, singleStateJS)
 	}
-	if st := take(newer); st.BundleOK != "true" || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
+	if st := take(newer, true); st.BundleOK != "true" || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
 		t.Errorf("newer bundle: %+v", st)
 	}
-	if st := take(older); st.BundleOK != "false" || st.BundleCode != "TRUSTLIST_ROLLBACK" || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
+	if st := take(older, true); st.BundleOK != "false" || st.BundleCode != "TRUSTLIST_ROLLBACK" || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
 		t.Errorf("older bundle: %+v", st)
 	}
-	if st := take(foreign); st.BundleOK != "false" || !strings.HasPrefix(st.BundleCode, "TRUSTLIST_") || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
+	if st := take(foreign, false); st.BundleOK != "false" || !strings.HasPrefix(st.BundleCode, "TRUSTLIST_") || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
 		t.Errorf("foreign bundle: %+v", st)
 	}
 	// After a reload the newer list is still in use (kept in localStorage).
@@ -662,7 +685,7 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 	// Without the stored sequence, an older bundle is still refused while
 	// the newer list is in use.
 	evalT[bool](t, p, `(localStorage.removeItem(Object.keys(localStorage).find((k) => k.startsWith("passcheck.trustlist.sequence.")) || "x"), true)`)
-	if st := take(older); st.BundleOK != "false" || st.BundleCode != "TRUSTLIST_ROLLBACK" {
+	if st := take(older, false); st.BundleOK != "false" || st.BundleCode != "TRUSTLIST_ROLLBACK" {
 		t.Errorf("older bundle without the stored sequence: %+v", st)
 	}
 	evalT[bool](t, p, `(localStorage.clear(), true)`)
@@ -732,7 +755,7 @@ func checkOrigin(t *testing.T, b *browsertest.Browser, pages []*browsertest.Page
 		}
 		t.Errorf("request %s %s (%s): %s", r.Method, r.URL, r.Source, why)
 	}
-	if n == 0 {
+	if n == 0 && len(pages) > 0 {
 		t.Error("no page request recorded: the recorder is not working")
 	}
 }
