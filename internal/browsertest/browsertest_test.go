@@ -116,3 +116,12 @@ func TestViolation(t *testing.T) {
 		})
 	}
 }
+
+func TestViolationFile(t *testing.T) {
+	if got := Violation(Request{URL: "file:///media/usb/kiosk.html"}, "file://"); got != "" {
+		t.Errorf("a file under file:// = %q", got)
+	}
+	if got := Violation(Request{URL: "http://127.0.0.1:1/x"}, "file://"); got == "" {
+		t.Error("an HTTP request from a file:// page is not flagged")
+	}
+}

@@ -49,7 +49,8 @@ func chromiumHost(r Request) bool {
 }
 
 // CheckRequests fails the test for every request of the tab or the browser
-// that leaves origin (scheme://host:port; data: and blob: URLs are local) or
+// that leaves origin (scheme://host:port, or "file://" for a page opened from
+// disk; data: and blob: URLs are local) or
 // carries pass data: "HC1:" in any encoding, a base45 run of 48 or more
 // characters, or a 24-character piece of one of the secrets (typically the
 // pass texts the test used), in the URL or the body. Chromium's own calls
