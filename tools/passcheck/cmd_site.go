@@ -69,6 +69,8 @@ Flags:
                        and no network; newer lists are dropped onto it
   --trustlist PATH     with --single-file: the trust list to carry, a folder
                        with trustlist.json or a bundle file
+  --wasm FILE          use this module (e.g. dist/passcheck.wasm from make
+                       wasm) instead of building one
 
 Example:
 
@@ -97,6 +99,7 @@ func runSiteBuild(e *env, args []string) int {
 	hold := flags.Duration("kiosk-hold", 0, "how long a kiosk holds a verdict (default 5s)")
 	single := flags.Bool("single-file", false, "write one HTML file that works from file://")
 	bundlePath := flags.String("trustlist", "", "with --single-file: the trust list to carry (folder or bundle)")
+	wasmFile := flags.String("wasm", "", "a module built already (make wasm) instead of building one")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -113,7 +116,7 @@ func runSiteBuild(e *env, args []string) int {
 		hintf(e, "make a publisher key with: passcheck trustlist keygen --key publisher.key --pub publisher.pem")
 		return 2
 	}
-	opts := siteOptions{Out: *out, TrustListURL: *tl, Root: *src, Kiosk: *kiosk, KioskHold: *hold}
+	opts := siteOptions{Out: *out, TrustListURL: *tl, Root: *src, Kiosk: *kiosk, KioskHold: *hold, WasmFile: *wasmFile}
 	for _, k := range keys {
 		data, err := os.ReadFile(k)
 		if err != nil {

@@ -168,7 +168,8 @@ func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
 	scriptHash, styleHash := cspHash(script), cspHash(style)
 
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	// Level 6: 0.5 s for the 7.6 MB module, 0.6 % larger than level 9's 1.3 s.
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
 	zw.Write(wasm)
 	if err := zw.Close(); err != nil {
 		return nil, err
@@ -314,7 +315,7 @@ func runSingleFileBuild(e *env, o siteOptions, bundlePath string) int {
 	}
 	info, err := buildSingleFile(singleFileOptions{
 		Root: o.Root, Out: o.Out, TrustKeysPEM: o.TrustKeysPEM, Bundle: bundle,
-		Kiosk: o.Kiosk, KioskHold: o.KioskHold,
+		Kiosk: o.Kiosk, KioskHold: o.KioskHold, WasmFile: o.WasmFile,
 	})
 	if err != nil {
 		errorf(e, "%v", err)
