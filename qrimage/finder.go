@@ -3,8 +3,6 @@ package qrimage
 import (
 	"math"
 	"sort"
-
-	"github.com/makiuchi-d/gozxing"
 )
 
 // Our own finder-pattern search, more tolerant than gozxing's: gozxing's
@@ -45,14 +43,14 @@ func ratioOK(r [5]int) (float64, bool) {
 // columnRuns measures the vertical runs through (x, y), which must be dark:
 // the centre run and two runs on each side. It returns the runs and the
 // centre of the middle run.
-func columnRuns(bm *gozxing.BitMatrix, x, y, maxRun int) (r [5]int, cy float64, ok bool) {
-	h := bm.GetHeight()
+func columnRuns(bm *bitmap, x, y, maxRun int) (r [5]int, cy float64, ok bool) {
+	h := bm.h
 	up := y
-	for up >= 0 && bm.Get(x, up) {
+	for up >= 0 && bm.at(x, up) {
 		up--
 	}
 	down := y
-	for down < h && bm.Get(x, down) {
+	for down < h && bm.at(x, down) {
 		down++
 	}
 	r[2] = down - up - 1
@@ -60,7 +58,7 @@ func columnRuns(bm *gozxing.BitMatrix, x, y, maxRun int) (r [5]int, cy float64, 
 	yy := up
 	for k, dark := 1, false; k >= 0; k, dark = k-1, !dark {
 		n := 0
-		for yy >= 0 && bm.Get(x, yy) == dark && n <= maxRun {
+		for yy >= 0 && bm.at(x, yy) == dark && n <= maxRun {
 			yy--
 			n++
 		}
@@ -72,7 +70,7 @@ func columnRuns(bm *gozxing.BitMatrix, x, y, maxRun int) (r [5]int, cy float64, 
 	yy = down
 	for k, dark := 3, false; k <= 4; k, dark = k+1, !dark {
 		n := 0
-		for yy < h && bm.Get(x, yy) == dark && n <= maxRun {
+		for yy < h && bm.at(x, yy) == dark && n <= maxRun {
 			yy++
 			n++
 		}
@@ -87,36 +85,35 @@ func columnRuns(bm *gozxing.BitMatrix, x, y, maxRun int) (r [5]int, cy float64, 
 // findFinderCandidates scans every row of bm for 1:1:3:1:1 runs, checks the
 // column through each hit, and clusters the hits. The result is sorted by
 // the number of hits, most first, and capped.
-func findFinderCandidates(bm *gozxing.BitMatrix) []finderCand {
-	w, h := bm.GetWidth(), bm.GetHeight()
+func findFinderCandidates(bm *bitmap) []finderCand {
+	w, h := bm.w, bm.h
 	var cl clusters
 	runs := make([]int, 0, 64)
 	starts := make([]int, 0, 64)
 	for y := 0; y < h; y++ {
 		runs, starts = runs[:0], starts[:0]
-		prev := false
-		n := 0
-		for x := 0; x < w; x++ {
-			v := bm.Get(x, y)
-			if x > 0 && v != prev {
-				runs = append(runs, n)
-				starts = append(starts, x-n)
-				n = 0
+		row := bm.dark[y*w : (y+1)*w]
+		start := 0
+		for x := 1; x < w; x++ {
+			if row[x] != row[x-1] {
+				runs = append(runs, x-start)
+				starts = append(starts, start)
+				start = x
 			}
-			prev = v
-			n++
 		}
-		runs = append(runs, n)
-		starts = append(starts, w-n)
-		// Runs alternate; the first run is dark when bm.Get(0, y).
-		firstDark := bm.Get(0, y)
-		for i := 0; i+5 <= len(runs); i++ {
-			dark := (i%2 == 0) == firstDark
-			if !dark {
+		runs = append(runs, w-start)
+		starts = append(starts, start)
+		// Runs alternate; the first run is dark when row[0] is.
+		first := 1
+		if row[0] {
+			first = 0
+		}
+		for i := first; i+5 <= len(runs); i += 2 {
+			r := [5]int(runs[i : i+5])
+			// Quick rejection: the centre run is the longest of the five.
+			if r[2] < r[0] || r[2] < r[4] || r[2] < r[1] || r[2] < r[3] {
 				continue
 			}
-			var r [5]int
-			copy(r[:], runs[i:i+5])
 			m, ok := ratioOK(r)
 			if !ok {
 				continue

@@ -5,7 +5,7 @@ import (
 )
 
 // gray is an 8-bit luminance image, 0 black to 255 white, row-major with no
-// padding: the form gozxing's planar luminance source reads without a copy.
+// padding.
 type gray struct {
 	pix  []byte
 	w, h int
@@ -13,7 +13,7 @@ type gray struct {
 
 func newGray(w, h int) *gray { return &gray{pix: make([]byte, w*h), w: w, h: h} }
 
-// lum is gozxing's luminance formula (r+2g+b)/4 on 8-bit channels, with a
+// lum is the luminance (r+2g+b)/4 of 8-bit channels (ZXing's formula), with a
 // non-premultiplied alpha composed over white, as a page shows it.
 func lum(r, g, b, a uint32) byte {
 	l := (r + 2*g + b) / 4
@@ -42,7 +42,7 @@ func grayFromImage(img image.Image) *gray {
 			copy(g.pix[y*w:(y+1)*w], m.Pix[(y)*m.Stride:])
 		}
 	case *image.YCbCr:
-		// The Y plane is the luminance (BT.601), close to gozxing's formula.
+		// The Y plane is the luminance (BT.601), close to lum's formula.
 		for y := 0; y < h; y++ {
 			copy(g.pix[y*w:(y+1)*w], m.Y[y*m.YStride:])
 		}

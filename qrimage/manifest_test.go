@@ -14,7 +14,13 @@ type hardCase struct {
 
 func loadHardCases(t testing.TB) []hardCase {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "hard", "manifest.txt"))
+	return loadCases(t, filepath.Join("testdata", "hard"))
+}
+
+// loadCases reads the manifest of a set of cases made by gencases.
+func loadCases(t testing.TB, dir string) []hardCase {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,19 @@
 // Package qrimage reads the text of a QR code from an image: a PNG or JPEG
 // file ([DecodeBytes]), a decoded [image.Image] ([Decode]), or the RGBA pixels
-// of a camera frame or canvas ([DecodeRGBA], which the WebAssembly module
-// calls).
+// of a camera frame or canvas ([DecodeRGBA] and [DecodeFrame], which the
+// WebAssembly module calls).
 //
-// It uses gozxing's QR reader with a retry ladder: a plain read first, which
-// is what clean images need, then the steps that read degraded images (both
-// binarizers, TRY_HARDER, a white quiet zone, 2–4× smoothed upscales,
-// inversion, a crop to the finder patterns). docs/scan.md reports what each
-// step adds and how the ladder compares with zbar.
+// It is a QR reader of its own: it binarizes the image, finds the three
+// finder patterns, maps the module grid onto the image (with the
+// bottom-right alignment pattern for perspective), samples the gray image
+// at each module, and decodes the module matrix (internal/qrdecode:
+// format and version information, Reed–Solomon, segments). A retry ladder
+// runs it on the image as it is, then on 2× and 3× upscales and on the
+// negative. docs/scan.md reports what each step adds, how the ladder
+// compares with zbar and with gozxing's reader, which it used before.
 //
 // The text is returned exactly as the code holds it; nothing is trimmed.
+// Kanji segments are not read (such a code counts as not found).
 //
 // # Limits
 //
@@ -18,17 +22,18 @@
 // than [MaxFileSize]. The images the ladder derives are capped too, so a
 // frame without a code costs bounded time.
 //
-// The package imports no os, net or encoding/json, so that it stays small in
-// a WebAssembly build.
+// # WebAssembly
+//
+// The package imports no os, net or encoding/json, and no code outside the
+// standard library; in the WebAssembly build (GOOS=js) [DecodeBytes] is
+// left out with image/png and image/jpeg, since the browser decodes images
+// itself.
 package qrimage
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
-	_ "image/jpeg" // register the JPEG decoder for DecodeBytes
-	_ "image/png"  // register the PNG decoder for DecodeBytes
 )
 
 // Limits on the input.
@@ -68,52 +73,10 @@ func Decode(img image.Image) (string, error) {
 	return decodeGray(grayFromImage(img), ladder)
 }
 
-// DecodeBytes decodes a PNG or JPEG file and returns the text of the QR code
-// in it. The dimensions in the file's header are checked against the limits
-// before the pixels are decoded. The error wraps ErrImage for a file that is
-// not a PNG or JPEG within the limits, and is ErrNotFound when no code could
-// be read.
-func DecodeBytes(data []byte) (string, error) {
-	if len(data) > MaxFileSize {
-		return "", fmt.Errorf("%w: file of %d bytes is larger than %d", ErrImage, len(data), MaxFileSize)
-	}
-	img, err := decodeImage(data)
-	if err != nil {
-		return "", err
-	}
-	return decodeGray(grayFromImage(img), ladder)
-}
-
-// decodeImage decodes a PNG or JPEG within the limits. The image decoders
-// can panic on hostile input in rare cases; that is an ErrImage error too.
-func decodeImage(data []byte) (img image.Image, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			img, err = nil, fmt.Errorf("%w: decoder failed: %v", ErrImage, r)
-		}
-	}()
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrImage, err)
-	}
-	if format != "png" && format != "jpeg" {
-		return nil, fmt.Errorf("%w: format %s is not PNG or JPEG", ErrImage, format)
-	}
-	if err := checkSize(cfg.Width, cfg.Height); err != nil {
-		return nil, err
-	}
-	img, _, err = image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrImage, err)
-	}
-	return img, nil
-}
-
 // DecodeFrame is [DecodeRGBA] with a short ladder, for live camera frames
-// where the next frame comes soon: gozxing's plain read with both
-// binarizers and our grid sampler, but no upscales and no inversion. On a
-// 640×480 frame without a code it costs a fraction of the full ladder (see
-// docs/scan.md).
+// where the next frame comes soon: the grid reader on the frame as it is,
+// without upscales or inversion. On a 640×480 frame without a code it costs
+// a fraction of the full ladder (see docs/scan.md).
 func DecodeFrame(pix []byte, width, height int) (string, error) {
 	g, err := rgbaGray(pix, width, height)
 	if err != nil {

@@ -138,6 +138,7 @@ var cases = []spec{
 
 func main() {
 	out := flag.String("out", "testdata/hard", "output directory")
+	set := flag.Uint64("set", 0, "`n` > 0 makes another set of the same cases with other texts and noise (seeds shifted by n×1000), for checking the ladder on images it was not tuned on")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -149,6 +150,7 @@ func main() {
 		if c.seed == 0 {
 			c.seed = uint64(i + 1)
 		}
+		c.seed += *set * 1000
 		text := hc1Text(c.seed)
 		img, err := render(c, text)
 		if err != nil {
