@@ -167,4 +167,3 @@ func FuzzDecodeBytes(f *testing.F) {
 		}
 	})
 }
-
