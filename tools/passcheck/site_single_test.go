@@ -172,4 +172,13 @@ func TestBuildSingleFile(t *testing.T) {
 	if _, err := buildSingleFile(singleFileOptions{Out: filepath.Join(dir, "y.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, WasmFile: wasmFile}); err == nil {
 		t.Error("no list: built anyway")
 	}
+	// An expired list is carried, and said to be expired.
+	stale, err := d.trustList(time.Now().Add(-10*24*time.Hour), 48*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err = buildSingleFile(singleFileOptions{Out: filepath.Join(dir, "stale.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: stale, WasmFile: wasmFile})
+	if err != nil || !info.Expired {
+		t.Errorf("expired list: %+v, %v", info, err)
+	}
 }
