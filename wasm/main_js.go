@@ -56,6 +56,9 @@ func main() {
 	// third of each verify in Node (ES256 median 2.1 ms → 1.4 ms at 400), for
 	// a heap of ~23 MB instead of ~12.
 	debug.SetGCPercent(400)
+	// But a phone is not a desktop: past 192 MiB (a few full-size camera
+	// frames in flight) collect as often as it takes.
+	debug.SetMemoryLimit(192 << 20)
 	js.Global().Set("passcheck", api(newSession()))
 	select {} // keep the functions alive
 }
