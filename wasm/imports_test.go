@@ -13,7 +13,12 @@ import (
 // (see docs/wasm.md and STYLE.md §8): X.509 parsing happens when the trust
 // list is built, JSON is JavaScript's job, and the module never touches the
 // network or starts processes.
-var forbidden = []string{"net", "crypto/x509", "encoding/json", "os/exec", "text/template", "html/template", "net/http"}
+var forbidden = []string{"net", "crypto/x509", "encoding/json", "os/exec", "text/template", "html/template", "net/http", "image/png", "image/jpeg"}
+
+// forbiddenModules are modules none of whose packages may enter the graph:
+// qrimage reads QR codes with its own decoder, and gozxing with the
+// golang.org/x/text tables it pulls in cost 0.38 MB brotli.
+var forbiddenModules = []string{"github.com/makiuchi-d/gozxing", "golang.org/x/text"}
 
 // TestImportGraph fails when a forbidden package enters the WebAssembly
 // build's import graph, in either build (with and without the QR decoder).
@@ -38,6 +43,13 @@ func TestImportGraph(t *testing.T) {
 		for _, p := range forbidden {
 			if deps[p] {
 				t.Errorf("tags %q: %s is in the WebAssembly import graph (go list -deps ./wasm); find who imports it with: GOOS=js GOARCH=wasm go list -tags %q -f '{{.ImportPath}} {{.Imports}}' -deps ./wasm | grep %s", tags, p, tags, p)
+			}
+		}
+		for p := range deps {
+			for _, m := range forbiddenModules {
+				if p == m || strings.HasPrefix(p, m+"/") {
+					t.Errorf("tags %q: %s (module %s) is in the WebAssembly import graph (go list -deps ./wasm)", tags, p, m)
+				}
 			}
 		}
 	}
