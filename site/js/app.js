@@ -340,8 +340,14 @@ async function start() {
     loadError: () => state.loadError,
     setLoadError: (code) => (state.loadError = code),
     updateTrust,
-    startCamera: () => {
-      if (!(state.camera && state.camera.running)) toggleCamera();
+    // The kiosk starts the camera by itself; without one it still takes
+    // a barcode scanner's input, and says so.
+    startCamera: async () => {
+      if (!(state.camera && state.camera.running)) await toggleCamera();
+      if (!(state.camera && state.camera.running)) setStatus("kiosk.noCamera");
+    },
+    idle: () => {
+      if (!(state.camera && state.camera.running)) setStatus("kiosk.noCamera");
     },
     tr: state.tr,
     pc: state.pc,

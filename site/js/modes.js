@@ -46,6 +46,7 @@ export async function loadVerifier(config) {
  *   setLoadError(code)
  *   updateTrust()        redraw the trust status
  *   startCamera()        start the camera (kiosk: at once, without a tap)
+ *   idle()               after a kiosk reset: say how to scan
  *   tr                   the Translator
  *   pc                   the verifier
  * It returns {kiosk, verdict(state), setTranslator(tr), singleFile}.
@@ -61,6 +62,7 @@ export function startModes(config, page) {
       holdMs: setting.holdMs,
       reset: () => {
         page.clear();
+        if (page.idle) page.idle();
         // Leave nothing focused that a stray key could act on.
         if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
       },
