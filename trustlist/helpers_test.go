@@ -13,6 +13,7 @@ import (
 	"github.com/passcheck/passcheck/internal/issuer"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/trustlist/internal/encode"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
 
@@ -137,11 +138,11 @@ func sign(t testing.TB, key *ecdsa.PrivateKey, p any) []byte {
 func signBytes(t testing.TB, key *ecdsa.PrivateKey, payload []byte) []byte {
 	t.Helper()
 	kid, _ := trustlist.KeyID(key.Public())
-	prot, err := wire.Marshal(wire.Protected{Alg: wire.AlgES256, KID: kid})
+	prot, err := encode.Marshal(wire.Protected{Alg: wire.AlgES256, KID: kid})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := wire.EncodeSign1(prot, payload, sigOver(t, key, prot, payload))
+	b, err := encode.Sign1(prot, payload, sigOver(t, key, prot, payload))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,34 +37,22 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"sync"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/cbor"
 	"github.com/passcheck/passcheck/trustlist/internal/spki"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
 
-// decMode reads bundles: duplicate map keys, indefinite lengths and tags
-// (other than the leading COSE_Sign1 tag) are refused; sizes are capped.
-var decMode = func() cbor.DecMode {
-	dm, err := cbor.DecOptions{
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		MaxNestedLevels:  maxDepth,
-		MaxArrayElements: MaxSigners,
-		MaxMapPairs:      MaxSigners,
-		IndefLength:      cbor.IndefLengthForbidden,
-		TagsMd:           cbor.TagsForbidden,
-		UTF8:             cbor.UTF8RejectInvalid,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return dm
-}()
+// limits bound every CBOR item of a bundle: nesting, and the elements of one
+// array or pairs of one map.
+var limits = cbor.Limits{MaxDepth: maxDepth, MaxItems: MaxSigners}
 
 // List is a loaded trust list. It implements [dcc.KeyProvider]. A List is
-// not modified after [Load] returns it and is safe for concurrent use.
+// not modified after [Load] returns it, except for the keys it parses on
+// first use, and is safe for concurrent use.
 type List struct {
 	// Sequence is the publisher's version number: it grows with each
 	// published list. Keep the highest one seen and pass it to the next
@@ -80,26 +68,65 @@ type List struct {
 	// expiry within the grace period of [WithGrace].
 	Warnings []dcc.Message
 
-	byKID    map[string][]dcc.Signer
-	n        int
+	entries  []entry
+	byKID    map[string][]*entry
 	reserved map[uint64][]byte
 }
 
+// entry is one signer of a List. Its public key is parsed on first use:
+// [Load] checks every key's encoding, but leaves the one costly check (a
+// P-256 point is on the curve) and the building of the key to the first
+// [List.Signers] call that needs it.
+type entry struct {
+	signer dcc.Signer // without its PublicKey
+	spki   []byte
+	once   sync.Once
+	key    crypto.PublicKey // nil until parsed, and when the key is unusable
+}
+
+// publicKey parses e's key on first use. A key that does not parse (a
+// P-256 point off the curve, which Load does not check) stays nil: the
+// signer is then unusable.
+func (e *entry) publicKey() crypto.PublicKey {
+	e.once.Do(func() {
+		if k, err := spki.Parse(e.spki); err == nil {
+			e.key = k
+		}
+	})
+	return e.key
+}
+
 // Signers returns the trusted signers whose key identifier is kid, or nil.
+// Their public keys are parsed on the first call for each; a signer whose
+// key turns out unusable then (a P-256 point that is not on the curve, the
+// one check [Load] leaves to first use) is left out, here and in every
+// later call, as if the list did not have it.
 func (l *List) Signers(kid []byte) []dcc.Signer {
-	return slices.Clone(l.byKID[string(kid)])
+	var out []dcc.Signer
+	for _, e := range l.byKID[string(kid)] {
+		if k := e.publicKey(); k != nil {
+			s := e.signer
+			s.PublicKey = k
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Len returns the number of signers in the list.
-func (l *List) Len() int { return l.n }
+func (l *List) Len() int { return len(l.entries) }
 
-// All returns every signer, ordered by country, then key identifier.
+// All returns every signer, ordered by country, then key identifier. It
+// parses every key that was not parsed yet; a signer whose key is unusable
+// (see [List.Signers]) is in the result with a nil PublicKey.
 func (l *List) All() []dcc.Signer {
-	all := make([]dcc.Signer, 0, l.n)
-	for _, s := range l.byKID {
-		all = append(all, s...)
+	all := make([]dcc.Signer, len(l.entries))
+	for i := range l.entries {
+		e := &l.entries[i]
+		all[i] = e.signer
+		all[i].PublicKey = e.publicKey()
 	}
-	slices.SortFunc(all, func(a, b dcc.Signer) int {
+	slices.SortStableFunc(all, func(a, b dcc.Signer) int {
 		return cmp.Or(cmp.Compare(a.Country, b.Country), bytes.Compare(a.KID, b.KID), cmp.Compare(a.Subject, b.Subject))
 	})
 	return all
@@ -115,6 +142,7 @@ type Option func(*config)
 
 type config struct {
 	grace time.Duration
+	check func(pub *ecdsa.PublicKey, toBeSigned, signature []byte) bool
 }
 
 // WithGrace lets a list that expired less than d ago load, with an [Expired]
@@ -124,19 +152,46 @@ func WithGrace(d time.Duration) Option {
 	return func(c *config) { c.grace = max(d, 0) }
 }
 
+// WithSignatureCheck replaces the package's own ECDSA arithmetic for the
+// bundle's signature with the caller's: at step 2 of [Load], for each pinned
+// P-256 key in turn, Load asks check whether signature (ES256: r ‖ s, 64
+// bytes) is valid for toBeSigned (the COSE Sig_structure, to be hashed with
+// SHA-256) under pub, and stops at the first true. Everything else stays:
+// the envelope and algorithm are checked before, only pinned keys are ever
+// asked about, nothing of the payload is parsed before a key is confirmed,
+// and a false for every key is [SignatureInvalid]. But a true is believed,
+// so only a caller that really verified the signature may answer it.
+//
+// It exists for the WebAssembly build, which can hand the check to the
+// browser's WebCrypto (native speed, where the first pure-Go ECDSA check in
+// WebAssembly costs a large part of the start-up): WebCrypto answers
+// asynchronously, so the caller gets toBeSigned and the signature first from
+// [Prepare], verifies them, then calls Load with a check that confirms the
+// key it verified them with (comparing toBeSigned and signature with what it
+// verified). Leave it out everywhere else. A nil check is the default: the
+// pure-Go check.
+func WithSignatureCheck(check func(pub *ecdsa.PublicKey, toBeSigned, signature []byte) bool) Option {
+	return func(c *config) { c.check = check }
+}
+
 // Load checks a bundle and returns the trust list it carries. The checks, in
 // order, each with its own code in the returned *[dcc.Error]:
 //
 //  1. size (at most [MaxBundleSize]) and COSE_Sign1 structure: [Invalid];
 //  2. the ES256 signature over the bytes as received, by one of pinned (a set
-//     of *ecdsa.PublicKey on P-256; others are ignored): [SignatureInvalid];
+//     of *ecdsa.PublicKey on P-256; others are ignored): [SignatureInvalid]
+//     (see [WithSignatureCheck] to have it checked elsewhere);
 //  3. the payload's format version: [VersionUnknown];
 //  4. the sequence against lastSeenSequence, the highest sequence the caller
 //     has accepted before (0 if none): below it is a [Rollback];
 //  5. expiry at now (zero: the current time): [Expired], or a warning within
 //     the grace period of [WithGrace];
-//  6. every signer entry (key identifier, country, dates, key usage, public
-//     key): [Invalid].
+//  6. every signer entry (key identifier, country, dates, key usage, and
+//     the encoding of the public key: algorithm, curve, sizes): [Invalid].
+//     Whether a P-256 point is on the curve is checked when the key is
+//     first used (see [List.Signers]).
+//
+// Load copies the bundle first: the caller may reuse its buffer.
 func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSequence uint64, opts ...Option) (*List, error) {
 	var cfg config
 	for _, o := range opts {
@@ -149,7 +204,7 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 	if err != nil {
 		return nil, err
 	}
-	if err := verify(msg, prot, pinned); err != nil {
+	if err := verify(msg, prot, pinned, cfg.check); err != nil {
 		return nil, err
 	}
 	p, reserved, err := decodePayload(msg.Payload)
@@ -179,6 +234,41 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 		return nil, err
 	}
 	return l, nil
+}
+
+// Prepared is what a bundle's signature covers, for a caller that checks it
+// outside Go (see [WithSignatureCheck]).
+type Prepared struct {
+	// ToBeSigned is the COSE Sig_structure (RFC 9052 §4.4) that the ES256
+	// signature signs: ECDSA P-256 over its SHA-256 digest.
+	ToBeSigned []byte
+	// Signature is the ES256 signature: r ‖ s, 32 bytes each (RFC 9053
+	// §2.1), as WebCrypto's ECDSA takes it.
+	Signature []byte
+	// PublisherKID is the key ID in the protected header (see [KeyID]),
+	// or nil: a hint of which pinned key to try first, never a reason to
+	// trust one.
+	PublisherKID []byte
+}
+
+// Prepare runs the first checks of [Load] on a bundle (its size, its
+// COSE_Sign1 structure and ES256 header, a signature of 64 bytes) and
+// returns what its signature covers, parsing nothing of the payload. Errors
+// have the codes that Load gives for the same bundle. The result is the
+// caller's own copy.
+func Prepare(bundle []byte) (*Prepared, error) {
+	msg, prot, err := open(bundle)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSignatureLength(msg); err != nil {
+		return nil, err
+	}
+	return &Prepared{
+		ToBeSigned:   wire.SigStructure(msg.Protected, msg.Payload),
+		Signature:    msg.Signature,
+		PublisherKID: prot.KID,
+	}, nil
 }
 
 // ParseUnverified reads a bundle without checking its signature, expiry or
@@ -211,8 +301,9 @@ func fail(code dcc.Code, format string, args ...any) *dcc.Error {
 	return &dcc.Error{Code: code, Err: fmt.Errorf(format, args...)}
 }
 
-// open checks the size and reads the COSE_Sign1 envelope and its protected
-// header. The payload stays unparsed.
+// open checks the size, copies the bundle (so that what is verified is what
+// is parsed, and nothing kept aliases the caller's buffer) and reads the
+// COSE_Sign1 envelope and its protected header. The payload stays unparsed.
 func open(bundle []byte) (*wire.Sign1, *wire.Protected, error) {
 	if len(bundle) == 0 {
 		return nil, nil, fail(Invalid, "the bundle is empty")
@@ -220,33 +311,49 @@ func open(bundle []byte) (*wire.Sign1, *wire.Protected, error) {
 	if len(bundle) > MaxBundleSize {
 		return nil, nil, fail(Invalid, "the bundle has %d bytes, more than %d", len(bundle), MaxBundleSize)
 	}
-	msg, err := wire.DecodeSign1(decMode, bundle)
+	bundle = bytes.Clone(bundle)
+	msg, err := wire.DecodeSign1(bundle, limits)
 	if err != nil {
 		return nil, nil, &dcc.Error{Code: Invalid, Err: err}
 	}
-	var prot wire.Protected
-	if err := decMode.Unmarshal(msg.Protected, &prot); err != nil {
+	prot, err := wire.DecodeProtected(msg.Protected, limits)
+	if err != nil {
 		return nil, nil, fail(Invalid, "protected header: %w", err)
-	}
-	// RFC 9052 §3.1: a reader must understand every critical header.
-	if prot.Crit != nil {
-		return nil, nil, fail(Invalid, "protected header: critical headers %x are not understood", []byte(prot.Crit))
 	}
 	if prot.Alg != wire.AlgES256 {
 		return nil, nil, fail(Invalid, "protected header: algorithm %d, want ES256 (-7)", prot.Alg)
 	}
-	return msg, &prot, nil
+	return msg, prot, nil
 }
 
-// verify checks the ES256 signature (RFC 9053 §2.1: r ‖ s, 32 bytes each)
-// over the Sig_structure against each pinned P-256 key.
-func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) error {
+// checkSignatureLength checks that the signature is an ES256 one (RFC 9053
+// §2.1: r ‖ s, 32 bytes each).
+func checkSignatureLength(msg *wire.Sign1) error {
 	if len(msg.Signature) != 64 {
 		return fail(SignatureInvalid, "the signature has %d bytes, want 64", len(msg.Signature))
 	}
-	digest := sha256.Sum256(wire.SigStructure(msg.Protected, msg.Payload))
-	r := new(big.Int).SetBytes(msg.Signature[:32])
-	s := new(big.Int).SetBytes(msg.Signature[32:])
+	return nil
+}
+
+// verify checks the ES256 signature over the Sig_structure against each
+// pinned P-256 key, with check when it is not nil.
+func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey, check func(*ecdsa.PublicKey, []byte, []byte) bool) error {
+	if err := checkSignatureLength(msg); err != nil {
+		return err
+	}
+	var tbs []byte
+	var digest [sha256.Size]byte
+	var r, s *big.Int
+	if check != nil {
+		tbs = wire.SigStructure(msg.Protected, msg.Payload)
+	} else {
+		h := sha256.New()
+		h.Write(wire.SigStructurePrefix(msg.Protected, len(msg.Payload), 0))
+		h.Write(msg.Payload)
+		h.Sum(digest[:0])
+		r = new(big.Int).SetBytes(msg.Signature[:32])
+		s = new(big.Int).SetBytes(msg.Signature[32:])
+	}
 	tried := 0
 	for _, k := range pinned {
 		pub, ok := k.(*ecdsa.PublicKey)
@@ -254,7 +361,11 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) er
 			continue
 		}
 		tried++
-		if ecdsa.Verify(pub, digest[:], r, s) {
+		if check != nil {
+			if check(pub, tbs, bytes.Clone(msg.Signature)) {
+				return nil
+			}
+		} else if ecdsa.Verify(pub, digest[:], r, s) {
 			return nil
 		}
 	}
@@ -264,103 +375,71 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) er
 	return fail(SignatureInvalid, "none of the %d pinned publisher keys verifies the signature (bundle key ID %x)", tried, prot.KID)
 }
 
-// decodePayload reads the payload: first its top-level keys, to check the
-// version before the rest is read in this version's shape, then each field.
+// decodePayload reads the payload (wire.DecodePayload: well-formed, then the
+// version, then this version's fields) and checks its dates.
 func decodePayload(b []byte) (*wire.Payload, map[uint64][]byte, error) {
-	var top map[uint64]cbor.RawMessage
-	if err := decMode.Unmarshal(b, &top); err != nil {
+	p, reserved, err := wire.DecodePayload(b, limits)
+	if err != nil {
+		var v *wire.VersionError
+		if errors.As(err, &v) {
+			return nil, nil, &dcc.Error{Code: VersionUnknown, Err: err}
+		}
 		return nil, nil, fail(Invalid, "payload: %w", err)
-	}
-	var version uint64
-	if err := decMode.Unmarshal(top[wire.KeyVersion], &version); err != nil {
-		return nil, nil, fail(Invalid, "payload: no format version: %w", err)
-	}
-	if version != wire.Version {
-		return nil, nil, fail(VersionUnknown, "format version %d; this verifier reads version %d", version, wire.Version)
-	}
-	// Each field from its raw bytes: the payload is read once.
-	p := wire.Payload{Version: version}
-	for _, f := range []struct {
-		key uint64
-		dst any
-	}{
-		{wire.KeySequence, &p.Sequence},
-		{wire.KeyIssuedAt, &p.IssuedAt},
-		{wire.KeyExpiresAt, &p.ExpiresAt},
-		{wire.KeySigners, &p.Signers},
-	} {
-		raw := top[f.key]
-		if raw == nil {
-			return nil, nil, fail(Invalid, "payload: key %d is missing", f.key)
-		}
-		if err := decMode.Unmarshal(raw, f.dst); err != nil {
-			return nil, nil, fail(Invalid, "payload: key %d: %w", f.key, err)
-		}
 	}
 	if p.ExpiresAt <= p.IssuedAt {
 		return nil, nil, fail(Invalid, "payload: expires (%d) not after issued (%d)", p.ExpiresAt, p.IssuedAt)
 	}
-	var reserved map[uint64][]byte
-	for k, v := range top {
-		if k > wire.KeySigners {
-			if reserved == nil {
-				reserved = map[uint64][]byte{}
-			}
-			reserved[k] = v
-		}
-	}
-	return &p, reserved, nil
+	return p, reserved, nil
 }
 
-// fill checks the signer entries and indexes them by key identifier.
+// fill checks the signer entries and indexes them by key identifier. The
+// keys' encodings are checked here (spki.Check); the keys are parsed on
+// first use.
 func (l *List) fill(entries []wire.Entry) error {
-	l.byKID = make(map[string][]dcc.Signer, len(entries))
+	l.entries = make([]entry, len(entries))
+	l.byKID = make(map[string][]*entry, len(entries))
 	for i, e := range entries {
-		s, err := signer(e)
-		if err != nil {
+		if err := checkEntry(e); err != nil {
 			return fail(Invalid, "signer %d (kid %x): %w", i, e.KID, err)
 		}
-		l.byKID[string(s.KID)] = append(l.byKID[string(s.KID)], s)
+		en := &l.entries[i]
+		en.spki = e.SPKI
+		en.signer = dcc.Signer{
+			KID:     e.KID,
+			Country: e.Country,
+			Subject: e.Subject,
+			Usage:   dcc.KeyUsage(e.Usage),
+		}
+		if e.NotBefore != 0 {
+			en.signer.NotBefore = time.Unix(e.NotBefore, 0).UTC()
+		}
+		if e.NotAfter != 0 {
+			en.signer.NotAfter = time.Unix(e.NotAfter, 0).UTC()
+		}
+		l.byKID[string(e.KID)] = append(l.byKID[string(e.KID)], en)
 	}
-	l.n = len(entries)
 	return nil
 }
 
 // allUsage is every [dcc.KeyUsage] bit defined.
 const allUsage = dcc.UsageTest | dcc.UsageVaccination | dcc.UsageRecovery
 
-func signer(e wire.Entry) (dcc.Signer, error) {
-	var s dcc.Signer
+// checkEntry checks what Load checks of an entry; see [Load], step 6.
+func checkEntry(e wire.Entry) error {
 	if len(e.KID) != 8 {
-		return s, fmt.Errorf("key identifier of %d bytes, want 8", len(e.KID))
+		return fmt.Errorf("key identifier of %d bytes, want 8", len(e.KID))
 	}
 	if !validCountry(e.Country) {
-		return s, fmt.Errorf("country %q is not two capital letters", e.Country)
+		return fmt.Errorf("country %q is not two capital letters", e.Country)
 	}
 	if e.NotBefore != 0 && e.NotAfter != 0 && e.NotAfter < e.NotBefore {
-		return s, errors.New("notAfter before notBefore")
+		return errors.New("notAfter before notBefore")
 	}
 	if u := dcc.KeyUsage(e.Usage); u&^allUsage != 0 {
-		return s, fmt.Errorf("unknown key usage bits %#x", e.Usage)
+		return fmt.Errorf("unknown key usage bits %#x", e.Usage)
 	}
-	pub, err := spki.Parse(e.SPKI)
-	if err != nil {
-		return s, err
-	}
-	s = dcc.Signer{
-		KID:       e.KID,
-		Country:   e.Country,
-		Subject:   e.Subject,
-		Usage:     dcc.KeyUsage(e.Usage),
-		PublicKey: pub,
-	}
-	if e.NotBefore != 0 {
-		s.NotBefore = time.Unix(e.NotBefore, 0).UTC()
-	}
-	if e.NotAfter != 0 {
-		s.NotAfter = time.Unix(e.NotAfter, 0).UTC()
-	}
-	return s, nil
+	_, err := spki.Check(e.SPKI)
+	return err
 }
 
 // ago formats how long ago a list expired: "3h25m0s", or "12 days".

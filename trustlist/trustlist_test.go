@@ -6,8 +6,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/passcheck/passcheck/internal/issuer"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/trustlist/internal/encode"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 	"github.com/veraison/go-cose"
 )
@@ -207,7 +210,7 @@ func TestLoadStructure(t *testing.T) {
 		return sign(t, f.pub1, p)
 	}
 	raw := func(v any) []byte {
-		b, err := wire.Marshal(v)
+		b, err := encode.Marshal(v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +218,7 @@ func TestLoadStructure(t *testing.T) {
 	}
 	signRaw := func(payload []byte) []byte { return signBytes(t, f.pub1, payload) }
 	envelope := func(prot, payload, sig []byte) []byte {
-		b, err := wire.EncodeSign1(prot, payload, sig)
+		b, err := encode.Sign1(prot, payload, sig)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +336,7 @@ func TestInteropGoCOSE(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payload, _ := wire.Marshal(f.payload())
+	payload, _ := encode.Marshal(f.payload())
 	m2 := cose.NewSign1Message()
 	m2.Headers.Protected.SetAlgorithm(cose.AlgorithmES256)
 	m2.Payload = payload
@@ -400,11 +403,293 @@ func spkiOf(t testing.TB, pub crypto.PublicKey) []byte {
 // signCrit signs payload with a critical header in the protected header.
 func signCrit(t testing.TB, key *ecdsa.PrivateKey, payload []byte) []byte {
 	t.Helper()
-	prot, err := wire.Marshal(map[int]any{1: -7, 2: []int{99}, 99: 1})
+	prot, err := encode.Marshal(map[int]any{1: -7, 2: []int{99}, 99: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := wire.EncodeSign1(prot, payload, sigOver(t, key, prot, payload))
+	b, err := encode.Sign1(prot, payload, sigOver(t, key, prot, payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// offCurve returns a P-256 SubjectPublicKeyInfo whose point is not on the
+// curve: well-formed, so Load takes it; unusable, so Signers leaves it out.
+func offCurve(t testing.TB) []byte {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der := spkiOf(t, k.Public())
+	der[len(der)-1] ^= 1
+	return der
+}
+
+// TestLoadLazyKeys checks what is checked when: a key whose encoding is
+// wrong fails the load; a P-256 point off the curve, the one check left to
+// first use, makes only that signer unusable.
+func TestLoadLazyKeys(t *testing.T) {
+	f := loadFixture(t)
+	p := f.payload()
+	bad := p.Signers[0]
+	bad.SPKI = offCurve(t)
+	bad.Country = "XX"
+	p.Signers = append(p.Signers, bad) // shares its kid with signer 0
+	b := sign(t, f.pub1, p)
+	for name, load := range map[string]func() (*trustlist.List, error){
+		"Load":            func() (*trustlist.List, error) { return trustlist.Load(b, pins(f.pub1), testNow, 0) },
+		"ParseUnverified": func() (*trustlist.List, error) { return trustlist.ParseUnverified(b) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			l, err := load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Len() != len(p.Signers) {
+				t.Fatalf("Len = %d", l.Len())
+			}
+			for range 2 { // the first call parses, the second reads the cache
+				got := l.Signers(bad.KID)
+				if len(got) != 1 || got[0].Country != f.dscs[0].Country || got[0].PublicKey == nil {
+					t.Fatalf("Signers(shared kid) = %+v, want only the usable signer", got)
+				}
+			}
+			var nilKeys []string
+			for _, s := range l.All() {
+				if s.PublicKey == nil {
+					nilKeys = append(nilKeys, s.Country)
+				}
+			}
+			if len(nilKeys) != 1 || nilKeys[0] != "XX" {
+				t.Errorf("All(): signers without a key: %v, want [XX]", nilKeys)
+			}
+		})
+	}
+	// A pass of the usable signer still verifies.
+	l, _ := trustlist.Load(b, pins(f.pub1), testNow, 0)
+	text, err := f.dscs[0].Issue(issuer.PassOptions{Kind: dcc.KindVaccination, IssuedAt: testNow.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := dcc.Check(text, l, dcc.Options{Now: testNow}); !r.Valid {
+		t.Errorf("pass of the usable signer: %v", r.Errors)
+	}
+	// The only signer of a kid unusable: the kid is unknown.
+	p = f.payload()
+	p.Signers[0].SPKI = offCurve(t)
+	l, err = trustlist.Load(sign(t, f.pub1, p), pins(f.pub1), testNow, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := dcc.Check(text, l, dcc.Options{Now: testNow}); r.Valid || r.Errors[0].Code != dcc.KIDUnknown {
+		t.Errorf("pass of an unusable signer: valid %v, errors %v", r.Valid, r.Errors)
+	}
+}
+
+// TestSignersConcurrent parses keys from many goroutines at once (run with
+// -race): each signer's key is parsed once and every caller sees it.
+func TestSignersConcurrent(t *testing.T) {
+	f := loadFixture(t)
+	l, err := trustlist.Load(f.bundle(t, f.pub1, 1), pins(f.pub1), testNow, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make(chan crypto.PublicKey, 8*len(f.dscs))
+	done := make(chan struct{})
+	for range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for _, d := range f.dscs {
+				for _, s := range l.Signers(d.KID) {
+					keys <- s.PublicKey
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(keys)
+	distinct := map[crypto.PublicKey]bool{}
+	for k := range keys {
+		distinct[k] = true
+	}
+	if len(distinct) != len(f.dscs) {
+		t.Errorf("%d distinct key values for %d signers: a key was parsed more than once", len(distinct), len(f.dscs))
+	}
+}
+
+// TestLoadCopiesBundle checks that a List does not depend on the caller's
+// buffer after Load: keys parsed later come from Load's own copy.
+func TestLoadCopiesBundle(t *testing.T) {
+	f := loadFixture(t)
+	b := f.bundle(t, f.pub1, 1)
+	l, err := trustlist.Load(b, pins(f.pub1), testNow, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear(b)
+	for _, d := range f.dscs {
+		got := l.Signers(d.KID)
+		if len(got) != 1 || !got[0].PublicKey.(interface{ Equal(crypto.PublicKey) bool }).Equal(d.Cert.PublicKey) || !bytes.Equal(got[0].KID, d.KID) {
+			t.Fatalf("Signers(%x) after the buffer was cleared: %+v", d.KID, got)
+		}
+	}
+}
+
+// honestCheck is a WithSignatureCheck that really verifies, as WebCrypto
+// does; calls records the keys it was asked about.
+func honestCheck(calls *[]*ecdsa.PublicKey) trustlist.Option {
+	return trustlist.WithSignatureCheck(func(pub *ecdsa.PublicKey, tbs, sig []byte) bool {
+		*calls = append(*calls, pub)
+		digest := sha256.Sum256(tbs)
+		return len(sig) == 64 && ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:]))
+	})
+}
+
+// TestSignatureCheckHonest runs the signature and structure cases through
+// an honest outside check: the same outcome as the pure-Go check, and the
+// check is only ever asked about pinned P-256 keys.
+func TestSignatureCheckHonest(t *testing.T) {
+	f := loadFixture(t)
+	b := f.bundle(t, f.pub1, 1)
+	tampered := bytes.Clone(b)
+	tampered[bytes.Index(tampered, []byte("DSC DE Tests"))+4] = 'X'
+	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	p := f.payload()
+	p.Version = 2
+	cases := []struct {
+		name   string
+		bundle []byte
+		pinned []crypto.PublicKey
+	}{
+		{"good", b, pins(f.pub1)},
+		{"tampered payload", tampered, pins(f.pub1)},
+		{"wrong key", b, pins(f.pub2)},
+		{"no pinned key", b, nil},
+		{"other key types only", b, []crypto.PublicKey{p384.Public(), f.dscs[2].Cert.PublicKey}},
+		{"rotation", f.bundle(t, f.pub2, 2), pins(f.pub1, f.pub2)},
+		{"truncated", b[:len(b)-1], pins(f.pub1)},
+		{"empty", nil, pins(f.pub1)},
+		{"critical header", signCrit(t, f.pub1, []byte{0xa0}), pins(f.pub1)},
+		{"version 2", sign(t, f.pub1, p), pins(f.pub1)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want, wantErr := trustlist.Load(tc.bundle, tc.pinned, testNow, 0)
+			var calls []*ecdsa.PublicKey
+			got, gotErr := trustlist.Load(tc.bundle, tc.pinned, testNow, 0, honestCheck(&calls))
+			if (wantErr == nil) != (gotErr == nil) {
+				t.Fatalf("pure Go: %v; outside check: %v", wantErr, gotErr)
+			}
+			if wantErr != nil {
+				var w, g *dcc.Error
+				errors.As(wantErr, &w)
+				errors.As(gotErr, &g)
+				if g == nil || w.Code != g.Code {
+					t.Fatalf("pure Go: %v; outside check: %v", wantErr, gotErr)
+				}
+			} else if got.Len() != want.Len() || got.Sequence != want.Sequence || len(got.All()) != len(want.All()) {
+				t.Fatalf("lists differ: %d/%d signers", got.Len(), want.Len())
+			}
+			for _, k := range calls {
+				pinned := false
+				for _, q := range tc.pinned {
+					pinned = pinned || q == crypto.PublicKey(k)
+				}
+				if !pinned || k.Curve != elliptic.P256() {
+					t.Errorf("the check was asked about a key that is not a pinned P-256 key: %v", k)
+				}
+			}
+		})
+	}
+}
+
+// TestSignatureCheckRefuses checks that an outside check answering false is
+// TRUSTLIST_SIGNATURE_INVALID for a good bundle, and that one answering true
+// is asked nothing when the envelope is bad or no P-256 key is pinned.
+func TestSignatureCheckRefuses(t *testing.T) {
+	f := loadFixture(t)
+	b := f.bundle(t, f.pub1, 1)
+	calls := 0
+	no := trustlist.WithSignatureCheck(func(*ecdsa.PublicKey, []byte, []byte) bool { calls++; return false })
+	_, err := trustlist.Load(b, pins(f.pub2, f.pub1), testNow, 0, no)
+	wantCode(t, err, trustlist.SignatureInvalid)
+	if calls != 2 {
+		t.Errorf("the check was asked %d times, want once per pinned key (2)", calls)
+	}
+
+	calls = 0
+	yes := trustlist.WithSignatureCheck(func(*ecdsa.PublicKey, []byte, []byte) bool { calls++; return true })
+	for name, tc := range map[string]struct {
+		bundle []byte
+		pinned []crypto.PublicKey
+		code   dcc.Code
+	}{
+		"truncated":       {b[:len(b)-1], pins(f.pub1), trustlist.Invalid},
+		"PS256 header":    {unsigned(t, []byte{0xa1, 0x01, 0x38, 0x24}, 64), pins(f.pub1), trustlist.Invalid},
+		"short signature": {unsigned(t, []byte{0xa1, 0x01, 0x26}, 63), pins(f.pub1), trustlist.SignatureInvalid},
+		"no P-256 key":    {b, []crypto.PublicKey{f.dscs[2].Cert.PublicKey}, trustlist.SignatureInvalid},
+	} {
+		_, err := trustlist.Load(tc.bundle, tc.pinned, testNow, 0, yes)
+		if e := (*dcc.Error)(nil); !errors.As(err, &e) || e.Code != tc.code {
+			t.Errorf("%s: error %v, want %s", name, err, tc.code)
+		}
+	}
+	if calls != 0 {
+		t.Errorf("the check was asked %d times about bundles or keys it should never see", calls)
+	}
+	// A nil check is the pure-Go check.
+	if _, err := trustlist.Load(b, pins(f.pub1), testNow, 0, trustlist.WithSignatureCheck(nil)); err != nil {
+		t.Errorf("WithSignatureCheck(nil): %v", err)
+	}
+}
+
+// TestPrepare checks that Prepare gives what the signature covers, and the
+// codes Load gives for the same bad bundles.
+func TestPrepare(t *testing.T) {
+	f := loadFixture(t)
+	b := f.bundle(t, f.pub1, 1)
+	p, err := trustlist.Prepare(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sha256.Sum256(p.ToBeSigned)
+	if len(p.Signature) != 64 || !ecdsa.Verify(&f.pub1.PublicKey, digest[:], new(big.Int).SetBytes(p.Signature[:32]), new(big.Int).SetBytes(p.Signature[32:])) {
+		t.Fatal("the signature does not verify over ToBeSigned with the publisher key")
+	}
+	kid, _ := trustlist.KeyID(f.pub1.Public())
+	if !bytes.Equal(p.PublisherKID, kid) {
+		t.Errorf("PublisherKID = %x, want %x", p.PublisherKID, kid)
+	}
+	// The result is the caller's: changing it changes nothing for Load.
+	clear(p.Signature)
+	if _, err := trustlist.Load(b, pins(f.pub1), testNow, 0); err != nil {
+		t.Fatalf("Load after the prepared signature was cleared: %v", err)
+	}
+	for name, bad := range map[string][]byte{
+		"empty":           nil,
+		"truncated":       b[:len(b)-1],
+		"oversized":       make([]byte, trustlist.MaxBundleSize+1),
+		"short signature": unsigned(t, []byte{0xa1, 0x01, 0x26}, 63),
+		"critical header": signCrit(t, f.pub1, []byte{0xa0}),
+	} {
+		_, perr := trustlist.Prepare(bad)
+		_, lerr := trustlist.Load(bad, pins(f.pub1), testNow, 0)
+		var pe, le *dcc.Error
+		if !errors.As(perr, &pe) || !errors.As(lerr, &le) || pe.Code != le.Code {
+			t.Errorf("%s: Prepare %v, Load %v", name, perr, lerr)
+		}
+	}
+}
+
+// unsigned returns a bundle with the protected header prot, an empty
+// payload and a signature of sigLen zero bytes.
+func unsigned(t testing.TB, prot []byte, sigLen int) []byte {
+	t.Helper()
+	b, err := encode.Sign1(prot, []byte{0xa0}, make([]byte, sigLen))
 	if err != nil {
 		t.Fatal(err)
 	}

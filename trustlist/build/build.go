@@ -33,6 +33,7 @@ import (
 
 	"github.com/passcheck/passcheck/internal/certs"
 	"github.com/passcheck/passcheck/trustlist"
+	"github.com/passcheck/passcheck/trustlist/internal/encode"
 	"github.com/passcheck/passcheck/trustlist/internal/spki"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
@@ -293,11 +294,11 @@ func Sign(key crypto.Signer, p any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	payload, err := wire.Marshal(p)
+	payload, err := encode.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	prot, err := wire.Marshal(wire.Protected{Alg: wire.AlgES256, KID: kid})
+	prot, err := encode.Marshal(wire.Protected{Alg: wire.AlgES256, KID: kid})
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
@@ -314,7 +315,7 @@ func Sign(key crypto.Signer, p any) ([]byte, error) {
 	sig := make([]byte, 64)
 	rs.R.FillBytes(sig[:32])
 	rs.S.FillBytes(sig[32:])
-	return wire.EncodeSign1(prot, payload, sig)
+	return encode.Sign1(prot, payload, sig)
 }
 
 func keyName(c *x509.Certificate) string {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/cbor"
 	"github.com/passcheck/passcheck/internal/issuer"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
@@ -265,7 +266,7 @@ func TestBuildDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	payload := func(b []byte) []byte {
-		m, err := wire.DecodeSign1(decModeForTest, b)
+		m, err := wire.DecodeSign1(b, cbor.Limits{MaxDepth: 16, MaxItems: trustlist.MaxSigners})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/pem"
 
-	"github.com/fxamacker/cbor/v2"
 	"github.com/passcheck/passcheck/internal/issuer"
 )
 
@@ -30,5 +29,3 @@ func (c candidates) Load(context.Context) (*Batch, error) { return &Batch{Candid
 func pemOf(der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
-
-var decModeForTest, _ = cbor.DecOptions{}.DecMode()

@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"math/bits"
+	"slices"
 )
 
 // MaxLen caps an encoded SubjectPublicKeyInfo: an RSA-4096 key takes 550 bytes.
@@ -43,114 +45,154 @@ const (
 // size it does not accept (another curve, RSA-1024, Ed25519, …).
 var ErrUnsupported = errors.New("unsupported key type")
 
+// Kind is the type of key that [Check] found.
+type Kind uint8
+
+// The kinds of key.
+const (
+	P256 Kind = 1 + iota // ECDSA on P-256
+	RSA                  // RSA of 2048, 3072 or 4096 bits
+)
+
 // Parse returns the *ecdsa.PublicKey (P-256, point checked to be on the curve)
 // or *rsa.PublicKey (2048, 3072 or 4096 bits; odd exponent from 3 to 2³¹−1)
 // that der encodes.
 func Parse(der []byte) (crypto.PublicKey, error) {
+	k, err := check(der)
+	if err != nil {
+		return nil, err
+	}
+	if k.kind == P256 {
+		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), k.point)
+		if err != nil {
+			return nil, fmt.Errorf("spki: P-256 point: %v", err)
+		}
+		return pub, nil
+	}
+	return &rsa.PublicKey{N: new(big.Int).SetBytes(k.n), E: k.e}, nil
+}
+
+// Check does what [Parse] does without building the key, and so without the
+// one costly step: it does not check that a P-256 point is on the curve (nor
+// that its coordinates are below the field's prime). Everything else is
+// checked: the DER, the algorithm and curve, an uncompressed point of 65
+// bytes, the RSA modulus size and parity and the exponent. A key that Check
+// accepts and Parse refuses is a P-256 point off the curve.
+func Check(der []byte) (Kind, error) {
+	k, err := check(der)
+	return k.kind, err
+}
+
+// key is what check read: the point of a P-256 key, or the modulus and
+// exponent of an RSA key.
+type key struct {
+	kind  Kind
+	point []byte
+	n     []byte
+	e     int
+}
+
+func check(der []byte) (key, error) {
 	if len(der) > MaxLen {
-		return nil, fmt.Errorf("spki: %d bytes, more than %d", len(der), MaxLen)
+		return key{}, fmt.Errorf("spki: %d bytes, more than %d", len(der), MaxLen)
 	}
 	spki, rest, err := read(der, tagSequence)
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
 	if len(rest) != 0 {
-		return nil, errors.New("spki: trailing bytes")
+		return key{}, errors.New("spki: trailing bytes")
 	}
 	algID, spki, err := read(spki, tagSequence)
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
-	bits, spki, err := read(spki, tagBitString)
+	bitString, spki, err := read(spki, tagBitString)
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
 	if len(spki) != 0 {
-		return nil, errors.New("spki: trailing fields")
+		return key{}, errors.New("spki: trailing fields")
 	}
-	if len(bits) == 0 || bits[0] != 0 {
-		return nil, errors.New("spki: the key bit string has unused bits")
+	if len(bitString) == 0 || bitString[0] != 0 {
+		return key{}, errors.New("spki: the key bit string has unused bits")
 	}
-	key := bits[1:]
+	pub := bitString[1:]
 	oid, params, err := read(algID, tagOID)
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
 	switch {
 	case bytes.Equal(oid, oidECPublicKey):
 		curve, rest, err := read(params, tagOID)
 		if err != nil {
-			return nil, err
+			return key{}, err
 		}
 		if len(rest) != 0 {
-			return nil, errors.New("spki: trailing algorithm parameters")
+			return key{}, errors.New("spki: trailing algorithm parameters")
 		}
 		if !bytes.Equal(curve, oidP256) {
-			return nil, fmt.Errorf("spki: EC curve other than P-256: %w", ErrUnsupported)
+			return key{}, fmt.Errorf("spki: EC curve other than P-256: %w", ErrUnsupported)
 		}
-		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), key)
-		if err != nil {
-			return nil, fmt.Errorf("spki: P-256 point: %v", err)
+		// SEC 1 §2.3.3: an uncompressed point is 0x04 ‖ x ‖ y.
+		if len(pub) != 65 || pub[0] != 4 {
+			return key{}, errors.New("spki: P-256 point: not an uncompressed point of 65 bytes")
 		}
-		return pub, nil
+		return key{kind: P256, point: pub}, nil
 	case bytes.Equal(oid, oidRSAEncryption):
 		// RFC 3279 §2.3.1: the parameters are NULL (crypto/x509 also
 		// rejects keys that omit them).
 		null, rest, err := read(params, tagNull)
 		if err != nil {
-			return nil, err
+			return key{}, err
 		}
 		if len(null) != 0 || len(rest) != 0 {
-			return nil, errors.New("spki: RSA parameters are not NULL")
+			return key{}, errors.New("spki: RSA parameters are not NULL")
 		}
-		return parseRSA(key)
+		return checkRSA(pub)
 	}
-	return nil, fmt.Errorf("spki: algorithm OID %x: %w", oid, ErrUnsupported)
+	return key{}, fmt.Errorf("spki: algorithm OID %x: %w", oid, ErrUnsupported)
 }
 
-// parseRSA reads RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
-func parseRSA(b []byte) (*rsa.PublicKey, error) {
+// checkRSA reads RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
+func checkRSA(b []byte) (key, error) {
 	seq, rest, err := read(b, tagSequence)
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
 	if len(rest) != 0 {
-		return nil, errors.New("spki: trailing bytes after the RSA key")
+		return key{}, errors.New("spki: trailing bytes after the RSA key")
 	}
 	n, seq, err := readUint(seq)
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
 	e, seq, err := readUint(seq)
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
 	if len(seq) != 0 {
-		return nil, errors.New("spki: trailing RSA key fields")
+		return key{}, errors.New("spki: trailing RSA key fields")
 	}
-	N := new(big.Int).SetBytes(n)
-	size := N.BitLen()
-	ok := false
-	for _, s := range rsaSizes {
-		ok = ok || size == s
+	// readUint leaves no leading zero byte, except in the value 0 itself.
+	size := 8*(len(n)-1) + bits.Len8(n[0])
+	if !slices.Contains(rsaSizes[:], size) {
+		return key{}, fmt.Errorf("spki: RSA-%d: %w", size, ErrUnsupported)
 	}
-	if !ok {
-		return nil, fmt.Errorf("spki: RSA-%d: %w", size, ErrUnsupported)
-	}
-	if N.Bit(0) == 0 {
-		return nil, errors.New("spki: the RSA modulus is even")
+	if n[len(n)-1]&1 == 0 {
+		return key{}, errors.New("spki: the RSA modulus is even")
 	}
 	if len(e) > 4 {
-		return nil, errors.New("spki: the RSA exponent is too large")
+		return key{}, errors.New("spki: the RSA exponent is too large")
 	}
 	var E int64
 	for _, c := range e {
 		E = E<<8 | int64(c)
 	}
 	if E < 3 || E > 1<<31-1 || E&1 == 0 {
-		return nil, fmt.Errorf("spki: RSA exponent %d", E)
+		return key{}, fmt.Errorf("spki: RSA exponent %d", E)
 	}
-	return &rsa.PublicKey{N: N, E: int(E)}, nil
+	return key{kind: RSA, n: n, e: int(E)}, nil
 }
 
 // readUint reads a non-negative DER INTEGER and returns its magnitude without

@@ -60,6 +60,14 @@ func TestParseAgreesWithX509(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			kind, err := Check(tc.der)
+			wantKind := RSA
+			if _, ok := got.(*ecdsa.PublicKey); ok {
+				wantKind = P256
+			}
+			if err != nil || kind != wantKind {
+				t.Fatalf("Check = %v, %v; want %v", kind, err, wantKind)
+			}
 			want, err := x509.ParsePKIXPublicKey(tc.der)
 			if err != nil {
 				t.Fatal(err)
@@ -118,6 +126,21 @@ func TestParseRejects(t *testing.T) {
 			if got := errors.Is(err, ErrUnsupported); got != tc.unsupported {
 				t.Errorf("errors.Is(%v, ErrUnsupported) = %v, want %v", err, got, tc.unsupported)
 			}
+			// Check refuses the same, except a point off the curve,
+			// which only Parse looks at.
+			kind, err := Check(tc.der)
+			if tc.name == "point off the curve" {
+				if err != nil || kind != P256 {
+					t.Fatalf("Check = %v, %v; want P256 and no error (the curve check is Parse's)", kind, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Check accepted it: %v", kind)
+			}
+			if got := errors.Is(err, ErrUnsupported); got != tc.unsupported {
+				t.Errorf("Check: errors.Is(%v, ErrUnsupported) = %v, want %v", err, got, tc.unsupported)
+			}
 		})
 	}
 }
@@ -142,7 +165,8 @@ func TestMarshalP256(t *testing.T) {
 }
 
 // FuzzParse checks that Parse never panics and accepts nothing that
-// crypto/x509 rejects or reads differently.
+// crypto/x509 rejects or reads differently, and that Check accepts what
+// Parse accepts, and more only for P-256 points (Parse's curve check).
 func FuzzParse(f *testing.F) {
 	f.Add(ecSPKI(f, elliptic.P256()))
 	f.Add(ecSPKI(f, elliptic.P384()))
@@ -150,9 +174,16 @@ func FuzzParse(f *testing.F) {
 	f.Add(rsaSPKI(f, 3072, 3))
 	f.Add([]byte{0x30, 0x03, 0x30, 0x01, 0x00})
 	f.Fuzz(func(t *testing.T, der []byte) {
+		kind, checkErr := Check(der)
 		got, err := Parse(der)
 		if err != nil {
+			if checkErr == nil && kind != P256 {
+				t.Fatalf("Check accepted an %v key that Parse refuses (%v): %x", kind, err, der)
+			}
 			return
+		}
+		if checkErr != nil {
+			t.Fatalf("Check refused what Parse accepts (%v): %x", checkErr, der)
 		}
 		want, err := x509.ParsePKIXPublicKey(der)
 		if err != nil {

@@ -1,15 +1,14 @@
-// Package wire holds the trust-list bundle's CBOR structures and its COSE_Sign1
-// envelope (RFC 9052 §4.2), shared by the reader (trustlist) and the writer
-// (trustlist/build). The bundle format is documented field by field in
-// docs/trustlist.md.
+// Package wire holds the trust-list bundle's CBOR structures and reads its
+// COSE_Sign1 envelope (RFC 9052 §4.2) and payload. The reader (trustlist)
+// and the writer (trustlist/build, through trustlist/internal/encode) share
+// it. The bundle format is documented field by field in docs/trustlist.md.
+//
+// Reading uses passcheck's own strict CBOR reader (internal/cbor), not a
+// general library, so that the WebAssembly module carries no reflection-based
+// CBOR code: this package imports no encoder. On top of internal/cbor it
+// refuses what bundles never hold: indefinite lengths and tags (other than
+// the leading COSE_Sign1 tag).
 package wire
-
-import (
-	"errors"
-	"fmt"
-
-	"github.com/fxamacker/cbor/v2"
-)
 
 // Version is the payload format version that this code writes and reads.
 const Version = 1
@@ -27,7 +26,27 @@ const (
 	KeyRevocations = 8 // reserved: revoked certificate hashes
 )
 
-// Payload is the signed content of a bundle.
+// Signer entry keys.
+const (
+	EntryKID       = 1
+	EntryCountry   = 2
+	EntryNotBefore = 3
+	EntryNotAfter  = 4
+	EntryUsage     = 5
+	EntrySubject   = 6
+	EntrySPKI      = 7
+)
+
+// Protected header labels (RFC 9052 §3.1).
+const (
+	HeaderAlg  = 1
+	HeaderCrit = 2
+	HeaderKID  = 4
+)
+
+// Payload is the signed content of a bundle. The struct tags are the
+// writer's (github.com/fxamacker/cbor/v2, in trustlist/internal/encode);
+// the reader fills it by hand ([DecodePayload]).
 type Payload struct {
 	Version   uint64  `cbor:"1,keyasint"`
 	Sequence  uint64  `cbor:"2,keyasint"`
@@ -47,27 +66,19 @@ type Entry struct {
 	SPKI      []byte `cbor:"7,keyasint"`           // DER SubjectPublicKeyInfo, P-256 or RSA
 }
 
-// Protected is the COSE protected header of a bundle.
+// Protected is the COSE protected header of a bundle, as the writer writes
+// it. A reader also looks for a crit (2) label, to refuse it.
 type Protected struct {
-	Alg  int64           `cbor:"1,keyasint"`           // -7: ES256
-	Crit cbor.RawMessage `cbor:"2,keyasint,omitempty"` // critical headers: none is understood, so a reader refuses any
-	KID  []byte          `cbor:"4,keyasint,omitempty"` // the publisher key's ID
+	Alg int64  `cbor:"1,keyasint"`           // -7: ES256
+	KID []byte `cbor:"4,keyasint,omitempty"` // the publisher key's ID
 }
 
 // AlgES256 is the COSE algorithm identifier of ECDSA P-256 with SHA-256.
 const AlgES256 = -7
 
-// tagSign1 is the CBOR tag of a COSE_Sign1 message (RFC 9052 §2), as its
+// TagSign1 is the CBOR tag of a COSE_Sign1 message (RFC 9052 §2), as its
 // encoded head byte: major type 6, value 18.
-const tagSign1 = 0xd2
-
-type sign1 struct {
-	_           struct{} `cbor:",toarray"`
-	Protected   []byte
-	Unprotected cbor.RawMessage
-	Payload     []byte
-	Signature   []byte
-}
+const TagSign1 = 0xd2
 
 // Sign1 is a decoded COSE_Sign1 envelope. The unprotected header is not
 // kept: nothing in it is trusted.
@@ -77,59 +88,43 @@ type Sign1 struct {
 	Signature []byte
 }
 
-// DecodeSign1 reads a COSE_Sign1 message, tagged (18) or not, with dm.
-func DecodeSign1(dm cbor.DecMode, b []byte) (*Sign1, error) {
-	if len(b) > 0 && b[0] == tagSign1 {
-		b = b[1:]
-	}
-	var m sign1
-	if err := dm.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("COSE_Sign1: %w", err)
-	}
-	if m.Payload == nil {
-		return nil, errors.New("COSE_Sign1: no payload")
-	}
-	var u map[int64]cbor.RawMessage
-	if err := dm.Unmarshal(m.Unprotected, &u); err != nil {
-		return nil, fmt.Errorf("COSE_Sign1: unprotected header: %w", err)
-	}
-	return &Sign1{Protected: m.Protected, Payload: m.Payload, Signature: m.Signature}, nil
-}
-
-// encMode writes deterministic CBOR (RFC 8949 §4.2.1: sorted keys, shortest
-// forms), so that a bundle's bytes depend only on its content.
-var encMode = func() cbor.EncMode {
-	em, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		panic(err)
-	}
-	return em
-}()
-
-// Marshal encodes v as deterministic CBOR.
-func Marshal(v any) ([]byte, error) { return encMode.Marshal(v) }
-
-// EncodeSign1 returns the tagged COSE_Sign1 message with an empty unprotected
-// header.
-func EncodeSign1(protected, payload, signature []byte) ([]byte, error) {
-	b, err := encMode.Marshal(sign1{
-		Protected:   protected,
-		Unprotected: cbor.RawMessage{0xa0}, // {}
-		Payload:     payload,
-		Signature:   signature,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte{tagSign1}, b...), nil
-}
+// sigContext is the context string of a COSE_Sign1 signature.
+const sigContext = "Signature1"
 
 // SigStructure returns the bytes that a COSE_Sign1 signature covers (RFC 9052
 // §4.4): ["Signature1", protected, external_aad = h”, payload].
 func SigStructure(protected, payload []byte) []byte {
-	b, err := encMode.Marshal([]any{"Signature1", protected, []byte{}, payload})
-	if err != nil {
-		panic(err) // a string and three byte strings always encode
+	b := SigStructurePrefix(protected, len(payload), len(payload))
+	return append(b, payload...)
+}
+
+// SigStructurePrefix returns the Sig_structure up to the payload's content:
+// the Sig_structure is the prefix followed by the payload's payloadLen bytes,
+// so that a signature can be checked without copying a large payload. The
+// result has room for extra more bytes.
+func SigStructurePrefix(protected []byte, payloadLen, extra int) []byte {
+	b := make([]byte, 0, 2+len(sigContext)+9+len(protected)+1+9+extra)
+	b = append(b, 0x84, 0x60|byte(len(sigContext))) // array(4), text(10)
+	b = append(b, sigContext...)
+	b = appendHead(b, 2, uint64(len(protected)))
+	b = append(b, protected...)
+	b = append(b, 0x40) // external_aad: empty byte string
+	return appendHead(b, 2, uint64(payloadLen))
+}
+
+// appendHead appends a CBOR head of major type major with argument n in its
+// shortest form (RFC 8949 §4.2.1).
+func appendHead(b []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(b, m|byte(n))
+	case n <= 0xff:
+		return append(b, m|24, byte(n))
+	case n <= 0xffff:
+		return append(b, m|25, byte(n>>8), byte(n))
+	case n <= 0xffffffff:
+		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 	}
-	return b
+	return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 }
