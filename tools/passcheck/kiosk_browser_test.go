@@ -713,6 +713,16 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 	if got := evalT[string](t, p, `document.getElementById("verdict").dataset.state`); got != "unknown" {
 		t.Errorf("valid pass under an expired list: %q, want unknown", got)
 	}
+
+	// The single file runs as a kiosk too, from file:// with ?kiosk=N.
+	navigateT(t, p, "file://"+page+"?kiosk=1")
+	waitT(t, p, `document.documentElement.dataset.ready === "true" && document.documentElement.dataset.kiosk === "on" && document.documentElement.dataset.singleFile === "true"`, 30*time.Second)
+	typeKeys(t, p, env.pass(t, d, "valid-recovery").Text, 5*time.Millisecond)
+	waitT(t, p, `document.getElementById("verdict").dataset.state === "valid"`, 10*time.Second)
+	waitT(t, p, `document.getElementById("verdict").hidden`, 10*time.Second)
+	if got := evalT[string](t, p, `document.querySelector('[data-count="valid"]').textContent`); got != "1" {
+		t.Errorf("single-file kiosk counter %q, want 1", got)
+	}
 	p.CheckNoConsoleErrors()
 }
 
