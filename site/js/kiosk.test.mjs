@@ -2,7 +2,7 @@
 // Go test TestSiteJSUnit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { kioskSetting, Tally, HoldTimer, DEFAULT_HOLD_SECONDS, MAX_HOLD_SECONDS } from "./kiosk.js";
+import { kioskSetting, Tally, HoldTimer, Kiosk, DEFAULT_HOLD_SECONDS, MAX_HOLD_SECONDS } from "./kiosk.js";
 
 test("kioskSetting reads ?kiosk and the build's setting", () => {
   const cases = [
@@ -94,4 +94,68 @@ test("HoldTimer expires holdMs after the last hold", () => {
   h.cancel();
   clock.advance(5000);
   assert.equal(expired, 2);
+});
+
+// fakeWakeLock stands in for navigator.wakeLock: it hands out locks that
+// the test can release, as a browser does when the page is hidden.
+function fakeWakeLock() {
+  const wl = {
+    requests: 0,
+    locks: [],
+    async request(type) {
+      assert.equal(type, "screen");
+      wl.requests++;
+      const listeners = [];
+      const lock = {
+        released: false,
+        addEventListener: (ev, fn) => ev === "release" && listeners.push(fn),
+        async release() {
+          lock.released = true;
+          for (const fn of listeners) fn();
+        },
+      };
+      wl.locks.push(lock);
+      return lock;
+    },
+  };
+  return wl;
+}
+
+test("the wake lock is taken, and taken again when the page is visible again", async () => {
+  const wl = fakeWakeLock();
+  Object.defineProperty(globalThis, "navigator", { value: { wakeLock: wl }, configurable: true, writable: true });
+  const doc = { documentElement: { dataset: {} }, visibilityState: "visible" };
+  const k = new Kiosk({ holdMs: 1000, document: doc });
+  await k.acquireWakeLock();
+  assert.equal(doc.documentElement.dataset.kioskWake, "held");
+  assert.equal(wl.requests, 1);
+  // Visible again while the lock is held: no second request.
+  k.onVisibility();
+  await Promise.resolve();
+  assert.equal(wl.requests, 1);
+
+  // Hidden: the browser releases the lock.
+  doc.visibilityState = "hidden";
+  await wl.locks[0].release();
+  assert.equal(doc.documentElement.dataset.kioskWake, "released");
+  k.onVisibility(); // still hidden: nothing
+  assert.equal(wl.requests, 1);
+
+  // Visible again: taken again.
+  doc.visibilityState = "visible";
+  k.onVisibility();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(wl.requests, 2);
+  assert.equal(doc.documentElement.dataset.kioskWake, "held");
+
+  // A browser that refuses, and one without the API.
+  wl.request = async () => {
+    throw new Error("NotAllowedError");
+  };
+  wl.locks[1].released = true;
+  await k.acquireWakeLock();
+  assert.equal(doc.documentElement.dataset.kioskWake, "refused");
+  Object.defineProperty(globalThis, "navigator", { value: {}, configurable: true, writable: true });
+  await k.acquireWakeLock();
+  assert.equal(doc.documentElement.dataset.kioskWake, "unsupported");
 });
