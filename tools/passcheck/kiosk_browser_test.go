@@ -726,12 +726,12 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 	p.CheckNoConsoleErrors()
 }
 
-// screenshot saves a picture of the page into $KIOSK_SCREENSHOTS (for the
-// docs and for looking at), when set.
+// screenshot saves a picture of the page for docs/kiosk.md, with
+// UPDATE_SCREENSHOTS=1 (as the scanner page's test does).
 func screenshot(t *testing.T, p *browsertest.Page, name string) {
 	t.Helper()
-	if dir := os.Getenv("KIOSK_SCREENSHOTS"); dir != "" {
-		p.Screenshot(filepath.Join(dir, name))
+	if os.Getenv("UPDATE_SCREENSHOTS") == "1" {
+		p.Screenshot(filepath.Join("..", "..", "docs", "screenshots", name))
 	}
 }
 
