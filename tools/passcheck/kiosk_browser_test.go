@@ -731,6 +731,8 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 func screenshot(t *testing.T, p *browsertest.Page, name string) {
 	t.Helper()
 	if os.Getenv("UPDATE_SCREENSHOTS") == "1" {
+		// Hold still: no animation in the picture but the hold's countdown.
+		waitT(t, p, `document.getAnimations().filter((a) => !(a.effect && a.effect.target && a.effect.target.classList.contains("kiosk-countdown"))).every((a) => a.playState === "finished")`, 5*time.Second)
 		p.Screenshot(filepath.Join("..", "..", "docs", "screenshots", name))
 	}
 }
