@@ -189,7 +189,12 @@ func readNumeric(r *bitReader, out *strings.Builder, count int) error {
 		if v >= [4]int{1, 10, 100, 1000}[n] {
 			return fmt.Errorf("%w: %d digits with value %d", ErrData, n, v)
 		}
-		fmt.Fprintf(out, "%0*d", n, v)
+		var digits [3]byte
+		for i := n - 1; i >= 0; i-- {
+			digits[i] = byte('0' + v%10)
+			v /= 10
+		}
+		out.Write(digits[:n])
 		count -= n
 	}
 	return nil
