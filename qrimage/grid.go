@@ -44,12 +44,21 @@ func readTriple(g *gray, t finderTriple) (string, bool) {
 	dist := (math.Hypot(tr.x-tl.x, tr.y-tl.y) + math.Hypot(bl.x-tl.x, bl.y-tl.y)) / 2
 	d0 := int(math.Round(dist/module)) + 7
 	d0 = (d0-1+2)/4*4 + 1 // nearest 4k+1
+	// The alignment pattern is searched for once, with the module size of
+	// the first dimension that has one: its place in the image does not
+	// depend on the dimension, and the search is most of the cost of a
+	// triple that is no code.
+	var aps []point
+	searched := false
 	for _, d := range []int{d0, d0 - 4, d0 + 4, d0 - 8, d0 + 8} {
 		if d < 21 || d > 177 {
 			continue
 		}
+		if d >= 25 && !searched {
+			aps, searched = matchAlignment(g, t, d), true
+		}
 		var transforms []homography
-		for _, ap := range matchAlignment(g, t, d) {
+		for _, ap := range aps {
 			transforms = append(transforms, gridTransform(tl, tr, bl, &ap, d))
 		}
 		transforms = append(transforms, gridTransform(tl, tr, bl, nil, d))
