@@ -314,7 +314,9 @@ func runNode(t testing.TB, m module, job map[string]any, out any) {
 		t.Fatal(err)
 	}
 	runner, _ := filepath.Abs("testdata/runner.mjs")
-	cmd := exec.Command(node(t), runner, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node(t), runner, f)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	answer, err := cmd.Output()
