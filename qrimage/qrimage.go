@@ -75,7 +75,7 @@ func Decode(img image.Image) (string, error) {
 
 // DecodeFrame is [DecodeRGBA] with a short ladder, for live camera frames
 // where the next frame comes soon: the grid reader on the frame as it is,
-// without upscales or inversion. On a 640×480 frame without a code it costs
+// with local and then global thresholds, without upscales or inversion. On a 640×480 frame without a code it costs
 // a fraction of the full ladder (see docs/scan.md).
 func DecodeFrame(pix []byte, width, height int) (string, error) {
 	g, err := rgbaGray(pix, width, height)
