@@ -69,7 +69,7 @@ type List struct {
 	Warnings []dcc.Message
 
 	entries  []entry
-	byKID    map[string][]*entry
+	byKID    map[[8]byte]int32 // the first entry with a kid; entry.next chains the others
 	reserved map[uint64][]byte
 }
 
@@ -80,6 +80,7 @@ type List struct {
 type entry struct {
 	signer dcc.Signer // without its PublicKey
 	spki   []byte
+	next   int32 // the next entry with the same kid, or -1
 	once   sync.Once
 	key    crypto.PublicKey // nil until parsed, and when the key is unusable
 }
@@ -102,8 +103,16 @@ func (e *entry) publicKey() crypto.PublicKey {
 // one check [Load] leaves to first use) is left out, here and in every
 // later call, as if the list did not have it.
 func (l *List) Signers(kid []byte) []dcc.Signer {
+	if len(kid) != 8 {
+		return nil
+	}
+	i, ok := l.byKID[[8]byte(kid)]
+	if !ok {
+		return nil
+	}
 	var out []dcc.Signer
-	for _, e := range l.byKID[string(kid)] {
+	for ; i >= 0; i = l.entries[i].next {
+		e := &l.entries[i]
 		if k := e.publicKey(); k != nil {
 			s := e.signer
 			s.PublicKey = k
@@ -397,7 +406,6 @@ func decodePayload(b []byte) (*wire.Payload, map[uint64][]byte, error) {
 // first use.
 func (l *List) fill(entries []wire.Entry) error {
 	l.entries = make([]entry, len(entries))
-	l.byKID = make(map[string][]*entry, len(entries))
 	for i, e := range entries {
 		if err := checkEntry(e); err != nil {
 			return fail(Invalid, "signer %d (kid %x): %w", i, e.KID, err)
@@ -416,7 +424,16 @@ func (l *List) fill(entries []wire.Entry) error {
 		if e.NotAfter != 0 {
 			en.signer.NotAfter = time.Unix(e.NotAfter, 0).UTC()
 		}
-		l.byKID[string(e.KID)] = append(l.byKID[string(e.KID)], en)
+	}
+	// Backwards, so that each kid's chain runs in the bundle's order.
+	l.byKID = make(map[[8]byte]int32, len(entries))
+	for i := len(entries) - 1; i >= 0; i-- {
+		kid := [8]byte(entries[i].KID)
+		l.entries[i].next = -1
+		if next, ok := l.byKID[kid]; ok {
+			l.entries[i].next = next
+		}
+		l.byKID[kid] = int32(i)
 	}
 	return nil
 }

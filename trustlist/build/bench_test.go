@@ -110,23 +110,35 @@ func BenchmarkBuild(b *testing.B) {
 }
 
 // BenchmarkLoad measures what a verifier does with a bundle: check the
-// signature, then read and index every signer's key.
+// signature, then read, check and index every signer (each key's encoding
+// is checked; the keys are parsed on first use). The every-key variant then
+// parses every key too (List.All), as a verifier that used them all would:
+// the work Load did before keys were parsed on first use.
 func BenchmarkLoad(b *testing.B) {
 	p := loadPKI(b)
 	pinned := []crypto.PublicKey{p.key.Public()}
 	for _, m := range benchMixes {
-		b.Run(m.String(), func(b *testing.B) {
-			bundle, _, err := Build(context.Background(), Options{Sources: []Source{benchSigners(b, m).src}, Key: p.key, Now: testNow})
-			if err != nil {
-				b.Fatal(err)
+		bundle, _, err := Build(context.Background(), Options{Sources: []Source{benchSigners(b, m).src}, Key: p.key, Now: testNow})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, every := range []bool{false, true} {
+			name := m.String()
+			if every {
+				name += "/every-key"
 			}
-			b.SetBytes(int64(len(bundle)))
-			for b.Loop() {
-				l, err := trustlist.Load(bundle, pinned, testNow, 0)
-				if err != nil || l.Len() != m.n {
-					b.Fatal(err)
+			b.Run(name, func(b *testing.B) {
+				b.SetBytes(int64(len(bundle)))
+				for b.Loop() {
+					l, err := trustlist.Load(bundle, pinned, testNow, 0)
+					if err != nil || l.Len() != m.n {
+						b.Fatal(err)
+					}
+					if every && len(l.All()) != m.n {
+						b.Fatal("All")
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

@@ -114,14 +114,9 @@ func decodeStrict(b []byte, lim cbor.Limits) (any, error) {
 // entries), and each field of the
 // type the format gives it. Unknown keys of an entry are skipped.
 func DecodePayload(b []byte, lim cbor.Limits) (*Payload, map[uint64][]byte, error) {
+	// The top-level walk checks every value (raw), so the whole payload is
+	// known to be well-formed before its version is looked at.
 	r := reader{b: b, lim: lim}
-	if err := r.skip(1); err != nil {
-		return nil, nil, err
-	}
-	if r.off != len(b) {
-		return nil, nil, cbor.ErrTrailing
-	}
-	r.off = 0
 	n, err := r.container(5, 1)
 	if err != nil {
 		return nil, nil, err
@@ -156,6 +151,9 @@ func DecodePayload(b []byte, lim cbor.Limits) (*Payload, map[uint64][]byte, erro
 			}
 			reserved[key] = v
 		}
+	}
+	if r.off != len(b) {
+		return nil, nil, cbor.ErrTrailing
 	}
 	if fields[KeyVersion] == nil {
 		return nil, nil, errors.New("no format version")
