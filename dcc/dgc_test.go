@@ -3,66 +3,34 @@ package dcc_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/certs"
 	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testdata"
 )
 
-// dgcCase is one EU DCC conformance case (testdata/dgc-common, see its README).
-type dgcCase struct {
-	JSON    any    `json:"JSON"`
-	Prefix  string `json:"PREFIX"`
-	TestCtx struct {
-		Certificate     string `json:"CERTIFICATE"`
-		ValidationClock string `json:"VALIDATIONCLOCK"`
-		Description     string `json:"DESCRIPTION"`
-	} `json:"TESTCTX"`
-	Expected map[string]bool `json:"EXPECTEDRESULTS"`
-}
-
-// parseClock reads VALIDATIONCLOCK: RFC 3339, a "+0000" offset, or no zone (UTC).
-func parseClock(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999-0700", "2006-01-02T15:04:05.999999999"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Parse(time.RFC3339, s)
-}
-
-func loadDGCCases(t testing.TB) map[string]dgcCase {
+func loadDGCCases(t testing.TB) map[string]testdata.DGCCase {
 	t.Helper()
-	files, _ := filepath.Glob("../testdata/dgc-common/2DCode/raw/*.json")
-	if len(files) == 0 {
-		t.Fatal("no conformance cases in testdata/dgc-common")
+	cs, err := testdata.DGCCases("../testdata/dgc-common/2DCode/raw")
+	if err != nil {
+		t.Fatal(err)
 	}
-	cases := map[string]dgcCase{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c dgcCase
-		if err := json.Unmarshal(data, &c); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		cases[strings.TrimSuffix(filepath.Base(f), ".json")] = c
+	out := map[string]testdata.DGCCase{}
+	for _, c := range cs {
+		out[c.Name] = c
 	}
-	return cases
+	return out
 }
 
-func (c dgcCase) keys(t *testing.T) dcc.KeyProvider {
-	if c.TestCtx.Certificate == "" {
+// dgcKeys trusts the case's signer certificate.
+func dgcKeys(t *testing.T, c testdata.DGCCase) dcc.KeyProvider {
+	if c.Certificate == "" {
 		return issuer.Signers(nil)
 	}
-	der, err := base64.StdEncoding.DecodeString(c.TestCtx.Certificate)
+	der, err := base64.StdEncoding.DecodeString(c.Certificate)
 	if err != nil {
 		t.Fatalf("CERTIFICATE: %v", err)
 	}
@@ -119,12 +87,8 @@ func jsonEqual(t *testing.T, a, b any) bool {
 func TestDGCCommon(t *testing.T) {
 	for name, c := range loadDGCCases(t) {
 		t.Run(name, func(t *testing.T) {
-			t.Logf("%s", c.TestCtx.Description)
-			now, err := parseClock(c.TestCtx.ValidationClock)
-			if err != nil {
-				t.Fatalf("VALIDATIONCLOCK %q: %v", c.TestCtx.ValidationClock, err)
-			}
-			r := dcc.Check(c.Prefix, c.keys(t), dcc.Options{Now: now})
+			t.Logf("%s", c.Description)
+			r := dcc.Check(c.Prefix, dgcKeys(t, c), dcc.Options{Now: c.Clock})
 			checked := 0
 			for flag, want := range c.Expected {
 				switch flag {

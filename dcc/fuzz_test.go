@@ -3,14 +3,13 @@ package dcc
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/passcheck/passcheck/internal/base45"
 	"github.com/passcheck/passcheck/internal/cbor"
+	"github.com/passcheck/passcheck/internal/testdata"
 )
 
 var knownCodes = map[Code]bool{
@@ -23,27 +22,20 @@ var knownCodes = map[Code]bool{
 // seedTexts returns the QR texts of the vectors and the conformance cases.
 func seedTexts(f *testing.F) []string {
 	f.Helper()
+	vs, err := testdata.Vectors("../testdata/vectors")
+	if err != nil {
+		f.Fatal(err)
+	}
+	cs, err := testdata.DGCCases("../testdata/dgc-common/2DCode/raw")
+	if err != nil {
+		f.Fatal(err)
+	}
 	var out []string
-	files, _ := filepath.Glob("../testdata/vectors/*.txt")
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		if _, text, ok := strings.Cut(string(data), "\n\n"); ok {
-			out = append(out, strings.TrimSpace(text))
-		}
+	for _, v := range vs {
+		out = append(out, v.Text)
 	}
-	cases, _ := filepath.Glob("../testdata/dgc-common/2DCode/raw/*.json")
-	for _, file := range cases {
-		data, _ := os.ReadFile(file)
-		var c struct{ PREFIX string }
-		if json.Unmarshal(data, &c) == nil && c.PREFIX != "" {
-			out = append(out, c.PREFIX)
-		}
-	}
-	if len(out) < 20 {
-		f.Fatalf("only %d seeds: the vectors went missing", len(out))
+	for _, c := range cs {
+		out = append(out, c.Prefix)
 	}
 	return out
 }

@@ -1,69 +1,26 @@
 package dcc_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/certs"
 	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testdata"
 )
 
-// vector is one file of testdata/vectors (see internal/cmd/genvectors).
-type vector struct {
-	name, comment string
-	expect, warn  []string
-	now           time.Time
-	text          string
-}
-
-func readVectors(t testing.TB) ([]vector, issuer.Signers) {
+func readVectors(t testing.TB) ([]testdata.Vector, issuer.Signers) {
 	t.Helper()
-	files, _ := filepath.Glob("../testdata/vectors/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no vectors in testdata/vectors: run go generate ./dcc")
+	vs, err := testdata.Vectors("../testdata/vectors")
+	if err != nil {
+		t.Fatal(err)
 	}
-	var vs []vector
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		head, text, ok := strings.Cut(string(data), "\n\n")
-		if !ok {
-			t.Fatalf("%s: no blank line after the header", f)
-		}
-		v := vector{name: strings.TrimSuffix(filepath.Base(f), ".txt"), text: strings.TrimSuffix(text, "\n")}
-		sc := bufio.NewScanner(strings.NewReader(head))
-		for sc.Scan() {
-			k, val, _ := strings.Cut(sc.Text(), ": ")
-			switch k {
-			case "expect":
-				if val != "valid" {
-					v.expect = strings.Fields(val)
-				}
-			case "warn":
-				v.warn = strings.Fields(val)
-			case "now":
-				if v.now, err = time.Parse(time.RFC3339, val); err != nil {
-					t.Fatalf("%s: %v", f, err)
-				}
-			case "comment":
-				v.comment = val
-			default:
-				t.Fatalf("%s: unknown header %q", f, k)
-			}
-		}
-		vs = append(vs, v)
-	}
-	pemData, err := os.ReadFile("../testdata/vectors/signers.pem")
+	pemData, err := os.ReadFile("../testdata/vectors/" + testdata.SignersFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,15 +55,15 @@ func codeSet(ms []dcc.Message) []string {
 func TestVectors(t *testing.T) {
 	vs, keys := readVectors(t)
 	for _, v := range vs {
-		t.Run(v.name, func(t *testing.T) {
-			r := dcc.Check(v.text, keys, dcc.Options{Now: v.now})
-			if got := codeSet(r.Errors); !reflect.DeepEqual(got, v.expect) {
-				t.Errorf("%s: errors %v, want %v\n%v", v.comment, got, v.expect, r.Errors)
+		t.Run(v.Name, func(t *testing.T) {
+			r := dcc.Check(v.Text, keys, dcc.Options{Now: v.Now})
+			if got := codeSet(r.Errors); !reflect.DeepEqual(got, v.Expect) {
+				t.Errorf("%s: errors %v, want %v\n%v", v.Comment, got, v.Expect, r.Errors)
 			}
-			if got := codeSet(r.Warnings); !reflect.DeepEqual(got, v.warn) {
-				t.Errorf("%s: warnings %v, want %v\n%v", v.comment, got, v.warn, r.Warnings)
+			if got := codeSet(r.Warnings); !reflect.DeepEqual(got, v.Warn) {
+				t.Errorf("%s: warnings %v, want %v\n%v", v.Comment, got, v.Warn, r.Warnings)
 			}
-			if r.Valid != (len(v.expect) == 0) {
+			if r.Valid != (len(v.Expect) == 0) {
 				t.Errorf("valid = %v with errors %v", r.Valid, r.Errors)
 			}
 			for _, m := range append(r.Errors, r.Warnings...) {
@@ -137,10 +94,10 @@ func TestVectors(t *testing.T) {
 func TestResultFields(t *testing.T) {
 	vs, keys := readVectors(t)
 	for _, v := range vs {
-		if v.name != "valid-test-es256" {
+		if v.Name != "valid-test-es256" {
 			continue
 		}
-		r := dcc.Check(v.text, keys, dcc.Options{Now: v.now})
+		r := dcc.Check(v.Text, keys, dcc.Options{Now: v.Now})
 		if r.Kind != dcc.KindTest || r.Issuer != "AT" || r.IssuedAt != "2021-05-20T08:00:00Z" || r.ExpiresAt != "2022-05-20T08:00:00Z" {
 			t.Errorf("kind %q issuer %q iat %q exp %q", r.Kind, r.Issuer, r.IssuedAt, r.ExpiresAt)
 		}
@@ -160,8 +117,8 @@ func TestResultFields(t *testing.T) {
 func TestWhitespaceKeptInCertificate(t *testing.T) {
 	vs, keys := readVectors(t)
 	for _, v := range vs {
-		if v.name == "warn-whitespace" {
-			r := dcc.Check(v.text, keys, dcc.Options{Now: v.now})
+		if v.Name == "warn-whitespace" {
+			r := dcc.Check(v.Text, keys, dcc.Options{Now: v.Now})
 			mp := r.Certificate.(map[string]any)["v"].([]any)[0].(map[string]any)["mp"]
 			if mp != "EU/1/20/1528 " {
 				t.Errorf("certificate mp = %q, want the untrimmed value", mp)

@@ -40,13 +40,13 @@ func honest(t *testing.T, text string) func(dcc.Signer) bool {
 func TestVerifiedByHonestMatchesPureGo(t *testing.T) {
 	vs, keys := readVectors(t)
 	for _, v := range vs {
-		if _, err := dcc.Decode(v.text); err != nil {
+		if _, err := dcc.Decode(v.Text); err != nil {
 			continue
 		}
-		want := dcc.Check(v.text, keys, dcc.Options{Now: v.now})
-		got := dcc.Check(v.text, keys, dcc.Options{Now: v.now, VerifiedBy: honest(t, v.text)})
+		want := dcc.Check(v.Text, keys, dcc.Options{Now: v.Now})
+		got := dcc.Check(v.Text, keys, dcc.Options{Now: v.Now, VerifiedBy: honest(t, v.Text)})
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s:\n got %+v\nwant %+v", v.name, got, want)
+			t.Errorf("%s:\n got %+v\nwant %+v", v.Name, got, want)
 		}
 	}
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/x509"
@@ -21,6 +20,7 @@ import (
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/certs"
 	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testdata"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/build"
 )
@@ -113,35 +113,15 @@ type vector struct {
 
 func readVectors(t testing.TB) ([]vector, []*x509.Certificate) {
 	t.Helper()
-	files, _ := filepath.Glob("../testdata/vectors/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no vectors in ../testdata/vectors")
+	vs, err := testdata.Vectors("../testdata/vectors")
+	if err != nil {
+		t.Fatal(err)
 	}
-	var vs []vector
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		head, text, ok := strings.Cut(string(data), "\n\n")
-		if !ok {
-			t.Fatalf("%s: no blank line after the header", f)
-		}
-		v := vector{name: strings.TrimSuffix(filepath.Base(f), ".txt"), text: strings.TrimSuffix(text, "\n")}
-		sc := bufio.NewScanner(strings.NewReader(head))
-		for sc.Scan() {
-			if k, val, _ := strings.Cut(sc.Text(), ": "); k == "now" {
-				if v.now, err = time.Parse(time.RFC3339, val); err != nil {
-					t.Fatalf("%s: %v", f, err)
-				}
-			}
-		}
-		if v.now.IsZero() {
-			t.Fatalf("%s: no now: header", f)
-		}
-		vs = append(vs, v)
+	out := make([]vector, len(vs))
+	for i, v := range vs {
+		out[i] = vector{v.Name, v.Now, v.Text}
 	}
-	pemData, err := os.ReadFile("../testdata/vectors/signers.pem")
+	pemData, err := os.ReadFile("../testdata/vectors/" + testdata.SignersFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +129,7 @@ func readVectors(t testing.TB) ([]vector, []*x509.Certificate) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return vs, cs
+	return out, cs
 }
 
 // dgcCase is one EU conformance case of testdata/dgc-common.
@@ -160,36 +140,13 @@ type dgcCase struct {
 
 func readDGC(t testing.TB) []dgcCase {
 	t.Helper()
-	files, _ := filepath.Glob("../testdata/dgc-common/2DCode/raw/*.json")
-	if len(files) == 0 {
-		t.Fatal("no conformance cases in ../testdata/dgc-common")
+	cs, err := testdata.DGCCases("../testdata/dgc-common/2DCode/raw")
+	if err != nil {
+		t.Fatal(err)
 	}
-	var out []dgcCase
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c struct {
-			Prefix  string `json:"PREFIX"`
-			TestCtx struct {
-				Certificate     string `json:"CERTIFICATE"`
-				ValidationClock string `json:"VALIDATIONCLOCK"`
-			} `json:"TESTCTX"`
-		}
-		if err := json.Unmarshal(data, &c); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		var now time.Time
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999-0700", "2006-01-02T15:04:05.999999999"} {
-			if now, err = time.Parse(layout, c.TestCtx.ValidationClock); err == nil {
-				break
-			}
-		}
-		if err != nil {
-			t.Fatalf("%s: VALIDATIONCLOCK %q: %v", f, c.TestCtx.ValidationClock, err)
-		}
-		out = append(out, dgcCase{"dgc/" + strings.TrimSuffix(filepath.Base(f), ".json"), c.Prefix, c.TestCtx.Certificate, now})
+	out := make([]dgcCase, len(cs))
+	for i, c := range cs {
+		out[i] = dgcCase{"dgc/" + c.Name, c.Prefix, c.Certificate, c.Clock}
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/testdata"
 )
 
 const signersPEM = "../../testdata/vectors/signers.pem"
@@ -17,17 +18,11 @@ const signersPEM = "../../testdata/vectors/signers.pem"
 // vectorText returns the pass text and clock of a vector in testdata/vectors.
 func vectorText(t *testing.T, name string) (text, now string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("../../testdata/vectors", name+".txt"))
+	v, err := testdata.VectorNamed("../../testdata/vectors", name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	head, body, _ := strings.Cut(string(data), "\n\n")
-	for _, line := range strings.Split(head, "\n") {
-		if v, ok := strings.CutPrefix(line, "now: "); ok {
-			now = v
-		}
-	}
-	return body, now
+	return v.Text, v.Now.Format(time.RFC3339)
 }
 
 func TestVerifyExitCodes(t *testing.T) {
