@@ -44,33 +44,38 @@ func readTriple(g *gray, t finderTriple) (string, bool) {
 	dist := (math.Hypot(tr.x-tl.x, tr.y-tl.y) + math.Hypot(bl.x-tl.x, bl.y-tl.y)) / 2
 	d0 := int(math.Round(dist/module)) + 7
 	d0 = (d0-1+2)/4*4 + 1 // nearest 4k+1
-	// The alignment pattern is searched for once, with the module size of
-	// the first dimension that has one: its place in the image does not
-	// depend on the dimension, and the search is most of the cost of a
-	// triple that is no code.
+	try := func(tf homography, d int) (string, bool) {
+		if d >= 45 && !versionOK(g, tf, d) {
+			return "", false // cheap rejection of a wrong dimension, transform or triple
+		}
+		vals := sampleModules(g, tf, d)
+		for _, dark := range [][]bool{thresholdLocal(vals, d), thresholdOtsu(vals, d), thresholdLocal(sharpen(vals, d, 0.5), d)} {
+			if res, err := qrdecode.Decode(qrdecode.Matrix{Size: d, Dark: dark}); err == nil {
+				return res.Text, true
+			}
+		}
+		return "", false
+	}
+	// The parallelogram that the finder patterns span reads a code seen
+	// square on; the alignment pattern is searched for only when it does
+	// not, and only once, with the module size of the first dimension that
+	// has one: its place in the image does not depend on the dimension,
+	// and the search is most of the cost of a triple that is no code.
 	var aps []point
 	searched := false
 	for _, d := range []int{d0, d0 - 4, d0 + 4, d0 - 8, d0 + 8} {
 		if d < 21 || d > 177 {
 			continue
 		}
+		if text, ok := try(gridTransform(tl, tr, bl, nil, d), d); ok {
+			return text, true
+		}
 		if d >= 25 && !searched {
 			aps, searched = matchAlignment(g, t, d), true
 		}
-		var transforms []homography
 		for _, ap := range aps {
-			transforms = append(transforms, gridTransform(tl, tr, bl, &ap, d))
-		}
-		transforms = append(transforms, gridTransform(tl, tr, bl, nil, d))
-		for _, tf := range transforms {
-			if d >= 45 && !versionOK(g, tf, d) {
-				continue // cheap rejection of a wrong dimension, transform or triple
-			}
-			vals := sampleModules(g, tf, d)
-			for _, dark := range [][]bool{thresholdLocal(vals, d), thresholdOtsu(vals, d), thresholdLocal(sharpen(vals, d, 0.5), d)} {
-				if res, err := qrdecode.Decode(qrdecode.Matrix{Size: d, Dark: dark}); err == nil {
-					return res.Text, true
-				}
+			if text, ok := try(gridTransform(tl, tr, bl, &ap, d), d); ok {
+				return text, true
 			}
 		}
 	}
