@@ -10,9 +10,9 @@
 // refused with [ErrUnsupported]. A mirrored code is read through its
 // transpose.
 //
-// It imports nothing but the standard library's errors, fmt, math/bits and
-// unicode/utf8, so that the WebAssembly module can read QR codes without
-// gozxing and golang.org/x/text.
+// It imports nothing but the standard library's errors, fmt, math/bits,
+// strings and unicode/utf8, so that the WebAssembly module can read QR codes
+// without gozxing and golang.org/x/text.
 package qrdecode
 
 import (
