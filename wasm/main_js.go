@@ -17,7 +17,7 @@
 //	prepare(text, atMillis?)                  → {tbs, signature, alg, keys} for a WebCrypto check, or {result}
 //	verifyPrepared(text, keyIndex, atMillis?) → Result, trusting keyIndex (-1: none; pure Go checks again)
 //	speculate(text, keyIndex, atMillis?)      computes verifyPrepared's answer ahead, while WebCrypto runs
-//	scanImage(rgba, width, height)            → QR text, null, or an error Result
+//	scanImage(rgba, width, height, frame?)    → QR text, null, or an error Result (frame: a live camera frame, read by the quicker ladder)
 //	newSession()                              → another object with these functions and its own trust list
 //	qr                                        false in the build without the QR decoder (-tags noqr)
 //	warmUp(webCrypto?)                        verifies a built-in pass once, so that the first scan is fast
@@ -346,13 +346,16 @@ func jwk(k any) any {
 	return nil
 }
 
-// scanImage(rgba, width, height) → text, null, or an error Result
+// scanImage(rgba, width, height, frame?) → text, null, or an error Result.
+// A truthy frame marks a live camera frame: the next one comes in tens of
+// milliseconds, so it gets qrimage's quicker ladder (DecodeFrame) instead of
+// the full one that an uploaded picture deserves.
 func jsScanImage(args []js.Value) any {
 	w, bad := wholeNumber(arg(args, 1), "the width", -1)
 	if bad.IsNull() {
 		var h float64
 		if h, bad = wholeNumber(arg(args, 2), "the height", -1); bad.IsNull() {
-			return scan(arg(args, 0), int(w), int(h))
+			return scan(arg(args, 0), int(w), int(h), arg(args, 3).Truthy())
 		}
 	}
 	return bad

@@ -13,9 +13,10 @@ import (
 // qrDecoder tells the pages whether scanImage can decode (see scan_noqr.go).
 const qrDecoder = true
 
-// scan decodes the QR code in an RGBA frame. The size is checked against
-// qrimage's limits before the pixels are copied.
-func scan(pix js.Value, w, h int) any {
+// scan decodes the QR code in an RGBA image, with the quicker ladder for a
+// live camera frame. The size is checked against qrimage's limits before the
+// pixels are copied.
+func scan(pix js.Value, w, h int, frame bool) any {
 	if w <= 0 || h <= 0 || w > qrimage.MaxDimension || h > qrimage.MaxDimension || w*h > qrimage.MaxPixels {
 		return errorResult(InputInvalid, fmt.Sprintf("an image of %d×%d pixels; at most %d a side and %d in all", w, h, qrimage.MaxDimension, qrimage.MaxPixels))
 	}
@@ -27,7 +28,11 @@ func scan(pix js.Value, w, h int) any {
 	}
 	b := make([]byte, 4*w*h)
 	js.CopyBytesToGo(b, pix)
-	text, err := qrimage.DecodeRGBA(b, w, h)
+	decode := qrimage.DecodeRGBA
+	if frame {
+		decode = qrimage.DecodeFrame
+	}
+	text, err := decode(b, w, h)
 	switch {
 	case err == nil:
 		return text

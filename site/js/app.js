@@ -146,7 +146,7 @@ async function toggleCamera() {
   if (!state.camera) {
     state.camera = new Camera(
       $("video"),
-      (img) => state.pc.scan(img),
+      (img) => state.pc.scan(img, { frame: true }),
       // A code found while another check runs is dropped: scan on.
       (text) => check(text).then((shown) => shown || state.camera.resume()),
     );

@@ -126,8 +126,11 @@ export interface Verifier {
   /**
    * scan returns the text of the QR code in an image (an ImageData from a
    * canvas), or null when there is none or the image cannot be used.
+   * `{frame: true}` marks a live camera frame: a quicker, less thorough
+   * search, since the next frame follows in tens of milliseconds; leave it
+   * out for uploaded pictures.
    */
-  scan(image: ImageData | { data: Uint8ClampedArray; width: number; height: number }): string | null;
+  scan(image: ImageData | { data: Uint8ClampedArray; width: number; height: number }, options?: { frame?: boolean }): string | null;
   /** The trust list in use, read when accessed. */
   readonly trustList: TrustListStatus;
   /**

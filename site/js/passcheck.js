@@ -327,11 +327,13 @@ export async function load(options = {}) {
     /**
      * scan returns the text of the QR code in an ImageData (or any
      * {data: Uint8ClampedArray, width, height}), or null when there is none
-     * or the image cannot be used.
+     * or the image cannot be used. {frame: true} marks a live camera frame,
+     * read by a quicker ladder (the next frame follows soon anyway).
      */
-    scan(image) {
+    scan(image, options) {
       if (!image || typeof image !== "object") return null;
-      const r = api.scanImage(image.data, image.width, image.height);
+      const frame = !!(options && options.frame);
+      const r = api.scanImage(image.data, image.width, image.height, frame);
       return typeof r === "string" ? r : null;
     },
 

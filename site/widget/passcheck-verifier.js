@@ -568,7 +568,7 @@ export class PasscheckVerifier extends HTMLElement {
     if (!this.verifier) return;
     const r = this.refs;
     if (!this.camera) {
-      this.camera = new Camera(r.video, (img) => this.verifier.scan(img), (text) => this.check(text, "camera"));
+      this.camera = new Camera(r.video, (img) => this.verifier.scan(img, { frame: true }), (text) => this.check(text, "camera"));
     }
     this.setStatus("scan.starting");
     r.viewfinder.hidden = false;
