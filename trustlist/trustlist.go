@@ -7,8 +7,11 @@
 // [dcc.KeyProvider]. [ParsePublicKeysPEM] reads the pinned keys.
 //
 // The package is part of the WebAssembly build: it parses no X.509 (the
-// builder in trustlist/build stores each signer's SubjectPublicKeyInfo) and
-// imports neither net, os nor encoding/json.
+// builder in trustlist/build stores each signer's SubjectPublicKeyInfo),
+// reads CBOR without a reflection-based library, and imports neither net, os
+// nor encoding/json. To keep start-up short there, signer keys are parsed on
+// first use ([List.Signers]), and the bundle's signature may be checked by
+// the browser ([Prepare], [WithSignatureCheck]).
 //
 // # Security
 //
