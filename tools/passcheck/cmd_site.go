@@ -191,12 +191,9 @@ func buildSite(o siteOptions) (*siteManifest, error) {
 	if len(o.TrustKeysPEM) == 0 {
 		return nil, errors.New("site build: no publisher key to pin")
 	}
-	var pems []string
-	for i, k := range o.TrustKeysPEM {
-		if _, err := trustlist.ParsePublicKeysPEM(k); err != nil {
-			return nil, fmt.Errorf("site build: publisher key %d: %w", i+1, err)
-		}
-		pems = append(pems, strings.TrimSpace(string(k))+"\n")
+	pems, err := checkPinnedKeys(o.TrustKeysPEM)
+	if err != nil {
+		return nil, err
 	}
 	origin, err := trustListOrigin(o.TrustListURL)
 	if err != nil {
@@ -868,4 +865,17 @@ func sortedKeys(m map[string][]byte) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// checkPinnedKeys checks each publisher key (PEM) the build pins and returns
+// them trimmed, one PEM text each.
+func checkPinnedKeys(keys [][]byte) ([]string, error) {
+	var pems []string
+	for i, k := range keys {
+		if _, err := trustlist.ParsePublicKeysPEM(k); err != nil {
+			return nil, fmt.Errorf("site build: publisher key %d: %w", i+1, err)
+		}
+		pems = append(pems, strings.TrimSpace(string(k))+"\n")
+	}
+	return pems, nil
 }

@@ -68,12 +68,9 @@ func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
 	if len(o.Bundle) == 0 {
 		return nil, errors.New("site build: --single-file needs the trust list to carry (--trustlist DIR or bundle file)")
 	}
-	var pems []string
-	for i, k := range o.TrustKeysPEM {
-		if _, err := trustlist.ParsePublicKeysPEM(k); err != nil {
-			return nil, fmt.Errorf("site build: publisher key %d: %w", i+1, err)
-		}
-		pems = append(pems, strings.TrimSpace(string(k))+"\n")
+	pems, err := checkPinnedKeys(o.TrustKeysPEM)
+	if err != nil {
+		return nil, err
 	}
 	// The list must be signed by a pinned key; an expired one is carried
 	// (the page then says "cannot check" and takes a newer one by drop).
