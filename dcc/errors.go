@@ -9,6 +9,7 @@ type Error struct {
 	Err  error // the cause; may be nil
 }
 
+// Error returns the code, its plain message and the cause.
 func (e *Error) Error() string {
 	msg := e.Code.Message()
 	if e.Err != nil {

@@ -34,6 +34,7 @@ type CorruptInputError struct {
 	Reason string
 }
 
+// Error says what is wrong and where.
 func (e *CorruptInputError) Error() string {
 	return fmt.Sprintf("base45: %s at offset %d", e.Reason, e.Offset)
 }

@@ -40,6 +40,7 @@ type Error struct {
 	Reason string
 }
 
+// Error says what is wrong and where.
 func (e *Error) Error() string { return fmt.Sprintf("cbor: %s at offset %d", e.Reason, e.Offset) }
 
 // ErrTrailing reports bytes after the single data item.

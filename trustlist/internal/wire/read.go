@@ -14,6 +14,7 @@ import (
 // format version than [Version].
 type VersionError struct{ Version uint64 }
 
+// Error names the version found and the one this code reads.
 func (e *VersionError) Error() string {
 	return fmt.Sprintf("format version %d; this verifier reads version %d", e.Version, Version)
 }
