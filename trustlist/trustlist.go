@@ -10,8 +10,7 @@
 // builder in trustlist/build stores each signer's SubjectPublicKeyInfo),
 // reads CBOR without a reflection-based library, and imports neither net, os
 // nor encoding/json. To keep start-up short there, signer keys are parsed on
-// first use ([List.Signers]), and the bundle's signature may be checked by
-// the browser ([Prepare], [WithSignatureCheck]).
+// first use ([List.Signers]).
 //
 // # Security
 //
@@ -154,7 +153,6 @@ type Option func(*config)
 
 type config struct {
 	grace time.Duration
-	check func(pub *ecdsa.PublicKey, toBeSigned, signature []byte) bool
 }
 
 // WithGrace lets a list that expired less than d ago load, with an [Expired]
@@ -164,35 +162,12 @@ func WithGrace(d time.Duration) Option {
 	return func(c *config) { c.grace = max(d, 0) }
 }
 
-// WithSignatureCheck replaces the package's own ECDSA arithmetic for the
-// bundle's signature with the caller's: at step 2 of [Load], for each pinned
-// P-256 key in turn, Load asks check whether signature (ES256: r ‖ s, 64
-// bytes) is valid for toBeSigned (the COSE Sig_structure, to be hashed with
-// SHA-256) under pub, and stops at the first true. Everything else stays:
-// the envelope and algorithm are checked before, only pinned keys are ever
-// asked about, nothing of the payload is parsed before a key is confirmed,
-// and a false for every key is [SignatureInvalid]. But a true is believed,
-// so only a caller that really verified the signature may answer it.
-//
-// It exists for the WebAssembly build, which can hand the check to the
-// browser's WebCrypto (native speed, where the first pure-Go ECDSA check in
-// WebAssembly costs a large part of the start-up): WebCrypto answers
-// asynchronously, so the caller gets toBeSigned and the signature first from
-// [Prepare], verifies them, then calls Load with a check that confirms the
-// key it verified them with (comparing toBeSigned and signature with what it
-// verified). Leave it out everywhere else. A nil check is the default: the
-// pure-Go check.
-func WithSignatureCheck(check func(pub *ecdsa.PublicKey, toBeSigned, signature []byte) bool) Option {
-	return func(c *config) { c.check = check }
-}
-
 // Load checks a bundle and returns the trust list it carries. The checks, in
 // order, each with its own code in the returned *[dcc.Error]:
 //
 //  1. size (at most [MaxBundleSize]) and COSE_Sign1 structure: [Invalid];
 //  2. the ES256 signature over the bytes as received, by one of pinned (a set
-//     of *ecdsa.PublicKey on P-256; others are ignored): [SignatureInvalid]
-//     (see [WithSignatureCheck] to have it checked elsewhere);
+//     of *ecdsa.PublicKey on P-256; others are ignored): [SignatureInvalid];
 //  3. the payload's format version: [VersionUnknown];
 //  4. the sequence against lastSeenSequence, the highest sequence the caller
 //     has accepted before (0 if none): below it is a [Rollback];
@@ -216,7 +191,7 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 	if err != nil {
 		return nil, err
 	}
-	if err := verify(msg, prot, pinned, cfg.check); err != nil {
+	if err := verify(msg, prot, pinned); err != nil {
 		return nil, err
 	}
 	p, reserved, err := decodePayload(msg.Payload)
@@ -246,41 +221,6 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 		return nil, err
 	}
 	return l, nil
-}
-
-// Prepared is what a bundle's signature covers, for a caller that checks it
-// outside Go (see [WithSignatureCheck]).
-type Prepared struct {
-	// ToBeSigned is the COSE Sig_structure (RFC 9052 §4.4) that the ES256
-	// signature signs: ECDSA P-256 over its SHA-256 digest.
-	ToBeSigned []byte
-	// Signature is the ES256 signature: r ‖ s, 32 bytes each (RFC 9053
-	// §2.1), as WebCrypto's ECDSA takes it.
-	Signature []byte
-	// PublisherKID is the key ID in the protected header (see [KeyID]),
-	// or nil: a hint of which pinned key to try first, never a reason to
-	// trust one.
-	PublisherKID []byte
-}
-
-// Prepare runs the first checks of [Load] on a bundle (its size, its
-// COSE_Sign1 structure and ES256 header, a signature of 64 bytes) and
-// returns what its signature covers, parsing nothing of the payload. Errors
-// have the codes that Load gives for the same bundle. The result is the
-// caller's own copy.
-func Prepare(bundle []byte) (*Prepared, error) {
-	msg, prot, err := open(bundle)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSignatureLength(msg); err != nil {
-		return nil, err
-	}
-	return &Prepared{
-		ToBeSigned:   wire.SigStructure(msg.Protected, msg.Payload),
-		Signature:    msg.Signature,
-		PublisherKID: prot.KID,
-	}, nil
 }
 
 // ParseUnverified reads a bundle without checking its signature, expiry or
@@ -338,34 +278,19 @@ func open(bundle []byte) (*wire.Sign1, *wire.Protected, error) {
 	return msg, prot, nil
 }
 
-// checkSignatureLength checks that the signature is an ES256 one (RFC 9053
-// §2.1: r ‖ s, 32 bytes each).
-func checkSignatureLength(msg *wire.Sign1) error {
+// verify checks the ES256 signature (RFC 9053 §2.1: r ‖ s, 32 bytes each)
+// over the Sig_structure against each pinned P-256 key.
+func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) error {
 	if len(msg.Signature) != 64 {
 		return fail(SignatureInvalid, "the signature has %d bytes, want 64", len(msg.Signature))
 	}
-	return nil
-}
-
-// verify checks the ES256 signature over the Sig_structure against each
-// pinned P-256 key, with check when it is not nil.
-func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey, check func(*ecdsa.PublicKey, []byte, []byte) bool) error {
-	if err := checkSignatureLength(msg); err != nil {
-		return err
-	}
-	var tbs []byte
 	var digest [sha256.Size]byte
-	var r, s *big.Int
-	if check != nil {
-		tbs = wire.SigStructure(msg.Protected, msg.Payload)
-	} else {
-		h := sha256.New()
-		h.Write(wire.SigStructurePrefix(msg.Protected, len(msg.Payload), 0))
-		h.Write(msg.Payload)
-		h.Sum(digest[:0])
-		r = new(big.Int).SetBytes(msg.Signature[:32])
-		s = new(big.Int).SetBytes(msg.Signature[32:])
-	}
+	h := sha256.New()
+	h.Write(wire.SigStructurePrefix(msg.Protected, len(msg.Payload), 0))
+	h.Write(msg.Payload)
+	h.Sum(digest[:0])
+	r := new(big.Int).SetBytes(msg.Signature[:32])
+	s := new(big.Int).SetBytes(msg.Signature[32:])
 	tried := 0
 	for _, k := range pinned {
 		pub, ok := k.(*ecdsa.PublicKey)
@@ -373,11 +298,7 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey, ch
 			continue
 		}
 		tried++
-		if check != nil {
-			if check(pub, tbs, bytes.Clone(msg.Signature)) {
-				return nil
-			}
-		} else if ecdsa.Verify(pub, digest[:], r, s) {
+		if ecdsa.Verify(pub, digest[:], r, s) {
 			return nil
 		}
 	}

@@ -6,10 +6,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/x509"
 	"errors"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -539,148 +537,27 @@ func TestLoadCopiesBundle(t *testing.T) {
 	}
 }
 
-// honestCheck is a WithSignatureCheck that really verifies, as WebCrypto
-// does; calls records the keys it was asked about.
-func honestCheck(calls *[]*ecdsa.PublicKey) trustlist.Option {
-	return trustlist.WithSignatureCheck(func(pub *ecdsa.PublicKey, tbs, sig []byte) bool {
-		*calls = append(*calls, pub)
-		digest := sha256.Sum256(tbs)
-		return len(sig) == 64 && ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:]))
-	})
-}
-
-// TestSignatureCheckHonest runs the signature and structure cases through
-// an honest outside check: the same outcome as the pure-Go check, and the
-// check is only ever asked about pinned P-256 keys.
-func TestSignatureCheckHonest(t *testing.T) {
+// TestLoadEnvelope checks the codes of bad envelopes and keys, which Load
+// gives before any signature arithmetic.
+func TestLoadEnvelope(t *testing.T) {
 	f := loadFixture(t)
 	b := f.bundle(t, f.pub1, 1)
-	tampered := bytes.Clone(b)
-	tampered[bytes.Index(tampered, []byte("DSC DE Tests"))+4] = 'X'
-	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	p := f.payload()
-	p.Version = 2
-	cases := []struct {
-		name   string
-		bundle []byte
-		pinned []crypto.PublicKey
-	}{
-		{"good", b, pins(f.pub1)},
-		{"tampered payload", tampered, pins(f.pub1)},
-		{"wrong key", b, pins(f.pub2)},
-		{"no pinned key", b, nil},
-		{"other key types only", b, []crypto.PublicKey{p384.Public(), f.dscs[2].Cert.PublicKey}},
-		{"rotation", f.bundle(t, f.pub2, 2), pins(f.pub1, f.pub2)},
-		{"truncated", b[:len(b)-1], pins(f.pub1)},
-		{"empty", nil, pins(f.pub1)},
-		{"critical header", signCrit(t, f.pub1, []byte{0xa0}), pins(f.pub1)},
-		{"version 2", sign(t, f.pub1, p), pins(f.pub1)},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			want, wantErr := trustlist.Load(tc.bundle, tc.pinned, testNow, 0)
-			var calls []*ecdsa.PublicKey
-			got, gotErr := trustlist.Load(tc.bundle, tc.pinned, testNow, 0, honestCheck(&calls))
-			if (wantErr == nil) != (gotErr == nil) {
-				t.Fatalf("pure Go: %v; outside check: %v", wantErr, gotErr)
-			}
-			if wantErr != nil {
-				var w, g *dcc.Error
-				errors.As(wantErr, &w)
-				errors.As(gotErr, &g)
-				if g == nil || w.Code != g.Code {
-					t.Fatalf("pure Go: %v; outside check: %v", wantErr, gotErr)
-				}
-			} else if got.Len() != want.Len() || got.Sequence != want.Sequence || len(got.All()) != len(want.All()) {
-				t.Fatalf("lists differ: %d/%d signers", got.Len(), want.Len())
-			}
-			for _, k := range calls {
-				pinned := false
-				for _, q := range tc.pinned {
-					pinned = pinned || q == crypto.PublicKey(k)
-				}
-				if !pinned || k.Curve != elliptic.P256() {
-					t.Errorf("the check was asked about a key that is not a pinned P-256 key: %v", k)
-				}
-			}
-		})
-	}
-}
-
-// TestSignatureCheckRefuses checks that an outside check answering false is
-// TRUSTLIST_SIGNATURE_INVALID for a good bundle, and that one answering true
-// is asked nothing when the envelope is bad or no P-256 key is pinned.
-func TestSignatureCheckRefuses(t *testing.T) {
-	f := loadFixture(t)
-	b := f.bundle(t, f.pub1, 1)
-	calls := 0
-	no := trustlist.WithSignatureCheck(func(*ecdsa.PublicKey, []byte, []byte) bool { calls++; return false })
-	_, err := trustlist.Load(b, pins(f.pub2, f.pub1), testNow, 0, no)
-	wantCode(t, err, trustlist.SignatureInvalid)
-	if calls != 2 {
-		t.Errorf("the check was asked %d times, want once per pinned key (2)", calls)
-	}
-
-	calls = 0
-	yes := trustlist.WithSignatureCheck(func(*ecdsa.PublicKey, []byte, []byte) bool { calls++; return true })
 	for name, tc := range map[string]struct {
 		bundle []byte
 		pinned []crypto.PublicKey
 		code   dcc.Code
 	}{
+		"empty":           {nil, pins(f.pub1), trustlist.Invalid},
 		"truncated":       {b[:len(b)-1], pins(f.pub1), trustlist.Invalid},
+		"oversized":       {make([]byte, trustlist.MaxBundleSize+1), pins(f.pub1), trustlist.Invalid},
 		"PS256 header":    {unsigned(t, []byte{0xa1, 0x01, 0x38, 0x24}, 64), pins(f.pub1), trustlist.Invalid},
 		"short signature": {unsigned(t, []byte{0xa1, 0x01, 0x26}, 63), pins(f.pub1), trustlist.SignatureInvalid},
+		"critical header": {signCrit(t, f.pub1, []byte{0xa0}), pins(f.pub1), trustlist.Invalid},
 		"no P-256 key":    {b, []crypto.PublicKey{f.dscs[2].Cert.PublicKey}, trustlist.SignatureInvalid},
 	} {
-		_, err := trustlist.Load(tc.bundle, tc.pinned, testNow, 0, yes)
+		_, err := trustlist.Load(tc.bundle, tc.pinned, testNow, 0)
 		if e := (*dcc.Error)(nil); !errors.As(err, &e) || e.Code != tc.code {
 			t.Errorf("%s: error %v, want %s", name, err, tc.code)
-		}
-	}
-	if calls != 0 {
-		t.Errorf("the check was asked %d times about bundles or keys it should never see", calls)
-	}
-	// A nil check is the pure-Go check.
-	if _, err := trustlist.Load(b, pins(f.pub1), testNow, 0, trustlist.WithSignatureCheck(nil)); err != nil {
-		t.Errorf("WithSignatureCheck(nil): %v", err)
-	}
-}
-
-// TestPrepare checks that Prepare gives what the signature covers, and the
-// codes Load gives for the same bad bundles.
-func TestPrepare(t *testing.T) {
-	f := loadFixture(t)
-	b := f.bundle(t, f.pub1, 1)
-	p, err := trustlist.Prepare(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	digest := sha256.Sum256(p.ToBeSigned)
-	if len(p.Signature) != 64 || !ecdsa.Verify(&f.pub1.PublicKey, digest[:], new(big.Int).SetBytes(p.Signature[:32]), new(big.Int).SetBytes(p.Signature[32:])) {
-		t.Fatal("the signature does not verify over ToBeSigned with the publisher key")
-	}
-	kid, _ := trustlist.KeyID(f.pub1.Public())
-	if !bytes.Equal(p.PublisherKID, kid) {
-		t.Errorf("PublisherKID = %x, want %x", p.PublisherKID, kid)
-	}
-	// The result is the caller's: changing it changes nothing for Load.
-	clear(p.Signature)
-	if _, err := trustlist.Load(b, pins(f.pub1), testNow, 0); err != nil {
-		t.Fatalf("Load after the prepared signature was cleared: %v", err)
-	}
-	for name, bad := range map[string][]byte{
-		"empty":           nil,
-		"truncated":       b[:len(b)-1],
-		"oversized":       make([]byte, trustlist.MaxBundleSize+1),
-		"short signature": unsigned(t, []byte{0xa1, 0x01, 0x26}, 63),
-		"critical header": signCrit(t, f.pub1, []byte{0xa0}),
-	} {
-		_, perr := trustlist.Prepare(bad)
-		_, lerr := trustlist.Load(bad, pins(f.pub1), testNow, 0)
-		var pe, le *dcc.Error
-		if !errors.As(perr, &pe) || !errors.As(lerr, &le) || pe.Code != le.Code {
-			t.Errorf("%s: Prepare %v, Load %v", name, perr, lerr)
 		}
 	}
 }
