@@ -41,15 +41,25 @@ func issue(t testing.TB, d *issuer.DSC, o issuer.PassOptions) string {
 	return text
 }
 
-// Several signers may share a kid: each is tried, and the one whose key
-// verifies is the signer.
-func TestSharedKID(t *testing.T) {
+// sharedKIDFixture returns a DSC of VN, a pass it signed, and an impostor
+// of XX that shares its kid but holds another key.
+func sharedKIDFixture(t *testing.T) (*issuer.DSC, string, dcc.Signer) {
+	t.Helper()
 	d := newDSC(t, issuer.EC, 0)
-	text := issue(t, d, issuer.PassOptions{})
-	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	impostor := d.Signer()
 	impostor.PublicKey = &other.PublicKey
 	impostor.Country = "XX"
+	return d, issue(t, d, issuer.PassOptions{}), impostor
+}
+
+// Several signers may share a kid: each is tried, and the one whose key
+// verifies is the signer.
+func TestSharedKID(t *testing.T) {
+	d, text, impostor := sharedKIDFixture(t)
 	for _, keys := range []issuer.Signers{{impostor, d.Signer()}, {d.Signer(), impostor}} {
 		r := dcc.Check(text, keys, dcc.Options{Now: clock})
 		if !r.Valid || r.Signer == nil || r.Signer.Country != "VN" {

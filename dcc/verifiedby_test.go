@@ -109,12 +109,7 @@ func TestVerifiedByFalseClaim(t *testing.T) {
 
 // With two signers sharing a kid, the one the caller names is the signer.
 func TestVerifiedBySharedKID(t *testing.T) {
-	d := newDSC(t, issuer.EC, 0)
-	text := issue(t, d, issuer.PassOptions{})
-	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	impostor := d.Signer()
-	impostor.PublicKey = &other.PublicKey
-	impostor.Country = "XX"
+	d, text, impostor := sharedKIDFixture(t)
 	r := dcc.Check(text, issuer.Signers{impostor, d.Signer()}, dcc.Options{Now: clock, VerifiedBy: honest(t, text)})
 	if !r.Valid || r.Signer == nil || r.Signer.Country != "VN" {
 		t.Errorf("valid=%v signer=%+v errors=%v", r.Valid, r.Signer, r.Errors)
