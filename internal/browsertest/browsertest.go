@@ -63,7 +63,7 @@ var DefaultFlags = []string{
 // network time, component updates, the optimization guide, account checks).
 const disabledFeatures = "NetworkTimeServiceQuerying,OptimizationHints,OptimizationGuideModelDownloading," +
 	"OptimizationHintsFetching,OptimizationTargetPrediction,MediaRouter,Translate,AutofillServerCommunication," +
-	"CertificateTransparencyComponentUpdater,DialMediaRouteProvider,InterestFeedContentSuggestions"
+	"CertificateTransparencyComponentUpdater,DialMediaRouteProvider,InterestFeedContentSuggestions,SigninInterceptBubble"
 
 // ChromiumPath returns the Chromium executable, or skips t when there is
 // none; under CI=true it fails t instead.

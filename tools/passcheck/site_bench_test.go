@@ -35,7 +35,6 @@ func BenchmarkSite(b *testing.B) {
 			"use-fake-ui-for-media-stream":     true,
 			"use-fake-device-for-media-stream": true,
 			"use-file-for-fake-video-capture":  env.video,
-			"disable-features":                 "NetworkTimeServiceQuerying,AutofillServerCommunication,OptimizationHints,OptimizationGuideModelDownloading,MediaRouter",
 		},
 	})
 	var cold, sw, cam, sent, brBytes []float64

@@ -377,11 +377,6 @@ func TestSiteBrowser(t *testing.T) {
 			"use-fake-device-for-media-stream": true,
 			"use-file-for-fake-video-capture":  env.video,
 			"autoplay-policy":                  "no-user-gesture-required",
-			// Chromium's own services (autofill predictions for the paste
-			// box, optimisation hints, the account and update checks) are
-			// not the page's requests; keep them from starting at all.
-			"disable-features": "NetworkTimeServiceQuerying,AutofillServerCommunication,OptimizationHints,OptimizationGuideModelDownloading,MediaRouter,SigninInterceptBubble",
-			"no-pings":         true,
 		},
 	})
 	srv := serveSite(t, env.dir)
