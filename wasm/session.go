@@ -28,19 +28,15 @@ const (
 	QRUnavailable dcc.Code = "QR_UNAVAILABLE"
 )
 
-// trustMessages explain the trust-list codes to a venue worker; the pages
-// translate the codes, this text is for logs and developers.
-var trustMessages = map[dcc.Code]string{
-	TrustListMissing:           "No trust list is loaded, so the certificate cannot be checked.",
-	trustlist.Invalid:          "The trust list is damaged, so the certificate cannot be checked.",
-	trustlist.SignatureInvalid: "The trust list is not signed by the expected publisher, so the certificate cannot be checked.",
-	trustlist.Expired:          "The trust list has expired: connect to the network to update it.",
-	trustlist.Rollback:         "The trust list is older than one already seen, so the certificate cannot be checked.",
-	trustlist.VersionUnknown:   "The trust list is in a newer format than this verifier reads: update the page.",
-	trustlist.KeyInvalid:       "The pinned publisher keys are not valid, so no trust list can be loaded.",
-	InputInvalid:               "The verifier was called with an argument it cannot use.",
-	InternalError:              "The verifier hit a bug; it keeps working.",
-	QRUnavailable:              "This build has no QR decoder: use the browser's barcode detector.",
+// moduleMessages explain this module's own codes; every other code's
+// message is dcc's ([dcc.Code.Message]), the trust list's included, so the
+// command line and the pages say the same. The pages translate the codes;
+// this text is for logs and developers.
+var moduleMessages = map[dcc.Code]string{
+	TrustListMissing: "No trust list is loaded, so the certificate cannot be checked.",
+	InputInvalid:     "The verifier was called with an argument it cannot use.",
+	InternalError:    "The verifier hit a bug; it keeps working.",
+	QRUnavailable:    "This build has no QR decoder: use the browser's barcode detector.",
 }
 
 // maxGrace bounds the grace period a caller may give an expired list.
@@ -76,7 +72,7 @@ func newSession() *session {
 // message builds a Message for code, with the plain sentence for the
 // trust-list codes and detail appended for logs.
 func message(code dcc.Code, detail string) dcc.Message {
-	msg := trustMessages[code]
+	msg := moduleMessages[code]
 	if msg == "" {
 		msg = code.Message()
 	}
