@@ -194,20 +194,13 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 	if err := verify(msg, prot, pinned); err != nil {
 		return nil, err
 	}
-	p, reserved, err := decodePayload(msg.Payload)
+	l, signers, err := newList(msg, prot)
 	if err != nil {
 		return nil, err
 	}
 	// TUF §5.4.3: no rollback to an older version.
-	if p.Sequence < lastSeenSequence {
-		return nil, fail(Rollback, "the list has sequence %d, below %d seen before", p.Sequence, lastSeenSequence)
-	}
-	l := &List{
-		Sequence:     p.Sequence,
-		IssuedAt:     time.Unix(p.IssuedAt, 0).UTC(),
-		ExpiresAt:    time.Unix(p.ExpiresAt, 0).UTC(),
-		PublisherKID: prot.KID,
-		reserved:     reserved,
+	if l.Sequence < lastSeenSequence {
+		return nil, fail(Rollback, "the list has sequence %d, below %d seen before", l.Sequence, lastSeenSequence)
 	}
 	// TUF §5.4.4: no freeze on an expired version.
 	if late := now.Sub(l.ExpiresAt); late > 0 {
@@ -217,10 +210,26 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 		}
 		l.Warnings = append(l.Warnings, dcc.Message{Code: Expired, Message: e.Err.Error()})
 	}
-	if err := l.fill(p.Signers); err != nil {
+	if err := l.fill(signers); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// newList decodes the payload of an opened bundle into a List without its
+// signers, which it returns for [List.fill].
+func newList(msg *wire.Sign1, prot *wire.Protected) (*List, []wire.Entry, error) {
+	p, reserved, err := decodePayload(msg.Payload)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &List{
+		Sequence:     p.Sequence,
+		IssuedAt:     time.Unix(p.IssuedAt, 0).UTC(),
+		ExpiresAt:    time.Unix(p.ExpiresAt, 0).UTC(),
+		PublisherKID: prot.KID,
+		reserved:     reserved,
+	}, p.Signers, nil
 }
 
 // ParseUnverified reads a bundle without checking its signature, expiry or
@@ -232,18 +241,11 @@ func ParseUnverified(bundle []byte) (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, reserved, err := decodePayload(msg.Payload)
+	l, signers, err := newList(msg, prot)
 	if err != nil {
 		return nil, err
 	}
-	l := &List{
-		Sequence:     p.Sequence,
-		IssuedAt:     time.Unix(p.IssuedAt, 0).UTC(),
-		ExpiresAt:    time.Unix(p.ExpiresAt, 0).UTC(),
-		PublisherKID: prot.KID,
-		reserved:     reserved,
-	}
-	if err := l.fill(p.Signers); err != nil {
+	if err := l.fill(signers); err != nil {
 		return nil, err
 	}
 	return l, nil

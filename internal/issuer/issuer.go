@@ -336,18 +336,7 @@ func (d *DSC) IssueCOSE(o PassOptions) ([]byte, error) {
 			return nil, err
 		}
 	}
-	tbs, err := cbor.Marshal([]any{"Signature1", protBytes, []byte{}, cwt})
-	if err != nil {
-		return nil, err
-	}
-	sig, err := d.sign(tbs)
-	if err != nil {
-		return nil, err
-	}
-	if o.CorruptSignature {
-		sig[len(sig)/2] ^= 0x01
-	}
-	msg, err := cbor.Marshal([]any{protBytes, unprot, cwt, sig})
+	msg, err := d.sign1(protBytes, unprot, cwt, o.CorruptSignature)
 	if err != nil {
 		return nil, err
 	}
@@ -412,6 +401,17 @@ func (d *DSC) SignRaw(payload []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	msg, err := d.sign1(prot, map[int]any{}, payload, false)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte{0xd2}, msg...), nil
+}
+
+// sign1 signs payload under the protected header bytes prot and returns the
+// untagged COSE_Sign1 array (RFC 9052 §4.2); corrupt flips a bit of the
+// signature.
+func (d *DSC) sign1(prot []byte, unprot map[int]any, payload []byte, corrupt bool) ([]byte, error) {
 	tbs, err := cbor.Marshal([]any{"Signature1", prot, []byte{}, payload})
 	if err != nil {
 		return nil, err
@@ -420,9 +420,8 @@ func (d *DSC) SignRaw(payload []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	msg, err := cbor.Marshal([]any{prot, map[int]any{}, payload, sig})
-	if err != nil {
-		return nil, err
+	if corrupt {
+		sig[len(sig)/2] ^= 0x01
 	}
-	return append([]byte{0xd2}, msg...), nil
+	return cbor.Marshal([]any{prot, unprot, payload, sig})
 }
