@@ -220,31 +220,18 @@ func buildSite(o siteOptions) (*siteManifest, error) {
 	}}
 
 	// The WebAssembly module and Go's glue.
-	goCmd := goCommand()
-	wasm, err := buildWasm(goCmd, root, o.WasmFile)
+	in, err := readSiteInputs(root, o.WasmFile)
 	if err != nil {
 		return nil, err
 	}
-	wasmPath := b.addHashed("passcheck.wasm", "assets/passcheck", ".wasm", wasm)
-	goroot, err := goEnv(goCmd, "GOROOT")
-	if err != nil {
-		return nil, err
-	}
-	wasmExecFile := filepath.Join(goroot, "lib", "wasm", "wasm_exec.js")
+	wasmPath := b.addHashed("passcheck.wasm", "assets/passcheck", ".wasm", in.wasm)
+	wasmExecFile := in.wasmExec
 	wasmExec, err := os.ReadFile(wasmExecFile)
 	if err != nil {
 		return nil, fmt.Errorf("site build: Go's wasm_exec.js: %w", err)
 	}
 	b.add("wasm_exec.js", "wasm_exec.js", wasmExec)
-
-	langs, err := readLanguages(filepath.Join(siteDir, "i18n"))
-	if err != nil {
-		return nil, err
-	}
-	sets, err := readValueSets(filepath.Join(root, "spec", "valuesets"))
-	if err != nil {
-		return nil, err
-	}
+	langs, sets := in.langs, in.sets
 	buildConfig := map[string]any{
 		"config": map[string]any{
 			"version":      o.Version,
@@ -685,6 +672,38 @@ func esbuildErrors(what string, res api.BuildResult) error {
 
 // goCommand is the go command to build the module with: the one on PATH
 // (the one running "go run"), else the toolchain this binary was built by.
+// siteInputs is what every site build reads besides the page sources: the
+// WebAssembly module, Go's wasm_exec.js, the string tables and the value sets.
+type siteInputs struct {
+	wasm     []byte
+	wasmExec string // the path of Go's wasm_exec.js
+	langs    map[string]map[string]string
+	sets     map[string]map[string]string
+}
+
+// readSiteInputs builds (or reads, with prebuilt) the module and reads the
+// rest of siteInputs from the source tree at root.
+func readSiteInputs(root, prebuilt string) (*siteInputs, error) {
+	goCmd := goCommand()
+	wasm, err := buildWasm(goCmd, root, prebuilt)
+	if err != nil {
+		return nil, err
+	}
+	goroot, err := goEnv(goCmd, "GOROOT")
+	if err != nil {
+		return nil, err
+	}
+	langs, err := readLanguages(filepath.Join(root, "site", "i18n"))
+	if err != nil {
+		return nil, err
+	}
+	sets, err := readValueSets(filepath.Join(root, "spec", "valuesets"))
+	if err != nil {
+		return nil, err
+	}
+	return &siteInputs{wasm, filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), langs, sets}, nil
+}
+
 func goCommand() string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p

@@ -98,24 +98,11 @@ func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
 		return nil, fmt.Errorf("site build: %s is not the passcheck source tree: %w", root, err)
 	}
 
-	goCmd := goCommand()
-	wasm, err := buildWasm(goCmd, root, o.WasmFile)
+	in, err := readSiteInputs(root, o.WasmFile)
 	if err != nil {
 		return nil, err
 	}
-	goroot, err := goEnv(goCmd, "GOROOT")
-	if err != nil {
-		return nil, err
-	}
-	wasmExec := filepath.Join(goroot, "lib", "wasm", "wasm_exec.js")
-	langs, err := readLanguages(filepath.Join(siteDir, "i18n"))
-	if err != nil {
-		return nil, err
-	}
-	sets, err := readValueSets(filepath.Join(root, "spec", "valuesets"))
-	if err != nil {
-		return nil, err
-	}
+	wasm, wasmExec, langs, sets := in.wasm, in.wasmExec, in.langs, in.sets
 	hold := o.KioskHold.Seconds()
 	buildConfig := map[string]any{
 		"config": map[string]any{
