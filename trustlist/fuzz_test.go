@@ -13,6 +13,7 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/trustlist"
+	"github.com/passcheck/passcheck/trustlist/build"
 	"github.com/passcheck/passcheck/trustlist/internal/encode"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
@@ -143,5 +144,34 @@ func FuzzPayload(f *testing.F) {
 		}
 		l, err := trustlist.Load(signBytes(t, key, payload), pinned, testNow, 0)
 		checkLoadResult(t, l, err)
+	})
+}
+
+// FuzzParsePublicKeysPEM: the pinned keys may come from a page's markup (the
+// widget's trust-keys attribute). No panic; every key is P-256; every error
+// has the code KeyInvalid.
+func FuzzParsePublicKeysPEM(f *testing.F) {
+	pemText, err := build.MarshalPublicKeyPEM(fuzzKey(f).Public())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(pemText)
+	f.Add(append(append([]byte("two keys:\n"), pemText...), pemText...))
+	f.Add([]byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
+	f.Add([]byte("-----BEGIN PUBLIC KEY-----\nMAA=\n-----END PUBLIC KEY-----\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keys, err := trustlist.ParsePublicKeysPEM(data)
+		if err != nil {
+			var e *dcc.Error
+			if !errors.As(err, &e) || e.Code != trustlist.KeyInvalid {
+				t.Fatalf("error %v (%T) is not KeyInvalid", err, err)
+			}
+			return
+		}
+		for _, k := range keys {
+			if ek, ok := k.(*ecdsa.PublicKey); !ok || ek.Curve != elliptic.P256() {
+				t.Fatalf("a key of type %T", k)
+			}
+		}
 	})
 }
