@@ -71,12 +71,32 @@ type Pass struct {
 	protected []byte // the protected header bytes, exactly as received
 	payload   []byte // the CWT bytes
 	signature []byte
+	claims    bool  // the claims were read (DecodeClaims ran without error)
+	claimsErr error // why they could not be read
 }
 
 // Decode parses the text of an HC1 QR code through base45, zlib, COSE_Sign1
 // and CWT to the DCC payload. It checks no signature, clock or schema: use
 // [Verify] for that. The error is an *[Error] whose Code names the failed step.
 func Decode(text string) (*Pass, error) {
+	p, err := DecodeEnvelope(text)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.DecodeClaims(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// DecodeEnvelope is the first half of [Decode]: it parses the text through
+// base45, zlib and COSE_Sign1 only, so that Alg, KID, [Pass.ToBeSigned] and
+// [Pass.Signature] are set, but not the claims (Issuer, IssuedAt, ExpiresAt)
+// nor the Certificate. It is for a caller that checks the signature
+// elsewhere (WebCrypto in a browser) and wants to start that check before
+// the rest is read; [Pass.DecodeClaims] reads the rest, and [Verify] calls
+// it when the caller did not.
+func DecodeEnvelope(text string) (*Pass, error) {
 	if len(text) > MaxInputLen {
 		return nil, errorf(PrefixInvalid, "input of %d bytes is longer than the %d allowed", len(text), MaxInputLen)
 	}
@@ -96,10 +116,22 @@ func Decode(text string) (*Pass, error) {
 	if err := p.parseCOSE(raw); err != nil {
 		return nil, err
 	}
-	if err := p.parseCWT(); err != nil {
-		return nil, err
-	}
 	return p, nil
+}
+
+// DecodeClaims reads the CWT claims and the DCC payload of a pass from
+// [DecodeEnvelope], the second half of [Decode]. It does the work once: a
+// later call returns the first call's error. The error is an *[Error] with
+// Code [CBORInvalid].
+func (p *Pass) DecodeClaims() error {
+	if !p.claims && p.claimsErr == nil {
+		if err := p.parseCWT(); err != nil {
+			p.claimsErr = err
+		} else {
+			p.claims = true
+		}
+	}
+	return p.claimsErr
 }
 
 // zlibReaders keeps inflaters for reuse: each holds a 32 KiB window, the

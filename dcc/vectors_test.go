@@ -128,3 +128,33 @@ func TestWhitespaceKeptInCertificate(t *testing.T) {
 	}
 	t.Fatal("vector warn-whitespace missing")
 }
+
+// DecodeEnvelope, then Verify (which reads the claims itself), gives every
+// vector the Result Check gives; a text whose envelope decodes but whose
+// claims do not gets that one error from Verify and from DecodeClaims.
+func TestDecodeEnvelope(t *testing.T) {
+	vs, keys := readVectors(t)
+	for _, v := range vs {
+		t.Run(v.Name, func(t *testing.T) {
+			want := dcc.Check(v.Text, keys, dcc.Options{Now: v.Now})
+			p, err := dcc.DecodeEnvelope(v.Text)
+			if err != nil {
+				if r := dcc.Check(v.Text, keys, dcc.Options{Now: v.Now}); len(r.Errors) != 1 || r.Errors[0].Code != err.(*dcc.Error).Code {
+					t.Errorf("DecodeEnvelope: %v; Check: %v", err, r.Errors)
+				}
+				return
+			}
+			if len(p.ToBeSigned()) == 0 || len(p.Signature()) == 0 || p.Certificate != nil || p.Issuer != "" {
+				t.Errorf("envelope: tbs %d bytes, signature %d, certificate %v, issuer %q", len(p.ToBeSigned()), len(p.Signature()), p.Certificate, p.Issuer)
+			}
+			got := dcc.Verify(p, keys, dcc.Options{Now: v.Now})
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Verify after DecodeEnvelope:\n%+v\nCheck:\n%+v", got, want)
+			}
+			claimsErr := p.DecodeClaims()
+			if _, decodeErr := dcc.Decode(v.Text); !reflect.DeepEqual(claimsErr, decodeErr) {
+				t.Errorf("DecodeClaims: %v, Decode: %v", claimsErr, decodeErr)
+			}
+		})
+	}
+}

@@ -27,13 +27,19 @@ func Check(text string, keys KeyProvider, opts Options) *Result {
 // Verify checks p's signature against keys, its validity at opts.Now, the
 // signer's key usage and validity, and the payload against the DCC schema.
 // The checks are independent: every failed one is in Result.Errors, and
-// Result.Valid is true only when none failed.
+// Result.Valid is true only when none failed. A pass from [DecodeEnvelope]
+// has its claims read first; when they cannot be, the Result holds that one
+// error, as [Check]'s does for a text that does not decode.
 func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	r := newResult()
+	if err := p.DecodeClaims(); err != nil {
+		r.addError(err)
+		return r
+	}
 	r.Issuer = p.Issuer
 	r.IssuedAt = formatTime(p.IssuedAt)
 	r.ExpiresAt = formatTime(p.ExpiresAt)
