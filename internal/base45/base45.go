@@ -71,28 +71,44 @@ func Decode(src string) ([]byte, error) {
 	if DecodedLen(len(src)) < 0 {
 		return nil, ErrLength
 	}
-	dst := make([]byte, 0, DecodedLen(len(src)))
-	for i := 0; i < len(src); i += 3 {
-		end := min(i+3, len(src))
-		n := 0
-		for j := end - 1; j >= i; j-- {
-			v := decodeMap[src[j]]
-			if v < 0 {
-				return nil, &CorruptInputError{Offset: j, Reason: fmt.Sprintf("invalid character %q", src[j])}
-			}
-			n = n*45 + int(v)
+	dst := make([]byte, DecodedLen(len(src)))
+	d := dst
+	i := 0
+	// Whole groups of three characters, two bytes each.
+	for ; i+3 <= len(src); i += 3 {
+		c, b, a := decodeMap[src[i]], decodeMap[src[i+1]], decodeMap[src[i+2]]
+		if c|b|a < 0 {
+			return nil, badChar(src, i, 3)
 		}
-		if end-i == 3 {
-			if n > 0xFFFF {
-				return nil, &CorruptInputError{Offset: i, Reason: "group value above 65535"}
-			}
-			dst = append(dst, byte(n>>8), byte(n))
-		} else {
-			if n > 0xFF {
-				return nil, &CorruptInputError{Offset: i, Reason: "final group value above 255"}
-			}
-			dst = append(dst, byte(n))
+		n := int(c) + int(b)*45 + int(a)*2025
+		if n > 0xFFFF {
+			return nil, &CorruptInputError{Offset: i, Reason: "group value above 65535"}
 		}
+		d[0], d[1] = byte(n>>8), byte(n)
+		d = d[2:]
+	}
+	// A final group of two characters, one byte.
+	if i < len(src) {
+		c, b := decodeMap[src[i]], decodeMap[src[i+1]]
+		if c|b < 0 {
+			return nil, badChar(src, i, 2)
+		}
+		n := int(c) + int(b)*45
+		if n > 0xFF {
+			return nil, &CorruptInputError{Offset: i, Reason: "final group value above 255"}
+		}
+		d[0] = byte(n)
 	}
 	return dst, nil
+}
+
+// badChar reports the last invalid character of the group of n at i, the
+// one a right-to-left reading of the group meets first.
+func badChar(src string, i, n int) error {
+	for j := i + n - 1; j >= i; j-- {
+		if decodeMap[src[j]] < 0 {
+			return &CorruptInputError{Offset: j, Reason: fmt.Sprintf("invalid character %q", src[j])}
+		}
+	}
+	return &CorruptInputError{Offset: i, Reason: "invalid character"} // not reached: the group has one
 }
