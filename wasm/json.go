@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/passcheck/passcheck/dcc"
 )
 
 // appendJSON appends the JSON text of a JSON-shaped tree (map[string]any,
@@ -98,4 +100,70 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// appendResult appends the JSON text of r, the same as appendJSON(b,
+// r.Map()) after parsing, written from the struct: no tree of maps to build
+// and no keys to sort, which made up most of the cost of a Result in
+// Go-WebAssembly. Only the certificate goes through appendJSON.
+func appendResult(b []byte, r *dcc.Result) []byte {
+	b = append(b, `{"valid":`...)
+	b = strconv.AppendBool(b, r.Valid)
+	b = append(b, `,"errors":`...)
+	b = appendMessages(b, r.Errors)
+	b = append(b, `,"warnings":`...)
+	b = appendMessages(b, r.Warnings)
+	b = appendField(b, "kind", string(r.Kind))
+	b = appendField(b, "issuer", r.Issuer)
+	b = appendField(b, "issuedAt", r.IssuedAt)
+	b = appendField(b, "expiresAt", r.ExpiresAt)
+	b = appendField(b, "kid", r.KID)
+	b = append(b, `,"signer":`...)
+	if s := r.Signer; s != nil {
+		b = append(b, `{"country":`...)
+		b = appendJSONString(b, s.Country)
+		b = appendField(b, "subject", s.Subject)
+		b = appendField(b, "notBefore", s.NotBefore)
+		b = appendField(b, "notAfter", s.NotAfter)
+		b = append(b, '}')
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"holder":`...)
+	if h := r.Holder; h != nil {
+		b = append(b, `{"familyName":`...)
+		b = appendJSONString(b, h.FamilyName)
+		b = appendField(b, "givenName", h.GivenName)
+		b = appendField(b, "familyNameStd", h.FamilyNameStd)
+		b = appendField(b, "givenNameStd", h.GivenNameStd)
+		b = appendField(b, "dateOfBirth", h.DateOfBirth)
+		b = append(b, '}')
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"certificate":`...)
+	b = appendJSON(b, r.Certificate)
+	return append(b, '}')
+}
+
+// appendField appends ,"name":"value" (name needs no escaping).
+func appendField(b []byte, name, value string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return appendJSONString(b, value)
+}
+
+func appendMessages(b []byte, ms []dcc.Message) []byte {
+	b = append(b, '[')
+	for i, m := range ms {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"code":`...)
+		b = appendJSONString(b, string(m.Code))
+		b = appendField(b, "message", m.Message)
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }

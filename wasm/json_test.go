@@ -81,3 +81,29 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
+
+// appendResult writes every vector's Result as encoding/json writes the
+// Result struct, as far as JSON.parse can tell, also with no holder, signer
+// or messages.
+func TestAppendResult(t *testing.T) {
+	vs, cs := readVectors(t)
+	var keys issuer.Signers
+	for _, c := range cs {
+		keys = append(keys, dccSigner(t, c))
+	}
+	results := []*dcc.Result{{Errors: []dcc.Message{}, Warnings: []dcc.Message{}, Signer: &dcc.SignerInfo{Country: "\"x\""}}}
+	for _, v := range vs {
+		results = append(results, dcc.Check(v.text, keys, dcc.Options{Now: v.now}))
+	}
+	for i, r := range results {
+		got := appendResult(nil, r)
+		var parsed any
+		if err := json.Unmarshal(got, &parsed); err != nil {
+			t.Errorf("result %d: %v\n%s", i, err, got)
+			continue
+		}
+		if want := jsonTree(t, r); !reflect.DeepEqual(parsed, want) {
+			t.Errorf("result %d:\n got %v\nwant %v", i, parsed, want)
+		}
+	}
+}

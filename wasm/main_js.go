@@ -14,9 +14,10 @@
 //	                                          → {ok, errors, warnings, sequence, issuedAt, expiresAt, signers}
 //	status()                                  → the same for the list in use
 //	verify(text, atMillis?)                   → Result, as passcheck verify --json
-//	prepare(text, atMillis?)                  → {tbs, signature, alg, keys} for a WebCrypto check, or {result}
-//	verifyPrepared(text, keyIndex, atMillis?) → Result, trusting keyIndex (-1: none; pure Go checks again)
-//	speculate(text, keyIndex, atMillis?)      computes verifyPrepared's answer ahead, while WebCrypto runs
+//	prepare(text, atMillis?, scratch)         → "ALG TOKEN TBSLEN SIGLEN HANDLE..." with the bytes in scratch, for a WebCrypto check; or the final Result's JSON
+//	jwk(handle)                               → the JSON Web Key of a handle prepare gave, or null
+//	speculate(token, keyIndex)                → the Result's JSON if keys[keyIndex] verified, computed while WebCrypto runs; null for a stale token
+//	verifyPrepared(token, keyIndex)           → Result, trusting keyIndex (-1: none; pure Go checks again); null for a stale token
 //	scanImage(rgba, width, height, frame?)    → QR text, null, or an error Result (frame: a live camera frame, read by the quicker ladder)
 //	newSession()                              → another object with these functions and its own trust list
 //	qr                                        false in the build without the QR decoder (-tags noqr)
@@ -33,6 +34,7 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
+	"strconv"
 	"syscall/js"
 	"time"
 
@@ -48,6 +50,10 @@ var (
 	jsUint8ClampedArray = js.Global().Get("Uint8ClampedArray")
 	jsObject            = js.Global().Get("Object")
 	jsJSONParse         = js.Global().Get("JSON").Get("parse").Call("bind", js.Global().Get("JSON"))
+	jsJSON              = js.Global().Get("JSON").Get("stringify").Call("bind", js.Global().Get("JSON"))
+	// String.prototype.lastIndexOf.call, and "", for strLen.
+	jsLastIndexOf = js.Global().Get("Function").Get("prototype").Get("call").Call("bind", js.Global().Get("String").Get("prototype").Get("lastIndexOf"))
+	jsEmpty       = js.ValueOf("")
 )
 
 func main() {
@@ -74,6 +80,7 @@ func api(s *session) js.Value {
 	o.Set("prepare", safe(s.jsPrepare))
 	o.Set("verifyPrepared", safe(s.jsVerifyPrepared))
 	o.Set("speculate", safe(s.jsSpeculate))
+	o.Set("jwk", safe(s.jsJWK))
 	o.Set("scanImage", safe(jsScanImage))
 	o.Set("newSession", safe(func([]js.Value) any { return api(newSession()) }))
 	o.Set("warmUp", safe(func(args []js.Value) any { return warmUp(arg(args, 0).Truthy()) }))
@@ -108,7 +115,7 @@ func errorResult(code dcc.Code, detail string) js.Value {
 
 // resultJS hands r to JavaScript as JSON text for JSON.parse: one string
 // crosses the boundary instead of one syscall/js call per field.
-func resultJS(r *dcc.Result) js.Value { return treeJS(r.Map()) }
+func resultJS(r *dcc.Result) js.Value { return jsJSONParse.Invoke(string(appendResult(nil, r))) }
 
 func treeJS(tree any) js.Value { return jsJSONParse.Invoke(string(appendJSON(nil, tree))) }
 
@@ -135,9 +142,11 @@ func text(v js.Value) (string, js.Value) {
 }
 
 // strLen returns the length of a JavaScript string in UTF-16 units without
-// copying it into Go (Value.Length works on objects only: Object(s) is the
-// string's wrapper object).
-func strLen(v js.Value) int { return jsObject.Invoke(v).Length() }
+// copying it into Go. Value.Length works on objects only; the string's
+// wrapper object, Object(s), would be one more reference for the collector
+// to finalize on every call, so it asks s.lastIndexOf(""), which is the
+// length, as a plain number.
+func strLen(v js.Value) int { return jsLastIndexOf.Invoke(v, jsEmpty).Int() }
 
 // clock reads an optional validation clock in milliseconds since the epoch.
 func clock(v js.Value, now time.Time) (time.Time, js.Value) {
@@ -253,66 +262,94 @@ func (s *session) jsVerify(args []js.Value) any {
 	return resultJS(s.check(t, at, now))
 }
 
-// prepare(text, atMillis?) → {tbs, signature, alg, keys} or {result}
+// prepare(text, atMillis?, scratch) → a string: the Result's JSON when it is
+// final, else "ALG TOKEN TBSLEN SIGLEN HANDLE..." with the Sig_structure and
+// the signature copied, one after the other, to the start of scratch (a
+// Uint8Array). One string and one copy cross the boundary: building an
+// object field by field through syscall/js cost more than the decode. A
+// scratch that is missing or too small gets the final Result of the pure-Go
+// check.
 func (s *session) jsPrepare(args []js.Value) any {
 	t, bad := text(arg(args, 0))
 	if !bad.IsNull() {
-		return js.ValueOf(map[string]any{"result": bad})
+		return jsJSON.Invoke(bad)
 	}
 	now := time.Now()
 	at, bad := clock(arg(args, 1), now)
 	if !bad.IsNull() {
-		return js.ValueOf(map[string]any{"result": bad})
+		return jsJSON.Invoke(bad)
 	}
 	p, r := s.prepare(t, at, now)
-	if r != nil {
-		return js.ValueOf(map[string]any{"result": resultJS(r)})
+	if r == nil {
+		scratch := arg(args, 2)
+		if scratch.Type() != js.TypeObject || !scratch.InstanceOf(jsUint8Array) || scratch.Length() < len(p.ToBeSigned)+len(p.Signature) {
+			s.prep = nil
+			r = s.check(t, at, now)
+		} else {
+			js.CopyBytesToJS(scratch, append(p.ToBeSigned, p.Signature...))
+		}
 	}
-	keys := make([]any, len(p.Keys))
-	for i, k := range p.Keys {
-		keys[i] = jwk(k)
+	if r != nil {
+		return string(appendResult(nil, r))
 	}
 	alg := "ES256"
 	if p.Alg == dcc.AlgPS256 {
 		alg = "PS256"
 	}
-	return js.ValueOf(map[string]any{
-		"tbs": bytesJS(p.ToBeSigned), "signature": bytesJS(p.Signature), "alg": alg, "keys": keys,
-	})
+	b := make([]byte, 0, 64)
+	b = append(b, alg...)
+	for _, n := range append([]int{int(p.Token), len(p.ToBeSigned), len(p.Signature)}, p.Handles...) {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return string(b)
 }
 
-// preparedArgs reads (text, keyIndex, atMillis?); a keyIndex that is not a
-// small whole number is -1.
-func preparedArgs(args []js.Value, now time.Time) (t string, idx int, at time.Time, bad js.Value) {
-	if t, bad = text(arg(args, 0)); !bad.IsNull() {
-		return
+// token reads a token argument; 0, which prepare never gives, when it is
+// not a whole number.
+func token(v js.Value) uint64 {
+	if v.Type() != js.TypeNumber {
+		return 0
 	}
-	idx = -1
-	if v := arg(args, 1); v.Type() == js.TypeNumber && v.Float() >= 0 && v.Float() < 1<<20 && v.Float() == math.Trunc(v.Float()) {
-		idx = v.Int()
+	f := v.Float()
+	if f < 1 || f > 1<<53 || f != math.Trunc(f) {
+		return 0
 	}
-	at, bad = clock(arg(args, 2), now)
-	return
+	return uint64(f)
 }
 
-// verifyPrepared(text, keyIndex, atMillis?)
+// index reads a key index argument: -1 when it is not a small whole number.
+func index(v js.Value) int {
+	if v.Type() == js.TypeNumber && v.Float() >= 0 && v.Float() < 1<<20 && v.Float() == math.Trunc(v.Float()) {
+		return v.Int()
+	}
+	return -1
+}
+
+// verifyPrepared(token, keyIndex) → Result, or null for a stale token
 func (s *session) jsVerifyPrepared(args []js.Value) any {
-	now := time.Now()
-	t, idx, at, bad := preparedArgs(args, now)
-	if !bad.IsNull() {
-		return bad
+	r := s.verifyPrepared(token(arg(args, 0)), index(arg(args, 1)))
+	if r == nil {
+		return nil
 	}
-	if j := s.speculated(t, idx, at, now); j != nil {
-		return jsJSONParse.Invoke(string(j))
-	}
-	return resultJS(s.verifyPrepared(t, idx, at, now))
+	return resultJS(r)
 }
 
-// speculate(text, keyIndex, atMillis?) → undefined
+// speculate(token, keyIndex) → the Result's JSON (a string), or null
 func (s *session) jsSpeculate(args []js.Value) any {
-	now := time.Now()
-	if t, idx, at, bad := preparedArgs(args, now); bad.IsNull() {
-		s.speculate(t, idx, at, now)
+	if j := s.speculate(token(arg(args, 0)), index(arg(args, 1))); j != nil {
+		return string(j)
+	}
+	return nil
+}
+
+// jwk(handle) → the JSON Web Key of a key prepare named, or null
+func (s *session) jsJWK(args []js.Value) any {
+	h := index(arg(args, 0))
+	if k, ok := s.handleKeys[h]; ok {
+		if j := jwk(k); j != nil {
+			return js.ValueOf(j)
+		}
 	}
 	return nil
 }

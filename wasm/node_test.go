@@ -130,7 +130,13 @@ func TestNodeHostile(t *testing.T) {
 		"module verify(null)":              "INPUT_INVALID",
 		"module verify(huge)":              "PREFIX_INVALID",
 		"prepare(huge)":                    "PREFIX_INVALID",
-		"verifyPrepared(bad index)":        "TRUSTLIST_MISSING", // the root session has no list; the index is ignored
+		"prepare(no scratch)":              "valid", // no buffer for the bytes: the pure-Go check's Result
+		"prepare(string scratch)":          "valid",
+		"prepare(short scratch)":           "valid",
+		"verifyPrepared(stale token)":      "", // null: the caller verifies from the start
+		"verifyPrepared(junk)":             "",
+		"speculate(junk)":                  "",
+		"jwk(junk)":                        "",
 		"loadTrustList(string)":            "INPUT_INVALID",
 		"loadTrustList(undefined)":         "INPUT_INVALID",
 		"loadTrustList(junk)":              "TRUSTLIST_INVALID",
@@ -161,6 +167,7 @@ func TestNodeHostile(t *testing.T) {
 		}
 		var r struct {
 			Thrown string
+			Valid  bool
 			Errors []dcc.Message
 		}
 		if string(a.Result) == "null" {
@@ -175,6 +182,12 @@ func TestNodeHostile(t *testing.T) {
 		}
 		if r.Thrown != "" {
 			t.Errorf("%s: threw %s", name, r.Thrown)
+			continue
+		}
+		if code == "valid" {
+			if !r.Valid {
+				t.Errorf("%s: errors %v, want a valid Result", name, r.Errors)
+			}
 			continue
 		}
 		found := false

@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -49,20 +48,21 @@ type session struct {
 	loadErr dcc.Message     // why there is no list, when list is nil
 	grace   time.Duration   // how long past its expiry list still serves, with a warning
 
-	prepared *dcc.Pass    // the last pass given to prepare, for verifyPrepared
-	spec     *speculation // verifyPrepared's answer computed ahead, see [session.speculate]
-}
+	// The pass last given to prepare, for speculate and verifyPrepared, with
+	// its validation clock, the time of the call and its candidate keys.
+	prep     *dcc.Pass
+	prepTok  uint64 // names prep; any prepare or load makes older tokens stale
+	prepAt   time.Time
+	prepNow  time.Time
+	prepKeys []crypto.PublicKey
 
-// speculation is the JSON of the Result that verifyPrepared will give for
-// (text, index, at) if the caller's check confirms key index, computed while
-// that check runs on another thread.
-type speculation struct {
-	text  string
-	index int
-	at    time.Time
-	list  *trustlist.List
-	state int // trustState when computed
-	json  []byte
+	// Handles name the public keys of the list in use to JavaScript, which
+	// keeps its imported CryptoKeys by handle. A handle is never reused
+	// within a session, so that a key of an earlier list is never taken
+	// for one of a later list.
+	handles    map[crypto.PublicKey]int
+	handleKeys map[int]crypto.PublicKey
+	lastHandle int
 }
 
 func newSession() *session {
@@ -139,7 +139,7 @@ func (s *session) load(bundle []byte, pemText string, lastSeen uint64, grace tim
 	}
 	s.list, s.grace = l, grace
 	s.loadErr = dcc.Message{}
-	s.prepared, s.spec = nil, nil
+	s.forget()
 	return loadOutcome{OK: true, Errors: []dcc.Message{}, Warnings: s.listWarnings(now), List: l}
 }
 
@@ -199,22 +199,49 @@ func (s *session) check(text string, at, now time.Time) *dcc.Result {
 	return s.addTrustStatus(dcc.Verify(p, s.keys(now), dcc.Options{Now: at}), now)
 }
 
-// prepared is what the JavaScript side needs to verify a pass's signature
-// itself (with WebCrypto): the Sig_structure, the signature, the algorithm
-// and the public keys of the trusted signers that may have made it.
-type prepared struct {
-	ToBeSigned, Signature []byte
-	Alg                   int64
-	Keys                  []crypto.PublicKey
+// forget drops the prepared pass and the key handles: the list changed.
+func (s *session) forget() {
+	s.prep, s.prepKeys = nil, nil
+	s.prepTok++
+	s.handles, s.handleKeys = nil, nil
 }
 
-// prepare decodes text for an outside signature check. When there is
-// nothing for an outside check to do (the text does not decode, no usable
-// list, no signer for the kid, an algorithm or key that does not fit), it
-// returns the final Result instead, computed as [session.check] does.
+// handle returns the handle of k, a key of the list in use, giving it one
+// when it has none yet.
+func (s *session) handle(k crypto.PublicKey) int {
+	if h, ok := s.handles[k]; ok {
+		return h
+	}
+	if s.handles == nil {
+		s.handles, s.handleKeys = map[crypto.PublicKey]int{}, map[int]crypto.PublicKey{}
+	}
+	s.lastHandle++
+	s.handles[k], s.handleKeys[s.lastHandle] = s.lastHandle, k
+	return s.lastHandle
+}
+
+// prepared is what the JavaScript side needs to verify a pass's signature
+// itself (with WebCrypto): the Sig_structure, the signature, the algorithm
+// and the handles of the public keys of the trusted signers that may have
+// made it (0 for a key WebCrypto cannot use), and the token that names the
+// pass in the calls that follow.
+type prepared struct {
+	Token                 uint64
+	ToBeSigned, Signature []byte
+	Alg                   int64
+	Handles               []int
+}
+
+// prepare decodes text as far as its signature for an outside check, and
+// keeps it for [session.speculate] and [session.verifyPrepared]. The claims
+// and the certificate are read later, by speculate, while the outside check
+// runs. When there is nothing for an outside check to do (the text does not
+// decode, no usable list, no signer for the kid, an algorithm that does not
+// fit), it returns the final Result instead, as [session.check] computes it.
 func (s *session) prepare(text string, at, now time.Time) (*prepared, *dcc.Result) {
-	s.prepared, s.spec = nil, nil
-	p, err := dcc.Decode(text)
+	s.prep, s.prepKeys = nil, nil
+	s.prepTok++
+	p, err := dcc.DecodeEnvelope(text)
 	if err != nil {
 		return nil, dcc.Check(text, nil, dcc.Options{Now: at})
 	}
@@ -222,92 +249,59 @@ func (s *session) prepare(text string, at, now time.Time) (*prepared, *dcc.Resul
 	if keys == nil || (p.Alg != dcc.AlgES256 && p.Alg != dcc.AlgPS256) {
 		return nil, s.addTrustStatus(dcc.Verify(p, keys, dcc.Options{Now: at}), now)
 	}
-	out := &prepared{ToBeSigned: p.ToBeSigned(), Signature: p.Signature(), Alg: p.Alg}
-	for _, sg := range keys.Signers(p.KID) {
-		switch sg.PublicKey.(type) {
-		case *ecdsa.PublicKey, *rsa.PublicKey:
-			out.Keys = append(out.Keys, sg.PublicKey)
-		default:
-			out.Keys = append(out.Keys, nil) // keeps the indexes; never fits
-		}
-	}
-	if len(out.Keys) == 0 {
+	signers := keys.Signers(p.KID)
+	if len(signers) == 0 {
 		return nil, s.addTrustStatus(dcc.Verify(p, keys, dcc.Options{Now: at}), now)
 	}
-	s.prepared = p
+	out := &prepared{Token: s.prepTok, ToBeSigned: p.ToBeSigned(), Signature: p.Signature(), Alg: p.Alg, Handles: make([]int, len(signers))}
+	for i, sg := range signers {
+		switch sg.PublicKey.(type) {
+		case *ecdsa.PublicKey, *rsa.PublicKey:
+			out.Handles[i] = s.handle(sg.PublicKey)
+		}
+		s.prepKeys = append(s.prepKeys, sg.PublicKey)
+	}
+	s.prep, s.prepAt, s.prepNow = p, at, now
 	return out, nil
 }
 
-// verifyPrepared finishes the check of the pass last given to prepare, whose
-// text must be text: verified is the index (in prepared.Keys) of the key
-// that the caller verified the signature with, or -1 when none did, in which
-// case the pure-Go code checks the signature again, so that a refusal never
-// rests on the outside check alone.
-func (s *session) verifyPrepared(text string, verified int, at, now time.Time) *dcc.Result {
-	p := s.prepared
-	if p == nil || p.Text != trimmed(text) {
-		return s.check(text, at, now)
+// verifyPrepared finishes the check of the pass that prepare named token:
+// verified is the index (in prepared.Handles) of the key that the caller
+// verified the signature with, or -1 when none did, in which case the
+// pure-Go code checks the signature again, so that a refusal never rests on
+// the outside check alone. It returns nil when token is stale (another
+// prepare, or a trust-list load, came between): the caller then verifies
+// the text from the start.
+func (s *session) verifyPrepared(token uint64, verified int) *dcc.Result {
+	if s.prep == nil || token != s.prepTok {
+		return nil
 	}
-	keys := s.keys(now)
-	if keys == nil {
-		return s.check(text, at, now)
-	}
-	opts := dcc.Options{Now: at}
-	if verified >= 0 {
-		signers := keys.Signers(p.KID)
-		if verified >= len(signers) {
-			return s.check(text, at, now)
-		}
-		want := signers[verified].PublicKey
+	opts := dcc.Options{Now: s.prepAt}
+	if verified >= 0 && verified < len(s.prepKeys) {
+		want := s.prepKeys[verified]
 		opts.VerifiedBy = func(sg dcc.Signer) bool { return sameKey(sg.PublicKey, want) }
 	}
-	return s.addTrustStatus(dcc.Verify(p, keys, opts), now)
+	return s.addTrustStatus(dcc.Verify(s.prep, s.keys(s.prepNow), opts), s.prepNow)
+}
+
+// speculate returns the JSON of the Result that verifyPrepared(token, index)
+// gives when the caller's check confirms key index, or nil when token is
+// stale or index out of range. It reads the claims and the certificate and
+// checks them, so that this work overlaps the caller's signature check
+// (WebCrypto runs on another thread); the caller hands the Result out only
+// once that check confirmed key index.
+func (s *session) speculate(token uint64, index int) []byte {
+	if index < 0 || index >= len(s.prepKeys) {
+		return nil
+	}
+	r := s.verifyPrepared(token, index)
+	if r == nil {
+		return nil
+	}
+	return appendResult(nil, r)
 }
 
 func sameKey(a, b crypto.PublicKey) bool {
 	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
 	return ok && k.Equal(b)
-}
-
-// trimmed is the text as dcc.Decode keeps it in Pass.Text.
-func trimmed(s string) string { return strings.TrimSpace(s) }
-
-// trustState sorts now against the list's validity: no list, valid,
-// expired within the grace period, expired past it.
-func (s *session) trustState(now time.Time) int {
-	if s.list == nil {
-		return 0
-	}
-	switch late := now.Sub(s.list.ExpiresAt); {
-	case late <= 0:
-		return 1
-	case late <= s.grace:
-		return 2
-	}
-	return 3
-}
-
-// speculate computes, as JSON, the Result that verifyPrepared(text, index,
-// at) would give, so that the work overlaps the caller's signature check
-// (WebCrypto runs on another thread). It is only ever handed out by
-// speculated, for the same text, index, clock and trust list, that is once
-// the caller's check confirmed key index.
-func (s *session) speculate(text string, index int, at, now time.Time) {
-	s.spec = nil
-	if s.prepared == nil || s.prepared.Text != trimmed(text) || index < 0 {
-		return
-	}
-	r := s.verifyPrepared(text, index, at, now)
-	s.spec = &speculation{text: text, index: index, at: at, list: s.list, state: s.trustState(now), json: appendJSON(nil, r.Map())}
-}
-
-// speculated returns the JSON computed by speculate for these arguments, or
-// nil.
-func (s *session) speculated(text string, index int, at, now time.Time) []byte {
-	sp := s.spec
-	s.spec = nil
-	if sp == nil || sp.text != text || sp.index != index || !sp.at.Equal(at) || sp.list != s.list || sp.state != s.trustState(now) {
-		return nil
-	}
-	return sp.json
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"crypto/x509"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,7 +182,8 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 // prepare and verifyPrepared: the caller's index is believed only for a
-// trusted signer; -1 or a stale pass falls back to the pure-Go check.
+// trusted signer; -1 or an index of no key falls back to the pure-Go check;
+// a stale token gets nil.
 func TestSessionPrepared(t *testing.T) {
 	f := newFixture(t)
 	s := newSession()
@@ -189,11 +191,18 @@ func TestSessionPrepared(t *testing.T) {
 		t.Fatal(codes(out.Errors))
 	}
 	p, r := s.prepare(f.pass, f.now, f.now)
-	if r != nil || p == nil || len(p.Keys) != 1 || p.Alg != dcc.AlgES256 || len(p.Signature) != 64 {
+	if r != nil || p == nil || len(p.Handles) != 1 || p.Handles[0] == 0 || p.Alg != dcc.AlgES256 || len(p.Signature) != 64 {
 		t.Fatalf("prepare: %+v %+v", p, r)
 	}
-	if r := s.verifyPrepared(f.pass, 0, f.now, f.now); !r.Valid {
-		t.Errorf("index 0: %v", codes(r.Errors))
+	if want := s.handleKeys[p.Handles[0]]; want == nil || !sameKey(want, f.dsc.Signer().PublicKey) {
+		t.Errorf("handle %d names %v", p.Handles[0], want)
+	}
+	if r := s.verifyPrepared(p.Token, 0); r == nil || !r.Valid {
+		t.Errorf("index 0: %+v", r)
+	}
+	// The same key keeps its handle; the pass gets a new token.
+	if p2, _ := s.prepare(f.pass, f.now, f.now); p2.Handles[0] != p.Handles[0] || p2.Token == p.Token {
+		t.Errorf("second prepare: handle %d token %d, first %d %d", p2.Handles[0], p2.Token, p.Handles[0], p.Token)
 	}
 
 	tampered, err := f.dsc.Issue(issuer.PassOptions{IssuedAt: f.now.Add(-time.Hour), CorruptSignature: true})
@@ -201,13 +210,24 @@ func TestSessionPrepared(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, idx := range []int{-1, 1, 1 << 19} {
-		s.prepare(tampered, f.now, f.now)
-		r := s.verifyPrepared(tampered, idx, f.now, f.now)
+		p, _ := s.prepare(tampered, f.now, f.now)
+		r := s.verifyPrepared(p.Token, idx)
 		only(t, fmt.Sprint("tampered with index ", idx), r.Errors, dcc.SignatureInvalid)
 	}
-	// A text other than the prepared one is checked from scratch.
+	// A stale token: another prepare, or a trust-list load, came between.
+	p, _ = s.prepare(tampered, f.now, f.now)
 	s.prepare(f.pass, f.now, f.now)
-	only(t, "other text", s.verifyPrepared(tampered, 0, f.now, f.now).Errors, dcc.SignatureInvalid)
+	if r := s.verifyPrepared(p.Token, 0); r != nil {
+		t.Errorf("stale token after a prepare: %+v", r)
+	}
+	p, _ = s.prepare(f.pass, f.now, f.now)
+	s.load(f.bundle(t, 2, f.now, time.Hour), f.pub.pem, 0, 0, f.now)
+	if r := s.verifyPrepared(p.Token, 0); r != nil {
+		t.Errorf("stale token after a load: %+v", r)
+	}
+	if p2, _ := s.prepare(f.pass, f.now, f.now); p2.Handles[0] <= p.Handles[0] {
+		t.Errorf("after a load the key got handle %d, not a new one (was %d)", p2.Handles[0], p.Handles[0])
+	}
 
 	// Nothing to prepare: the final Result comes back at once.
 	for _, tt := range []struct {
@@ -224,58 +244,34 @@ func TestSessionPrepared(t *testing.T) {
 	}
 }
 
-// speculate's answer is handed out only for the same text, key index, clock
-// and trust list, and only once; it equals what verifyPrepared computes.
+// speculate gives the JSON of what verifyPrepared gives for the same token
+// and index, at the clock given to prepare; nothing for a stale token or an
+// index of no key.
 func TestSessionSpeculate(t *testing.T) {
 	f := newFixture(t)
 	s := newSession()
 	if out := s.load(f.bundle(t, 1, f.now, time.Hour), f.pub.pem, 0, 0, f.now); !out.OK {
 		t.Fatal(codes(out.Errors))
 	}
-	fresh := func() []byte { return appendJSON(nil, s.verifyPrepared(f.pass, 0, f.now, f.now).Map()) }
-
-	s.prepare(f.pass, f.now, f.now)
-	s.speculate(f.pass, 0, f.now, f.now)
-	got := s.speculated(f.pass, 0, f.now, f.now)
-	if want := fresh(); got == nil || string(got) != string(want) {
-		t.Errorf("speculated:\n got %s\nwant %s", got, want)
-	}
-	if s.speculated(f.pass, 0, f.now, f.now) != nil {
-		t.Error("a speculation was handed out twice")
-	}
-
-	other, err := f.dsc.Issue(issuer.PassOptions{IssuedAt: f.now.Add(-time.Hour), CorruptSignature: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range []struct {
-		name  string
-		text  string
-		index int
-		at    time.Time
-		reset func()
-	}{
-		{"other key index", f.pass, -1, f.now, nil},
-		{"other text", other, 0, f.now, nil},
-		{"other clock", f.pass, 0, f.now.Add(time.Second), nil},
-		{"list reloaded", f.pass, 0, f.now, func() { s.load(f.bundle(t, 2, f.now, time.Hour), f.pub.pem, 0, 0, f.now) }},
-		{"another prepare", f.pass, 0, f.now, func() { s.prepare(f.pass, f.now, f.now) }},
-	} {
-		s.prepare(f.pass, f.now, f.now)
-		s.speculate(f.pass, 0, f.now, f.now)
-		if tt.reset != nil {
-			tt.reset()
+	for _, at := range []time.Time{f.now, f.now.AddDate(5, 0, 0)} {
+		p, _ := s.prepare(f.pass, at, f.now)
+		got := s.speculate(p.Token, 0)
+		want := appendResult(nil, s.verifyPrepared(p.Token, 0))
+		if got == nil || string(got) != string(want) {
+			t.Errorf("at %v: speculated:\n got %s\nwant %s", at, got, want)
 		}
-		if got := s.speculated(tt.text, tt.index, tt.at, f.now); got != nil {
-			t.Errorf("%s: handed out %s", tt.name, got)
+		if valid := at.Equal(f.now); strings.Contains(string(got), `"valid":true`) != valid {
+			t.Errorf("at %v: %s", at, got)
 		}
 	}
-	// The list expiring between speculate and verifyPrepared.
-	s = newSession()
-	s.load(f.bundle(t, 3, f.now.Add(-time.Hour), time.Hour+time.Second), f.pub.pem, 0, 0, f.now)
+	p, _ := s.prepare(f.pass, f.now, f.now)
+	for _, idx := range []int{-1, 1} {
+		if got := s.speculate(p.Token, idx); got != nil {
+			t.Errorf("index %d: %s", idx, got)
+		}
+	}
 	s.prepare(f.pass, f.now, f.now)
-	s.speculate(f.pass, 0, f.now, f.now)
-	if got := s.speculated(f.pass, 0, f.now, f.now.Add(2*time.Second)); got != nil {
-		t.Errorf("after the list expired: handed out %s", got)
+	if got := s.speculate(p.Token, 0); got != nil {
+		t.Errorf("stale token: %s", got)
 	}
 }

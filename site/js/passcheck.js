@@ -204,55 +204,81 @@ async function fetchBundle(pointerURL) {
 }
 
 // WebCrypto verifies signatures at native speed, where Go compiled to
-// WebAssembly is about ten times slower. Imported keys are cached.
+// WebAssembly is about ten times slower.
 const ALGS = {
   ES256: { importAlg: { name: "ECDSA", namedCurve: "P-256" }, verifyAlg: { name: "ECDSA", hash: "SHA-256" } },
   PS256: { importAlg: { name: "RSA-PSS", hash: "SHA-256" }, verifyAlg: { name: "RSA-PSS", saltLength: 32 } },
 };
-const keyCache = new Map();
 const MAX_CACHED_KEYS = 256;
 
-function importKey(s, jwk, alg) {
-  const id = alg + JSON.stringify(jwk);
-  let k = keyCache.get(id);
-  if (!k) {
-    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.clear();
-    k = s.importKey("jwk", jwk, ALGS[alg].importAlg, false, ["verify"]);
-    keyCache.set(id, k);
-    k.catch(() => keyCache.delete(id));
-  }
-  return k;
-}
+// The Sig_structure and the signature come back from the module in this
+// buffer: at most the decompressed COSE message (dcc.MaxDecompressed) plus
+// the Sig_structure's own few bytes.
+const SCRATCH_BYTES = (64 << 10) + 64;
 
-// verifyFast checks the signature with WebCrypto and lets the module do the
-// rest. When WebCrypto verifies with none of the keys (a bad signature, or
-// an issuer's salt length that WebCrypto does not accept), the module checks
-// the signature again in Go, so a refusal never rests on WebCrypto alone.
-//
-// While WebCrypto checks the first key (on another thread), the module
-// computes the Result it will give if that key verifies; it hands that
-// Result out only if WebCrypto confirms.
-async function verifyFast(api, s, text, at) {
-  const prep = api.prepare(text, at);
-  if (prep.result) return prep.result;
-  let index = -1;
-  let speculated = false;
-  try {
-    const alg = ALGS[prep.alg];
-    for (let i = 0; alg && i < prep.keys.length && index < 0; i++) {
-      if (!prep.keys[i]) continue;
-      const key = await importKey(s, prep.keys[i], prep.alg);
-      const pending = s.verify(alg.verifyAlg, key, prep.signature, prep.tbs);
-      if (!speculated) {
-        speculated = true;
-        api.speculate(text, i, at);
-      }
-      if (await pending) index = i;
+// fastPath verifies passes with the module and WebCrypto together (see
+// verify below); keys holds the imported CryptoKeys by the module's handle.
+function fastPath(api, s) {
+  // Called unbound: a method call would hand the module its object as
+  // "this", one more reference for Go's collector to finalize per call.
+  const { prepare, speculate, verifyPrepared, jwk } = api;
+  const keys = new Map();
+  const scratch = new Uint8Array(SCRATCH_BYTES);
+
+  function cryptoKey(handle, alg) {
+    const id = alg + handle;
+    let k = keys.get(id);
+    if (!k) {
+      const key = jwk(Number(handle));
+      if (!key) return null;
+      if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+      k = s.importKey("jwk", key, ALGS[alg].importAlg, false, ["verify"]);
+      keys.set(id, k);
+      k.catch(() => keys.delete(id));
     }
-  } catch {
-    index = -1;
+    return k;
   }
-  return api.verifyPrepared(text, index, at);
+
+  // verify checks the signature with WebCrypto and lets the module do the
+  // rest. The module decodes the pass only as far as its signature
+  // (prepare); while WebCrypto checks it on another thread, the module reads
+  // and checks the rest and computes the Result it will give if that key
+  // verifies (speculate), which is handed out only if WebCrypto confirms.
+  // When WebCrypto verifies with none of the keys (a bad signature, or an
+  // issuer's salt length that WebCrypto does not accept), the module checks
+  // the signature again in Go (verifyPrepared with -1), so a refusal never
+  // rests on WebCrypto alone.
+  return async function verify(text, at) {
+    const head = prepare(text, at, scratch);
+    if (head.charCodeAt(0) === 123 /* { */) return JSON.parse(head);
+    const [alg, token, tbsLen, sigLen, ...handles] = head.split(" ");
+    const verifyAlg = ALGS[alg].verifyAlg;
+    // Copies: another verify may use scratch while this one waits.
+    const tbs = scratch.slice(0, Number(tbsLen));
+    const sig = scratch.slice(tbs.length, tbs.length + Number(sigLen));
+    let index = -1;
+    let spec = null;
+    let specIndex = -1;
+    try {
+      for (let i = 0; i < handles.length && index < 0; i++) {
+        if (handles[i] === "0") continue;
+        const key = cryptoKey(handles[i], alg);
+        if (!key) continue;
+        const pending = s.verify(verifyAlg, await key, sig, tbs);
+        if (specIndex < 0) {
+          specIndex = i;
+          spec = speculate(Number(token), i);
+        }
+        if (await pending) index = i;
+      }
+    } catch {
+      index = -1;
+    }
+    if (index >= 0 && index === specIndex && spec !== null) return JSON.parse(spec);
+    // Not confirmed, or not the key speculated on; or the pass was
+    // forgotten meanwhile (another verify, a new trust list): null.
+    return verifyPrepared(Number(token), index) || api.verify(text, at);
+  };
 }
 
 /**
@@ -267,7 +293,7 @@ export async function load(options = {}) {
   const trustKeys = options.trustKeys;
   const graceSeconds = Number.isSafeInteger(options.graceSeconds) && options.graceSeconds > 0 ? options.graceSeconds : 0;
   const seqKey = await storageKey(trustKeys);
-  const fast = options.webCrypto !== false && subtle() !== null;
+  const fast = options.webCrypto !== false && subtle() !== null ? fastPath(api, subtle()) : null;
   const pointerURL = options.trustListURL
     ? new URL(options.trustListURL, globalThis.location ? globalThis.location.href : undefined)
     : null;
@@ -317,7 +343,7 @@ export async function load(options = {}) {
     async verify(text, opts) {
       const at = opts && typeof opts.at === "number" ? opts.at : undefined;
       try {
-        if (fast && typeof text === "string") return await verifyFast(api, subtle(), text, at);
+        if (fast && typeof text === "string") return await fast(text, at);
         return api.verify(text, at);
       } catch (e) {
         return { valid: false, errors: [msg("INTERNAL_ERROR", String(e && e.message))], warnings: [] };
@@ -364,11 +390,14 @@ export async function load(options = {}) {
     },
   };
 
-  // Warm up: the first verify pays for first-run costs; pay them now.
+  // Warm up: the first verify pays for first-run costs; pay them now. The
+  // module's share runs here; WebCrypto's runs on its own thread, and is
+  // not waited for: a verify that comes before it finished just queues
+  // behind it.
   if (options.warmUp !== false) {
     try {
-      api.warmUp(fast);
-      if (fast) await warmUpWebCrypto(subtle());
+      api.warmUp(!!fast);
+      if (fast) warmUpWebCrypto(subtle()).catch(() => {});
     } catch {
       // not worth failing the load for
     }

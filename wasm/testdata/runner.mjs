@@ -57,6 +57,9 @@ const modes = {
     const pc = await verifier(job.groups[0], true);
     const raw = globalThis.passcheck;
     const good = job.groups[0].cases[0];
+    // A session with the list: prepare gets as far as the scratch buffer.
+    const listed = raw.newSession();
+    listed.loadTrustList(b64(job.groups[0].bundle), job.groups[0].keys);
     const huge = "HC1:" + "A".repeat(50 << 20);
     const calls = {
       "verify(number)": () => raw.verify(42),
@@ -69,8 +72,14 @@ const modes = {
       "verify(binary junk)": () => raw.verify("HC1:\u0000\uffff\ud800" + "%".repeat(4000)),
       "module verify(null)": () => pc.verify(null),
       "module verify(huge)": () => pc.verify(huge),
-      "prepare(huge)": () => raw.prepare(huge).result,
-      "verifyPrepared(bad index)": () => raw.verifyPrepared(good.text, 1e9, good.at),
+      "prepare(huge)": () => JSON.parse(raw.prepare(huge, undefined, new Uint8Array(1 << 17))),
+      "prepare(no scratch)": () => JSON.parse(listed.prepare(good.text, good.at)),
+      "prepare(string scratch)": () => JSON.parse(listed.prepare(good.text, good.at, "scratch")),
+      "prepare(short scratch)": () => JSON.parse(listed.prepare(good.text, good.at, new Uint8Array(8))),
+      "verifyPrepared(stale token)": () => raw.verifyPrepared(1e9, 0),
+      "verifyPrepared(junk)": () => raw.verifyPrepared({}, "x"),
+      "speculate(junk)": () => raw.speculate(-1, 1e30),
+      "jwk(junk)": () => raw.jwk(NaN),
       "loadTrustList(string)": () => raw.newSession().loadTrustList("bundle", job.groups[0].keys),
       "loadTrustList(undefined)": () => raw.newSession().loadTrustList(),
       "loadTrustList(junk)": () => raw.newSession().loadTrustList(new Uint8Array(1000).fill(0xff), job.groups[0].keys),
