@@ -146,8 +146,33 @@ func (o obj) name(key string) string {
 
 // str returns the trimmed string at key. A missing, null or non-string
 // value is an error when required, and a warning otherwise.
+//
+// The checks of a well-formed pass take a short path, and the rest is in a
+// function of its own (strSlow, doseSlow, ...): in WebAssembly each
+// function is compiled on its first call, and the first scan should not pay
+// for the code that only a deviating pass runs.
 func (o obj) str(key string, required bool) (string, bool) {
 	v, present := o.m[key]
+	// At most maxFieldLen bytes: at most as many characters.
+	if s, ok := v.(string); ok && len(s) <= maxFieldLen && !hasSpaceAround(s) {
+		return s, true
+	}
+	return o.strSlow(key, v, present, required)
+}
+
+// hasSpaceAround reports whether strings.TrimSpace would change s.
+func hasSpaceAround(s string) bool {
+	return s != "" && (isSpace(s[0]) || isSpace(s[len(s)-1]))
+}
+
+// isSpace reports whether c, first or last in a string, may be part of what
+// strings.TrimSpace trims: ASCII white space, or any byte of a multi-byte
+// character (strSlow decides those).
+func isSpace(c byte) bool {
+	return c == ' ' || '\t' <= c && c <= '\r' || c >= utf8.RuneSelf
+}
+
+func (o obj) strSlow(key string, v any, present, required bool) (string, bool) {
 	switch s := v.(type) {
 	case string:
 		t := strings.TrimSpace(s)
@@ -178,10 +203,13 @@ func (o obj) str(key string, required bool) (string, bool) {
 	return "", false
 }
 
-// date checks a "format": "date" field (RFC 3339 full-date).
+// date checks a "format": "date" field (RFC 3339 full-date): what
+// time.Parse(time.DateOnly) accepts. isDate answers for the usual dates
+// without time.Parse, whose general layout parser is about 40 kB of
+// WebAssembly to compile on first use.
 func (o obj) date(key string) string {
 	s, ok := o.str(key, true)
-	if ok {
+	if ok && !isDate(s) {
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
 			o.rd.warnf("%s %q is not a date (YYYY-MM-DD)", o.name(key), s)
 		}
@@ -189,10 +217,12 @@ func (o obj) date(key string) string {
 	return s
 }
 
-// dateTime checks a "format": "date-time" field (RFC 3339 date-time).
+// dateTime checks a "format": "date-time" field (RFC 3339 date-time): what
+// time.Parse(time.RFC3339) accepts, which isDateTime answers for the usual
+// ones.
 func (o obj) dateTime(key string) string {
 	s, ok := o.str(key, true)
-	if ok {
+	if ok && !isDateTime(s) {
 		if _, err := time.Parse(time.RFC3339, s); err != nil {
 			o.rd.warnf("%s %q is not a date and time (RFC 3339)", o.name(key), s)
 		}
@@ -200,11 +230,71 @@ func (o obj) dateTime(key string) string {
 	return s
 }
 
+// num returns the number written by the decimal digits s, or -1 when s has
+// something else.
+func num(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return -1
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// isDate reports whether s is YYYY-MM-DD, a day that exists in the
+// proleptic Gregorian calendar. Every such s is a date for time.Parse
+// (TestDateFastPath); others go to time.Parse.
+func isDate(s string) bool {
+	if len(s) != len("2006-01-02") || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	y, m, d := num(s[:4]), num(s[5:7]), num(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m-1]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
+}
+
+// isDateTime reports whether s is YYYY-MM-DDThh:mm:ss, then optionally a
+// fraction of a second, then Z or ±hh:mm: the form time.Parse reads
+// without its general layout parser. Every such s is a date and time for
+// time.Parse (TestDateFastPath); others go to time.Parse.
+func isDateTime(s string) bool {
+	if len(s) < len("2006-01-02T15:04:05Z") || !isDate(s[:10]) || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return false
+	}
+	if h, m, sec := num(s[11:13]), num(s[14:16]), num(s[17:19]); h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59 {
+		return false
+	}
+	s = s[19:]
+	if len(s) >= 2 && s[0] == '.' && isDigit(s[1]) {
+		n := 2
+		for n < len(s) && isDigit(s[n]) {
+			n++
+		}
+		s = s[n:]
+	}
+	if s == "Z" {
+		return true
+	}
+	if len(s) != len("+07:00") || (s[0] != '+' && s[0] != '-') || s[3] != ':' {
+		return false
+	}
+	h, m := num(s[1:3]), num(s[4:])
+	return h >= 0 && h <= 23 && m >= 0 && m <= 59
+}
+
 // coded checks a value-set field; an unknown code is a VALUE_UNKNOWN warning.
-func (o obj) coded(key string, required bool, set map[string]string, what string) string {
+func (o obj) coded(key string, required bool, set valueSet, what string) string {
 	s, ok := o.str(key, required)
 	if ok {
-		if _, known := set[s]; !known {
+		if _, known := set.lookup(s); !known {
 			o.rd.unknownValue(what, o.name(key), s)
 		}
 	}
@@ -217,7 +307,7 @@ func (o obj) country(key string) string {
 	if ok && !matchCountry(s) {
 		o.rd.warnf("%s %q is not a country code", o.name(key), s)
 	}
-	if _, known := countryCodes[s]; ok && !known {
+	if _, known := countryCodes.lookup(s); ok && !known {
 		o.rd.unknownValue("country", o.name(key), s)
 	}
 	return s
@@ -227,6 +317,13 @@ func (o obj) country(key string) string {
 // IE) and numbers below 1 (seen from LV) are tolerated with a warning.
 func (o obj) dose(key string) {
 	v, present := o.m[key]
+	if n, ok := v.(int64); ok && n >= 1 {
+		return
+	}
+	o.doseSlow(key, v, present)
+}
+
+func (o obj) doseSlow(key string, v any, present bool) {
 	switch n := v.(type) {
 	case int64:
 		if n < 1 {
@@ -262,55 +359,30 @@ func readCertificate(v any) reading {
 	}
 	top := obj{rd: &rd, m: m}
 	if ver, ok := top.str("ver", true); ok && !matchVer(ver) {
-		rd.warnf("ver %q is not a version number", ver)
+		rd.warnValue("ver %q is not a version number", ver)
 	}
 	dob, ok := top.str("dob", true)
 	if ok && !matchDOB(dob) {
-		rd.warnf("dob %q does not have the form YYYY-MM-DD, YYYY-MM, YYYY or empty", dob)
+		rd.warnValue("dob %q does not have the form YYYY-MM-DD, YYYY-MM, YYYY or empty", dob)
 	}
 	if nam, ok := m["nam"].(map[string]any); ok {
 		rd.holder = readName(obj{rd: &rd, m: nam, path: "nam"})
 		rd.holder.DateOfBirth = dob
-	} else if _, present := m["nam"]; present {
-		rd.errorf("nam is not an object")
 	} else {
-		rd.errorf("nam is missing")
+		rd.namMissing(m)
 	}
-
-	// Exactly one of v, t, r; a null group counts as absent (seen from BG).
-	var groups []string
-	for _, g := range []string{"v", "t", "r"} {
-		if gv, present := m[g]; present {
-			if gv == nil {
-				rd.warnf("%s is null", g)
-				continue
-			}
-			groups = append(groups, g)
-		}
-	}
-	if len(groups) != 1 {
-		if len(groups) == 0 {
-			rd.errorf("there is no vaccination, test or recovery entry")
-		} else {
-			rd.errorf("there is more than one of vaccination, test and recovery (%s)", strings.Join(groups, ", "))
-		}
+	g, entry := rd.entry(m)
+	switch g {
+	case "":
 		return rd
+	case "v":
+		rd.kind = KindVaccination
+	case "t":
+		rd.kind = KindTest
+	default:
+		rd.kind = KindRecovery
 	}
-	g := groups[0]
-	arr, ok := m[g].([]any)
-	if !ok {
-		rd.errorf("%s is not an array", g)
-		return rd
-	}
-	rd.kind = map[string]Kind{"v": KindVaccination, "t": KindTest, "r": KindRecovery}[g]
-	if len(arr) != 1 {
-		// Multiple events in one DCC (seen from ES): verifiers shall reject.
-		rd.errorf("%s holds %d entries instead of exactly one", g, len(arr))
-		return rd
-	}
-	entry, ok := arr[0].(map[string]any)
-	if !ok {
-		rd.errorf("%s[0] is not an object", g)
+	if entry == nil {
 		return rd
 	}
 	e := obj{rd: &rd, m: entry, path: g + "[0]"}
@@ -339,6 +411,76 @@ func readCertificate(v any) reading {
 	e.str("is", true)
 	e.str("ci", true)
 	return rd
+}
+
+// warnValue adds a warning about a value, as warnf(format, value) would.
+func (rd *reading) warnValue(format, value string) { rd.warnf(format, value) }
+
+func (rd *reading) namMissing(m map[string]any) {
+	if _, present := m["nam"]; present {
+		rd.errorf("nam is not an object")
+	} else {
+		rd.errorf("nam is missing")
+	}
+}
+
+// entry returns the one vaccination, test or recovery group, "v", "t" or
+// "r", and its one entry; a nil entry with the error when there is not
+// exactly one group of one object, and also no group when the group is not
+// even an array. The usual pass takes the short path; entrySlow reads and
+// words every deviation.
+func (rd *reading) entry(m map[string]any) (string, map[string]any) {
+	g, n := "", 0
+	for _, k := range [...]string{"v", "t", "r"} {
+		if _, present := m[k]; present {
+			g, n = k, n+1
+		}
+	}
+	if arr, ok := m[g].([]any); n == 1 && ok && len(arr) == 1 {
+		if entry, ok := arr[0].(map[string]any); ok {
+			return g, entry
+		}
+	}
+	return rd.entrySlow(m)
+}
+
+func (rd *reading) entrySlow(m map[string]any) (string, map[string]any) {
+	// Exactly one of v, t, r; a null group counts as absent (seen from BG).
+	var groups []string
+	for _, g := range []string{"v", "t", "r"} {
+		if gv, present := m[g]; present {
+			if gv == nil {
+				rd.warnf("%s is null", g)
+				continue
+			}
+			groups = append(groups, g)
+		}
+	}
+	if len(groups) != 1 {
+		if len(groups) == 0 {
+			rd.errorf("there is no vaccination, test or recovery entry")
+		} else {
+			rd.errorf("there is more than one of vaccination, test and recovery (%s)", strings.Join(groups, ", "))
+		}
+		return "", nil
+	}
+	g := groups[0]
+	arr, ok := m[g].([]any)
+	if !ok {
+		rd.errorf("%s is not an array", g)
+		return "", nil
+	}
+	if len(arr) != 1 {
+		// Multiple events in one DCC (seen from ES): verifiers shall reject.
+		rd.errorf("%s holds %d entries instead of exactly one", g, len(arr))
+		return g, nil
+	}
+	entry, ok := arr[0].(map[string]any)
+	if !ok {
+		rd.errorf("%s[0] is not an object", g)
+		return g, nil
+	}
+	return g, entry
 }
 
 // readName reads nam: at least one of the standardised names fnt, gnt.
