@@ -37,7 +37,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"sync"
 	"time"
@@ -291,8 +290,7 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) er
 	h.Write(wire.SigStructurePrefix(msg.Protected, len(msg.Payload), 0))
 	h.Write(msg.Payload)
 	h.Sum(digest[:0])
-	r := new(big.Int).SetBytes(msg.Signature[:32])
-	s := new(big.Int).SetBytes(msg.Signature[32:])
+	sig := signatureDER(msg.Signature)
 	tried := 0
 	for _, k := range pinned {
 		pub, ok := k.(*ecdsa.PublicKey)
@@ -300,7 +298,7 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) er
 			continue
 		}
 		tried++
-		if ecdsa.Verify(pub, digest[:], r, s) {
+		if sig != nil && ecdsa.VerifyASN1(pub, digest[:], sig) {
 			return nil
 		}
 	}
@@ -308,6 +306,30 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) er
 		return fail(SignatureInvalid, "no pinned P-256 publisher key to check the signature with")
 	}
 	return fail(SignatureInvalid, "none of the %d pinned publisher keys verifies the signature (bundle key ID %x)", tried, prot.KID)
+}
+
+// signatureDER returns the ASN.1 DER form (SEQUENCE of two INTEGERs, as
+// ecdsa.VerifyASN1 takes it) of a raw r ‖ s signature of 64 bytes, or nil
+// when r or s is zero, which ecdsa.Verify refuses too. It does what
+// ecdsa.Verify does with r and s as *big.Int, without math/big and the
+// cryptobyte builder: less code for WebAssembly to compile at start-up.
+func signatureDER(raw []byte) []byte {
+	integer := func(b []byte) []byte {
+		b = bytes.TrimLeft(b, "\x00")
+		if len(b) == 0 {
+			return nil
+		}
+		if b[0]&0x80 != 0 { // positive: a leading zero byte
+			return append([]byte{0x02, byte(len(b) + 1), 0}, b...)
+		}
+		return append([]byte{0x02, byte(len(b))}, b...)
+	}
+	r, s := integer(raw[:32]), integer(raw[32:])
+	if r == nil || s == nil {
+		return nil
+	}
+	// At most 2 × (2 + 33) = 70 bytes: the short form of the length.
+	return append(append([]byte{0x30, byte(len(r) + len(s))}, r...), s...)
 }
 
 // decodePayload reads the payload (wire.DecodePayload: well-formed, then the
