@@ -61,6 +61,6 @@ func warmUp(outside bool) bool {
 		opts.VerifiedBy = func(dcc.Signer) bool { return true }
 	}
 	r := dcc.Verify(p, warmUpKeys{s}, opts)
-	appendJSON(nil, r.Map())
+	appendResult(nil, r)
 	return r.Valid
 }
