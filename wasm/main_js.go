@@ -14,10 +14,8 @@
 //	                                          → {ok, errors, warnings, sequence, issuedAt, expiresAt, signers}
 //	status()                                  → the same for the list in use
 //	verify(text, atMillis?)                   → Result, as passcheck verify --json
-//	prepare(text, atMillis?, scratch)         → "ALG TOKEN TBSLEN SIGLEN HANDLE..." with the bytes in scratch, for a WebCrypto check; or the final Result's JSON
-//	jwk(handle)                               → the JSON Web Key of a handle prepare gave, or null
-//	speculate(token, keyIndex)                → the Result's JSON if keys[keyIndex] verified, computed while WebCrypto runs; null for a stale token
-//	verifyPrepared(token, keyIndex)           → Result, trusting keyIndex (-1: none; pure Go checks again); null for a stale token
+//	jwk(handle)                               → the JSON Web Key of a key handle (see exports_js.go), or null
+//	id                                        the session's number, for the exported functions
 //	scanImage(rgba, width, height, frame?)    → QR text, null, or an error Result (frame: a live camera frame, read by the quicker ladder)
 //	newSession()                              → another object with these functions and its own trust list
 //	qr                                        false in the build without the QR decoder (-tags noqr)
@@ -25,6 +23,10 @@
 //
 // Errors are Result-shaped objects ({valid: false, errors: [{code, message}],
 // ...}); nothing is thrown.
+//
+// The ES module's verify goes through WebAssembly exports instead
+// (exports_js.go): a call through syscall/js costs about 20 µs, an export
+// well under one.
 package main
 
 import (
@@ -34,7 +36,6 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
-	"strconv"
 	"syscall/js"
 	"time"
 
@@ -50,7 +51,6 @@ var (
 	jsUint8ClampedArray = js.Global().Get("Uint8ClampedArray")
 	jsObject            = js.Global().Get("Object")
 	jsJSONParse         = js.Global().Get("JSON").Get("parse").Call("bind", js.Global().Get("JSON"))
-	jsJSON              = js.Global().Get("JSON").Get("stringify").Call("bind", js.Global().Get("JSON"))
 	// String.prototype.lastIndexOf.call, and "", for strLen.
 	jsLastIndexOf = js.Global().Get("Function").Get("prototype").Get("call").Call("bind", js.Global().Get("String").Get("prototype").Get("lastIndexOf"))
 	jsEmpty       = js.ValueOf("")
@@ -77,10 +77,8 @@ func api(s *session) js.Value {
 	o.Set("loadTrustList", safe(s.jsLoadTrustList))
 	o.Set("status", safe(s.jsStatus))
 	o.Set("verify", safe(s.jsVerify))
-	o.Set("prepare", safe(s.jsPrepare))
-	o.Set("verifyPrepared", safe(s.jsVerifyPrepared))
-	o.Set("speculate", safe(s.jsSpeculate))
 	o.Set("jwk", safe(s.jsJWK))
+	o.Set("id", s.id)
 	o.Set("scanImage", safe(jsScanImage))
 	o.Set("newSession", safe(func([]js.Value) any { return api(newSession()) }))
 	o.Set("warmUp", safe(func(args []js.Value) any { return warmUp(arg(args, 0).Truthy()) }))
@@ -109,9 +107,7 @@ func arg(args []js.Value, i int) js.Value {
 }
 
 // errorResult is a Result holding one error.
-func errorResult(code dcc.Code, detail string) js.Value {
-	return resultJS(&dcc.Result{Errors: []dcc.Message{message(code, detail)}, Warnings: []dcc.Message{}})
-}
+func errorResult(code dcc.Code, detail string) js.Value { return resultJS(errResult(code, detail)) }
 
 // resultJS hands r to JavaScript as JSON text for JSON.parse: one string
 // crosses the boundary instead of one syscall/js call per field.
@@ -156,12 +152,11 @@ func clock(v js.Value, now time.Time) (time.Time, js.Value) {
 	if v.Type() != js.TypeNumber {
 		return time.Time{}, errorResult(InputInvalid, "the clock must be milliseconds since 1970, not a "+v.Type().String())
 	}
-	ms := v.Float()
-	// Years 1 to 9999, the range of RFC 3339.
-	if math.IsNaN(ms) || ms < -62135596800000 || ms > 253402300799999 {
-		return time.Time{}, errorResult(InputInvalid, "the clock is not a date between the years 1 and 9999")
+	at, bad := clockMillis(v.Float())
+	if bad != nil {
+		return time.Time{}, resultJS(bad)
 	}
-	return time.UnixMilli(int64(ms)).UTC(), js.Null()
+	return at, js.Null()
 }
 
 // bytesArg copies a Uint8Array of at most max bytes.
@@ -262,85 +257,12 @@ func (s *session) jsVerify(args []js.Value) any {
 	return resultJS(s.check(t, at, now))
 }
 
-// prepare(text, atMillis?, scratch) → a string: the Result's JSON when it is
-// final, else "ALG TOKEN TBSLEN SIGLEN HANDLE..." with the Sig_structure and
-// the signature copied, one after the other, to the start of scratch (a
-// Uint8Array). One string and one copy cross the boundary: building an
-// object field by field through syscall/js cost more than the decode. A
-// scratch that is missing or too small gets the final Result of the pure-Go
-// check.
-func (s *session) jsPrepare(args []js.Value) any {
-	t, bad := text(arg(args, 0))
-	if !bad.IsNull() {
-		return jsJSON.Invoke(bad)
-	}
-	now := time.Now()
-	at, bad := clock(arg(args, 1), now)
-	if !bad.IsNull() {
-		return jsJSON.Invoke(bad)
-	}
-	p, r := s.prepare(t, at, now)
-	if r == nil {
-		scratch := arg(args, 2)
-		if scratch.Type() != js.TypeObject || !scratch.InstanceOf(jsUint8Array) || scratch.Length() < len(p.ToBeSigned)+len(p.Signature) {
-			s.prep = nil
-			r = s.check(t, at, now)
-		} else {
-			js.CopyBytesToJS(scratch, append(p.ToBeSigned, p.Signature...))
-		}
-	}
-	if r != nil {
-		return string(appendResult(nil, r))
-	}
-	alg := "ES256"
-	if p.Alg == dcc.AlgPS256 {
-		alg = "PS256"
-	}
-	b := make([]byte, 0, 64)
-	b = append(b, alg...)
-	for _, n := range append([]int{int(p.Token), len(p.ToBeSigned), len(p.Signature)}, p.Handles...) {
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(n), 10)
-	}
-	return string(b)
-}
-
-// token reads a token argument; 0, which prepare never gives, when it is
-// not a whole number.
-func token(v js.Value) uint64 {
-	if v.Type() != js.TypeNumber {
-		return 0
-	}
-	f := v.Float()
-	if f < 1 || f > 1<<53 || f != math.Trunc(f) {
-		return 0
-	}
-	return uint64(f)
-}
-
-// index reads a key index argument: -1 when it is not a small whole number.
+// index reads a small whole number argument: -1 when it is not one.
 func index(v js.Value) int {
 	if v.Type() == js.TypeNumber && v.Float() >= 0 && v.Float() < 1<<20 && v.Float() == math.Trunc(v.Float()) {
 		return v.Int()
 	}
 	return -1
-}
-
-// verifyPrepared(token, keyIndex) → Result, or null for a stale token
-func (s *session) jsVerifyPrepared(args []js.Value) any {
-	r := s.verifyPrepared(token(arg(args, 0)), index(arg(args, 1)))
-	if r == nil {
-		return nil
-	}
-	return resultJS(r)
-}
-
-// speculate(token, keyIndex) → the Result's JSON (a string), or null
-func (s *session) jsSpeculate(args []js.Value) any {
-	if j := s.speculate(token(arg(args, 0)), index(arg(args, 1))); j != nil {
-		return string(j)
-	}
-	return nil
 }
 
 // jwk(handle) → the JSON Web Key of a key prepare named, or null

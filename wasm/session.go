@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -44,6 +45,7 @@ const maxGrace = 366 * 24 * time.Hour
 // session is the module's state between calls: the trust list in use. It
 // holds no pass data beyond the last prepared pass (see [session.prepare]).
 type session struct {
+	id      int             // its index in sessions, for the exported functions
 	list    *trustlist.List // the list in use; nil before a load succeeded
 	loadErr dcc.Message     // why there is no list, when list is nil
 	grace   time.Duration   // how long past its expiry list still serves, with a warning
@@ -65,8 +67,28 @@ type session struct {
 	lastHandle int
 }
 
+// sessions are every session made, by id. They live as long as the module,
+// as the JavaScript functions that act on them do.
+var sessions []*session
+
 func newSession() *session {
-	return &session{loadErr: message(TrustListMissing, "")}
+	s := &session{id: len(sessions), loadErr: message(TrustListMissing, "")}
+	sessions = append(sessions, s)
+	return s
+}
+
+// errResult is a Result holding one error.
+func errResult(code dcc.Code, detail string) *dcc.Result {
+	return &dcc.Result{Errors: []dcc.Message{message(code, detail)}, Warnings: []dcc.Message{}}
+}
+
+// clockMillis reads a validation clock in milliseconds since the epoch:
+// years 1 to 9999, the range of RFC 3339; an error Result otherwise.
+func clockMillis(ms float64) (time.Time, *dcc.Result) {
+	if math.IsNaN(ms) || ms < -62135596800000 || ms > 253402300799999 {
+		return time.Time{}, errResult(InputInvalid, "the clock is not a date between the years 1 and 9999")
+	}
+	return time.UnixMilli(int64(ms)).UTC(), nil
 }
 
 // message builds a Message for code, with the plain sentence for the
@@ -284,21 +306,17 @@ func (s *session) verifyPrepared(token uint64, verified int) *dcc.Result {
 	return s.addTrustStatus(dcc.Verify(s.prep, s.keys(s.prepNow), opts), s.prepNow)
 }
 
-// speculate returns the JSON of the Result that verifyPrepared(token, index)
-// gives when the caller's check confirms key index, or nil when token is
-// stale or index out of range. It reads the claims and the certificate and
-// checks them, so that this work overlaps the caller's signature check
-// (WebCrypto runs on another thread); the caller hands the Result out only
-// once that check confirmed key index.
-func (s *session) speculate(token uint64, index int) []byte {
+// speculate returns the Result that verifyPrepared(token, index) gives when
+// the caller's check confirms key index, or nil when token is stale or
+// index names no key. It is called while that check runs (WebCrypto, on
+// another thread where the browser has one), so that reading the claims and
+// the certificate overlaps it; the caller hands the Result out only once
+// its check confirmed key index.
+func (s *session) speculate(token uint64, index int) *dcc.Result {
 	if index < 0 || index >= len(s.prepKeys) {
 		return nil
 	}
-	r := s.verifyPrepared(token, index)
-	if r == nil {
-		return nil
-	}
-	return appendResult(nil, r)
+	return s.verifyPrepared(token, index)
 }
 
 func sameKey(a, b crypto.PublicKey) bool {

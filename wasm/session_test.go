@@ -255,9 +255,9 @@ func TestSessionSpeculate(t *testing.T) {
 	}
 	for _, at := range []time.Time{f.now, f.now.AddDate(5, 0, 0)} {
 		p, _ := s.prepare(f.pass, at, f.now)
-		got := s.speculate(p.Token, 0)
+		got := appendResult(nil, s.speculate(p.Token, 0))
 		want := appendResult(nil, s.verifyPrepared(p.Token, 0))
-		if got == nil || string(got) != string(want) {
+		if string(got) != string(want) {
 			t.Errorf("at %v: speculated:\n got %s\nwant %s", at, got, want)
 		}
 		if valid := at.Equal(f.now); strings.Contains(string(got), `"valid":true`) != valid {
@@ -267,11 +267,11 @@ func TestSessionSpeculate(t *testing.T) {
 	p, _ := s.prepare(f.pass, f.now, f.now)
 	for _, idx := range []int{-1, 1} {
 		if got := s.speculate(p.Token, idx); got != nil {
-			t.Errorf("index %d: %s", idx, got)
+			t.Errorf("index %d: %+v", idx, got)
 		}
 	}
 	s.prepare(f.pass, f.now, f.now)
 	if got := s.speculate(p.Token, 0); got != nil {
-		t.Errorf("stale token: %s", got)
+		t.Errorf("stale token: %+v", got)
 	}
 }

@@ -83,7 +83,7 @@ async function instantiate(options) {
   if (!api || typeof api.verify !== "function") {
     throw new PasscheckError("WASM_UNAVAILABLE", "the module did not start");
   }
-  return api;
+  return { api, exports: instance.exports };
 }
 
 function module(options) {
@@ -203,6 +203,71 @@ async function fetchBundle(pointerURL) {
   return { bundle };
 }
 
+const MAX_INPUT_LEN = 8 << 10; // dcc.MaxInputLen
+
+// calls returns the module's verify functions for session api, through its
+// WebAssembly exports (wasm/exports_js.go): a call through them costs well
+// under a microsecond, one through api (syscall/js) about 20. The text goes
+// in through the module's memory as UTF-8; answers come back the same way.
+// A text too long for a pass, or a non-string, takes api's functions, which
+// answer those with the same errors.
+function calls(api, ex) {
+  const id = api.id;
+  const ok = ex && typeof ex.pc_prepare === "function" && typeof id === "number";
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+
+  // put writes text into the module's input; its length in bytes, or -1.
+  function put(text) {
+    if (!ok || typeof text !== "string" || text.length > MAX_INPUT_LEN) return -1;
+    const room = text.length * 3;
+    const at = ex.pc_input(room);
+    if (!at) return -1;
+    return enc.encodeInto(text, new Uint8Array(ex.mem.buffer, at, room)).written;
+  }
+  // The module's memory grows (and its buffer changes) during calls: views
+  // are made after each.
+  const out = (n) => new Uint8Array(ex.mem.buffer, ex.pc_output(), n);
+  const answer = (n) => dec.decode(out(n));
+  const clock = (at) => (at === undefined ? [0, 0] : [1, at]);
+
+  function verify(text, at) {
+    const n = put(text);
+    if (n < 0) return api.verify(text, at);
+    const [has, ms] = clock(at);
+    return JSON.parse(answer(ex.pc_verify(id, n, has, ms)));
+  }
+
+  // prepare → {result} or {alg, token, tbs, sig, handles}
+  function prepare(text, at) {
+    const n = put(text);
+    if (n < 0) return { result: api.verify(text, at) };
+    const [has, ms] = clock(at);
+    const b = out(ex.pc_prepare(id, n, has, ms));
+    if (b[0] === 123 /* { */) return { result: JSON.parse(dec.decode(b)) };
+    const nl = b.indexOf(10);
+    const [alg, token, tbsLen, sigLen, ...handles] = dec.decode(b.subarray(0, nl)).split(" ");
+    const from = nl + 1;
+    const to = from + Number(tbsLen);
+    // Copies: the memory is reused by the next call.
+    return { alg, token: Number(token), handles, tbs: b.slice(from, to), sig: b.slice(to, to + Number(sigLen)) };
+  }
+
+  // speculate → the Result's JSON text, or null
+  function speculate(token, index) {
+    const n = ex.pc_speculate(id, token, index);
+    return n < 0 ? null : answer(n);
+  }
+
+  // verifyPrepared → the Result, or null for a stale token
+  function verifyPrepared(token, index) {
+    const n = ex.pc_verifyPrepared(id, token, index);
+    return n < 0 ? null : JSON.parse(answer(n));
+  }
+
+  return { verify, prepare, speculate, verifyPrepared };
+}
+
 // WebCrypto verifies signatures at native speed, where Go compiled to
 // WebAssembly is about ten times slower.
 const ALGS = {
@@ -211,28 +276,19 @@ const ALGS = {
 };
 const MAX_CACHED_KEYS = 256;
 
-// The Sig_structure and the signature come back from the module in this
-// buffer: at most the decompressed COSE message (dcc.MaxDecompressed) plus
-// the Sig_structure's own few bytes.
-const SCRATCH_BYTES = (64 << 10) + 64;
-
 // fastPath verifies passes with the module and WebCrypto together (see
 // verify below); keys holds the imported CryptoKeys by the module's handle.
-function fastPath(api, s) {
-  // Called unbound: a method call would hand the module its object as
-  // "this", one more reference for Go's collector to finalize per call.
-  const { prepare, speculate, verifyPrepared, jwk } = api;
+function fastPath(api, c, s) {
   const keys = new Map();
-  const scratch = new Uint8Array(SCRATCH_BYTES);
 
   function cryptoKey(handle, alg) {
     const id = alg + handle;
     let k = keys.get(id);
     if (!k) {
-      const key = jwk(Number(handle));
-      if (!key) return null;
+      const jwk = api.jwk(Number(handle));
+      if (!jwk) return null;
       if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-      k = s.importKey("jwk", key, ALGS[alg].importAlg, false, ["verify"]);
+      k = s.importKey("jwk", jwk, ALGS[alg].importAlg, false, ["verify"]);
       keys.set(id, k);
       k.catch(() => keys.delete(id));
     }
@@ -241,33 +297,29 @@ function fastPath(api, s) {
 
   // verify checks the signature with WebCrypto and lets the module do the
   // rest. The module decodes the pass only as far as its signature
-  // (prepare); while WebCrypto checks it on another thread, the module reads
-  // and checks the rest and computes the Result it will give if that key
-  // verifies (speculate), which is handed out only if WebCrypto confirms.
-  // When WebCrypto verifies with none of the keys (a bad signature, or an
-  // issuer's salt length that WebCrypto does not accept), the module checks
-  // the signature again in Go (verifyPrepared with -1), so a refusal never
-  // rests on WebCrypto alone.
+  // (prepare); once WebCrypto has the signature (on another thread, where
+  // the browser uses one), the module reads and checks the rest and
+  // computes the Result it will give if that key verifies (speculate),
+  // which is handed out only if WebCrypto confirms. When WebCrypto verifies
+  // with none of the keys (a bad signature, or an issuer's salt length that
+  // WebCrypto does not accept), the module checks the signature again in Go
+  // (verifyPrepared with -1), so a refusal never rests on WebCrypto alone.
   return async function verify(text, at) {
-    const head = prepare(text, at, scratch);
-    if (head.charCodeAt(0) === 123 /* { */) return JSON.parse(head);
-    const [alg, token, tbsLen, sigLen, ...handles] = head.split(" ");
-    const verifyAlg = ALGS[alg].verifyAlg;
-    // Copies: another verify may use scratch while this one waits.
-    const tbs = scratch.slice(0, Number(tbsLen));
-    const sig = scratch.slice(tbs.length, tbs.length + Number(sigLen));
+    const p = c.prepare(text, at);
+    if (p.result) return p.result;
+    const verifyAlg = ALGS[p.alg].verifyAlg;
     let index = -1;
     let spec = null;
     let specIndex = -1;
     try {
-      for (let i = 0; i < handles.length && index < 0; i++) {
-        if (handles[i] === "0") continue;
-        const key = cryptoKey(handles[i], alg);
+      for (let i = 0; i < p.handles.length && index < 0; i++) {
+        if (p.handles[i] === "0") continue;
+        const key = cryptoKey(p.handles[i], p.alg);
         if (!key) continue;
-        const pending = s.verify(verifyAlg, await key, sig, tbs);
+        const pending = s.verify(verifyAlg, await key, p.sig, p.tbs);
         if (specIndex < 0) {
           specIndex = i;
-          spec = speculate(Number(token), i);
+          spec = c.speculate(p.token, i);
         }
         if (await pending) index = i;
       }
@@ -277,7 +329,7 @@ function fastPath(api, s) {
     if (index >= 0 && index === specIndex && spec !== null) return JSON.parse(spec);
     // Not confirmed, or not the key speculated on; or the pass was
     // forgotten meanwhile (another verify, a new trust list): null.
-    return verifyPrepared(Number(token), index) || api.verify(text, at);
+    return c.verifyPrepared(p.token, index) || c.verify(text, at);
   };
 }
 
@@ -286,14 +338,16 @@ function fastPath(api, s) {
  * to a verifier. See passcheck.d.ts for the options and the verifier.
  */
 export async function load(options = {}) {
-  const api = (await module(options)).newSession();
+  const mod = await module(options);
+  const api = mod.api.newSession();
+  const c = calls(api, mod.exports);
   if (typeof options.trustKeys !== "string" || !options.trustKeys.includes("PUBLIC KEY")) {
     throw new PasscheckError("TRUSTLIST_KEY_INVALID", "load() needs trustKeys: the publisher's public key(s) in PEM");
   }
   const trustKeys = options.trustKeys;
   const graceSeconds = Number.isSafeInteger(options.graceSeconds) && options.graceSeconds > 0 ? options.graceSeconds : 0;
   const seqKey = await storageKey(trustKeys);
-  const fast = options.webCrypto !== false && subtle() !== null ? fastPath(api, subtle()) : null;
+  const fast = options.webCrypto !== false && subtle() !== null ? fastPath(api, c, subtle()) : null;
   const pointerURL = options.trustListURL
     ? new URL(options.trustListURL, globalThis.location ? globalThis.location.href : undefined)
     : null;
@@ -344,7 +398,7 @@ export async function load(options = {}) {
       const at = opts && typeof opts.at === "number" ? opts.at : undefined;
       try {
         if (fast && typeof text === "string") return await fast(text, at);
-        return api.verify(text, at);
+        return c.verify(text, at);
       } catch (e) {
         return { valid: false, errors: [msg("INTERNAL_ERROR", String(e && e.message))], warnings: [] };
       }

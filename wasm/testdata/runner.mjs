@@ -55,11 +55,29 @@ const modes = {
   // each, a valid pass must still verify.
   async hostile() {
     const pc = await verifier(job.groups[0], true);
-    const raw = globalThis.passcheck;
     const good = job.groups[0].cases[0];
-    // A session with the list: prepare gets as far as the scratch buffer.
+    // A second instance of the module, whose exports (wasm/exports_js.go)
+    // are called directly; it replaces globalThis.passcheck, while pc keeps
+    // the first instance's.
+    const go = new globalThis.Go();
+    const { instance } = await WebAssembly.instantiate(wasm, go.importObject);
+    go.run(instance);
+    const raw = globalThis.passcheck;
     const listed = raw.newSession();
     listed.loadTrustList(b64(job.groups[0].bundle), job.groups[0].keys);
+    const x = instance.exports;
+    const put = (text) => {
+      const at = x.pc_input(text.length * 3);
+      return new TextEncoder().encodeInto(text, new Uint8Array(x.mem.buffer, at, text.length * 3)).written;
+    };
+    // An export's answer: the Result it wrote (JSON), or null for -1.
+    const answer = (n) => (n < 0 ? null : JSON.parse(new TextDecoder().decode(new Uint8Array(x.mem.buffer, x.pc_output(), n))));
+    const ex = {
+      verify: (...a) => answer(x.pc_verify(...a)),
+      prepare: (...a) => answer(x.pc_prepare(...a)),
+      speculate: (...a) => answer(x.pc_speculate(...a)),
+      verifyPrepared: (...a) => answer(x.pc_verifyPrepared(...a)),
+    };
     const huge = "HC1:" + "A".repeat(50 << 20);
     const calls = {
       "verify(number)": () => raw.verify(42),
@@ -72,14 +90,19 @@ const modes = {
       "verify(binary junk)": () => raw.verify("HC1:\u0000\uffff\ud800" + "%".repeat(4000)),
       "module verify(null)": () => pc.verify(null),
       "module verify(huge)": () => pc.verify(huge),
-      "prepare(huge)": () => JSON.parse(raw.prepare(huge, undefined, new Uint8Array(1 << 17))),
-      "prepare(no scratch)": () => JSON.parse(listed.prepare(good.text, good.at)),
-      "prepare(string scratch)": () => JSON.parse(listed.prepare(good.text, good.at, "scratch")),
-      "prepare(short scratch)": () => JSON.parse(listed.prepare(good.text, good.at, new Uint8Array(8))),
-      "verifyPrepared(stale token)": () => raw.verifyPrepared(1e9, 0),
-      "verifyPrepared(junk)": () => raw.verifyPrepared({}, "x"),
-      "speculate(junk)": () => raw.speculate(-1, 1e30),
-      "jwk(junk)": () => raw.jwk(NaN),
+      "export verify(no session)": () => ex.verify(1e6, put(good.text), 0, 0),
+      "export verify(length past input)": () => ex.verify(listed.id, 1e9, 0, 0),
+      "export verify(NaN clock)": () => ex.verify(listed.id, put(good.text), 1, NaN),
+      "export verify(far clock)": () => ex.verify(listed.id, put(good.text), 1, -1e300),
+      "export verify(junk)": () => ex.verify(listed.id, put("HC1:\u0000\uffff\ud800" + "%".repeat(4000)), 0, 0),
+      "export verify(good)": () => ex.verify(listed.id, put(good.text), 1, good.at),
+      "export prepare(junk)": () => ex.prepare(listed.id, put("HC1:A"), 0, 0),
+      "export prepare(no session)": () => ex.prepare(-1, put(good.text), 0, 0),
+      "export input(huge)": () => (x.pc_input(1e9) === 0 && x.pc_input(-1) === 0 ? null : "not refused"),
+      "export speculate(stale)": () => ex.speculate(listed.id, 1e300, 0),
+      "export speculate(junk)": () => ex.speculate(1e6, -5, 1e9),
+      "export verifyPrepared(stale)": () => ex.verifyPrepared(listed.id, 12345, 0),
+      "export verifyPrepared(no session)": () => ex.verifyPrepared(1e6, 1, 0),
       "loadTrustList(string)": () => raw.newSession().loadTrustList("bundle", job.groups[0].keys),
       "loadTrustList(undefined)": () => raw.newSession().loadTrustList(),
       "loadTrustList(junk)": () => raw.newSession().loadTrustList(new Uint8Array(1000).fill(0xff), job.groups[0].keys),
