@@ -107,3 +107,43 @@ func TestAppendResult(t *testing.T) {
 		}
 	}
 }
+
+// appendStatus writes what encoding/json writes for the same answer, as far
+// as JSON.parse can tell: with and without a list, with messages, and dates
+// in odd years.
+func TestAppendStatus(t *testing.T) {
+	f := newFixture(t)
+	s := newSession()
+	out := s.load(f.bundle(t, 1700000000, f.now, time.Hour), f.pub.pem, 0, 0, f.now)
+	if !out.OK {
+		t.Fatal(codes(out.Errors))
+	}
+	outcomes := []loadOutcome{
+		out,
+		{Errors: []dcc.Message{{Code: "X", Message: "bad \"list\""}}, Warnings: []dcc.Message{}},
+		{OK: true, Errors: []dcc.Message{}, Warnings: []dcc.Message{{Code: "W", Message: "w"}}, List: out.List},
+	}
+	for i, o := range outcomes {
+		want := map[string]any{"ok": o.OK, "errors": o.Errors, "warnings": o.Warnings, "sequence": nil, "issuedAt": "", "expiresAt": "", "signers": 0}
+		if l := o.List; l != nil {
+			want["sequence"], want["signers"] = l.Sequence, l.Len()
+			want["issuedAt"], want["expiresAt"] = l.IssuedAt.UTC().Format(time.RFC3339), l.ExpiresAt.UTC().Format(time.RFC3339)
+		}
+		var got any
+		if err := json.Unmarshal(appendStatus(nil, o), &got); err != nil {
+			t.Fatalf("outcome %d: %v\n%s", i, err, appendStatus(nil, o))
+		}
+		if w := jsonTree(t, want); !reflect.DeepEqual(got, w) {
+			t.Errorf("outcome %d:\n got %v\nwant %v", i, got, w)
+		}
+	}
+	for _, tm := range []time.Time{
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(999, 12, 31, 23, 59, 59, 999, time.UTC),
+		time.Date(2026, 11, 28, 9, 5, 7, 0, time.FixedZone("x", 7*3600)), time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		if got, want := string(appendRFC3339(nil, tm)), tm.UTC().Format(time.RFC3339); got != want {
+			t.Errorf("appendRFC3339(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}

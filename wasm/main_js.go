@@ -113,16 +113,6 @@ func errorResult(code dcc.Code, detail string) js.Value { return resultJS(errRes
 // crosses the boundary instead of one syscall/js call per field.
 func resultJS(r *dcc.Result) js.Value { return jsJSONParse.Invoke(string(appendResult(nil, r))) }
 
-func treeJS(tree any) js.Value { return jsJSONParse.Invoke(string(appendJSON(nil, tree))) }
-
-func messagesJS(ms []dcc.Message) []any {
-	out := make([]any, len(ms))
-	for i, m := range ms {
-		out[i] = map[string]any{"code": string(m.Code), "message": m.Message}
-	}
-	return out
-}
-
 // text reads a pass text argument. A text longer than dcc.MaxInputLen is
 // refused before it is copied, as dcc.Decode would refuse it.
 func text(v js.Value) (string, js.Value) {
@@ -221,19 +211,7 @@ func loadErrorJS(r js.Value) js.Value {
 	})
 }
 
-func statusJS(out loadOutcome) js.Value {
-	m := map[string]any{
-		"ok": out.OK, "errors": messagesJS(out.Errors), "warnings": messagesJS(out.Warnings),
-		"sequence": nil, "issuedAt": "", "expiresAt": "", "signers": 0,
-	}
-	if l := out.List; l != nil {
-		m["sequence"] = float64(l.Sequence)
-		m["issuedAt"] = l.IssuedAt.UTC().Format(time.RFC3339)
-		m["expiresAt"] = l.ExpiresAt.UTC().Format(time.RFC3339)
-		m["signers"] = l.Len()
-	}
-	return treeJS(m)
-}
+func statusJS(out loadOutcome) js.Value { return jsJSONParse.Invoke(string(appendStatus(nil, out))) }
 
 // status() → the list in use, in loadTrustList's shape: ok is false when
 // verify cannot use it (none loaded, or expired past the grace period).

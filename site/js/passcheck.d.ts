@@ -105,8 +105,9 @@ export interface LoadOptions {
   /** Verify signatures with WebCrypto where available (default true); false: pure Go only. */
   webCrypto?: boolean;
   /**
-   * Verify a built-in pass once before resolving (default true), so that the
-   * first real scan does not pay the first-run costs (tens of milliseconds).
+   * Verify a built-in pass once (default true), so that the first real scan
+   * does not pay the first-run costs (tens of milliseconds). It runs in the
+   * task after load() resolves; `verifier.warmedUp` tells when it is done.
    */
   warmUp?: boolean;
 }
@@ -140,6 +141,8 @@ export interface Verifier {
   refreshTrustList(): Promise<TrustListLoad>;
   /** loadTrustListBytes loads a bundle given as bytes (a dropped file), with the same checks. */
   loadTrustListBytes(bundle: Uint8Array): TrustListLoad;
+  /** Resolves once the warm-up (see LoadOptions.warmUp) is done; at once without one. Never rejects. */
+  readonly warmedUp: Promise<void>;
 }
 
 /**

@@ -444,18 +444,12 @@ export async function load(options = {}) {
     },
   };
 
-  // Warm up: the first verify pays for first-run costs; pay them now. The
-  // module's share runs here; WebCrypto's runs on its own thread, and is
-  // not waited for: a verify that comes before it finished just queues
-  // behind it.
-  if (options.warmUp !== false) {
-    try {
-      api.warmUp(!!fast);
-      if (fast) warmUpWebCrypto(subtle()).catch(() => {});
-    } catch {
-      // not worth failing the load for
-    }
-  }
+  // Warm up: the first verify pays for first-run costs (V8 compiles each
+  // function of the module on its first call); pay them as soon as load
+  // has resolved, in the next task, rather than on the first scan or
+  // before the verifier is ready. A verify that comes first is correct,
+  // only slower.
+  verifier.warmedUp = options.warmUp === false ? Promise.resolve() : warmUpSoon(api, fast ? subtle() : null);
   return verifier;
 }
 
@@ -470,6 +464,21 @@ const WARM_KEYS = {
     ext: true,
   },
 };
+
+// warmUpSoon runs the warm-up in the next task; the promise resolves once
+// it is done. Nothing in it is worth failing for.
+function warmUpSoon(api, s) {
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      try {
+        api.warmUp(s !== null);
+      } catch {
+        // the verify path works without it
+      }
+      (s ? warmUpWebCrypto(s) : Promise.resolve()).catch(() => {}).then(resolve);
+    }, 0);
+  });
+}
 
 async function warmUpWebCrypto(s) {
   const data = new TextEncoder().encode("passcheck");
