@@ -256,7 +256,8 @@ func headerKID(h map[any]any) ([]byte, bool, error) {
 
 // parseCWT reads the CWT claims (RFC 8392) and the DCC payload from p.payload.
 func (p *Pass) parseCWT() error {
-	v, err := cbor.Decode(p.payload, limits)
+	// The DCC payload is read straight into its JSON-shaped tree.
+	v, err := cbor.DecodeJSONAt(p.payload, limits, claimHcert, hcertDCCv1)
 	if err != nil {
 		return errorf(CBORInvalid, "CWT claims: %v", err)
 	}
@@ -283,14 +284,10 @@ func (p *Pass) parseCWT() error {
 	if !ok {
 		return errorf(CBORInvalid, "hcert claim has no DCC (key 1)")
 	}
-	tree, err := jsonValue(dcc)
-	if err != nil {
-		return errorf(CBORInvalid, "DCC payload: %v", err)
-	}
-	if _, ok := tree.(map[string]any); !ok {
+	if _, ok := dcc.(map[string]any); !ok {
 		return errorf(CBORInvalid, "DCC payload is not a map")
 	}
-	p.Certificate = tree
+	p.Certificate = dcc
 	return nil
 }
 
@@ -316,47 +313,4 @@ func cwtTime(claims map[any]any, key int64) (time.Time, error) {
 		return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
 	}
 	return time.Time{}, errors.New("not a number")
-}
-
-// jsonValue turns the decoded DCC payload into a JSON-shaped tree: maps
-// with text keys, arrays, strings, int64, float64, bool and nil. Byte strings
-// become standard base64 (as encoding/json would write them); tags are
-// replaced by their content; non-finite floats become nil. A map key that is
-// not a text string is an error: JSON cannot hold it.
-func jsonValue(v any) (any, error) {
-	switch x := v.(type) {
-	case map[any]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			ks, ok := k.(string)
-			if !ok {
-				return nil, fmt.Errorf("map key %v is not a text string", k)
-			}
-			ev, err := jsonValue(e)
-			if err != nil {
-				return nil, err
-			}
-			out[ks] = ev
-		}
-		return out, nil
-	case []any:
-		for i, e := range x {
-			ev, err := jsonValue(e)
-			if err != nil {
-				return nil, err
-			}
-			x[i] = ev
-		}
-		return x, nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, nil
-		}
-		return x, nil
-	case []byte:
-		return base64Std(x), nil
-	case cbor.Tag:
-		return jsonValue(x.Content)
-	}
-	return v, nil // string, int64, bool, nil
 }

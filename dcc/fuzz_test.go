@@ -96,7 +96,7 @@ func FuzzCOSE(f *testing.F) {
 		p := &Pass{}
 		err := p.parseCOSE(raw)
 		if err == nil {
-			err = p.parseCWT()
+			err = p.DecodeClaims()
 		}
 		if err != nil {
 			checkError(t, err)
@@ -112,14 +112,14 @@ func FuzzPayload(f *testing.F) {
 	f.Add([]byte{0xa1, 0x61, 'v', 0xf6})
 	f.Add([]byte{0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0}) // NaN
 	f.Fuzz(func(t *testing.T, b []byte) {
-		v, err := cbor.Decode(b, limits)
+		// b as the DCC payload of CWT claims {-260: {1: b}}, read as
+		// parseCWT reads it.
+		claims := append([]byte{0xa1, 0x39, 0x01, 0x03, 0xa1, 0x01}, b...)
+		v, err := cbor.DecodeJSONAt(claims, limits, claimHcert, hcertDCCv1)
 		if err != nil {
 			return
 		}
-		tree, err := jsonValue(v)
-		if err != nil {
-			return
-		}
+		tree := v.(map[any]any)[int64(claimHcert)].(map[any]any)[int64(hcertDCCv1)]
 		if _, err := json.Marshal(tree); err != nil {
 			t.Fatalf("payload tree is not JSON: %v", err)
 		}

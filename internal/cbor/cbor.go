@@ -15,6 +15,7 @@
 package cbor
 
 import (
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -59,10 +60,37 @@ func Decode(data []byte, lim Limits) (any, error) {
 	return v, nil
 }
 
+// DecodeJSONAt reads exactly one data item from data, as Decode does,
+// except for the value found by following the integer keys of path from the
+// top-level map, map by map: that value is read as a JSON-shaped tree, as
+// JSON would hold it. Its maps become map[string]any and must have text
+// keys only; byte strings become their standard base64 (as encoding/json
+// writes []byte); tags are replaced by their content; NaN and infinities
+// become nil. Every check and limit of Decode applies all the same.
+//
+// It reads a CWT's payload (path -260, 1 in the DCC's claims) in one pass,
+// without building the generic tree first and converting it after.
+func DecodeJSONAt(data []byte, lim Limits, path ...int64) (any, error) {
+	d := decoder{data: data, lim: lim, path: path}
+	v, err := d.item(1)
+	if err != nil {
+		return nil, err
+	}
+	if d.off != len(data) {
+		return nil, ErrTrailing
+	}
+	return v, nil
+}
+
 type decoder struct {
 	data []byte
 	off  int
 	lim  Limits
+
+	// path leads to the value read as JSON (DecodeJSONAt); onPath holds
+	// while the item being read is the one that path's next key leads into.
+	path   []int64
+	onPath bool
 }
 
 func (d *decoder) fail(reason string) error { return &Error{Offset: d.off, Reason: reason} }
@@ -109,6 +137,8 @@ func (d *decoder) head() (major byte, info byte, arg uint64, err error) {
 }
 
 func (d *decoder) item(depth int) (any, error) {
+	onPath := d.onPath || depth == 1
+	d.onPath = false
 	major, info, arg, err := d.head()
 	if err != nil {
 		return nil, err
@@ -186,7 +216,17 @@ func (d *decoder) item(depth int) (any, error) {
 			if _, dup := out[k]; dup {
 				return nil, &Error{Offset: at, Reason: "duplicate map key"}
 			}
-			v, err := d.item(depth + 1)
+			var v any
+			if n, ok := k.(int64); ok && onPath && depth <= len(d.path) && n == d.path[depth-1] {
+				if depth == len(d.path) {
+					v, err = d.jsonItem(depth + 1)
+				} else {
+					d.onPath = true
+					v, err = d.item(depth + 1)
+				}
+			} else {
+				v, err = d.item(depth + 1)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -221,6 +261,95 @@ func (d *decoder) item(depth int) (any, error) {
 		}
 		return nil, d.fail("unsupported simple value")
 	}
+}
+
+// jsonItem reads an item as DecodeJSONAt reads the value at its path.
+func (d *decoder) jsonItem(depth int) (any, error) {
+	at := d.off
+	major, info, arg, err := d.head()
+	if err != nil {
+		return nil, err
+	}
+	switch major {
+	case 2:
+		b, err := d.str(major, info, arg)
+		if err != nil {
+			return nil, err
+		}
+		return base64.StdEncoding.EncodeToString(b), nil
+	case 4:
+		if depth > d.lim.MaxDepth {
+			return nil, d.fail("nested too deeply")
+		}
+		var out []any
+		for i := 0; info == 31 || uint64(i) < arg; i++ {
+			if info == 31 && d.isBreak() {
+				break
+			}
+			if i >= d.lim.MaxItems {
+				return nil, d.fail("array has too many elements")
+			}
+			v, err := d.jsonItem(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		if out == nil {
+			out = []any{}
+		}
+		return out, nil
+	case 5:
+		if depth > d.lim.MaxDepth {
+			return nil, d.fail("nested too deeply")
+		}
+		if info != 31 && arg > uint64(d.lim.MaxItems) {
+			return nil, d.fail("map has too many pairs")
+		}
+		out := make(map[string]any, min(arg, 32))
+		for i := 0; info == 31 || uint64(i) < arg; i++ {
+			if info == 31 && d.isBreak() {
+				break
+			}
+			if i >= d.lim.MaxItems {
+				return nil, d.fail("map has too many pairs")
+			}
+			at := d.off
+			k, err := d.item(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			ks, ok := k.(string)
+			if !ok {
+				if _, isInt := k.(int64); !isInt {
+					return nil, &Error{Offset: at, Reason: "map key is neither an integer nor a text string"}
+				}
+				return nil, &Error{Offset: at, Reason: "map key is not a text string"}
+			}
+			if _, dup := out[ks]; dup {
+				return nil, &Error{Offset: at, Reason: "duplicate map key"}
+			}
+			v, err := d.jsonItem(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			out[ks] = v
+		}
+		return out, nil
+	case 6:
+		if depth > d.lim.MaxDepth {
+			return nil, d.fail("nested too deeply")
+		}
+		return d.jsonItem(depth + 1)
+	}
+	// Integers, text strings, simple values and floats read as Decode reads
+	// them, but for non-finite floats.
+	d.off = at
+	v, err := d.item(depth)
+	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return nil, err
+	}
+	return v, err
 }
 
 // isBreak consumes a break byte (0xff) if one is next.

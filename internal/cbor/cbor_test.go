@@ -3,6 +3,7 @@ package cbor
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -274,4 +275,136 @@ func hasInterpretedTag(v any) bool {
 		}
 	}
 	return false
+}
+
+// jsonAt is the reference for DecodeJSONAt: Decode, then the value at path
+// turned into a JSON-shaped tree as dcc did it before DecodeJSONAt.
+func jsonAt(b []byte, path ...int64) (any, error) {
+	v, err := Decode(b, lim)
+	if err != nil {
+		return nil, err
+	}
+	var conv func(v any) (any, error)
+	conv = func(v any) (any, error) {
+		switch x := v.(type) {
+		case map[any]any:
+			out := make(map[string]any, len(x))
+			for k, e := range x {
+				ks, ok := k.(string)
+				if !ok {
+					return nil, errors.New("key")
+				}
+				ce, err := conv(e)
+				if err != nil {
+					return nil, err
+				}
+				out[ks] = ce
+			}
+			return out, nil
+		case []any:
+			out := make([]any, len(x))
+			for i, e := range x {
+				ce, err := conv(e)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = ce
+			}
+			return out, nil
+		case []byte:
+			return base64.StdEncoding.EncodeToString(x), nil
+		case Tag:
+			return conv(x.Content)
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, nil
+			}
+		}
+		return v, nil
+	}
+	var walk func(v any, path []int64) (any, error)
+	walk = func(v any, path []int64) (any, error) {
+		if len(path) == 0 {
+			return conv(v)
+		}
+		m, ok := v.(map[any]any)
+		if !ok {
+			return v, nil
+		}
+		e, ok := m[path[0]]
+		if !ok {
+			return v, nil
+		}
+		ce, err := walk(e, path[1:])
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[any]any, len(m))
+		for k, x := range m {
+			out[k] = x
+		}
+		out[path[0]] = ce
+		return out, nil
+	}
+	if len(path) == 0 {
+		return v, nil // no path: Decode's tree
+	}
+	return walk(v, path)
+}
+
+func TestDecodeJSONAt(t *testing.T) {
+	for _, tt := range []struct {
+		hex  string
+		path []int64
+		want any
+	}{
+		// {1: {"a": h'0102', "b": [NaN, 1(2)]}, 2: h'01'}
+		{"a201a26161420102616282f97e00c102024101", []int64{1}, nil},
+		{"a201026141" + "41ab", nil, map[any]any{int64(1): int64(2), "A": []byte{0xab}}},
+		// {-260: {1: {"n": {"f": "X"}}}}
+		{"a1390103a101a1616ea1616661" + "58", []int64{-260, 1}, map[any]any{int64(-260): map[any]any{int64(1): map[string]any{"n": map[string]any{"f": "X"}}}}},
+	} {
+		b, err := hex.DecodeString(tt.hex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeJSONAt(b, lim, tt.path...)
+		want, werr := jsonAt(b, tt.path...)
+		if (err == nil) != (werr == nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s at %v: %#v, %v; want %#v, %v", tt.hex, tt.path, got, err, want, werr)
+		}
+		if tt.want != nil && !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s at %v: %#v, want %#v", tt.hex, tt.path, got, tt.want)
+		}
+	}
+	// A non-text key in the JSON part is an error; elsewhere it is not.
+	b, _ := hex.DecodeString("a101a10203") // {1: {2: 3}}
+	if _, err := DecodeJSONAt(b, lim, 1); err == nil {
+		t.Error("integer key at the path: no error")
+	}
+	if _, err := DecodeJSONAt(b, lim, 2); err != nil {
+		t.Errorf("integer key off the path: %v", err)
+	}
+}
+
+// FuzzDecodeJSONAt holds DecodeJSONAt to Decode followed by the conversion
+// dcc made before it: the same value, or both an error.
+func FuzzDecodeJSONAt(f *testing.F) {
+	for _, h := range []string{"a1390103a101a1616ea1616661" + "58", "a201a26161420102616282f97e00c102024101", "a101a10203", "a101bf6161c1f97c00ff"} {
+		b, _ := hex.DecodeString(h)
+		f.Add(b, int64(-260), int64(1))
+		f.Add(b, int64(1), int64(0))
+	}
+	f.Fuzz(func(t *testing.T, b []byte, k1, k2 int64) {
+		for _, path := range [][]int64{{k1}, {k1, k2}} {
+			got, err := DecodeJSONAt(b, lim, path...)
+			want, werr := jsonAt(b, path...)
+			if (err == nil) != (werr == nil) {
+				t.Fatalf("%x at %v: error %v, reference %v", b, path, err, werr)
+			}
+			if err == nil && nanFree(want) && !reflect.DeepEqual(got, want) {
+				t.Fatalf("%x at %v: %#v, reference %#v", b, path, got, want)
+			}
+		}
+	})
 }
