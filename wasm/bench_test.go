@@ -35,22 +35,31 @@ window.bench = async (cfg) => {
   out.warmedMs = performance.now() - a;
   const pure = await load({ ...opts, webCrypto: false });
   await pure.warmedUp;
+  const runs = [];
   for (const c of cfg.cases) {
     for (const [path, pc] of [["pure", pure], ["fast", fast]]) {
       a = performance.now();
       const first = await pc.verify(c.text, { at: c.at });
-      const firstMs = performance.now() - a;
+      out[c.name + "/" + path] = { firstMs: performance.now() - a };
       if (!first.valid) throw new Error(c.name + " " + path + ": " + JSON.stringify(first.errors));
-      for (let i = 0; i < cfg.batches * cfg.batch / 2; i++) await pc.verify(c.text, { at: c.at }); // let V8 optimise first
-      const per = [];
-      for (let b = 0; b < cfg.batches; b++) {
-        a = performance.now();
-        for (let i = 0; i < cfg.batch; i++) await pc.verify(c.text, { at: c.at });
-        per.push((performance.now() - a) / cfg.batch);
-      }
-      per.sort((x, y) => x - y);
-      out[c.name + "/" + path] = { firstMs, medianMs: per[per.length >> 1], minMs: per[0] };
+      runs.push([c, path, pc]);
     }
+  }
+  // Let V8 tier the hot code up first: its optimising compiler runs on
+  // background threads, and on two cores a verify took about ten seconds
+  // of this to settle in Chromium.
+  for (const until = performance.now() + cfg.warmMs; performance.now() < until; ) {
+    for (const [c, , pc] of runs) for (let i = 0; i < 5; i++) await pc.verify(c.text, { at: c.at });
+  }
+  for (const [c, path, pc] of runs) {
+    const per = [];
+    for (let b = 0; b < cfg.batches; b++) {
+      a = performance.now();
+      for (let i = 0; i < cfg.batch; i++) await pc.verify(c.text, { at: c.at });
+      per.push((performance.now() - a) / cfg.batch);
+    }
+    per.sort((x, y) => x - y);
+    Object.assign(out[c.name + "/" + path], { medianMs: per[per.length >> 1], minMs: per[0] });
   }
   return out;
 };
@@ -82,29 +91,35 @@ func TestWasmBench(t *testing.T) {
 	list := f.pub.list(t, bundle)
 	cases := []nodeCase{{Name: "ES256", Text: f.pass, At: f.now.UnixMilli()}, {Name: "PS256", Text: ps256, At: f.now.UnixMilli()}}
 
-	// Native.
-	native := map[string]timing{}
-	for _, c := range cases {
-		opts := dcc.Options{Now: time.UnixMilli(c.At)}
-		if r := dcc.Check(c.Text, list, opts); !r.Valid {
-			t.Fatalf("%s: %v", c.Name, r.Errors)
+	// Native, before the others and again after them: the faster of the
+	// two medians is the one the ratios divide by, so that a slow moment of
+	// the machine cannot flatter them.
+	measureNative := func() map[string]timing {
+		out := map[string]timing{}
+		for _, c := range cases {
+			opts := dcc.Options{Now: time.UnixMilli(c.At)}
+			if r := dcc.Check(c.Text, list, opts); !r.Valid {
+				t.Fatalf("%s: %v", c.Name, r.Errors)
+			}
+			var ms []float64
+			runtime.LockOSThread()
+			cpu0 := threadCPU()
+			for i := 0; i < 2000; i++ {
+				start := time.Now()
+				dcc.Check(c.Text, list, opts)
+				ms = append(ms, float64(time.Since(start).Nanoseconds())/1e6)
+			}
+			cpu := threadCPU() - cpu0
+			runtime.UnlockOSThread()
+			out[c.Name] = timing{MedianMs: median(ms), MinMs: slices.Min(ms), CPUMs: float64(cpu.Nanoseconds()) / 1e6 / 2000}
 		}
-		var ms []float64
-		runtime.LockOSThread()
-		cpu0 := threadCPU()
-		for i := 0; i < 1000; i++ {
-			start := time.Now()
-			dcc.Check(c.Text, list, opts)
-			ms = append(ms, float64(time.Since(start).Nanoseconds())/1e6)
-		}
-		cpu := threadCPU() - cpu0
-		runtime.UnlockOSThread()
-		native[c.Name] = timing{MedianMs: median(ms), MinMs: slices.Min(ms), CPUMs: float64(cpu.Nanoseconds()) / 1e6 / 1000}
+		return out
 	}
+	native := measureNative()
 
 	// Node.
 	var node map[string]json.RawMessage
-	runNode(t, m, map[string]any{"mode": "bench", "iterations": 500,
+	runNode(t, m, map[string]any{"mode": "bench", "iterations": 1000, "warmMs": 8000,
 		"groups": []nodeGroup{{Bundle: b64(bundle), Keys: f.pub.pem, Cases: cases}}}, &node)
 
 	// Start-up in cold Node processes: to ready, and to the end of the
@@ -130,8 +145,14 @@ func TestWasmBench(t *testing.T) {
 	p := b.NewPage()
 	p.Navigate(srv.URL + "/index.html")
 	p.WaitFor(`window.benchReady === true`, 10*time.Second)
-	cfg, _ := json.Marshal(map[string]any{"keys": f.pub.pem, "cases": cases, "batches": 30, "batch": 20})
+	cfg, _ := json.Marshal(map[string]any{"keys": f.pub.pem, "cases": cases, "batches": 60, "batch": 20, "warmMs": 12000})
 	browser := browsertest.Eval[map[string]json.RawMessage](p, "bench("+string(cfg)+")")
+
+	for name, again := range measureNative() {
+		if again.MedianMs < native[name].MedianMs {
+			native[name] = again
+		}
+	}
 
 	var sb strings.Builder
 	num := func(raw json.RawMessage) float64 {
