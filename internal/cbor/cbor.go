@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Tag is a tagged data item.
@@ -69,9 +70,11 @@ func Decode(data []byte, lim Limits) (any, error) {
 // become nil. Every check and limit of Decode applies all the same.
 //
 // It reads a CWT's payload (path -260, 1 in the DCC's claims) in one pass,
-// without building the generic tree first and converting it after.
+// without building the generic tree first and converting it after. The
+// text strings it returns share data's memory instead of copying it (most
+// of a payload's allocations otherwise): data must not change afterwards.
 func DecodeJSONAt(data []byte, lim Limits, path ...int64) (any, error) {
-	d := decoder{data: data, lim: lim, path: path}
+	d := decoder{data: data, lim: lim, path: path, share: true}
 	v, err := d.item(1)
 	if err != nil {
 		return nil, err
@@ -91,6 +94,8 @@ type decoder struct {
 	// while the item being read is the one that path's next key leads into.
 	path   []int64
 	onPath bool
+
+	share bool // text strings point into data (DecodeJSONAt)
 }
 
 func (d *decoder) fail(reason string) error { return &Error{Offset: d.off, Reason: reason} }
@@ -164,6 +169,9 @@ func (d *decoder) item(depth int) (any, error) {
 		}
 		if !utf8.Valid(b) {
 			return nil, d.fail("text string is not valid UTF-8")
+		}
+		if d.share {
+			return unsafe.String(unsafe.SliceData(b), len(b)), nil
 		}
 		return string(b), nil
 	case 4:
