@@ -39,6 +39,10 @@ function msg(code, message) {
   return { code, message };
 }
 
+function internalError(e) {
+  return { valid: false, errors: [msg("INTERNAL_ERROR", String(e && e.message))], warnings: [] };
+}
+
 function failedLoad(code, message) {
   return { ok: false, errors: [msg(code, message)], warnings: [], sequence: null, issuedAt: "", expiresAt: "", signers: 0 };
 }
@@ -249,8 +253,8 @@ function calls(api, ex) {
     const [alg, token, tbsLen, sigLen, ...handles] = dec.decode(b.subarray(0, nl)).split(" ");
     const from = nl + 1;
     const to = from + Number(tbsLen);
-    // Copies: the memory is reused by the next call.
-    return { alg, token: Number(token), handles, tbs: b.slice(from, to), sig: b.slice(to, to + Number(sigLen)) };
+    // Views into the module's memory: valid until the next call into it.
+    return { alg, token: Number(token), handles, tbs: b.subarray(from, to), sig: b.subarray(to, to + Number(sigLen)) };
   }
 
   // speculate → the Result's JSON text, or null
@@ -281,6 +285,8 @@ const MAX_CACHED_KEYS = 256;
 function fastPath(api, c, s) {
   const keys = new Map();
 
+  // cryptoKey returns {promise, key}: key is set once the import is done,
+  // so that a verify with a known key need not wait a turn for it.
   function cryptoKey(handle, alg) {
     const id = alg + handle;
     let k = keys.get(id);
@@ -288,9 +294,9 @@ function fastPath(api, c, s) {
       const jwk = api.jwk(Number(handle));
       if (!jwk) return null;
       if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-      k = s.importKey("jwk", jwk, ALGS[alg].importAlg, false, ["verify"]);
-      keys.set(id, k);
-      k.catch(() => keys.delete(id));
+      const entry = { key: null, promise: s.importKey("jwk", jwk, ALGS[alg].importAlg, false, ["verify"]) };
+      entry.promise.then((key) => (entry.key = key), () => keys.delete(id));
+      keys.set(id, (k = entry));
     }
     return k;
   }
@@ -308,16 +314,31 @@ function fastPath(api, c, s) {
     const p = c.prepare(text, at);
     if (p.result) return p.result;
     const verifyAlg = ALGS[p.alg].verifyAlg;
+    // tbs and sig are views into the module's memory, which the next call
+    // into it, or another verify while this one waits, may overwrite.
+    // WebCrypto copies what it is given at once; before anything else may
+    // run, they are copied.
+    let { tbs, sig } = p;
+    let copied = false;
+    const keep = () => {
+      if (!copied) [tbs, sig, copied] = [tbs.slice(), sig.slice(), true];
+    };
     let index = -1;
     let spec = null;
     let specIndex = -1;
     try {
       for (let i = 0; i < p.handles.length && index < 0; i++) {
         if (p.handles[i] === "0") continue;
-        const key = cryptoKey(p.handles[i], p.alg);
-        if (!key) continue;
-        const pending = s.verify(verifyAlg, await key, p.sig, p.tbs);
+        const entry = cryptoKey(p.handles[i], p.alg);
+        if (!entry) continue;
+        let key = entry.key;
+        if (!key) {
+          keep();
+          key = await entry.promise;
+        }
+        const pending = s.verify(verifyAlg, key, sig, tbs);
         if (specIndex < 0) {
+          if (i + 1 < p.handles.length) keep();
           specIndex = i;
           spec = c.speculate(p.token, i);
         }
@@ -394,13 +415,13 @@ export async function load(options = {}) {
     canScan: api.qr !== false,
 
     /** verify checks a pass's text; it always resolves to a Result. */
-    async verify(text, opts) {
+    verify(text, opts) {
       const at = opts && typeof opts.at === "number" ? opts.at : undefined;
       try {
-        if (fast && typeof text === "string") return await fast(text, at);
-        return c.verify(text, at);
+        if (fast && typeof text === "string") return fast(text, at).catch(internalError);
+        return Promise.resolve(c.verify(text, at));
       } catch (e) {
-        return { valid: false, errors: [msg("INTERNAL_ERROR", String(e && e.message))], warnings: [] };
+        return Promise.resolve(internalError(e));
       }
     },
 
