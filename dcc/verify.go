@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"math/big"
 	"time"
+
+	"github.com/passcheck/passcheck/internal/rfc3339"
 )
 
 // Check decodes text and verifies it: [Decode] then [Verify]. A decode
@@ -223,7 +225,7 @@ func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return rfc3339.Format(t)
 }
 
 func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -4,10 +4,10 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/rfc3339"
 )
 
 // appendJSON appends the JSON text of a JSON-shaped tree (map[string]any,
@@ -188,48 +188,10 @@ func appendStatus(b []byte, out loadOutcome) []byte {
 	b = append(b, `,"sequence":`...)
 	b = strconv.AppendUint(b, l.Sequence, 10)
 	b = append(b, `,"issuedAt":"`...)
-	b = appendRFC3339(b, l.IssuedAt)
+	b = rfc3339.Append(b, l.IssuedAt)
 	b = append(b, `","expiresAt":"`...)
-	b = appendRFC3339(b, l.ExpiresAt)
+	b = rfc3339.Append(b, l.ExpiresAt)
 	b = append(b, `","signers":`...)
 	b = strconv.AppendInt(b, int64(l.Len()), 10)
 	return append(b, '}')
-}
-
-// appendRFC3339 appends t in UTC as time.RFC3339 formats it, for the years
-// 0 to 9999 (others through time.Format).
-func appendRFC3339(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	year, month, day := t.Date()
-	if year < 0 || year > 9999 {
-		return t.AppendFormat(b, time.RFC3339)
-	}
-	hour, minute, sec := t.Clock()
-	b = appendDigits(b, year, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(month), 2)
-	b = append(b, '-')
-	b = appendDigits(b, day, 2)
-	b = append(b, 'T')
-	b = appendDigits(b, hour, 2)
-	b = append(b, ':')
-	b = appendDigits(b, minute, 2)
-	b = append(b, ':')
-	b = appendDigits(b, sec, 2)
-	return append(b, 'Z')
-}
-
-// appendDigits appends n ≥ 0 in decimal with at least width digits.
-func appendDigits(b []byte, n, width int) []byte {
-	var d [20]byte
-	i := len(d)
-	for n >= 10 || width > 1 {
-		i--
-		d[i] = byte('0' + n%10)
-		n /= 10
-		width--
-	}
-	i--
-	d[i] = byte('0' + n)
-	return append(b, d[i:]...)
 }
