@@ -1,12 +1,11 @@
 package main
 
 import (
-	"math"
 	"sort"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/jsontext"
 	"github.com/passcheck/passcheck/internal/rfc3339"
 )
 
@@ -24,12 +23,9 @@ func appendJSON(b []byte, v any) []byte {
 	case bool:
 		return strconv.AppendBool(b, x)
 	case string:
-		return appendJSONString(b, x)
+		return jsontext.AppendString(b, x)
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return append(b, "null"...)
-		}
-		return strconv.AppendFloat(b, x, 'g', -1, 64)
+		return jsontext.AppendFloat(b, x)
 	case int64:
 		return strconv.AppendInt(b, x, 10)
 	case int:
@@ -54,53 +50,13 @@ func appendJSON(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = jsontext.AppendString(b, k)
 			b = append(b, ':')
 			b = appendJSON(b, x[k])
 		}
 		return append(b, '}')
 	}
 	return append(b, "null"...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string, as encoding/json writes it
-// (invalid UTF-8 becomes U+FFFD), without its HTML escaping.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }
 
 // appendResult appends the JSON text of r, the same as appendJSON(b,
@@ -122,7 +78,7 @@ func appendResult(b []byte, r *dcc.Result) []byte {
 	b = append(b, `,"signer":`...)
 	if s := r.Signer; s != nil {
 		b = append(b, `{"country":`...)
-		b = appendJSONString(b, s.Country)
+		b = jsontext.AppendString(b, s.Country)
 		b = appendField(b, "subject", s.Subject)
 		b = appendField(b, "notBefore", s.NotBefore)
 		b = appendField(b, "notAfter", s.NotAfter)
@@ -133,7 +89,7 @@ func appendResult(b []byte, r *dcc.Result) []byte {
 	b = append(b, `,"holder":`...)
 	if h := r.Holder; h != nil {
 		b = append(b, `{"familyName":`...)
-		b = appendJSONString(b, h.FamilyName)
+		b = jsontext.AppendString(b, h.FamilyName)
 		b = appendField(b, "givenName", h.GivenName)
 		b = appendField(b, "familyNameStd", h.FamilyNameStd)
 		b = appendField(b, "givenNameStd", h.GivenNameStd)
@@ -152,7 +108,7 @@ func appendField(b []byte, name, value string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, name...)
 	b = append(b, '"', ':')
-	return appendJSONString(b, value)
+	return jsontext.AppendString(b, value)
 }
 
 func appendMessages(b []byte, ms []dcc.Message) []byte {
@@ -162,7 +118,7 @@ func appendMessages(b []byte, ms []dcc.Message) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"code":`...)
-		b = appendJSONString(b, string(m.Code))
+		b = jsontext.AppendString(b, string(m.Code))
 		b = appendField(b, "message", m.Message)
 		b = append(b, '}')
 	}

@@ -5,8 +5,6 @@ package main
 import (
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -52,34 +50,6 @@ func TestAppendJSON(t *testing.T) {
 			t.Errorf("appendJSON(%T) = %s, want null", v, got)
 		}
 	}
-}
-
-// FuzzAppendJSONString: any Go string, valid UTF-8 or not, comes back from
-// JSON as encoding/json would give it back.
-func FuzzAppendJSONString(f *testing.F) {
-	files, _ := filepath.Glob("../testdata/vectors/*.txt")
-	if len(files) == 0 {
-		f.Fatal("no seeds: ../testdata/vectors is empty")
-	}
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(data))
-	}
-	f.Add("\x00\x1f\"\\\u2028\xff")
-	f.Fuzz(func(t *testing.T, s string) {
-		var got, want string
-		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
-			t.Fatalf("%q: %v", s, err)
-		}
-		std, _ := json.Marshal(s)
-		json.Unmarshal(std, &want)
-		if got != want {
-			t.Fatalf("%q: got %q, want %q", s, got, want)
-		}
-	})
 }
 
 // appendResult writes every vector's Result as encoding/json writes the
