@@ -162,4 +162,13 @@ type Result struct {
 	Signer      *SignerInfo `json:"signer"`    // nil unless a signer verified the signature
 	Holder      *Holder     `json:"holder"`    // nil when the payload could not be read
 	Certificate any         `json:"certificate"`
+
+	certificateCBOR []byte // Certificate's encoding in the pass
 }
+
+// CertificateCBOR returns the CBOR encoding of the DCC payload that
+// Certificate was read from, exactly as the pass carries it, or nil when
+// there is none. It shares the pass's memory: do not change it. A
+// JSON writer can transcode it (internal/cbor.AppendJSON) instead of
+// walking Certificate's maps.
+func (r *Result) CertificateCBOR() []byte { return r.certificateCBOR }

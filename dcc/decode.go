@@ -71,8 +71,10 @@ type Pass struct {
 	protected []byte // the protected header bytes, exactly as received
 	payload   []byte // the CWT bytes
 	signature []byte
-	claims    bool  // the claims were read (DecodeClaims ran without error)
-	claimsErr error // why they could not be read
+	claims    bool // the claims were read (DecodeClaims ran without error)
+	// certificateCBOR is the encoding of Certificate, a part of payload.
+	certificateCBOR []byte
+	claimsErr       error // why they could not be read
 }
 
 // Decode parses the text of an HC1 QR code through base45, zlib, COSE_Sign1
@@ -257,7 +259,7 @@ func headerKID(h map[any]any) ([]byte, bool, error) {
 // parseCWT reads the CWT claims (RFC 8392) and the DCC payload from p.payload.
 func (p *Pass) parseCWT() error {
 	// The DCC payload is read straight into its JSON-shaped tree.
-	v, err := cbor.DecodeJSONAt(p.payload, limits, claimHcert, hcertDCCv1)
+	v, raw, err := cbor.DecodeJSONAt(p.payload, limits, claimHcert, hcertDCCv1)
 	if err != nil {
 		return errorf(CBORInvalid, "CWT claims: %v", err)
 	}
@@ -287,7 +289,7 @@ func (p *Pass) parseCWT() error {
 	if _, ok := dcc.(map[string]any); !ok {
 		return errorf(CBORInvalid, "DCC payload is not a map")
 	}
-	p.Certificate = dcc
+	p.Certificate, p.certificateCBOR = dcc, raw
 	return nil
 }
 

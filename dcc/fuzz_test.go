@@ -115,7 +115,7 @@ func FuzzPayload(f *testing.F) {
 		// b as the DCC payload of CWT claims {-260: {1: b}}, read as
 		// parseCWT reads it.
 		claims := append([]byte{0xa1, 0x39, 0x01, 0x03, 0xa1, 0x01}, b...)
-		v, err := cbor.DecodeJSONAt(claims, limits, claimHcert, hcertDCCv1)
+		v, _, err := cbor.DecodeJSONAt(claims, limits, claimHcert, hcertDCCv1)
 		if err != nil {
 			return
 		}

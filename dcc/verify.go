@@ -48,7 +48,7 @@ func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 	if len(p.KID) > 0 {
 		r.KID = base64Std(p.KID)
 	}
-	r.Certificate = p.Certificate
+	r.Certificate, r.certificateCBOR = p.Certificate, p.certificateCBOR
 
 	// The payload: schema, value sets, kind and holder.
 	c := readCertificate(p.Certificate)

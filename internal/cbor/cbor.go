@@ -73,16 +73,18 @@ func Decode(data []byte, lim Limits) (any, error) {
 // without building the generic tree first and converting it after. The
 // text strings it returns share data's memory instead of copying it (most
 // of a payload's allocations otherwise): data must not change afterwards.
-func DecodeJSONAt(data []byte, lim Limits, path ...int64) (any, error) {
+// raw is the encoding of the value at path, a part of data (nil when path
+// leads nowhere), for [AppendJSON].
+func DecodeJSONAt(data []byte, lim Limits, path ...int64) (v any, raw []byte, err error) {
 	d := decoder{data: data, lim: lim, path: path, share: true}
-	v, err := d.item(1)
+	v, err = d.item(1)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if d.off != len(data) {
-		return nil, ErrTrailing
+		return nil, nil, ErrTrailing
 	}
-	return v, nil
+	return v, d.raw, nil
 }
 
 type decoder struct {
@@ -95,7 +97,8 @@ type decoder struct {
 	path   []int64
 	onPath bool
 
-	share bool // text strings point into data (DecodeJSONAt)
+	share bool   // text strings point into data (DecodeJSONAt)
+	raw   []byte // the encoding of the value at path (DecodeJSONAt)
 }
 
 func (d *decoder) fail(reason string) error { return &Error{Offset: d.off, Reason: reason} }
@@ -227,7 +230,9 @@ func (d *decoder) item(depth int) (any, error) {
 			var v any
 			if n, ok := k.(int64); ok && onPath && depth <= len(d.path) && n == d.path[depth-1] {
 				if depth == len(d.path) {
+					start := d.off
 					v, err = d.jsonItem(depth + 1)
+					d.raw = d.data[start:d.off:d.off]
 				} else {
 					d.onPath = true
 					v, err = d.item(depth + 1)

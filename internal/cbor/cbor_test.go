@@ -368,7 +368,7 @@ func TestDecodeJSONAt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := DecodeJSONAt(b, lim, tt.path...)
+		got, _, err := DecodeJSONAt(b, lim, tt.path...)
 		want, werr := jsonAt(b, tt.path...)
 		if (err == nil) != (werr == nil) || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s at %v: %#v, %v; want %#v, %v", tt.hex, tt.path, got, err, want, werr)
@@ -379,10 +379,10 @@ func TestDecodeJSONAt(t *testing.T) {
 	}
 	// A non-text key in the JSON part is an error; elsewhere it is not.
 	b, _ := hex.DecodeString("a101a10203") // {1: {2: 3}}
-	if _, err := DecodeJSONAt(b, lim, 1); err == nil {
+	if _, _, err := DecodeJSONAt(b, lim, 1); err == nil {
 		t.Error("integer key at the path: no error")
 	}
-	if _, err := DecodeJSONAt(b, lim, 2); err != nil {
+	if _, _, err := DecodeJSONAt(b, lim, 2); err != nil {
 		t.Errorf("integer key off the path: %v", err)
 	}
 }
@@ -397,7 +397,7 @@ func FuzzDecodeJSONAt(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte, k1, k2 int64) {
 		for _, path := range [][]int64{{k1}, {k1, k2}} {
-			got, err := DecodeJSONAt(b, lim, path...)
+			got, _, err := DecodeJSONAt(b, lim, path...)
 			want, werr := jsonAt(b, path...)
 			if (err == nil) != (werr == nil) {
 				t.Fatalf("%x at %v: error %v, reference %v", b, path, err, werr)
