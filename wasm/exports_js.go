@@ -110,25 +110,24 @@ func pcPrepare(sess, n, hasAt uint32, at float64) (ret int32) {
 //go:wasmexport pc_speculate
 func pcSpeculate(sess uint32, token float64, index int32) (ret int32) {
 	defer answerPanic(&ret)
-	s := sessionByID(sess)
-	if s == nil || token < 0 || token > 1<<53 {
-		return -1
-	}
-	r := s.speculate(uint64(token), int(index))
-	if r == nil {
-		return -1
-	}
-	return answer(appendResult(output[:0], r))
+	return preparedAnswer(sess, token, index, (*session).speculate)
 }
 
 //go:wasmexport pc_verifyPrepared
 func pcVerifyPrepared(sess uint32, token float64, index int32) (ret int32) {
 	defer answerPanic(&ret)
+	return preparedAnswer(sess, token, index, (*session).verifyPrepared)
+}
+
+// preparedAnswer answers pc_speculate and pc_verifyPrepared: the Result that f
+// gives for the session's prepared pass, or -1 when there is none for these
+// arguments.
+func preparedAnswer(sess uint32, token float64, index int32, f func(*session, uint64, int) *dcc.Result) int32 {
 	s := sessionByID(sess)
 	if s == nil || token < 0 || token > 1<<53 {
 		return -1
 	}
-	r := s.verifyPrepared(uint64(token), int(index))
+	r := f(s, uint64(token), int(index))
 	if r == nil {
 		return -1
 	}

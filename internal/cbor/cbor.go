@@ -178,54 +178,31 @@ func (d *decoder) item(depth int) (any, error) {
 		}
 		return string(b), nil
 	case 4:
-		if depth > d.lim.MaxDepth {
-			return nil, d.fail("nested too deeply")
-		}
-		var out []any
-		for i := 0; info == 31 || uint64(i) < arg; i++ {
-			if info == 31 && d.isBreak() {
-				break
-			}
-			if i >= d.lim.MaxItems {
-				return nil, d.fail("array has too many elements")
-			}
+		out := []any{}
+		err := d.each(info, arg, depth, false, func(int) error {
 			v, err := d.item(depth + 1)
-			if err != nil {
-				return nil, err
-			}
 			out = append(out, v)
-		}
-		if out == nil {
-			out = []any{}
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 		return out, nil
 	case 5:
-		if depth > d.lim.MaxDepth {
-			return nil, d.fail("nested too deeply")
-		}
-		if info != 31 && arg > uint64(d.lim.MaxItems) {
-			return nil, d.fail("map has too many pairs")
-		}
 		out := make(map[any]any, min(arg, 32))
-		for i := 0; info == 31 || uint64(i) < arg; i++ {
-			if info == 31 && d.isBreak() {
-				break
-			}
-			if i >= d.lim.MaxItems {
-				return nil, d.fail("map has too many pairs")
-			}
+		err := d.each(info, arg, depth, true, func(int) error {
 			at := d.off
 			k, err := d.item(depth + 1)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			switch k.(type) {
 			case int64, string:
 			default:
-				return nil, &Error{Offset: at, Reason: "map key is neither an integer nor a text string"}
+				return &Error{Offset: at, Reason: "map key is neither an integer nor a text string"}
 			}
 			if _, dup := out[k]; dup {
-				return nil, &Error{Offset: at, Reason: "duplicate map key"}
+				return &Error{Offset: at, Reason: "duplicate map key"}
 			}
 			var v any
 			if n, ok := k.(int64); ok && onPath && depth <= len(d.path) && n == d.path[depth-1] {
@@ -241,9 +218,13 @@ func (d *decoder) item(depth int) (any, error) {
 				v, err = d.item(depth + 1)
 			}
 			if err != nil {
-				return nil, err
+				return err
 			}
 			out[k] = v
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 		return out, nil
 	case 6:
@@ -291,62 +272,40 @@ func (d *decoder) jsonItem(depth int) (any, error) {
 		}
 		return base64.StdEncoding.EncodeToString(b), nil
 	case 4:
-		if depth > d.lim.MaxDepth {
-			return nil, d.fail("nested too deeply")
-		}
-		var out []any
-		for i := 0; info == 31 || uint64(i) < arg; i++ {
-			if info == 31 && d.isBreak() {
-				break
-			}
-			if i >= d.lim.MaxItems {
-				return nil, d.fail("array has too many elements")
-			}
+		out := []any{}
+		err := d.each(info, arg, depth, false, func(int) error {
 			v, err := d.jsonItem(depth + 1)
-			if err != nil {
-				return nil, err
-			}
 			out = append(out, v)
-		}
-		if out == nil {
-			out = []any{}
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 		return out, nil
 	case 5:
-		if depth > d.lim.MaxDepth {
-			return nil, d.fail("nested too deeply")
-		}
-		if info != 31 && arg > uint64(d.lim.MaxItems) {
-			return nil, d.fail("map has too many pairs")
-		}
 		out := make(map[string]any, min(arg, 32))
-		for i := 0; info == 31 || uint64(i) < arg; i++ {
-			if info == 31 && d.isBreak() {
-				break
-			}
-			if i >= d.lim.MaxItems {
-				return nil, d.fail("map has too many pairs")
-			}
+		err := d.each(info, arg, depth, true, func(int) error {
 			at := d.off
 			k, err := d.item(depth + 1)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			ks, ok := k.(string)
 			if !ok {
 				if _, isInt := k.(int64); !isInt {
-					return nil, &Error{Offset: at, Reason: "map key is neither an integer nor a text string"}
+					return &Error{Offset: at, Reason: "map key is neither an integer nor a text string"}
 				}
-				return nil, &Error{Offset: at, Reason: "map key is not a text string"}
+				return &Error{Offset: at, Reason: "map key is not a text string"}
 			}
 			if _, dup := out[ks]; dup {
-				return nil, &Error{Offset: at, Reason: "duplicate map key"}
+				return &Error{Offset: at, Reason: "duplicate map key"}
 			}
 			v, err := d.jsonItem(depth + 1)
-			if err != nil {
-				return nil, err
-			}
 			out[ks] = v
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 		return out, nil
 	case 6:
@@ -363,6 +322,35 @@ func (d *decoder) jsonItem(depth int) (any, error) {
 		return nil, err
 	}
 	return v, err
+}
+
+// each reads the elements of an array, or the pairs of a map (pairs true),
+// whose head (info, arg) was just read at depth, calling elem with the
+// index of each: it checks the nesting depth, the limit on elements, and
+// the end of an indefinite-length one.
+func (d *decoder) each(info byte, arg uint64, depth int, pairs bool, elem func(i int) error) error {
+	tooMany := "array has too many elements"
+	if pairs {
+		tooMany = "map has too many pairs"
+	}
+	if depth > d.lim.MaxDepth {
+		return d.fail("nested too deeply")
+	}
+	if pairs && info != 31 && arg > uint64(d.lim.MaxItems) {
+		return d.fail(tooMany)
+	}
+	for i := 0; info == 31 || uint64(i) < arg; i++ {
+		if info == 31 && d.isBreak() {
+			break
+		}
+		if i >= d.lim.MaxItems {
+			return d.fail(tooMany)
+		}
+		if err := elem(i); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // isBreak consumes a break byte (0xff) if one is next.

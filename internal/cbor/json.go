@@ -61,69 +61,46 @@ func (d *decoder) appendJSON(b []byte, depth int) ([]byte, error) {
 		}
 		return jsontext.AppendString(b, unsafe.String(unsafe.SliceData(s), len(s))), nil
 	case 4:
-		if depth > d.lim.MaxDepth {
-			return b, d.fail("nested too deeply")
-		}
 		b = append(b, '[')
-		for i := 0; info == 31 || uint64(i) < arg; i++ {
-			if info == 31 && d.isBreak() {
-				break
-			}
-			if i >= d.lim.MaxItems {
-				return b, d.fail("array has too many elements")
-			}
+		err := d.each(info, arg, depth, false, func(i int) (err error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if b, err = d.appendJSON(b, depth+1); err != nil {
-				return b, err
-			}
-		}
-		return append(b, ']'), nil
+			b, err = d.appendJSON(b, depth+1)
+			return err
+		})
+		return append(b, ']'), err
 	case 5:
-		if depth > d.lim.MaxDepth {
-			return b, d.fail("nested too deeply")
-		}
-		if info != 31 && arg > uint64(d.lim.MaxItems) {
-			return b, d.fail("map has too many pairs")
-		}
 		b = append(b, '{')
-		for i := 0; info == 31 || uint64(i) < arg; i++ {
-			if info == 31 && d.isBreak() {
-				break
-			}
-			if i >= d.lim.MaxItems {
-				return b, d.fail("map has too many pairs")
-			}
+		err := d.each(info, arg, depth, true, func(i int) error {
 			at := d.off
 			m, ki, karg, err := d.head()
 			if err != nil {
-				return b, err
+				return err
 			}
 			if m != 3 {
 				d.off = at
 				if _, err := d.item(depth + 1); err != nil {
-					return b, err
+					return err
 				}
 				if m == 0 || m == 1 {
-					return b, &Error{Offset: at, Reason: "map key is not a text string"}
+					return &Error{Offset: at, Reason: "map key is not a text string"}
 				}
-				return b, &Error{Offset: at, Reason: "map key is neither an integer nor a text string"}
+				return &Error{Offset: at, Reason: "map key is neither an integer nor a text string"}
 			}
 			ks, err := d.str(m, ki, karg)
 			if err != nil {
-				return b, err
+				return err
 			}
 			if i > 0 {
 				b = append(b, ',')
 			}
 			b = jsontext.AppendString(b, unsafe.String(unsafe.SliceData(ks), len(ks)))
 			b = append(b, ':')
-			if b, err = d.appendJSON(b, depth+1); err != nil {
-				return b, err
-			}
-		}
-		return append(b, '}'), nil
+			b, err = d.appendJSON(b, depth+1)
+			return err
+		})
+		return append(b, '}'), err
 	case 6:
 		if depth > d.lim.MaxDepth {
 			return b, d.fail("nested too deeply")
