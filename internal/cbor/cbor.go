@@ -178,16 +178,7 @@ func (d *decoder) item(depth int) (any, error) {
 		}
 		return string(b), nil
 	case 4:
-		out := []any{}
-		err := d.each(info, arg, depth, false, func(int) error {
-			v, err := d.item(depth + 1)
-			out = append(out, v)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
+		return d.array(info, arg, depth, d.item)
 	case 5:
 		out := make(map[any]any, min(arg, 32))
 		err := d.each(info, arg, depth, true, func(int) error {
@@ -272,16 +263,7 @@ func (d *decoder) jsonItem(depth int) (any, error) {
 		}
 		return base64.StdEncoding.EncodeToString(b), nil
 	case 4:
-		out := []any{}
-		err := d.each(info, arg, depth, false, func(int) error {
-			v, err := d.jsonItem(depth + 1)
-			out = append(out, v)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
+		return d.array(info, arg, depth, d.jsonItem)
 	case 5:
 		out := make(map[string]any, min(arg, 32))
 		err := d.each(info, arg, depth, true, func(int) error {
@@ -322,6 +304,21 @@ func (d *decoder) jsonItem(depth int) (any, error) {
 		return nil, err
 	}
 	return v, err
+}
+
+// array reads the elements of an array whose head (info, arg) was just read
+// at depth, each with read.
+func (d *decoder) array(info byte, arg uint64, depth int, read func(depth int) (any, error)) ([]any, error) {
+	out := []any{}
+	err := d.each(info, arg, depth, false, func(int) error {
+		v, err := read(depth + 1)
+		out = append(out, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // each reads the elements of an array, or the pairs of a map (pairs true),
