@@ -23,45 +23,20 @@ import (
 )
 
 // benchPageJS measures in the page: load (fetch, streaming compile,
-// instantiate, trust list, warm-up), then verify through both paths. The
-// page's clock is coarsened to 100 µs, so verify is timed in batches.
+// instantiate, trust list), its warm-up, then verify through both paths
+// (testdata/benchverify.mjs, which runner.mjs uses in Node too).
 const benchPageJS = `import { load } from "./passcheck.js";
+import { benchVerify } from "./benchverify.mjs";
 window.bench = async (cfg) => {
   const opts = { wasmURL: "passcheck.wasm", trustListURL: "trust/trustlist.json", trustKeys: cfg.keys };
-  let a = performance.now();
+  const a = performance.now();
   const fast = await load(opts);
   const out = { readyMs: performance.now() - a };
   await fast.warmedUp;
   out.warmedMs = performance.now() - a;
   const pure = await load({ ...opts, webCrypto: false });
   await pure.warmedUp;
-  const runs = [];
-  for (const c of cfg.cases) {
-    for (const [path, pc] of [["pure", pure], ["fast", fast]]) {
-      a = performance.now();
-      const first = await pc.verify(c.text, { at: c.at });
-      out[c.name + "/" + path] = { firstMs: performance.now() - a };
-      if (!first.valid) throw new Error(c.name + " " + path + ": " + JSON.stringify(first.errors));
-      runs.push([c, path, pc]);
-    }
-  }
-  // Let V8 tier the hot code up first: its optimising compiler runs on
-  // background threads, and on two cores a verify took about ten seconds
-  // of this to settle in Chromium.
-  for (const until = performance.now() + cfg.warmMs; performance.now() < until; ) {
-    for (const [c, , pc] of runs) for (let i = 0; i < 5; i++) await pc.verify(c.text, { at: c.at });
-  }
-  for (const [c, path, pc] of runs) {
-    const per = [];
-    for (let b = 0; b < cfg.batches; b++) {
-      a = performance.now();
-      for (let i = 0; i < cfg.batch; i++) await pc.verify(c.text, { at: c.at });
-      per.push((performance.now() - a) / cfg.batch);
-    }
-    per.sort((x, y) => x - y);
-    Object.assign(out[c.name + "/" + path], { medianMs: per[per.length >> 1], minMs: per[0] });
-  }
-  return out;
+  return Object.assign(out, await benchVerify({ pure, fast }, cfg.cases, cfg));
 };
 window.benchReady = true;
 `
@@ -134,7 +109,7 @@ func TestWasmBench(t *testing.T) {
 
 	// Chromium.
 	dir := t.TempDir()
-	if err := copyFiles(dir, m.wasm, m.js, filepath.Join(m.dir, "wasm_exec.js")); err != nil {
+	if err := copyFiles(dir, m.wasm, m.js, filepath.Join(m.dir, "wasm_exec.js"), "testdata/benchverify.mjs"); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "bench.js"), []byte(benchPageJS), 0o644)

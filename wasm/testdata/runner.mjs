@@ -7,6 +7,7 @@
 // own globalThis.passcheck API.
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { benchVerify } from "./benchverify.mjs";
 
 const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const t0 = performance.now();
@@ -156,39 +157,14 @@ const modes = {
     out.secondReadyMs = performance.now() - a;
     // The first scan comes after the warm-up, which runs once load resolved.
     await Promise.all([pure.warmedUp, fast.warmedUp]);
-    const runs = [];
-    for (const c of job.groups[0].cases) {
-      for (const [path, pc] of [["pure", pure], ["fast", fast]]) {
-        a = performance.now();
-        const first = await pc.verify(c.text, { at: c.at });
-        out[c.name + "/" + path] = { firstMs: performance.now() - a };
-        if (!first.valid) throw new Error(c.name + " " + path + ": " + JSON.stringify(first.errors));
-        runs.push([c, path, pc]);
-      }
-    }
-    // Let V8 tier the hot code up first: its optimising compiler runs on
-    // background threads, which would otherwise be counted.
-    for (const until = performance.now() + job.warmMs; performance.now() < until; ) {
-      for (const [c, , pc] of runs) for (let i = 0; i < 5; i++) await pc.verify(c.text, { at: c.at });
-    }
-    for (const [c, path, pc] of runs) {
-      const times = [];
-      const cpu0 = process.cpuUsage();
-      for (let i = 0; i < job.iterations; i++) {
-        a = performance.now();
-        await pc.verify(c.text, { at: c.at });
-        times.push(performance.now() - a);
-      }
-      // CPU time of the whole process (WebCrypto's thread pool included),
-      // which other programs on the machine do not inflate as they do
-      // wall time.
-      const cpu = process.cpuUsage(cpu0);
-      times.sort((x, y) => x - y);
-      Object.assign(out[c.name + "/" + path], {
-        medianMs: times[times.length >> 1], minMs: times[0],
-        cpuMs: (cpu.user + cpu.system) / 1000 / job.iterations,
-      });
-    }
+    // CPU time of the whole process (WebCrypto's thread pool included),
+    // which other programs on the machine do not inflate as they do wall
+    // time.
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    Object.assign(out, await benchVerify({ pure, fast }, job.groups[0].cases, { warmMs: job.warmMs, batches: job.iterations, batch: 1, cpu }));
     return out;
   },
 };
