@@ -69,7 +69,10 @@ func TestNodeParity(t *testing.T) {
 		jobGroups = append(jobGroups, nodeGroup{Bundle: b64(bundle), Keys: pub.pem, Cases: g.cases})
 	}
 
-	var got map[string]struct{ Pure, Fast any }
+	var got map[string]struct {
+		Pure, Fast any
+		WebCrypto  int
+	}
 	runNode(t, m, map[string]any{"mode": "parity", "groups": jobGroups}, &got)
 	if len(got) != len(want) {
 		t.Errorf("node answered %d cases, want %d", len(got), len(want))
@@ -89,6 +92,11 @@ func TestNodeParity(t *testing.T) {
 		}
 		if w.(map[string]any)["valid"] == true {
 			valid++
+			// On the WebCrypto path a valid pass's signature is WebCrypto's
+			// to confirm, not left to the pure-Go fallback.
+			if g.WebCrypto == 0 {
+				t.Errorf("%s: valid, but WebCrypto confirmed no signature: the WebCrypto path fell back to Go", name)
+			}
 		}
 	}
 	// The comparison must cover valid passes, not only refusals.

@@ -329,13 +329,12 @@ function fastPath(api, c, s) {
     try {
       for (let i = 0; i < p.handles.length && index < 0; i++) {
         if (p.handles[i] === "0") continue;
-        const entry = cryptoKey(p.handles[i], p.alg);
-        if (!entry) continue;
-        let key = entry.key;
-        if (!key) {
-          keep();
-          key = await entry.promise;
+        let entry = keys.get(p.alg + p.handles[i]);
+        if (!entry || !entry.key) {
+          keep(); // importing the key calls into the module, then waits
+          if (!(entry = cryptoKey(p.handles[i], p.alg))) continue;
         }
+        const key = entry.key || (await entry.promise);
         const pending = s.verify(verifyAlg, key, sig, tbs);
         if (specIndex < 0) {
           if (i + 1 < p.handles.length) keep();
