@@ -20,6 +20,7 @@
 //	newSession()                              → another object with these functions and its own trust list
 //	qr                                        false in the build without the QR decoder (-tags noqr)
 //	warmUp(webCrypto?)                        verifies a built-in pass once, so that the first scan is fast
+//	warmUpPass                                that pass's text (signed by a key in no trust list), for the ES module's warm-up
 //
 // Errors are Result-shaped objects ({valid: false, errors: [{code, message}],
 // ...}); nothing is thrown.
@@ -82,6 +83,7 @@ func api(s *session) js.Value {
 	o.Set("scanImage", safe(jsScanImage))
 	o.Set("newSession", safe(func([]js.Value) any { return api(newSession()) }))
 	o.Set("warmUp", safe(func(args []js.Value) any { return warmUp(arg(args, 0).Truthy()) }))
+	o.Set("warmUpPass", warmUpPass)
 	return o
 }
 

@@ -469,7 +469,7 @@ export async function load(options = {}) {
   // has resolved, in the next task, rather than on the first scan or
   // before the verifier is ready. A verify that comes first is correct,
   // only slower.
-  verifier.warmedUp = options.warmUp === false ? Promise.resolve() : warmUpSoon(api, fast ? subtle() : null);
+  verifier.warmedUp = options.warmUp === false ? Promise.resolve() : warmUpSoon(api, c, fast ? subtle() : null);
   return verifier;
 }
 
@@ -487,11 +487,14 @@ const WARM_KEYS = {
 
 // warmUpSoon runs the warm-up in the next task; the promise resolves once
 // it is done. Nothing in it is worth failing for.
-function warmUpSoon(api, s) {
+function warmUpSoon(api, c, s) {
   return new Promise((resolve) => {
     setTimeout(() => {
       try {
         api.warmUp(s !== null);
+        // The same pass through the exports a scan takes (its signer is in
+        // no trust list, so it goes as far as the Result, without a key).
+        if (typeof api.warmUpPass === "string") (s ? c.prepare : c.verify)(api.warmUpPass);
       } catch {
         // the verify path works without it
       }
