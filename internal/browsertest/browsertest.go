@@ -346,13 +346,19 @@ func EvalErr[T any](p *Page, expr string) (T, error) {
 // test after timeout.
 func (p *Page) WaitFor(expr string, timeout time.Duration) {
 	p.t.Helper()
+	if err := p.WaitForErr(expr, timeout); err != nil {
+		p.t.Fatalf("browsertest: waiting for %s: %v", abbreviate(expr), err)
+	}
+}
+
+// WaitForErr is [Page.WaitFor] that returns the error instead of failing
+// the test, for a caller that has more to say about it.
+func (p *Page) WaitForErr(expr string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(p.Ctx, timeout+5*time.Second)
 	defer cancel()
 	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
 		chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(20*time.Millisecond)))
-	if err != nil {
-		p.t.Fatalf("browsertest: waiting for %s: %v", abbreviate(expr), err)
-	}
+	return err
 }
 
 // SetOffline switches the tab's network off (every request fails, service

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/passcheck/passcheck/internal/browsertest"
 )
 
 // BenchmarkSite measures the scanner page in headless Chromium on localhost,
@@ -29,14 +27,7 @@ import (
 //     copies, what a browser that takes brotli receives.
 func BenchmarkSite(b *testing.B) {
 	env := newSiteEnv(b, true)
-	br := browsertest.Start(b, browsertest.Options{
-		Width: 412, Height: 915, Timeout: 10 * time.Minute,
-		Flags: map[string]any{
-			"use-fake-ui-for-media-stream":     true,
-			"use-fake-device-for-media-stream": true,
-			"use-file-for-fake-video-capture":  env.video,
-		},
-	})
+	br := env.phone(b, 10*time.Minute)
 	var cold, sw, cam, sent, brBytes []float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -54,6 +54,20 @@ type siteEnv struct {
 // the benchmark measures and the tests leave out (brotli on the 8 MB module
 // takes minutes under the race detector; TestServeHeaders covers serving
 // the copies).
+// phone starts Chromium with a phone-sized window and a fake camera that
+// films env.video, allowed without asking.
+func (env *siteEnv) phone(t testing.TB, timeout time.Duration) *browsertest.Browser {
+	return browsertest.Start(t, browsertest.Options{
+		Width: 412, Height: 915, Timeout: timeout,
+		Flags: map[string]any{
+			"use-fake-ui-for-media-stream":     true,
+			"use-fake-device-for-media-stream": true,
+			"use-file-for-fake-video-capture":  env.video,
+			"autoplay-policy":                  "no-user-gesture-required",
+		},
+	})
+}
+
 func newSiteEnv(t testing.TB, compress bool) *siteEnv {
 	t.Helper()
 	now := time.Now()
@@ -255,11 +269,7 @@ func eval[T any](p *sitePage, expr string) T {
 // with the page's status line, which says what went wrong.
 func (p *sitePage) waitFor(expr string, timeout time.Duration) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.Ctx, timeout+5*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
-		chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(20*time.Millisecond)))
-	if err != nil {
+	if err := p.WaitForErr(expr, timeout); err != nil {
 		status, _ := browsertest.EvalErr[string](p.Page, `document.getElementById("status").textContent + " | trust: " + document.getElementById("trust").textContent`)
 		p.t.Fatalf("waiting for %.100s: %v (page status: %q; console: %q)", expr, err, status, p.ConsoleErrors())
 	}
@@ -370,15 +380,7 @@ func checkRequests(t *testing.T, b *browsertest.Browser, pages []*sitePage, orig
 
 func TestSiteBrowser(t *testing.T) {
 	env := newSiteEnv(t, false)
-	b := browsertest.Start(t, browsertest.Options{
-		Width: 412, Height: 915, Timeout: 8 * time.Minute,
-		Flags: map[string]any{
-			"use-fake-ui-for-media-stream":     true,
-			"use-fake-device-for-media-stream": true,
-			"use-file-for-fake-video-capture":  env.video,
-			"autoplay-policy":                  "no-user-gesture-required",
-		},
-	})
+	b := env.phone(t, 8*time.Minute)
 	srv := serveSite(t, env.dir)
 	staleSrv := serveSite(t, env.staleDir)
 	var pages []*sitePage
