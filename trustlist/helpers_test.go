@@ -138,11 +138,18 @@ func sign(t testing.TB, key *ecdsa.PrivateKey, p any) []byte {
 func signBytes(t testing.TB, key *ecdsa.PrivateKey, payload []byte) []byte {
 	t.Helper()
 	kid, _ := trustlist.KeyID(key.Public())
-	prot, err := encode.Marshal(wire.Protected{Alg: wire.AlgES256, KID: kid})
+	return signWithHeader(t, key, wire.Protected{Alg: wire.AlgES256, KID: kid}, payload)
+}
+
+// signWithHeader signs payload with key under the protected header prot
+// (any value encode.Marshal takes).
+func signWithHeader(t testing.TB, key *ecdsa.PrivateKey, prot any, payload []byte) []byte {
+	t.Helper()
+	protBytes, err := encode.Marshal(prot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := encode.Sign1(prot, payload, sigOver(t, key, prot, payload))
+	b, err := encode.Sign1(protBytes, payload, sigOver(t, key, protBytes, payload))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -401,15 +401,7 @@ func spkiOf(t testing.TB, pub crypto.PublicKey) []byte {
 // signCrit signs payload with a critical header in the protected header.
 func signCrit(t testing.TB, key *ecdsa.PrivateKey, payload []byte) []byte {
 	t.Helper()
-	prot, err := encode.Marshal(map[int]any{1: -7, 2: []int{99}, 99: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := encode.Sign1(prot, payload, sigOver(t, key, prot, payload))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return signWithHeader(t, key, map[int]any{1: -7, 2: []int{99}, 99: 1}, payload)
 }
 
 // offCurve returns a P-256 SubjectPublicKeyInfo whose point is not on the
