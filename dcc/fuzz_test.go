@@ -61,7 +61,7 @@ func checkResult(t *testing.T, r *Result) {
 	if r.Valid != (len(r.Errors) == 0) {
 		t.Fatalf("valid=%v with errors %v", r.Valid, r.Errors)
 	}
-	if _, err := json.Marshal(r.Map()); err != nil {
+	if _, err := json.Marshal(r); err != nil {
 		t.Fatalf("Result is not JSON: %v", err)
 	}
 }

@@ -71,20 +71,9 @@ func TestVectors(t *testing.T) {
 					t.Errorf("%s has no message", m.Code)
 				}
 			}
-			// The Result's tree form is the same JSON as the struct's.
-			a, err := json.Marshal(r)
-			if err != nil {
+			// The Result is JSON (what verify --json prints).
+			if _, err := json.Marshal(r); err != nil {
 				t.Fatal(err)
-			}
-			b, err := json.Marshal(r.Map())
-			if err != nil {
-				t.Fatal(err)
-			}
-			var av, bv any
-			json.Unmarshal(a, &av)
-			json.Unmarshal(b, &bv)
-			if !reflect.DeepEqual(av, bv) {
-				t.Errorf("Map() differs from the JSON of Result:\n%s\n%s", a, b)
 			}
 		})
 	}

@@ -11,8 +11,8 @@ import (
 )
 
 // appendJSON appends the JSON text of a JSON-shaped tree (map[string]any,
-// []any, string, float64, int64, int, bool, nil; what dcc's Result.Map
-// returns) to b. Handing JavaScript one string for JSON.parse is cheaper than
+// []any, string, float64, int64, int, bool, nil; what Result.Certificate
+// holds) to b. Handing JavaScript one string for JSON.parse is cheaper than
 // building the object with one syscall/js call per field, and it keeps
 // encoding/json (and its reflection) out of the module. Keys are sorted, as
 // encoding/json sorts them. A value of another type, or a non-finite
@@ -60,8 +60,8 @@ func appendJSON(b []byte, v any) []byte {
 	return append(b, "null"...)
 }
 
-// appendResult appends the JSON text of r, the same as appendJSON(b,
-// r.Map()) after parsing, written from the struct: no tree of maps to build
+// appendResult appends the JSON text of r, the same as encoding/json's
+// after parsing, written from the struct: no tree of maps to build
 // and no keys to sort, which made up most of the cost of a Result in
 // Go-WebAssembly. The certificate is transcoded from its CBOR, in the
 // pass's order of keys; without that (a Result not from a pass), it goes

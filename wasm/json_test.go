@@ -31,7 +31,7 @@ func TestAppendJSON(t *testing.T) {
 		map[string]any{"nested": []any{map[string]any{"b": 1.0, "a": []any{"x"}}}},
 	}
 	for _, v := range vs {
-		trees = append(trees, dcc.Check(v.text, keys, dcc.Options{Now: v.now}).Map())
+		trees = append(trees, jsonTree(t, dcc.Check(v.text, keys, dcc.Options{Now: v.now})))
 	}
 	for i, tree := range trees {
 		got := appendJSON(nil, tree)
