@@ -30,8 +30,7 @@ import (
 //
 // at is milliseconds since 1970 when hasAt is not 0. Every answer that is
 // an error is a Result with a stable code, as from syscall/js; a panic
-// becomes INTERNAL_ERROR. The text is read from the input before anything
-// else runs, so a call may reuse the input for its answer.
+// becomes INTERNAL_ERROR.
 
 var (
 	input  []byte // the text of the next call
@@ -124,7 +123,7 @@ func pcVerifyPrepared(sess uint32, token float64, index int32) (ret int32) {
 // arguments.
 func preparedAnswer(sess uint32, token float64, index int32, f func(*session, uint64, int) *dcc.Result) int32 {
 	s := sessionByID(sess)
-	if s == nil || token < 0 || token > 1<<53 {
+	if s == nil || !(token >= 0 && token <= 1<<53) { // NaN too
 		return -1
 	}
 	r := f(s, uint64(token), int(index))
