@@ -67,7 +67,7 @@ bench-site:
 
 ## bench-trustlist: trust-list build time and bundle size, and load-and-verify time, for 2,000 and 20,000 signers (docs/trustlist.md)
 bench-trustlist:
-	$(GO) test -tags benchtrustlist -run '^$$' -bench . -benchmem ./trustlist/build
+	$(GO) test -tags benchtrustlist -run '^$$' -bench . -benchmem ./trustlist/publish
 
 ## bench-scan: qrimage's ladder against zbarimg (zbar-tools) on qrimage/testdata/hard (docs/scan.md)
 bench-scan:

@@ -1,6 +1,7 @@
 package dcc
 
 import (
+	"bytes"
 	"crypto"
 	"time"
 )
@@ -97,6 +98,24 @@ type Signer struct {
 // signers may share one kid; [Verify] tries each. The trust list implements it.
 type KeyProvider interface {
 	Signers(kid []byte) []Signer
+}
+
+// Signers is a [KeyProvider] over signers held in memory, as
+// [crypto/x509.CertPool] is for certificates: for callers that have their
+// signers at hand (the command line's --dsc, examples, tests). The trust list
+// ([github.com/passcheck/passcheck/trustlist.List]) is the provider for
+// published signers.
+type Signers []Signer
+
+// Signers returns the entries of s whose key identifier is kid.
+func (s Signers) Signers(kid []byte) []Signer {
+	var out []Signer
+	for _, e := range s {
+		if bytes.Equal(e.KID, kid) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Options control [Verify].

@@ -4,12 +4,12 @@ import (
 	"testing"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
-func benchPass(b *testing.B, kt issuer.KeyType) (string, issuer.Signers) {
+func benchPass(b *testing.B, kt issuer.KeyType) (string, dcc.Signers) {
 	d := newDSC(b, kt, 0)
-	return issue(b, d, issuer.PassOptions{}), issuer.Signers{d.Signer()}
+	return issue(b, d, issuer.PassOptions{}), dcc.Signers{d.Signer()}
 }
 
 func BenchmarkDecode(b *testing.B) {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
 func newDSC(t testing.TB, kt issuer.KeyType, u dcc.KeyUsage) *issuer.DSC {
@@ -60,13 +60,13 @@ func sharedKIDFixture(t *testing.T) (*issuer.DSC, string, dcc.Signer) {
 // verifies is the signer.
 func TestSharedKID(t *testing.T) {
 	d, text, impostor := sharedKIDFixture(t)
-	for _, keys := range []issuer.Signers{{impostor, d.Signer()}, {d.Signer(), impostor}} {
+	for _, keys := range []dcc.Signers{{impostor, d.Signer()}, {d.Signer(), impostor}} {
 		r := dcc.Check(text, keys, dcc.Options{Now: clock})
 		if !r.Valid || r.Signer == nil || r.Signer.Country != "VN" {
 			t.Errorf("valid=%v signer=%+v errors=%v", r.Valid, r.Signer, r.Errors)
 		}
 	}
-	r := dcc.Check(text, issuer.Signers{impostor}, dcc.Options{Now: clock})
+	r := dcc.Check(text, dcc.Signers{impostor}, dcc.Options{Now: clock})
 	if r.Valid || codeSet(r.Errors)[0] != string(dcc.SignatureInvalid) {
 		t.Errorf("impostor only: %v", r.Errors)
 	}
@@ -76,7 +76,7 @@ func TestSharedKID(t *testing.T) {
 func TestKeyUsageOfVerifyingSigner(t *testing.T) {
 	vacc := newDSC(t, issuer.EC, dcc.UsageVaccination)
 	text := issue(t, vacc, issuer.PassOptions{Kind: dcc.KindRecovery})
-	r := dcc.Check(text, issuer.Signers{vacc.Signer()}, dcc.Options{Now: clock})
+	r := dcc.Check(text, dcc.Signers{vacc.Signer()}, dcc.Options{Now: clock})
 	if got := codeSet(r.Errors); len(got) != 1 || got[0] != string(dcc.KeyUsageMismatch) {
 		t.Errorf("errors %v", got)
 	}
@@ -98,7 +98,7 @@ func TestNoKeys(t *testing.T) {
 func TestZeroClockIsNow(t *testing.T) {
 	d := newDSC(t, issuer.EC, 0)
 	text := issue(t, d, issuer.PassOptions{IssuedAt: time.Now().Add(-time.Hour), ExpiresAt: time.Now().Add(time.Hour)})
-	r := dcc.Check(text, issuer.Signers{d.Signer()}, dcc.Options{})
+	r := dcc.Check(text, dcc.Signers{d.Signer()}, dcc.Options{})
 	if got := codeSet(r.Errors); len(got) != 1 || got[0] != string(dcc.SignerExpired) {
 		t.Errorf("errors %v, want only SIGNER_EXPIRED (the test DSC ends in 2023)", got)
 	}

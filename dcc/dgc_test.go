@@ -7,18 +7,17 @@ import (
 	"testing"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/certs"
-	"github.com/passcheck/passcheck/internal/issuer"
-	"github.com/passcheck/passcheck/internal/testdata"
+	"github.com/passcheck/passcheck/internal/testkit/vectors"
+	"github.com/passcheck/passcheck/trustlist/certs"
 )
 
-func loadDGCCases(t testing.TB) map[string]testdata.DGCCase {
+func loadDGCCases(t testing.TB) map[string]vectors.DGCCase {
 	t.Helper()
-	cs, err := testdata.DGCCases("../testdata/dgc-common/2DCode/raw")
+	cs, err := vectors.DGCCases("../testdata/dgc-common/2DCode/raw")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]testdata.DGCCase{}
+	out := map[string]vectors.DGCCase{}
 	for _, c := range cs {
 		out[c.Name] = c
 	}
@@ -26,9 +25,9 @@ func loadDGCCases(t testing.TB) map[string]testdata.DGCCase {
 }
 
 // dgcKeys trusts the case's signer certificate.
-func dgcKeys(t *testing.T, c testdata.DGCCase) dcc.KeyProvider {
+func dgcKeys(t *testing.T, c vectors.DGCCase) dcc.KeyProvider {
 	if c.Certificate == "" {
-		return issuer.Signers(nil)
+		return dcc.Signers(nil)
 	}
 	der, err := base64.StdEncoding.DecodeString(c.Certificate)
 	if err != nil {
@@ -42,7 +41,7 @@ func dgcKeys(t *testing.T, c testdata.DGCCase) dcc.KeyProvider {
 	if err != nil {
 		t.Fatalf("CERTIFICATE: %v", err)
 	}
-	return issuer.Signers{s}
+	return dcc.Signers{s}
 }
 
 // flagCodes maps each EXPECTED flag to the codes whose presence means "false".

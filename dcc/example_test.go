@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
 // A pass is decoded, then verified against the trusted signers at a clock.
@@ -20,7 +20,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	keys := issuer.Signers{dsc.Signer()} // in production: a trustlist.List
+	keys := dcc.Signers{dsc.Signer()} // in production: a trustlist.List
 	r := dcc.Verify(pass, keys, dcc.Options{Now: from.AddDate(0, 5, 0)})
 	fmt.Println(r.Valid, r.Kind, r.Holder.FamilyNameStd, r.Holder.DateOfBirth)
 
@@ -59,7 +59,7 @@ func ExampleDecodeEnvelope() {
 
 	// ... the other verifier checks pass.Signature() over pass.ToBeSigned()
 	// with the key of a trusted signer, and says which one verified.
-	keys := issuer.Signers{dsc.Signer()}
+	keys := dcc.Signers{dsc.Signer()}
 	verified := func(s dcc.Signer) bool { return s.Subject == dsc.Signer().Subject }
 	r := dcc.Verify(pass, keys, dcc.Options{Now: from.AddDate(0, 5, 0), VerifiedBy: verified})
 	fmt.Println(r.Valid, r.Holder.FamilyNameStd)

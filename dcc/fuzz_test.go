@@ -9,7 +9,7 @@ import (
 
 	"github.com/passcheck/passcheck/internal/base45"
 	"github.com/passcheck/passcheck/internal/cbor"
-	"github.com/passcheck/passcheck/internal/testdata"
+	"github.com/passcheck/passcheck/internal/testkit/vectors"
 )
 
 var knownCodes = map[Code]bool{
@@ -22,11 +22,11 @@ var knownCodes = map[Code]bool{
 // seedTexts returns the QR texts of the vectors and the conformance cases.
 func seedTexts(f *testing.F) []string {
 	f.Helper()
-	vs, err := testdata.Vectors("../testdata/vectors")
+	vs, err := vectors.Vectors("../testdata/vectors")
 	if err != nil {
 		f.Fatal(err)
 	}
-	cs, err := testdata.DGCCases("../testdata/dgc-common/2DCode/raw")
+	cs, err := vectors.DGCCases("../testdata/dgc-common/2DCode/raw")
 	if err != nil {
 		f.Fatal(err)
 	}

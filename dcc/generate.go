@@ -1,4 +1,4 @@
 package dcc
 
 //go:generate go run ../internal/cmd/genvaluesets ../spec/valuesets
-//go:generate go run ../internal/cmd/genvectors ../testdata/vectors
+//go:generate go run ../internal/testkit/genvectors ../testdata/vectors

@@ -9,18 +9,17 @@ import (
 	"testing"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/certs"
-	"github.com/passcheck/passcheck/internal/issuer"
-	"github.com/passcheck/passcheck/internal/testdata"
+	"github.com/passcheck/passcheck/internal/testkit/vectors"
+	"github.com/passcheck/passcheck/trustlist/certs"
 )
 
-func readVectors(t testing.TB) ([]testdata.Vector, issuer.Signers) {
+func readVectors(t testing.TB) ([]vectors.Vector, dcc.Signers) {
 	t.Helper()
-	vs, err := testdata.Vectors("../testdata/vectors")
+	vs, err := vectors.Vectors("../testdata/vectors")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pemData, err := os.ReadFile("../testdata/vectors/" + testdata.SignersFile)
+	pemData, err := os.ReadFile("../testdata/vectors/" + vectors.SignersFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +27,7 @@ func readVectors(t testing.TB) ([]testdata.Vector, issuer.Signers) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keys issuer.Signers
+	var keys dcc.Signers
 	for _, c := range cs {
 		s, err := certs.Signer(c)
 		if err != nil {

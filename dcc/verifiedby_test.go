@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
 // honest is an Options.VerifiedBy that really verifies, as the WebAssembly
@@ -62,21 +62,21 @@ func TestVerifiedByFalseClaim(t *testing.T) {
 	}
 
 	// Without the opt-in, the pure-Go check refuses the tampered pass.
-	r := dcc.Check(tampered, issuer.Signers{d.Signer()}, dcc.Options{Now: clock})
+	r := dcc.Check(tampered, dcc.Signers{d.Signer()}, dcc.Options{Now: clock})
 	if r.Valid || codeSet(r.Errors)[0] != string(dcc.SignatureInvalid) {
 		t.Fatalf("pure Go: valid=%v errors=%v", r.Valid, r.Errors)
 	}
 
 	// With the opt-in and the trusted signer, the claim is believed.
 	var calls []dcc.Signer
-	r = dcc.Check(tampered, issuer.Signers{d.Signer()}, dcc.Options{Now: clock, VerifiedBy: liar(&calls)})
+	r = dcc.Check(tampered, dcc.Signers{d.Signer()}, dcc.Options{Now: clock, VerifiedBy: liar(&calls)})
 	if !r.Valid || len(calls) != 1 || !reflect.DeepEqual(calls[0], d.Signer()) {
 		t.Errorf("opt-in with the signer: valid=%v errors=%v calls=%d", r.Valid, r.Errors, len(calls))
 	}
 
 	// No signer with the kid: the claim is never asked for, and the pass fails.
 	stranger := newDSC(t, issuer.EC, 0)
-	for _, keys := range []dcc.KeyProvider{nil, issuer.Signers{}, issuer.Signers{stranger.Signer()}} {
+	for _, keys := range []dcc.KeyProvider{nil, dcc.Signers{}, dcc.Signers{stranger.Signer()}} {
 		calls = nil
 		r = dcc.Check(tampered, keys, dcc.Options{Now: clock, VerifiedBy: liar(&calls)})
 		if r.Valid || len(calls) != 0 || codeSet(r.Errors)[0] != string(dcc.KIDUnknown) {
@@ -92,7 +92,7 @@ func TestVerifiedByFalseClaim(t *testing.T) {
 		s := d.Signer()
 		s.PublicKey = pub
 		calls = nil
-		r = dcc.Check(tampered, issuer.Signers{s}, dcc.Options{Now: clock, VerifiedBy: liar(&calls)})
+		r = dcc.Check(tampered, dcc.Signers{s}, dcc.Options{Now: clock, VerifiedBy: liar(&calls)})
 		if r.Valid || len(calls) != 0 || codeSet(r.Errors)[0] != string(dcc.AlgorithmUnsupported) {
 			t.Errorf("%T: valid=%v errors=%v calls=%d", pub, r.Valid, r.Errors, len(calls))
 		}
@@ -101,7 +101,7 @@ func TestVerifiedByFalseClaim(t *testing.T) {
 	// A caller that says no for every signer: SIGNATURE_INVALID, even for an
 	// untouched pass.
 	good := issue(t, d, issuer.PassOptions{})
-	r = dcc.Check(good, issuer.Signers{d.Signer()}, dcc.Options{Now: clock, VerifiedBy: func(dcc.Signer) bool { return false }})
+	r = dcc.Check(good, dcc.Signers{d.Signer()}, dcc.Options{Now: clock, VerifiedBy: func(dcc.Signer) bool { return false }})
 	if r.Valid || codeSet(r.Errors)[0] != string(dcc.SignatureInvalid) {
 		t.Errorf("all refused: valid=%v errors=%v", r.Valid, r.Errors)
 	}
@@ -110,7 +110,7 @@ func TestVerifiedByFalseClaim(t *testing.T) {
 // With two signers sharing a kid, the one the caller names is the signer.
 func TestVerifiedBySharedKID(t *testing.T) {
 	d, text, impostor := sharedKIDFixture(t)
-	r := dcc.Check(text, issuer.Signers{impostor, d.Signer()}, dcc.Options{Now: clock, VerifiedBy: honest(t, text)})
+	r := dcc.Check(text, dcc.Signers{impostor, d.Signer()}, dcc.Options{Now: clock, VerifiedBy: honest(t, text)})
 	if !r.Valid || r.Signer == nil || r.Signer.Country != "VN" {
 		t.Errorf("valid=%v signer=%+v errors=%v", r.Valid, r.Signer, r.Errors)
 	}

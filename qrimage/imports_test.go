@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/passcheck/passcheck/internal/wasmdeps"
+	"github.com/passcheck/passcheck/internal/testkit/wasmdeps"
 )
 
 // TestWasmImports: in the WebAssembly build qrimage imports neither gozxing

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/passcheck/passcheck/internal/wasmdeps"
+	"github.com/passcheck/passcheck/internal/testkit/wasmdeps"
 )
 
 // TestWASMDependencies keeps the read side fit for the WebAssembly build:

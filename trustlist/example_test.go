@@ -7,20 +7,20 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/trustlist"
-	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 func ExampleLoad() {
 	// The publisher's side: a key pair, and a bundle of one signer.
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	publisher, _ := build.GenerateKey()
-	pubPEM, _ := build.MarshalPublicKeyPEM(publisher.Public())
+	publisher, _ := publish.GenerateKey()
+	pubPEM, _ := publish.MarshalPublicKeyPEM(publisher.Public())
 	csca, _ := issuer.NewCSCA("AT", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
 	dsc, _ := csca.NewDSC(issuer.DSCOptions{NotBefore: now.AddDate(0, -1, 0), NotAfter: now.AddDate(1, 0, 0)})
-	bundle, _, _ := build.Build(context.Background(), build.Options{
-		Sources:  []build.Source{memSource{dsc}},
+	bundle, _, _ := publish.Build(context.Background(), publish.Options{
+		Sources:  []publish.Source{memSource{dsc}},
 		Key:      publisher,
 		Sequence: 7,
 		Now:      now,

@@ -13,9 +13,9 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/trustlist"
-	"github.com/passcheck/passcheck/trustlist/build"
 	"github.com/passcheck/passcheck/trustlist/internal/encode"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // fuzzKey is a fixed publisher key, so that seed bundles signed with it keep
@@ -151,7 +151,7 @@ func FuzzPayload(f *testing.F) {
 // widget's trust-keys attribute). No panic; every key is P-256; every error
 // has the code KeyInvalid.
 func FuzzParsePublicKeysPEM(f *testing.F) {
-	pemText, err := build.MarshalPublicKeyPEM(fuzzKey(f).Public())
+	pemText, err := publish.MarshalPublicKeyPEM(fuzzKey(f).Public())
 	if err != nil {
 		f.Fatal(err)
 	}

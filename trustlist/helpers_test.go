@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/trustlist"
-	"github.com/passcheck/passcheck/trustlist/build"
 	"github.com/passcheck/passcheck/trustlist/internal/encode"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // testNow is the clock of these tests.
@@ -31,10 +31,10 @@ type fixture struct {
 var getFixture = sync.OnceValues(func() (*fixture, error) {
 	f := &fixture{}
 	var err error
-	if f.pub1, err = build.GenerateKey(); err != nil {
+	if f.pub1, err = publish.GenerateKey(); err != nil {
 		return nil, err
 	}
-	if f.pub2, err = build.GenerateKey(); err != nil {
+	if f.pub2, err = publish.GenerateKey(); err != nil {
 		return nil, err
 	}
 	nb, na := testNow.AddDate(-1, 0, 0), testNow.AddDate(1, 0, 0)
@@ -72,15 +72,15 @@ func loadFixture(t testing.TB) *fixture {
 	return f
 }
 
-// memSource is a build.Source over certificates in memory.
+// memSource is a publish.Source over certificates in memory.
 type memSource []*issuer.DSC
 
 func (m memSource) String() string { return "memory" }
 
-func (m memSource) Load(context.Context) (*build.Batch, error) {
-	b := &build.Batch{}
+func (m memSource) Load(context.Context) (*publish.Batch, error) {
+	b := &publish.Batch{}
 	for _, d := range m {
-		b.Candidates = append(b.Candidates, build.Candidate{Cert: d.Cert, Origin: d.Cert.Subject.CommonName})
+		b.Candidates = append(b.Candidates, publish.Candidate{Cert: d.Cert, Origin: d.Cert.Subject.CommonName})
 	}
 	return b, nil
 }
@@ -89,8 +89,8 @@ func (m memSource) Load(context.Context) (*build.Batch, error) {
 // for 48 hours, with the given sequence.
 func (f *fixture) bundle(t testing.TB, key *ecdsa.PrivateKey, seq uint64) []byte {
 	t.Helper()
-	b, _, err := build.Build(context.Background(), build.Options{
-		Sources:  []build.Source{memSource(f.dscs)},
+	b, _, err := publish.Build(context.Background(), publish.Options{
+		Sources:  []publish.Source{memSource(f.dscs)},
 		Key:      key,
 		Sequence: seq,
 		Now:      testNow,
@@ -102,7 +102,7 @@ func (f *fixture) bundle(t testing.TB, key *ecdsa.PrivateKey, seq uint64) []byte
 }
 
 // payload returns a valid payload of f's signers that tests change before
-// signing it with build.Sign.
+// signing it with publish.Sign.
 func (f *fixture) payload() wire.Payload {
 	p := wire.Payload{
 		Version:   wire.Version,
@@ -126,14 +126,14 @@ func (f *fixture) payload() wire.Payload {
 
 func sign(t testing.TB, key *ecdsa.PrivateKey, p any) []byte {
 	t.Helper()
-	b, err := build.Sign(key, p)
+	b, err := publish.Sign(key, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-// signBytes signs payload bytes as they are, which build.Sign would refuse
+// signBytes signs payload bytes as they are, which publish.Sign would refuse
 // to encode when they are not deterministic CBOR.
 func signBytes(t testing.TB, key *ecdsa.PrivateKey, payload []byte) []byte {
 	t.Helper()

@@ -7,7 +7,7 @@
 // [dcc.KeyProvider]. [ParsePublicKeysPEM] reads the pinned keys.
 //
 // The package is part of the WebAssembly build: it parses no X.509 (the
-// builder in trustlist/build stores each signer's SubjectPublicKeyInfo),
+// builder in trustlist/publish stores each signer's SubjectPublicKeyInfo),
 // reads CBOR without a reflection-based library, and imports neither net, os
 // nor encoding/json. To keep start-up short there, signer keys are parsed on
 // first use ([List.Signers]).

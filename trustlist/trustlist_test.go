@@ -14,11 +14,11 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/trustlist"
-	"github.com/passcheck/passcheck/trustlist/build"
 	"github.com/passcheck/passcheck/trustlist/internal/encode"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
+	"github.com/passcheck/passcheck/trustlist/publish"
 	"github.com/veraison/go-cose"
 )
 
@@ -352,10 +352,10 @@ func TestInteropGoCOSE(t *testing.T) {
 
 func TestParsePublicKeysPEM(t *testing.T) {
 	f := loadFixture(t)
-	p1, _ := build.MarshalPublicKeyPEM(f.pub1.Public())
-	p2, _ := build.MarshalPublicKeyPEM(f.pub2.Public())
-	priv, _ := build.MarshalPrivateKeyPEM(f.pub1)
-	rsaPEM, _ := build.MarshalPublicKeyPEM(f.dscs[2].Cert.PublicKey)
+	p1, _ := publish.MarshalPublicKeyPEM(f.pub1.Public())
+	p2, _ := publish.MarshalPublicKeyPEM(f.pub2.Public())
+	priv, _ := publish.MarshalPrivateKeyPEM(f.pub1)
+	rsaPEM, _ := publish.MarshalPublicKeyPEM(f.dscs[2].Cert.PublicKey)
 	keys, err := trustlist.ParsePublicKeysPEM(append(append([]byte("old key:\n"), p1...), append([]byte("\nnew key:\n"), p2...)...))
 	if err != nil {
 		t.Fatal(err)

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passcheck/passcheck/internal/browsertest"
-	"github.com/passcheck/passcheck/internal/issuer"
-	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/internal/testkit/browsertest"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // testPageJS is the script of the test page: the CSP allows no inline
@@ -39,21 +39,21 @@ window.testReady = true;
 const testPageHTML = `<!doctype html><meta charset="utf-8"><title>passcheck module test</title><link rel="icon" href="data:,">
 <script type="module" src="test.js"></script>`
 
-// publish writes a trust-list folder by hand (WriteTree refuses to go back
+// writeTree writes a trust-list folder by hand (WriteTree refuses to go back
 // in sequence, which the rollback test needs).
-func publish(t *testing.T, dir string, bundle []byte, seq uint64) {
+func writeTree(t *testing.T, dir string, bundle []byte, seq uint64) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	name := build.BundleName(bundle)
+	name := publish.BundleName(bundle)
 	sum := sha256.Sum256(bundle)
-	p := build.Pointer{Sequence: seq, Bundle: name, SHA256: hex.EncodeToString(sum[:]), Size: len(bundle)}
+	p := publish.Pointer{Sequence: seq, Bundle: name, SHA256: hex.EncodeToString(sum[:]), Size: len(bundle)}
 	data, _ := json.Marshal(p)
 	if err := os.WriteFile(filepath.Join(dir, name), bundle, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, build.PointerName), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, publish.PointerName), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -103,7 +103,7 @@ func TestBrowserModule(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "test.js"), []byte(testPageJS), 0o644)
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte(testPageHTML), 0o644)
 	trustDir := filepath.Join(dir, "trust")
-	publish(t, trustDir, f.bundle(t, 20, f.now, time.Hour), 20)
+	writeTree(t, trustDir, f.bundle(t, 20, f.now, time.Hour), 20)
 
 	passes := map[string]string{"valid": f.pass}
 	var err error
@@ -203,7 +203,7 @@ func TestBrowserModule(t *testing.T) {
 	// A refresh that brings a list signed by another key: refused, and the
 	// list in use stays.
 	other := newPublisher(t)
-	publish(t, trustDir, other.bundle(t, []*x509.Certificate{f.dsc.Cert}, 21, f.now, time.Hour), 21)
+	writeTree(t, trustDir, other.bundle(t, []*x509.Certificate{f.dsc.Cert}, 21, f.now, time.Hour), 21)
 	if r := browsertest.Eval[jsTrust](p, `pc.refreshTrustList()`); r.OK || !hasCode(r.Errors, "TRUSTLIST_SIGNATURE_INVALID") {
 		t.Errorf("refresh to a foreign list: %+v", r)
 	}
@@ -222,7 +222,7 @@ func TestBrowserModule(t *testing.T) {
 
 	// Rollback across a reload: the host serves sequence 10 after 20 was
 	// seen; localStorage remembers 20.
-	publish(t, trustDir, f.bundle(t, 10, f.now, time.Hour), 10)
+	writeTree(t, trustDir, f.bundle(t, 10, f.now, time.Hour), 10)
 	p.Reload()
 	p.WaitFor(`window.testReady === true`, 10*time.Second)
 	tl = start("")
@@ -233,7 +233,7 @@ func TestBrowserModule(t *testing.T) {
 		t.Errorf("verify with a rolled-back list: %+v", r)
 	}
 	// A newer list loads again.
-	publish(t, trustDir, f.bundle(t, 22, f.now, time.Hour), 22)
+	writeTree(t, trustDir, f.bundle(t, 22, f.now, time.Hour), 22)
 	if r := browsertest.Eval[jsTrust](p, `pc.refreshTrustList()`); !r.OK {
 		t.Errorf("refresh to sequence 22: %+v", r)
 	}

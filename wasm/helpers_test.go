@@ -18,22 +18,22 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/certs"
-	"github.com/passcheck/passcheck/internal/issuer"
-	"github.com/passcheck/passcheck/internal/testdata"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/vectors"
 	"github.com/passcheck/passcheck/trustlist"
-	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/trustlist/certs"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
-// certSource is a build.Source over certificates in memory.
+// certSource is a publish.Source over certificates in memory.
 type certSource []*x509.Certificate
 
 func (s certSource) String() string { return "test certificates" }
 
-func (s certSource) Load(context.Context) (*build.Batch, error) {
-	b := &build.Batch{}
+func (s certSource) Load(context.Context) (*publish.Batch, error) {
+	b := &publish.Batch{}
 	for i, c := range s {
-		b.Candidates = append(b.Candidates, build.Candidate{Cert: c, Origin: "test " + string(rune('0'+i%10))})
+		b.Candidates = append(b.Candidates, publish.Candidate{Cert: c, Origin: "test " + string(rune('0'+i%10))})
 	}
 	return b, nil
 }
@@ -46,11 +46,11 @@ type publisher struct {
 
 func newPublisher(t testing.TB) publisher {
 	t.Helper()
-	k, err := build.GenerateKey()
+	k, err := publish.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := build.MarshalPublicKeyPEM(&k.PublicKey)
+	pub, err := publish.MarshalPublicKeyPEM(&k.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,8 +61,8 @@ func newPublisher(t testing.TB) publisher {
 // valid for validFor.
 func (p publisher) bundle(t testing.TB, cs []*x509.Certificate, seq uint64, now time.Time, validFor time.Duration) []byte {
 	t.Helper()
-	b, _, err := build.Build(context.Background(), build.Options{
-		Sources: []build.Source{certSource(cs)}, Key: p.key, Sequence: seq, ValidFor: validFor, Now: now,
+	b, _, err := publish.Build(context.Background(), publish.Options{
+		Sources: []publish.Source{certSource(cs)}, Key: p.key, Sequence: seq, ValidFor: validFor, Now: now,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +113,7 @@ type vector struct {
 
 func readVectors(t testing.TB) ([]vector, []*x509.Certificate) {
 	t.Helper()
-	vs, err := testdata.Vectors("../testdata/vectors")
+	vs, err := vectors.Vectors("../testdata/vectors")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func readVectors(t testing.TB) ([]vector, []*x509.Certificate) {
 	for i, v := range vs {
 		out[i] = vector{v.Name, v.Now, v.Text}
 	}
-	pemData, err := os.ReadFile("../testdata/vectors/" + testdata.SignersFile)
+	pemData, err := os.ReadFile("../testdata/vectors/" + vectors.SignersFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ type dgcCase struct {
 
 func readDGC(t testing.TB) []dgcCase {
 	t.Helper()
-	cs, err := testdata.DGCCases("../testdata/dgc-common/2DCode/raw")
+	cs, err := vectors.DGCCases("../testdata/dgc-common/2DCode/raw")
 	if err != nil {
 		t.Fatal(err)
 	}

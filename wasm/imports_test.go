@@ -5,7 +5,7 @@ package main
 import (
 	"testing"
 
-	"github.com/passcheck/passcheck/internal/wasmdeps"
+	"github.com/passcheck/passcheck/internal/testkit/wasmdeps"
 )
 
 // forbidden packages would grow the module for nothing the verifier needs

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
 )
 
 // appendJSON writes what encoding/json writes, as far as JSON.parse can
@@ -18,7 +17,7 @@ import (
 // awkward values.
 func TestAppendJSON(t *testing.T) {
 	vs, cs := readVectors(t)
-	var keys issuer.Signers
+	var keys dcc.Signers
 	for _, c := range cs {
 		s := dccSigner(t, c)
 		keys = append(keys, s)
@@ -57,7 +56,7 @@ func TestAppendJSON(t *testing.T) {
 // or messages.
 func TestAppendResult(t *testing.T) {
 	vs, cs := readVectors(t)
-	var keys issuer.Signers
+	var keys dcc.Signers
 	for _, c := range cs {
 		keys = append(keys, dccSigner(t, c))
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/trustlist"
 )
 

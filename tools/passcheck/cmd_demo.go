@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
-	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 func init() {
@@ -221,10 +221,10 @@ func demoPayload(k dcc.Kind, now time.Time) map[string]any {
 // certSource is a trust-list source over certificates in memory.
 type certSource []*issuer.DSC
 
-func (s certSource) Load(context.Context) (*build.Batch, error) {
-	b := &build.Batch{}
+func (s certSource) Load(context.Context) (*publish.Batch, error) {
+	b := &publish.Batch{}
 	for i, d := range s {
-		b.Candidates = append(b.Candidates, build.Candidate{Cert: d.Cert, KID: d.KID, Country: d.Country, Origin: fmt.Sprintf("demo signer %d", i+1)})
+		b.Candidates = append(b.Candidates, publish.Candidate{Cert: d.Cert, KID: d.KID, Country: d.Country, Origin: fmt.Sprintf("demo signer %d", i+1)})
 	}
 	return b, nil
 }
@@ -233,8 +233,8 @@ func (s certSource) String() string { return "demo signers" }
 
 // trustList signs a trust list of the demo's signers, issued at issued.
 func (d *demo) trustList(issued time.Time, validFor time.Duration) ([]byte, error) {
-	bundle, _, err := build.Build(context.Background(), build.Options{
-		Sources:  []build.Source{certSource(d.signers)},
+	bundle, _, err := publish.Build(context.Background(), publish.Options{
+		Sources:  []publish.Source{certSource(d.signers)},
 		Key:      d.PublisherKey,
 		ValidFor: validFor,
 		Now:      issued,
@@ -246,7 +246,7 @@ func (d *demo) trustList(issued time.Time, validFor time.Duration) ([]byte, erro
 // writeSite publishes the trust list into dir, builds the site pinned to
 // the demo publisher key into it, and writes the demo page.
 func (d *demo) writeSite(dir string, o siteOptions) (*siteManifest, error) {
-	if err := build.WriteTree(dir, d.Bundle, 1); err != nil {
+	if err := publish.WriteTree(dir, d.Bundle, 1); err != nil {
 		return nil, err
 	}
 	o.Out = dir

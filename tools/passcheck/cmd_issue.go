@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/certs"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/trustlist/certs"
 )
 
 func init() {

@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/certs"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/trustlist/certs"
 )
 
 // runCmd runs the command line with args and stdin, and returns its exit
@@ -44,7 +43,7 @@ func TestIssue(t *testing.T) {
 	if s.Usage != dcc.UsageTest || s.Country != "VN" {
 		t.Errorf("signer usage %v country %q", s.Usage, s.Country)
 	}
-	keys := issuer.Signers{s}
+	keys := dcc.Signers{s}
 	for kind, want := range map[string][]dcc.Code{"test": nil, "recovery": {dcc.KeyUsageMismatch}} {
 		text, err := os.ReadFile(filepath.Join(dir, kind+".txt"))
 		if err != nil {

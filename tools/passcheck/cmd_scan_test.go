@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
 // writeFile writes data into a new file in dir and returns its path.

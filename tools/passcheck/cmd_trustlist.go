@@ -20,7 +20,7 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/trustlist"
-	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 func init() {
@@ -130,17 +130,17 @@ func runTrustlistKeygen(e *env, args []string) int {
 		fs.Usage()
 		return 2
 	}
-	key, err := build.GenerateKey()
+	key, err := publish.GenerateKey()
 	if err != nil {
 		errorf(e, "%v", err)
 		return 2
 	}
-	priv, err := build.MarshalPrivateKeyPEM(key)
+	priv, err := publish.MarshalPrivateKeyPEM(key)
 	if err != nil {
 		errorf(e, "%v", err)
 		return 2
 	}
-	pub, err := build.MarshalPublicKeyPEM(key.Public())
+	pub, err := publish.MarshalPublicKeyPEM(key.Public())
 	if err != nil {
 		errorf(e, "%v", err)
 		return 2
@@ -192,11 +192,11 @@ func runTrustlistBuild(e *env, args []string) int {
 	fs.Var(&deList, "de-list", "German DSC list `FILE|URL` (repeatable)")
 	deKey := fs.String("de-key", "", "public key `PEM` that signs the German list")
 	fs.Var(&csca, "csca", "CSCA certificates: a PEM/DER `PATH` or a folder (repeatable)")
-	validFor := fs.Duration("valid-for", build.DefaultValidFor, "how long the list stays valid")
+	validFor := fs.Duration("valid-for", publish.DefaultValidFor, "how long the list stays valid")
 	sequence := fs.Uint64("sequence", 0, "the list's sequence `N` (default: the published one + 1)")
 	keep := fs.Int("keep", 3, "earlier bundles to keep in DIR")
 	basePath := fs.String("base-path", "/", "URL `PATH` at which DIR is served, for the header rules")
-	timeout := fs.Duration("timeout", build.DefaultTimeout, "time limit of each download")
+	timeout := fs.Duration("timeout", publish.DefaultTimeout, "time limit of each download")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -218,7 +218,7 @@ func runTrustlistBuild(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return 2
 	}
-	key, err := build.ParsePrivateKeyPEM(keyPEM)
+	key, err := publish.ParsePrivateKeyPEM(keyPEM)
 	if err != nil {
 		errorf(e, "%s: %v", *keyPath, err)
 		hintf(e, `make a publisher key with "passcheck trustlist keygen"`)
@@ -231,34 +231,34 @@ func runTrustlistBuild(e *env, args []string) int {
 			errorf(e, "%v", err)
 			return 2
 		}
-		if dePub, err = build.ParsePublicKeyPEM(data); err != nil {
+		if dePub, err = publish.ParsePublicKeyPEM(data); err != nil {
 			errorf(e, "%s: %v", *deKey, err)
 			return 2
 		}
 	}
-	fetch := &build.Fetcher{Timeout: *timeout}
-	var sources, cscas []build.Source
+	fetch := &publish.Fetcher{Timeout: *timeout}
+	var sources, cscas []publish.Source
 	for _, p := range dsc {
-		sources = append(sources, build.Files(p))
+		sources = append(sources, publish.Files(p))
 	}
 	for _, g := range gateway {
-		sources = append(sources, build.Gateway(g, fetch))
+		sources = append(sources, publish.Gateway(g, fetch))
 	}
 	for _, d := range deList {
-		sources = append(sources, build.GermanList(d, dePub, fetch))
+		sources = append(sources, publish.GermanList(d, dePub, fetch))
 	}
 	for _, p := range csca {
-		cscas = append(cscas, build.Files(p))
+		cscas = append(cscas, publish.Files(p))
 	}
 	now := time.Now()
 	seq := *sequence
 	if seq == 0 {
-		if seq, err = build.NextSequence(*out, now); err != nil {
+		if seq, err = publish.NextSequence(*out, now); err != nil {
 			errorf(e, "%v", err)
 			return 2
 		}
 	}
-	bundle, report, err := build.Build(context.Background(), build.Options{
+	bundle, report, err := publish.Build(context.Background(), publish.Options{
 		Sources:  sources,
 		CSCA:     cscas,
 		Key:      key,
@@ -273,13 +273,13 @@ func runTrustlistBuild(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return 1
 	}
-	if err := build.WriteTree(*out, bundle, *keep, build.BasePath(*basePath)); err != nil {
+	if err := publish.WriteTree(*out, bundle, *keep, publish.BasePath(*basePath)); err != nil {
 		errorf(e, "%v", err)
 		return 1
 	}
 	kid, _ := trustlist.KeyID(key.Public())
 	fmt.Fprintf(e.stdout, "signed with publisher key %s\nwrote %s and %s\n", hex.EncodeToString(kid),
-		filepath.Join(*out, build.BundleName(bundle)), filepath.Join(*out, build.PointerName))
+		filepath.Join(*out, publish.BundleName(bundle)), filepath.Join(*out, publish.PointerName))
 	return 0
 }
 
@@ -367,14 +367,14 @@ func loadTrustList(path string, trustKeyFiles []string, now time.Time, lastSeen 
 		return nil, nil, err
 	}
 	if ptr != nil && ptr.Sequence != l.Sequence {
-		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s says sequence %d, the bundle has %d", build.PointerName, ptr.Sequence, l.Sequence)}
+		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s says sequence %d, the bundle has %d", publish.PointerName, ptr.Sequence, l.Sequence)}
 	}
 	return l, l.Warnings, nil
 }
 
 // readBundle reads a bundle file, or the bundle that DIR/trustlist.json
 // names, checked against the pointer's size and hash.
-func readBundle(path string) ([]byte, *build.Pointer, error) {
+func readBundle(path string) ([]byte, *publish.Pointer, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, err
@@ -386,15 +386,15 @@ func readBundle(path string) ([]byte, *build.Pointer, error) {
 		b, err := os.ReadFile(path)
 		return b, nil, err
 	}
-	ptr, err := build.ReadPointer(path)
+	ptr, err := publish.ReadPointer(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("%s has no %s: not a published trust list", path, build.PointerName)
+			return nil, nil, fmt.Errorf("%s has no %s: not a published trust list", path, publish.PointerName)
 		}
 		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: err}
 	}
 	if ptr.Size <= 0 || ptr.Size > trustlist.MaxBundleSize {
-		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s: size %d", build.PointerName, ptr.Size)}
+		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s: size %d", publish.PointerName, ptr.Size)}
 	}
 	b, err := os.ReadFile(filepath.Join(path, ptr.Bundle))
 	if err != nil {
@@ -402,7 +402,7 @@ func readBundle(path string) ([]byte, *build.Pointer, error) {
 	}
 	sum := sha256.Sum256(b)
 	if len(b) != ptr.Size || !strings.EqualFold(ptr.SHA256, hex.EncodeToString(sum[:])) {
-		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s does not match %s's size and SHA-256", ptr.Bundle, build.PointerName)}
+		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s does not match %s's size and SHA-256", ptr.Bundle, publish.PointerName)}
 	}
 	return b, ptr, nil
 }

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/trustlist"
-	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // trustlistWorld is a publisher key pair and signer certificates on disk.
@@ -62,7 +62,7 @@ func TestTrustlistKeygen(t *testing.T) {
 	}
 	keyPEM, _ := os.ReadFile(w.key)
 	pubPEM, _ := os.ReadFile(w.pub)
-	key, err := build.ParsePrivateKeyPEM(keyPEM)
+	key, err := publish.ParsePrivateKeyPEM(keyPEM)
 	if err != nil || !strings.HasPrefix(string(keyPEM), "-----BEGIN PRIVATE KEY-----") {
 		t.Fatalf("private key: %v\n%s", err, keyPEM)
 	}
@@ -97,7 +97,7 @@ func TestTrustlistBuildVerifyInspect(t *testing.T) {
 			t.Errorf("build report lacks %q:\n%s", want, stdout)
 		}
 	}
-	p1, err := build.ReadPointer(out)
+	p1, err := publish.ReadPointer(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestTrustlistBuildVerifyInspect(t *testing.T) {
 	if code, _, stderr := runCmd(t, "", "trustlist", "build", "--key", w.key, "--out", out, "--dsc", w.dsc); code != 0 {
 		t.Fatalf("second build: exit %d: %s", code, stderr)
 	}
-	p2, _ := build.ReadPointer(out)
+	p2, _ := publish.ReadPointer(out)
 	if p2.Sequence != p1.Sequence+1 {
 		t.Errorf("second sequence %d, want %d", p2.Sequence, p1.Sequence+1)
 	}
@@ -198,7 +198,7 @@ func TestLoadTrustListFromPath(t *testing.T) {
 	}
 
 	// A pointer whose hash does not match its bundle.
-	ptr, _ := build.ReadPointer(out)
+	ptr, _ := publish.ReadPointer(out)
 	bundle := filepath.Join(out, ptr.Bundle)
 	data, _ := os.ReadFile(bundle)
 	data[len(data)-1] ^= 1

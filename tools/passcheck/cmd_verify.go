@@ -10,9 +10,8 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/certs"
-	"github.com/passcheck/passcheck/internal/issuer"
 	"github.com/passcheck/passcheck/trustlist"
+	"github.com/passcheck/passcheck/trustlist/certs"
 )
 
 func init() {
@@ -66,8 +65,8 @@ func readPass(e *env) (string, error) {
 }
 
 // dscSigners reads the signers of --dsc files.
-func dscSigners(files []string) (issuer.Signers, error) {
-	var out issuer.Signers
+func dscSigners(files []string) (dcc.Signers, error) {
+	var out dcc.Signers
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {

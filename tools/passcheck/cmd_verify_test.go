@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/testdata"
+	"github.com/passcheck/passcheck/internal/testkit/vectors"
 )
 
 const signersPEM = "../../testdata/vectors/signers.pem"
@@ -18,7 +18,7 @@ const signersPEM = "../../testdata/vectors/signers.pem"
 // vectorText returns the pass text and clock of a vector in testdata/vectors.
 func vectorText(t *testing.T, name string) (text, now string) {
 	t.Helper()
-	v, err := testdata.VectorNamed("../../testdata/vectors", name)
+	v, err := vectors.VectorNamed("../../testdata/vectors", name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,12 +18,12 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
-	"github.com/passcheck/passcheck/internal/browsertest"
-	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/internal/testkit/browsertest"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // The browser tests of the kiosk, the keyboard wedge, the single-file page
-// and the widget share one headless Chromium (internal/browsertest: skipped
+// and the widget share one headless Chromium (internal/testkit/browsertest: skipped
 // without Chromium, failed under CI=true).
 
 // kioskEnv is the material of these tests: the demo site and a second,
@@ -58,7 +58,7 @@ func newKioskEnv(t *testing.T) *kioskEnv {
 	}
 	t.Logf("site built in %v", time.Since(start).Round(time.Millisecond))
 	// The other publisher's trust list and key, beside the site.
-	if err := build.WriteTree(filepath.Join(env.dir, "other"), other.Bundle, 1); err != nil {
+	if err := publish.WriteTree(filepath.Join(env.dir, "other"), other.Bundle, 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(env.dir, "other", "publisher.pem"), other.PublisherPEM, 0o644); err != nil {
@@ -583,8 +583,8 @@ func dropFile(t *testing.T, p *browsertest.Page, path string) {
 // trustBundle signs a list of d's signers with sequence seq, issued at now.
 func trustBundle(t *testing.T, d *demo, now time.Time, validFor time.Duration, seq uint64) []byte {
 	t.Helper()
-	bundle, _, err := build.Build(context.Background(), build.Options{
-		Sources: []build.Source{certSource(d.signers)}, Key: d.PublisherKey, ValidFor: validFor, Now: now, Sequence: seq,
+	bundle, _, err := publish.Build(context.Background(), publish.Options{
+		Sources: []publish.Source{certSource(d.signers)}, Key: d.PublisherKey, ValidFor: validFor, Now: now, Sequence: seq,
 	})
 	if err != nil {
 		t.Fatal(err)

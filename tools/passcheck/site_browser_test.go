@@ -27,13 +27,13 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/passcheck/passcheck/internal/browsertest"
-	"github.com/passcheck/passcheck/internal/issuer"
-	"github.com/passcheck/passcheck/trustlist/build"
+	"github.com/passcheck/passcheck/internal/testkit/browsertest"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // The browser tests run the built site, served by passcheck serve's handler,
-// in headless Chromium (internal/browsertest: it skips without Chromium,
+// in headless Chromium (internal/testkit/browsertest: it skips without Chromium,
 // except under CI=true, where it fails). One browser serves every subtest.
 //
 // Headless Chromium has no BarcodeDetector, so the camera and upload paths
@@ -119,7 +119,7 @@ func (env *siteEnv) variant(t testing.TB, dir string, bundle []byte) {
 	for _, f := range append(m.Files, "demo.html", "demo.css") {
 		copyFile(t, filepath.Join(env.dir, f), filepath.Join(dir, f))
 	}
-	if err := build.WriteTree(dir, bundle, 1); err != nil {
+	if err := publish.WriteTree(dir, bundle, 1); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -537,7 +537,7 @@ func TestSiteBrowser(t *testing.T) {
 		pages = append(pages, p)
 		p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
 		p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
-		oldBundle := build.BundleName(env.demo.Bundle)
+		oldBundle := publish.BundleName(env.demo.Bundle)
 
 		ask := `(() => { navigator.serviceWorker.controller.postMessage({ type: "passcheck-refresh" }); return true; })()`
 		eval[bool](p, ask)
@@ -550,13 +550,13 @@ func TestSiteBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := build.WriteTree(dir, newer, 1); err != nil {
+		if err := publish.WriteTree(dir, newer, 1); err != nil {
 			t.Fatal(err)
 		}
 		seq := strconv.FormatInt(env.demo.Now.Add(time.Minute).Unix(), 10)
 		eval[bool](p, ask)
 		p.waitFor(`document.getElementById("trust").textContent.includes("#`+seq+`")`, 30*time.Second)
-		if n := counter.count(build.BundleName(newer)); n != 1 {
+		if n := counter.count(publish.BundleName(newer)); n != 1 {
 			t.Errorf("the new bundle was downloaded %d times, want 1", n)
 		}
 		// And verdicts use it, with no reload.

@@ -1,6 +1,6 @@
 // Package encode writes trust-list bundles: deterministic CBOR and the
 // COSE_Sign1 envelope, with github.com/fxamacker/cbor/v2. Only the writer
-// (trustlist/build) and tests import it; the reader (trustlist, part of the
+// (trustlist/publish) and tests import it; the reader (trustlist, part of the
 // WebAssembly module) reads with trustlist/internal/wire alone, so that no
 // reflection-based CBOR code reaches the module.
 package encode

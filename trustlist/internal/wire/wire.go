@@ -1,6 +1,6 @@
 // Package wire holds the trust-list bundle's CBOR structures and reads its
 // COSE_Sign1 envelope (RFC 9052 §4.2) and payload. The reader (trustlist)
-// and the writer (trustlist/build, through trustlist/internal/encode) share
+// and the writer (trustlist/publish, through trustlist/internal/encode) share
 // it. The bundle format is documented field by field in docs/trustlist.md.
 //
 // Reading uses passcheck's own strict CBOR reader (internal/cbor), not a

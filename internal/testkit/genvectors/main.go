@@ -21,7 +21,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/base45"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
 // now is the validation clock of every vector.

@@ -1,10 +1,10 @@
-// Package testdata reads the project's test passes: the generated vectors in
-// testdata/vectors (see internal/cmd/genvectors) and the EU DCC conformance
+// Package vectors reads the project's test passes: the generated vectors in
+// testdata/vectors (see internal/testkit/genvectors) and the EU DCC conformance
 // cases in testdata/dgc-common. Every test that runs passes through the core —
 // natively, under Node, in a browser — reads them here, so that all of them
 // judge the same cases. It imports only the standard library, so that the
 // core's own tests may use it.
-package testdata
+package vectors
 
 import (
 	"bufio"

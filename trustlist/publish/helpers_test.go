@@ -1,4 +1,4 @@
-package build
+package publish
 
 import (
 	"crypto"
@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -207,20 +207,6 @@ func serial() *big.Int {
 	return n
 }
 
-// Signers is a dcc.KeyProvider over a fixed list, for tests and the demo.
-type Signers []dcc.Signer
-
-// Signers returns the entries whose kid is kid.
-func (s Signers) Signers(kid []byte) []dcc.Signer {
-	var out []dcc.Signer
-	for _, e := range s {
-		if bytes.Equal(e.KID, kid) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // KIDPlace says where a pass carries its kid.
 type KIDPlace int
 

@@ -1,10 +1,10 @@
-package build
+package publish
 
 import (
 	"context"
 	"encoding/pem"
 
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
 // memSource is a Source over issued certificates.

@@ -1,4 +1,4 @@
-package build
+package publish
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/cbor"
-	"github.com/passcheck/passcheck/internal/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )

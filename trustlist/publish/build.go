@@ -1,4 +1,4 @@
-// Package build makes and publishes the signed trust list that package
+// Package publish makes and publishes the signed trust list that package
 // trustlist reads: it gathers document signer certificates from sources
 // ([Files], [Gateway], [GermanList]), checks them (key identifier, key type,
 // optionally the chain to a country's CSCA), signs the bundle with the
@@ -7,7 +7,7 @@
 //
 // It is the write side, used by tools only: it parses X.509 and JSON and
 // uses the network, which the WebAssembly verifier never does.
-package build
+package publish
 
 import (
 	"bytes"
@@ -31,8 +31,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/passcheck/passcheck/internal/certs"
 	"github.com/passcheck/passcheck/trustlist"
+	"github.com/passcheck/passcheck/trustlist/certs"
 	"github.com/passcheck/passcheck/trustlist/internal/encode"
 	"github.com/passcheck/passcheck/trustlist/internal/spki"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"

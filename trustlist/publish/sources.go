@@ -1,4 +1,4 @@
-package build
+package publish
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/passcheck/passcheck/internal/certs"
+	"github.com/passcheck/passcheck/trustlist/certs"
 )
 
 // Candidate is a certificate that a source offers as a document signer,

@@ -1,4 +1,4 @@
-package testdata
+package vectors
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 )
 
 func TestRead(t *testing.T) {
-	vs, err := Vectors("../../testdata/vectors")
+	vs, err := Vectors("../../../testdata/vectors")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,14 +23,14 @@ func TestRead(t *testing.T) {
 	if len(vs) < 60 || valid < 15 {
 		t.Errorf("%d vectors, %d valid", len(vs), valid)
 	}
-	cs, err := DGCCases("../../testdata/dgc-common/2DCode/raw")
+	cs, err := DGCCases("../../../testdata/dgc-common/2DCode/raw")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cs) != 38 {
 		t.Errorf("%d conformance cases, want 38", len(cs))
 	}
-	if _, err := VectorNamed("../../testdata/vectors", "no-such-vector"); err == nil {
+	if _, err := VectorNamed("../../../testdata/vectors", "no-such-vector"); err == nil {
 		t.Error("a missing vector was read")
 	}
 }
