@@ -182,7 +182,11 @@ func makeDemo(now time.Time, validFor time.Duration) (*demo, error) {
 	for _, s := range specs {
 		o := s.opt
 		o.Kind = s.kind
-		o.Payload = demoPayload(s.kind, now)
+		payload, err := payloadOptions{}.payload(s.kind, now)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.pass.Name, err)
+		}
+		o.Payload = payload
 		text, err := s.dsc.Issue(o)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.pass.Name, err)
@@ -195,27 +199,6 @@ func makeDemo(now time.Time, validFor time.Duration) (*demo, error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-// demoPayload is the issuer's sample payload of kind k with its dates moved
-// near now, so that the demo reads like a current pass.
-func demoPayload(k dcc.Kind, now time.Time) map[string]any {
-	p := issuer.SamplePayload(k)
-	date := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
-	day := 24 * time.Hour
-	set := func(key string, fields map[string]any) {
-		if list, ok := p[key].([]any); ok && len(list) > 0 {
-			if m, ok := list[0].(map[string]any); ok {
-				for f, v := range fields {
-					m[f] = v
-				}
-			}
-		}
-	}
-	set("v", map[string]any{"dt": date(now.Add(-60 * day))})
-	set("t", map[string]any{"sc": now.Add(-6 * time.Hour).UTC().Format(time.RFC3339)})
-	set("r", map[string]any{"fr": date(now.Add(-40 * day)), "df": date(now.Add(-29 * day)), "du": date(now.Add(140 * day))})
-	return p
 }
 
 // certSource is a trust-list source over certificates in memory.
