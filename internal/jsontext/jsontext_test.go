@@ -39,7 +39,7 @@ func FuzzAppendString(f *testing.F) {
 // AppendFloat gives back the same number through encoding/json, and null
 // for what JSON cannot hold.
 func TestAppendFloat(t *testing.T) {
-	for _, f := range []float64{0, -0.0, 1.5, 1e21, 1e-7, 123456789012345678, -1 << 62, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1.5, 1e21, 1e-7, 123456789012345678, -1 << 62, math.MaxFloat64, math.SmallestNonzeroFloat64} {
 		var got float64
 		if err := json.Unmarshal(AppendFloat(nil, f), &got); err != nil || got != f {
 			t.Errorf("AppendFloat(%v) = %s: %v, %v", f, AppendFloat(nil, f), got, err)
