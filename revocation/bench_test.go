@@ -1,0 +1,83 @@
+package revocation_test
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/revocation"
+)
+
+// millionEntries is the issue's budget case: 1,000,000 random hashes over
+// 500 kids.
+func millionEntries() []revocation.Entry {
+	kids := make([][]byte, 500)
+	for i := range kids {
+		kids[i] = []byte(fmt.Sprintf("kid%05d", i))
+	}
+	return randomEntries(1_000_000, kids, revocation.UCI)
+}
+
+// BenchmarkBuild1M builds and encodes 1,000,000 entries over 500 kids, and
+// reports the bytes an entry takes on the wire, raw and brotli-compressed.
+func BenchmarkBuild1M(b *testing.B) {
+	entries := millionEntries()
+	var part []byte
+	for b.Loop() {
+		s, err := revocation.NewSet(entries)
+		if err != nil {
+			b.Fatal(err)
+		}
+		part = revocation.EncodePart(s)
+	}
+	var z bytes.Buffer
+	w := brotli.NewWriterLevel(&z, brotli.BestCompression)
+	w.Write(part)
+	w.Close()
+	b.ReportMetric(float64(len(part))/1e6, "B/entry")
+	b.ReportMetric(float64(z.Len())/1e6, "brotli-B/entry")
+}
+
+// BenchmarkLoad1M decodes a part of 1,000,000 entries into a Set, and
+// reports the heap in use after it, per entry.
+func BenchmarkLoad1M(b *testing.B) {
+	s, _ := revocation.NewSet(millionEntries())
+	part := revocation.EncodePart(s)
+	var set *revocation.Set
+	for b.Loop() {
+		set = &revocation.Set{}
+		if err := set.AddPart(part); err != nil {
+			b.Fatal(err)
+		}
+	}
+	part, s = nil, nil
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	b.ReportMetric(float64(m.HeapInuse)/float64(set.Len()), "heap-B/entry")
+	runtime.KeepAlive(set)
+}
+
+// BenchmarkRevoked looks one pass up (all its hashes) in 1,000,000 entries.
+func BenchmarkRevoked(b *testing.B) {
+	s, _ := revocation.NewSet(millionEntries())
+	d := signer(b, issuer.EC, "AT")
+	text, err := d.Issue(issuer.PassOptions{Kind: dcc.KindVaccination})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := dcc.Decode(text)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, revoked := s.Revoked(p); revoked {
+			b.Fatal("revoked")
+		}
+	}
+}

@@ -1,0 +1,367 @@
+package revocation
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"sort"
+)
+
+// A part is the wire form of a set of entries, as a revocation index names
+// it (see [EncodePart] and [Set.AddPart]):
+//
+//	"PCRV" 0x01            magic and version
+//	uvarint G              groups, sorted by (type, kid)
+//	G times:
+//	  byte    type         1 UCI, 2 COUNTRYCODEUCI, 3 SIGNATURE
+//	  uvarint L, L bytes   kid; L = 0 for UNKNOWN_KID
+//	  byte    W            bytes kept of each hash, 6..16
+//	  uvarint N            entries, at least 1
+//	  byte    K            Rice parameter
+//	  uvarint B, B bytes   Rice-coded gaps between the entries' first
+//	                       min(W, 8) bytes (big-endian), sorted ascending
+//	  N*(W-8) bytes        the rest of each entry when W > 8
+//
+// Sorted random hashes are spread evenly, so their gaps code in about
+// 8·W − log2(N) + 2 bits each: a list of 2,000 entries under one kid takes
+// under 6 bytes an entry, where the raw prefixes take 7.
+const partMagic = "PCRV\x01"
+
+// riceEscape is the count of leading ones that announces a raw 64-bit gap.
+const riceEscape = 48
+
+// EncodePart writes the entries of s as one part.
+func EncodePart(s *Set) []byte {
+	keys := make([]groupKey, 0, len(s.groups))
+	for k := range s.groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	out := []byte(partMagic)
+	out = binary.AppendUvarint(out, uint64(len(keys)))
+	for _, k := range keys {
+		g := s.groups[k]
+		n := g.len()
+		if n == 0 {
+			continue
+		}
+		out = append(out, k[0])
+		out = binary.AppendUvarint(out, uint64(len(k)-1))
+		out = append(out, k[1:]...)
+		out = append(out, byte(g.width))
+		out = binary.AppendUvarint(out, uint64(n))
+		kk := riceK(n, g.width)
+		out = append(out, byte(kk))
+		var bw bitWriter
+		prev := uint64(0)
+		for i := 0; i < n; i++ {
+			v := leadingBits(g.sums[i*g.width : i*g.width+g.width])
+			d := v - prev
+			prev = v
+			if q := d >> kk; q < riceEscape {
+				bw.ones(int(q))
+				bw.write(0, 1)
+				bw.write(d, kk)
+			} else {
+				bw.ones(riceEscape)
+				bw.write(0, 1)
+				bw.write(d, 64)
+			}
+		}
+		stream := bw.bytes()
+		out = binary.AppendUvarint(out, uint64(len(stream)))
+		out = append(out, stream...)
+		if g.width > 8 {
+			for i := 0; i < n; i++ {
+				out = append(out, g.sums[i*g.width+8:i*g.width+g.width]...)
+			}
+		}
+	}
+	return out
+}
+
+// AddPart adds the entries of an encoded part to s. A malformed part, or one
+// that would take s past its limits or below its false-match rate, is
+// refused whole: s is then unchanged.
+func (s *Set) AddPart(part []byte) error {
+	groups, err := decodePart(part)
+	if err != nil {
+		return err
+	}
+	// Merge into a copy of the touched groups, so that a refusal leaves s
+	// as it was.
+	next := &Set{groups: make(map[groupKey]*group, len(s.groups)+len(groups)), entries: s.entries}
+	for k, g := range s.groups {
+		next.groups[k] = g
+	}
+	for _, dg := range groups {
+		if old := next.groups[dg.key]; old != nil {
+			next.groups[dg.key] = &group{width: old.width, sums: append([]byte(nil), old.sums...)}
+		}
+		if err := next.add(dg.key, dg.width, dg.sums); err != nil {
+			return err
+		}
+	}
+	*s = *next
+	return nil
+}
+
+type decodedGroup struct {
+	key   groupKey
+	width int
+	sums  []byte
+}
+
+func decodePart(b []byte) ([]decodedGroup, error) {
+	if len(b) > MaxPartSize {
+		return nil, fmt.Errorf("revocation: part of %d bytes, more than %d", len(b), MaxPartSize)
+	}
+	if !bytes.HasPrefix(b, []byte(partMagic)) {
+		return nil, fmt.Errorf("%w: not a revocation part (magic or version)", errPart)
+	}
+	r := reader{b: b[len(partMagic):]}
+	ng := r.uvarint()
+	if r.err == nil && ng > MaxGroups {
+		return nil, fmt.Errorf("%w: %d groups, more than %d", errPart, ng, MaxGroups)
+	}
+	var out []decodedGroup
+	total := 0
+	var lastKey groupKey
+	for i := uint64(0); i < ng && r.err == nil; i++ {
+		t := HashType(r.byte())
+		kidLen := r.uvarint()
+		if r.err == nil && kidLen > MaxKIDLen {
+			return nil, fmt.Errorf("%w: kid of %d bytes", errPart, kidLen)
+		}
+		kid := r.bytes(int(kidLen))
+		w := int(r.byte())
+		n := r.uvarint()
+		k := int(r.byte())
+		streamLen := r.uvarint()
+		if r.err != nil {
+			break
+		}
+		switch {
+		case t < UCI || t > Signature:
+			return nil, fmt.Errorf("%w: unknown hash type %d", errPart, t)
+		case w < 6 || w > HashLen:
+			return nil, fmt.Errorf("%w: entries of %d bytes", errPart, w)
+		case n == 0 || n > MaxEntries || total+int(n) > MaxEntries:
+			return nil, fmt.Errorf("%w: %d entries in a group", errPart, n)
+		case k > 64:
+			return nil, fmt.Errorf("%w: Rice parameter %d", errPart, k)
+		case streamLen > uint64(len(r.b)):
+			return nil, fmt.Errorf("%w: truncated", errPart)
+		}
+		key := keyOf(kid, t)
+		if i > 0 && key <= lastKey {
+			return nil, fmt.Errorf("%w: groups out of order or repeated", errPart)
+		}
+		lastKey = key
+		total += int(n)
+		stream := r.bytes(int(streamLen))
+		lead := min(w, 8)
+		tailLen := 0
+		if w > 8 {
+			tailLen = w - 8
+		}
+		tails := r.bytes(int(n) * tailLen)
+		if r.err != nil {
+			break
+		}
+		sums := make([]byte, 0, int(n)*w)
+		br := bitReader{b: stream}
+		prev := uint64(0)
+		limit := ^uint64(0)
+		if lead < 8 {
+			limit = 1<<(8*lead) - 1
+		}
+		for j := 0; j < int(n); j++ {
+			q := br.unary(riceEscape)
+			var d uint64
+			if q == riceEscape {
+				d = br.read(64)
+			} else {
+				d = uint64(q)<<k | br.read(k)
+			}
+			if br.err || (j > 0 && d == 0 && tailLen == 0) || d > limit-prev {
+				return nil, fmt.Errorf("%w: entries not strictly ascending, or a damaged gap", errPart)
+			}
+			v := prev + d
+			prev = v
+			var rec [8]byte
+			binary.BigEndian.PutUint64(rec[:], v<<(64-8*lead))
+			sums = append(sums, rec[:lead]...)
+			if tailLen > 0 {
+				sums = append(sums, tails[j*tailLen:j*tailLen+tailLen]...)
+				if j > 0 && bytes.Compare(sums[(j-1)*w:j*w], sums[j*w:]) >= 0 {
+					return nil, fmt.Errorf("%w: entries not strictly ascending", errPart)
+				}
+			}
+		}
+		if br.rest() {
+			return nil, fmt.Errorf("%w: bits after the last entry", errPart)
+		}
+		out = append(out, decodedGroup{key, w, sums})
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("%w: truncated", errPart)
+	}
+	if len(r.b) != 0 {
+		return nil, fmt.Errorf("%w: %d bytes after the last group", errPart, len(r.b))
+	}
+	return out, nil
+}
+
+// reader reads a part's fields; the first error sticks.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) byte() byte {
+	if r.err != nil || len(r.b) == 0 {
+		r.err = errPart
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errPart
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) bytes(n int) []byte {
+	if r.err != nil || n < 0 || n > len(r.b) {
+		r.err = errPart
+		return nil
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
+}
+
+// bitWriter writes bits most significant first.
+type bitWriter struct {
+	buf  []byte
+	acc  uint64
+	nacc int
+}
+
+func (w *bitWriter) write(v uint64, n int) {
+	for n > 0 {
+		take := min(n, 56-w.nacc)
+		part := (v >> (n - take)) & (1<<take - 1)
+		w.acc = w.acc<<take | part
+		w.nacc += take
+		n -= take
+		for w.nacc >= 8 {
+			w.buf = append(w.buf, byte(w.acc>>(w.nacc-8)))
+			w.nacc -= 8
+		}
+	}
+}
+
+func (w *bitWriter) ones(n int) {
+	for n > 0 {
+		take := min(n, 32)
+		w.write(1<<take-1, take)
+		n -= take
+	}
+}
+
+func (w *bitWriter) bytes() []byte {
+	if w.nacc > 0 {
+		w.buf = append(w.buf, byte(w.acc<<(8-w.nacc)))
+		w.nacc = 0
+	}
+	return w.buf
+}
+
+// bitReader reads bits most significant first; reading past the end sets err.
+type bitReader struct {
+	b   []byte
+	pos int // in bits
+	err bool
+}
+
+// peek returns the next 57 or more bits, left-aligned, zeros past the end.
+func (r *bitReader) peek() uint64 {
+	i := r.pos >> 3
+	var v uint64
+	if i+8 <= len(r.b) {
+		v = binary.BigEndian.Uint64(r.b[i:])
+	} else {
+		for j := 0; j < 8; j++ {
+			v <<= 8
+			if i+j < len(r.b) {
+				v |= uint64(r.b[i+j])
+			}
+		}
+	}
+	return v << (r.pos & 7)
+}
+
+func (r *bitReader) skip(n int) {
+	r.pos += n
+	if r.pos > 8*len(r.b) {
+		r.err = true
+	}
+}
+
+// unary counts ones up to a zero, which it consumes, at most max of them
+// (max < 57, the bits peek sees): at max it reads the zero that ends the
+// escape.
+func (r *bitReader) unary(max int) int {
+	q := bits.LeadingZeros64(^r.peek())
+	if q > max {
+		q = max
+	}
+	r.skip(q)
+	if r.bit() != 0 {
+		r.err = true
+	}
+	return q
+}
+
+func (r *bitReader) bit() uint64 {
+	v := r.peek() >> 63
+	r.skip(1)
+	return v
+}
+
+// read returns the next n bits (n ≤ 64).
+func (r *bitReader) read(n int) uint64 {
+	if n == 0 {
+		return 0
+	}
+	if n > 56 {
+		hi := r.read(n - 32)
+		return hi<<32 | r.read(32)
+	}
+	v := r.peek() >> (64 - n)
+	r.skip(n)
+	return v
+}
+
+// rest reports whether bits other than the final byte's zero padding are
+// left.
+func (r *bitReader) rest() bool {
+	if 8*len(r.b)-r.pos >= 8 {
+		return true
+	}
+	left := 8*len(r.b) - r.pos
+	return left > 0 && r.peek()>>(64-left) != 0
+}

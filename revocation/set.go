@@ -1,0 +1,242 @@
+package revocation
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"sort"
+
+	"github.com/passcheck/passcheck/dcc"
+)
+
+// Limits on revocation data. A part or a set that exceeds them is refused
+// before it is held in memory.
+const (
+	// MaxEntries caps the entries of one Set: 16 Mi entries take at most
+	// 128 MiB of memory at 8 bytes each.
+	MaxEntries = 16 << 20
+	// MaxGroups caps the (kid, hash type) groups of one Set.
+	MaxGroups = 1 << 16
+	// MaxKIDLen caps a key identifier's length (the EU's are 8 bytes).
+	MaxKIDLen = 64
+	// MaxPartSize caps the bytes of one encoded part.
+	MaxPartSize = 64 << 20
+)
+
+// MaxFalseMatch is the highest rate at which a Set may report an honest pass
+// revoked: one in 10¹² passes checked.
+const MaxFalseMatch = 1e-12
+
+// maxHashesPerType is how many hashes of one type a pass has at most
+// (CountryCodeUCI: one with iss, one with co).
+const maxHashesPerType = 2
+
+// groupsPerPass is how many groups one pass is compared with: for each of
+// the three hash types, its kid's and UNKNOWN_KID's.
+const groupsPerPass = 6
+
+// Width returns the bytes of each hash a group of n entries keeps: the
+// shortest prefix for which the chance that one of a pass's hashes matches
+// one of the n entries by accident, summed over the groups a pass is
+// compared with, stays below [MaxFalseMatch]. It is at least 6 and at most
+// [HashLen].
+func Width(n int) int {
+	if n < 1 {
+		n = 1
+	}
+	// want 2^(8w) >= maxHashesPerType * n * groupsPerPass / MaxFalseMatch
+	need := math.Log2(float64(maxHashesPerType)*float64(n)*groupsPerPass) + math.Log2(1/MaxFalseMatch)
+	w := int(math.Ceil(need / 8))
+	return max(6, min(w, HashLen))
+}
+
+// Entry is one revocation entry: a hash of a type, under the key identifier
+// of the signer whose passes it revokes, or under no kid (UNKNOWN_KID: it
+// applies to passes of every signer).
+type Entry struct {
+	KID  []byte // nil: UNKNOWN_KID
+	Type HashType
+	Sum  [HashLen]byte
+}
+
+// groupKey names a group: the hash type's byte followed by the kid.
+type groupKey string
+
+func keyOf(kid []byte, t HashType) groupKey {
+	return groupKey(append([]byte{byte(t)}, kid...))
+}
+
+// group is the sorted, de-duplicated hash prefixes of one (kid, type).
+type group struct {
+	width int
+	sums  []byte // len = n*width, sorted
+}
+
+func (g *group) len() int { return len(g.sums) / g.width }
+
+func (g *group) contains(sum []byte) bool {
+	w := g.width
+	n := g.len()
+	i := sort.Search(n, func(i int) bool { return bytes.Compare(g.sums[i*w:i*w+w], sum[:w]) >= 0 })
+	return i < n && bytes.Equal(g.sums[i*w:i*w+w], sum[:w])
+}
+
+// Set is a set of revocation entries, ready for lookups. The zero value is
+// an empty set. It is safe for concurrent lookups, not for concurrent
+// changes.
+type Set struct {
+	groups  map[groupKey]*group
+	entries int
+}
+
+// Len returns the number of entries in s.
+func (s *Set) Len() int {
+	if s == nil {
+		return 0
+	}
+	return s.entries
+}
+
+// Revoked reports whether pass p is revoked: whether one of its
+// [PassHashes] is in s under p's kid or under UNKNOWN_KID. It returns the
+// hash that matched.
+func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
+	if s == nil || len(s.groups) == 0 {
+		return Hash{}, false
+	}
+	for _, h := range PassHashes(p) {
+		for _, kid := range [][]byte{p.KID, nil} {
+			if kid != nil && len(kid) == 0 {
+				continue
+			}
+			if g := s.groups[keyOf(kid, h.Type)]; g != nil && g.contains(h.Sum[:]) {
+				return h, true
+			}
+		}
+	}
+	return Hash{}, false
+}
+
+// NewSet returns a Set holding entries, each kept as a prefix of [Width] of
+// its group's size.
+func NewSet(entries []Entry) (*Set, error) {
+	byGroup := map[groupKey][][HashLen]byte{}
+	for _, e := range entries {
+		if len(e.KID) > MaxKIDLen {
+			return nil, fmt.Errorf("revocation: kid of %d bytes, more than %d", len(e.KID), MaxKIDLen)
+		}
+		if e.Type < UCI || e.Type > Signature {
+			return nil, fmt.Errorf("revocation: unknown hash type %d", e.Type)
+		}
+		k := keyOf(e.KID, e.Type)
+		byGroup[k] = append(byGroup[k], e.Sum)
+	}
+	s := &Set{groups: map[groupKey]*group{}}
+	for k, sums := range byGroup {
+		w := Width(len(sums))
+		raw := make([]byte, 0, len(sums)*w)
+		for _, sum := range sums {
+			raw = append(raw, sum[:w]...)
+		}
+		if err := s.add(k, w, raw); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// add merges n sorted or unsorted prefixes of width w into group k.
+func (s *Set) add(k groupKey, w int, sums []byte) error {
+	if s.groups == nil {
+		s.groups = map[groupKey]*group{}
+	}
+	g := s.groups[k]
+	if g == nil {
+		if len(s.groups) >= MaxGroups {
+			return fmt.Errorf("revocation: more than %d groups", MaxGroups)
+		}
+		g = &group{width: w}
+		s.groups[k] = g
+	}
+	if w < g.width {
+		// Keep the shorter prefix of every entry: the check below decides
+		// whether that is still long enough.
+		g.sums = truncate(g.sums, g.width, w)
+		g.width = w
+	} else if w > g.width {
+		sums = truncate(sums, w, g.width)
+	}
+	before := g.len()
+	if s.entries-before+g.len()+len(sums)/g.width > MaxEntries {
+		return fmt.Errorf("revocation: more than %d entries", MaxEntries)
+	}
+	g.sums = append(g.sums, sums...)
+	sortDedup(g)
+	s.entries += g.len() - before
+	if Width(g.len()) > g.width {
+		return fmt.Errorf("revocation: %d entries kept as %d-byte prefixes would match honest passes too often (need %d bytes)", g.len(), g.width, Width(g.len()))
+	}
+	return nil
+}
+
+func truncate(sums []byte, from, to int) []byte {
+	n := len(sums) / from
+	out := make([]byte, 0, n*to)
+	for i := 0; i < n; i++ {
+		out = append(out, sums[i*from:i*from+to]...)
+	}
+	return out
+}
+
+// sortDedup sorts g's prefixes and removes repeats, in place.
+func sortDedup(g *group) {
+	w := g.width
+	sort.Sort(records{g.sums, w})
+	out := g.sums[:0]
+	for i := 0; i+w <= len(g.sums); i += w {
+		r := g.sums[i : i+w]
+		if len(out) >= w && bytes.Equal(out[len(out)-w:], r) {
+			continue
+		}
+		out = append(out, r...)
+	}
+	g.sums = out
+}
+
+type records struct {
+	b []byte
+	w int
+}
+
+func (r records) Len() int           { return len(r.b) / r.w }
+func (r records) Less(i, j int) bool { return bytes.Compare(r.rec(i), r.rec(j)) < 0 }
+func (r records) Swap(i, j int) {
+	var tmp [HashLen]byte
+	a, b := r.rec(i), r.rec(j)
+	copy(tmp[:], a)
+	copy(a, b)
+	copy(b, tmp[:r.w])
+}
+func (r records) rec(i int) []byte { return r.b[i*r.w : i*r.w+r.w] }
+
+// errPart is the error of a malformed part.
+var errPart = errors.New("revocation: malformed part")
+
+// leadingBits returns the first min(w, 8) bytes of rec as a big-endian
+// integer.
+func leadingBits(rec []byte) uint64 {
+	var v uint64
+	for i := 0; i < len(rec) && i < 8; i++ {
+		v = v<<8 | uint64(rec[i])
+	}
+	return v
+}
+
+// riceK is the Rice parameter for n values spread over 2^(8*min(w,8)).
+func riceK(n, w int) int {
+	b := 8 * min(w, 8)
+	k := b - bits.Len(uint(n))
+	return max(0, k)
+}
