@@ -63,15 +63,33 @@ func BenchmarkLoad1M(b *testing.B) {
 	runtime.KeepAlive(set)
 }
 
-// BenchmarkRevoked looks one pass up (all its hashes) in 1,000,000 entries.
+// BenchmarkRevoked looks one pass up (all its hashes) in 1,000,000 entries:
+// of one hash type (the pass is hashed once), and spread over the three
+// types (hashed three or four times).
 func BenchmarkRevoked(b *testing.B) {
-	s, _ := revocation.NewSet(millionEntries())
 	d := signer(b, issuer.EC, "AT")
 	text, err := d.Issue(issuer.PassOptions{Kind: dcc.KindVaccination})
 	if err != nil {
 		b.Fatal(err)
 	}
 	p, err := dcc.Decode(text)
+	if err != nil {
+		b.Fatal(err)
+	}
+	entries := millionEntries()
+	b.Run("UCI", func(b *testing.B) { benchRevoked(b, entries, p) })
+	for i := range entries {
+		entries[i].Type = revocation.HashType(1 + i%3)
+	}
+	// Some under the pass's own kid, so that its groups are searched.
+	for i := 0; i < 3000; i++ {
+		entries[i].KID = d.KID
+	}
+	b.Run("all-types", func(b *testing.B) { benchRevoked(b, entries, p) })
+}
+
+func benchRevoked(b *testing.B, entries []revocation.Entry, p *dcc.Pass) {
+	s, err := revocation.NewSet(entries)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -85,17 +85,31 @@ func Sum(b []byte) [HashLen]byte {
 // not be read has only its signature hash.
 func PassHashes(p *dcc.Pass) []Hash {
 	var out []Hash
-	if sig := p.Signature(); len(sig) > 0 {
+	for _, t := range []HashType{Signature, UCI, CountryCodeUCI} {
+		out = appendHashes(out, p, t)
+	}
+	return out
+}
+
+// appendHashes appends the hashes of type t of pass p.
+func appendHashes(out []Hash, p *dcc.Pass, t HashType) []Hash {
+	if t == Signature {
+		sig := p.Signature()
+		if len(sig) == 0 {
+			return out
+		}
 		if p.Alg == dcc.AlgES256 {
 			sig = sig[:len(sig)/2]
 		}
-		out = append(out, Hash{Signature, Sum(sig)})
+		return append(out, Hash{Signature, Sum(sig)})
 	}
 	uci, co := entryIDs(p.Certificate)
 	if uci == "" {
 		return out
 	}
-	out = append(out, Hash{UCI, Sum([]byte(uci))})
+	if t == UCI {
+		return append(out, Hash{UCI, Sum([]byte(uci))})
+	}
 	for i, cc := range []string{p.Issuer, co} {
 		if cc == "" || (i == 1 && cc == p.Issuer) {
 			continue

@@ -101,18 +101,27 @@ func (s *Set) Len() int {
 
 // Revoked reports whether pass p is revoked: whether one of its
 // [PassHashes] is in s under p's kid or under UNKNOWN_KID. It returns the
-// hash that matched.
+// hash that matched. It hashes only what s has entries of a type for (a
+// SHA-256 costs about 10 µs in WebAssembly).
 func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 	if s == nil || len(s.groups) == 0 {
 		return Hash{}, false
 	}
-	for _, h := range PassHashes(p) {
-		for _, kid := range [][]byte{p.KID, nil} {
-			if kid != nil && len(kid) == 0 {
-				continue
-			}
-			if g := s.groups[keyOf(kid, h.Type)]; g != nil && g.contains(h.Sum[:]) {
-				return h, true
+	var buf [4]Hash
+	for _, t := range []HashType{UCI, CountryCodeUCI, Signature} {
+		var groups [2]*group
+		if len(p.KID) > 0 {
+			groups[0] = s.groups[keyOf(p.KID, t)]
+		}
+		groups[1] = s.groups[keyOf(nil, t)]
+		if groups[0] == nil && groups[1] == nil {
+			continue
+		}
+		for _, h := range appendHashes(buf[:0], p, t) {
+			for _, g := range groups {
+				if g != nil && g.contains(h.Sum[:]) {
+					return h, true
+				}
 			}
 		}
 	}
