@@ -14,8 +14,9 @@ package dcc
 // which packages a program links.
 //
 // To add a code: declare its constant and message where it belongs, and
-// add one line with its class here. TestRegistry in each owner checks that
-// each of its codes is here with a message.
+// add one line with its class here. A test in each owner (dcc's
+// TestEveryCodeHasAMessage, trustlist's TestRegistry) checks that each of
+// its codes is here and has a message.
 
 // Class is what a code in [Result.Errors] means for the verdict.
 type Class string
