@@ -287,8 +287,9 @@ func runTrustlistVerify(e *env, args []string) int {
 	fs := newFlagSet(e, commands["trustlist verify"])
 	var keys stringList
 	fs.Var(&keys, "trust-key", "a pinned publisher public key `PEM` file (repeatable)")
-	grace := fs.Duration("grace", 0, "accept a list expired less than `D` ago, with a warning")
+	grace := durationFlag(fs, "grace", 0, "accept a list expired less than `D` ago (e.g. 6h, 2d), with a warning")
 	lastSeen := fs.Uint64("last-seen", 0, "the highest sequence accepted before: a lower one is a rollback")
+	stateFlag := fs.String("state", "", "rollback memory to read (never written here): `FILE`, or none; default the user's state folder")
 	at := fs.String("at", "", "check expiry at this `RFC3339` time instead of now")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -306,7 +307,12 @@ func runTrustlistVerify(e *env, args []string) int {
 		}
 		now = t
 	}
-	l, warnings, err := loadTrustList(fs.Arg(0), keys, now, *lastSeen, trustlist.WithGrace(*grace))
+	seen, err := stateLastSeen(*stateFlag, keys)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	l, warnings, err := loadTrustList(fs.Arg(0), keys, now, max(*lastSeen, seen), trustlist.WithGrace(*grace))
 	if err != nil {
 		errorf(e, "%s", describeError(err))
 		var de *dcc.Error
@@ -346,15 +352,7 @@ func loadTrustListFromPath(path string, trustKeyFiles []string, now time.Time, o
 // loadTrustList is loadTrustListFromPath with the highest sequence seen
 // before.
 func loadTrustList(path string, trustKeyFiles []string, now time.Time, lastSeen uint64, opts ...trustlist.Option) (*trustlist.List, []dcc.Message, error) {
-	var pemData []byte
-	for _, f := range trustKeyFiles {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, nil, err
-		}
-		pemData = append(append(pemData, b...), '\n')
-	}
-	keys, err := trustlist.ParsePublicKeysPEM(pemData)
+	keys, err := readTrustKeys(trustKeyFiles)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -370,6 +368,20 @@ func loadTrustList(path string, trustKeyFiles []string, now time.Time, lastSeen 
 		return nil, nil, &dcc.Error{Code: trustlist.Invalid, Err: fmt.Errorf("%s says sequence %d, the bundle has %d", publish.PointerName, ptr.Sequence, l.Sequence)}
 	}
 	return l, l.Warnings, nil
+}
+
+// readTrustKeys reads the pinned publisher keys of PEM files (each may hold
+// several).
+func readTrustKeys(files []string) ([]crypto.PublicKey, error) {
+	var pemData []byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		pemData = append(append(pemData, b...), '\n')
+	}
+	return trustlist.ParsePublicKeysPEM(pemData)
 }
 
 // readBundle reads a bundle file, or the bundle that DIR/trustlist.json

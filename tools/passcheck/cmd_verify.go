@@ -17,7 +17,7 @@ import (
 func init() {
 	register(&command{
 		Name:      "verify",
-		UsageLine: "verify [--dsc CERT]... [--trustlist DIR|FILE --trust-key PUB.pem]... [--at RFC3339] [--json] < PASS",
+		UsageLine: "verify [--dsc CERT]... [--trustlist DIR|FILE --trust-key PUB.pem]... [--state FILE|none] [--at RFC3339] [--json] < PASS",
 		Short:     "verify one pass read from standard input",
 		Long: `
 Verify reads the text of one pass QR code ("HC1:...") from standard input,
@@ -28,6 +28,14 @@ repeats) and from a trust list (--trustlist, a folder written by
 "passcheck trustlist build" or a bundle file, checked against the pinned
 publisher keys given with --trust-key; its freshness is judged by the real
 clock).
+
+Like the pages, verify remembers the highest sequence of a trust list it
+accepted, per set of pinned publisher keys, and refuses an older list after
+it (TRUSTLIST_ROLLBACK): an older list, even validly signed, may lack a
+revocation or keep a withdrawn signer. The memory is a small file, by
+default $XDG_STATE_HOME/passcheck/state.json (else
+~/.local/state/passcheck/state.json); --state FILE names another, --state
+none keeps none.
 
 --at sets the validation clock for the pass (RFC 3339, fractional seconds
 allowed); the default is now.
@@ -110,6 +118,7 @@ func runVerify(e *env, args []string) int {
 	fs.Var(&trustKeys, "trust-key", "pinned publisher key (PEM) for --trustlist; repeatable")
 	at := fs.String("at", "", "validation clock for the pass (RFC 3339); default now")
 	asJSON := fs.Bool("json", false, "print the Result as JSON")
+	stateFlag := fs.String("state", "", "rollback memory of --trustlist: `FILE`, or none; default the user's state folder")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -140,7 +149,16 @@ func runVerify(e *env, args []string) int {
 			return exitUsage
 		}
 		now := time.Now()
-		list, _, err := loadTrustListFromPath(*trustlistPath, trustKeys, now)
+		statePath, stateID, err := stateFor(*stateFlag, trustKeys)
+		var seen uint64
+		if err == nil {
+			seen, err = lastSeenSequence(statePath, stateID)
+		}
+		if err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		list, _, err := loadTrustList(*trustlistPath, trustKeys, now, seen)
 		var de *dcc.Error
 		switch {
 		case errors.As(err, &de) && de.Code == trustlist.KeyInvalid:
@@ -149,6 +167,12 @@ func runVerify(e *env, args []string) int {
 		case err != nil && !errors.As(err, &de):
 			errorf(e, "%v", err)
 			return exitUsage
+		case err == nil:
+			// The list passed every check, the rollback check included:
+			// remember its sequence, so that an older one is refused next.
+			if err := rememberSequence(statePath, stateID, list.Sequence, now); err != nil {
+				hintf(e, "the trust list's rollback memory could not be saved (%v); give --state FILE or --state none", err)
+			}
 		}
 		// A list that failed to load means the pass cannot be checked
 		// against it: the Result says so, as the pages do.

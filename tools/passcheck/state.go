@@ -161,3 +161,28 @@ func rememberSequence(path, id string, seq uint64, now time.Time) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// stateLastSeen returns the sequence the state file named by --state (see
+// statePath) records for the publisher keys in trustKeyFiles.
+func stateLastSeen(flagValue string, trustKeyFiles []string) (uint64, error) {
+	path, id, err := stateFor(flagValue, trustKeyFiles)
+	if err != nil || path == "" {
+		return 0, err
+	}
+	return lastSeenSequence(path, id)
+}
+
+// stateFor resolves --state and names the set of keys in trustKeyFiles.
+func stateFor(flagValue string, trustKeyFiles []string) (path, id string, err error) {
+	if path, err = statePath(flagValue); err != nil || path == "" {
+		return "", "", err
+	}
+	keys, err := readTrustKeys(trustKeyFiles)
+	if err != nil {
+		return "", "", err
+	}
+	if id, err = pinnedKeyID(keys); err != nil {
+		return "", "", err
+	}
+	return path, id, nil
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -76,5 +77,63 @@ func TestPinnedKeyIDOrderFree(t *testing.T) {
 	c, _ := pinnedKeyID([]crypto.PublicKey{k1.Public()})
 	if a != b || a == c || len(a) != 32 {
 		t.Errorf("ids %q %q %q", a, b, c)
+	}
+}
+
+// verify --trustlist remembers the highest sequence it accepted, per
+// publisher, and refuses an older, validly signed list after it
+// (TRUSTLIST_ROLLBACK, cannot check); trustlist verify reads that memory but
+// never writes it; --state none keeps none.
+func TestVerifyRollback(t *testing.T) {
+	dir := t.TempDir()
+	key, pub := filepath.Join(dir, "key.pem"), filepath.Join(dir, "pub.pem")
+	state := filepath.Join(dir, "state.json")
+	if code, _, stderr := runCmd(t, "", "trustlist", "keygen", "--key", key, "--pub", pub); code != 0 {
+		t.Fatalf("keygen: %s", stderr)
+	}
+	older, newer := filepath.Join(dir, "old"), filepath.Join(dir, "new")
+	for _, b := range []struct{ out, seq string }{{older, "10"}, {newer, "11"}} {
+		if code, _, stderr := runCmd(t, "", "trustlist", "build", "--key", key, "--out", b.out, "--dsc", signersPEM, "--sequence", b.seq); code != 0 {
+			t.Fatalf("build %s: %s", b.seq, stderr)
+		}
+	}
+	text, now := vectorText(t, "valid-ps256-rsa3072")
+	verify := func(list string, extra ...string) (int, string) {
+		args := append([]string{"verify", "--json", "--trustlist", list, "--trust-key", pub, "--at", now}, extra...)
+		code, out, _ := runCmd(t, text, args...)
+		return code, out
+	}
+	// trustlist verify of the newer list reads the (empty) state and must
+	// not write it.
+	if code, out, stderr := runCmd(t, "", "trustlist", "verify", "--trust-key", pub, "--state", state, newer); code != 0 {
+		t.Fatalf("trustlist verify: %d %s %s", code, out, stderr)
+	}
+	if _, err := os.Stat(state); err == nil {
+		t.Fatal("trustlist verify wrote the state file")
+	}
+	if code, out := verify(newer, "--state", state); code != 0 {
+		t.Fatalf("newer list: exit %d %s", code, out)
+	}
+	if code, out := verify(older, "--state", state); code != 3 || !strings.Contains(out, "TRUSTLIST_ROLLBACK") || !strings.Contains(out, `"verdict": "cannot-check"`) {
+		t.Errorf("older list after the newer: exit %d %s", code, out)
+	}
+	if code, _, stderr := runCmd(t, "", "trustlist", "verify", "--trust-key", pub, "--state", state, older); code != 1 || !strings.Contains(stderr, "TRUSTLIST_ROLLBACK") {
+		t.Errorf("trustlist verify of the older list: exit %d %s", code, stderr)
+	}
+	// Without memory the older list is accepted; the default state folder
+	// (XDG_STATE_HOME, see TestMain) remembers like a file given by name.
+	if code, out := verify(older, "--state", "none"); code != 0 {
+		t.Errorf("--state none: exit %d %s", code, out)
+	}
+	if code, out := verify(newer); code != 0 {
+		t.Fatalf("default state, newer: exit %d %s", code, out)
+	}
+	if code, out := verify(older); code != 3 || !strings.Contains(out, "TRUSTLIST_ROLLBACK") {
+		t.Errorf("default state, older after newer: exit %d %s", code, out)
+	}
+	// A damaged state file is a usage error, never an empty memory.
+	os.WriteFile(state, []byte("{"), 0o600)
+	if code, _ := verify(newer, "--state", state); code != 2 {
+		t.Errorf("damaged state: exit %d, want 2", code)
 	}
 }
