@@ -186,22 +186,26 @@ func TestParseRuleSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	mutations := map[string]func(m map[string]any){
-		"no Logic":             func(m map[string]any) { delete(m, "Logic") },
-		"no ValidTo":           func(m map[string]any) { delete(m, "ValidTo") },
-		"identifier pattern":   func(m map[string]any) { m["Identifier"] = "XR-EU-0001" },
-		"identifier country":   func(m map[string]any) { m["Identifier"] = "VR-DE-0001" },
-		"identifier type":      func(m map[string]any) { m["Identifier"] = "TR-EU-0001" },
-		"acceptance IR":        func(m map[string]any) { m["Identifier"] = "IR-EU-0001" },
-		"invalidation not IR":  func(m map[string]any) { m["Type"] = Invalidation },
-		"type":                 func(m map[string]any) { m["Type"] = "Rejection" },
-		"country":              func(m map[string]any) { m["Country"] = "eu" },
-		"version":              func(m map[string]any) { m["Version"] = "1.0" },
-		"engine version":       func(m map[string]any) { m["EngineVersion"] = "x" },
-		"certificate type":     func(m map[string]any) { m["CertificateType"] = "Passport" },
-		"description empty":    func(m map[string]any) { m["Description"] = []any{} },
-		"description no en":    func(m map[string]any) { m["Description"] = []any{map[string]any{"lang": "de", "desc": "Zwanzig Zeichen lang genug"}} },
-		"description short":    func(m map[string]any) { m["Description"] = []any{map[string]any{"lang": "en", "desc": "too short"}} },
-		"description lang":     func(m map[string]any) { m["Description"] = []any{map[string]any{"lang": "EN", "desc": "twenty characters or more"}} },
+		"no Logic":            func(m map[string]any) { delete(m, "Logic") },
+		"no ValidTo":          func(m map[string]any) { delete(m, "ValidTo") },
+		"identifier pattern":  func(m map[string]any) { m["Identifier"] = "XR-EU-0001" },
+		"identifier country":  func(m map[string]any) { m["Identifier"] = "VR-DE-0001" },
+		"identifier type":     func(m map[string]any) { m["Identifier"] = "TR-EU-0001" },
+		"acceptance IR":       func(m map[string]any) { m["Identifier"] = "IR-EU-0001" },
+		"invalidation not IR": func(m map[string]any) { m["Type"] = Invalidation },
+		"type":                func(m map[string]any) { m["Type"] = "Rejection" },
+		"country":             func(m map[string]any) { m["Country"] = "eu" },
+		"version":             func(m map[string]any) { m["Version"] = "1.0" },
+		"engine version":      func(m map[string]any) { m["EngineVersion"] = "x" },
+		"certificate type":    func(m map[string]any) { m["CertificateType"] = "Passport" },
+		"description empty":   func(m map[string]any) { m["Description"] = []any{} },
+		"description no en": func(m map[string]any) {
+			m["Description"] = []any{map[string]any{"lang": "de", "desc": "Zwanzig Zeichen lang genug"}}
+		},
+		"description short": func(m map[string]any) { m["Description"] = []any{map[string]any{"lang": "en", "desc": "too short"}} },
+		"description lang": func(m map[string]any) {
+			m["Description"] = []any{map[string]any{"lang": "EN", "desc": "twenty characters or more"}}
+		},
 		"valid from format":    func(m map[string]any) { m["ValidFrom"] = "2021-06-01T00:00:00.000Z" },
 		"valid from after to":  func(m map[string]any) { m["ValidFrom"] = "2031-06-01T00:00:00Z" },
 		"affected fields":      func(m map[string]any) { m["AffectedFields"] = []any{} },
