@@ -16,7 +16,7 @@ type Limits struct {
 	MaxString int
 	// MaxSteps is the number of expression nodes one evaluation may
 	// visit, counting every visit of a reduce's lambda. It bounds the time
-	// and, since each step allocates at most one small array, the memory
+	// and, since each step allocates at most one small array or object, the memory
 	// of an evaluation.
 	MaxSteps int
 	// MaxReduce is the length of the longest array a reduce folds over.
