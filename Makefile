@@ -24,9 +24,9 @@ vet:
 unit:
 	$(GO) test -race -timeout 20m ./...
 
-## wasm-test: the core's tests compiled to WebAssembly, run under Node
+## wasm-test: the core's tests (and the rules engine's: jsonread, certlogic, rules) compiled to WebAssembly, run under Node
 wasm-test:
-	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/rfc3339 ./dcc ./trustlist ./trustlist/internal/spki
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/rfc3339 ./internal/jsonread ./certlogic ./rules ./dcc ./trustlist ./trustlist/internal/spki
 
 ## wasm: dist/passcheck.wasm beside Go's wasm_exec.js (docs/wasm.md)
 wasm:
@@ -53,7 +53,7 @@ site:
 	@test -n "$(TRUST_KEY)" || { echo "make site needs TRUST_KEY=PUB.pem (make one with: go run ./tools/passcheck trustlist keygen --key publisher.key --pub publisher.pem)"; exit 2; }
 	$(GO) run ./tools/passcheck site build --trust-key $(TRUST_KEY) --out dist
 
-## bench: Go benchmarks (decode, verify, trust list) and the browser/Node harnesses
+## bench: Go benchmarks (decode, verify, trust list, rules) and the browser/Node harnesses
 bench: bench-scan bench-trustlist bench-site bench-wasm
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
