@@ -12,6 +12,7 @@ import "embed"
 //go:embed dcc/generate.go
 //go:embed dcc/schema.go
 //go:embed dcc/values.go
+//go:embed dcc/valuesets.go
 //go:embed dcc/valuesets_gen.go
 //go:embed dcc/verify.go
 //go:embed go.mod
