@@ -167,4 +167,3 @@ func get(t *testing.T, url, ctype string) []byte {
 	}
 	return body
 }
-
