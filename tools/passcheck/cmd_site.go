@@ -15,12 +15,12 @@ func init() {
 		UsageLine: "site build [--trustlist-url URL] [--trust-key PUB.pem]... [--kiosk [--kiosk-hold 5s]] [--out DIR] [--src DIR]\n       site build --single-file --trustlist DIR|BUNDLE --trust-key PUB.pem... [--kiosk] --out FILE.html",
 		Short:     "build the scanner site into a folder any static host serves",
 		Long: `
-Site build bundles the scanner page (site/ in the source tree): the page, its
-scripts and styles (minified, with content-hashed names), the WebAssembly
-verifier (compiled with the go command on PATH, offline, from the sources
-this program carries), Go's wasm_exec.js,
-the service worker, the manifest and the icons, the string tables of every
-language and the display names of the EU value sets. The publisher keys given
+Site build bundles the scanner page, which this program carries (no source
+tree needed): the page, its scripts and styles (minified, with
+content-hashed names), the WebAssembly verifier (compiled offline with the
+go command on PATH, from the Go sources this program carries), Go's
+wasm_exec.js, the service worker, the manifest and the icons, the string
+tables of every language and the display names of the EU value sets. The publisher keys given
 with --trust-key are pinned into the build: the page trusts only trust lists
 signed by one of them. Files are also written pre-compressed (.br, .gz) for
 hosts that serve them, as "passcheck serve" does. The build also writes the
