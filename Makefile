@@ -1,7 +1,6 @@
 # passcheck — see README.md. The two commands a newcomer needs: make run, make test.
 GO        ?= go
 WASM_ENV   = GOOS=js GOARCH=wasm CGO_ENABLED=0
-WASM_FLAGS = -trimpath -ldflags='-s -w -buildid=' -buildvcs=false
 GOROOT    := $(shell $(GO) env GOROOT)
 FUZZTIME  ?= 30s
 
@@ -28,15 +27,15 @@ unit:
 wasm-test:
 	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/rfc3339 ./internal/jsonread ./certlogic ./rules ./dcc ./trustlist ./trustlist/internal/spki
 
-## wasm: dist/passcheck.wasm beside Go's wasm_exec.js (docs/wasm.md)
+## wasm: dist/passcheck.wasm beside Go's wasm_exec.js (docs/wasm.md), built by the recipe the site build uses (internal/wasmbuild), stamped with git describe
 wasm:
 	mkdir -p dist
-	$(WASM_ENV) $(GO) build -trimpath -ldflags="-s -w -buildid= -X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -buildvcs=false -o dist/passcheck.wasm ./wasm
+	$(GO) run ./internal/cmd/buildwasm -o dist/passcheck.wasm
 	cp $(GOROOT)/lib/wasm/wasm_exec.js dist/
 
 ## wasm-size: raw, gzip and brotli sizes of dist/passcheck.wasm and of the build without the QR decoder (-tags noqr), against the 1.2 MB brotli budget
 wasm-size: wasm
-	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -tags noqr -o dist/passcheck-noqr.wasm ./wasm
+	$(GO) run ./internal/cmd/buildwasm -tags noqr -o dist/passcheck-noqr.wasm
 	$(GO) run ./wasm/internal/wasmsize dist/passcheck.wasm dist/passcheck-noqr.wasm
 
 ## fuzz: every fuzz target for $(FUZZTIME)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/site"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
@@ -85,7 +86,7 @@ func runDemo(e *env, args []string) int {
 		errorf(e, "demo: %v", err)
 		return 2
 	}
-	if _, err := d.writeSite(out, siteOptions{}); err != nil {
+	if _, err := d.writeSite(out, site.Options{Version: Version}); err != nil {
 		errorf(e, "demo: %v", err)
 		return 2
 	}
@@ -93,7 +94,7 @@ func runDemo(e *env, args []string) int {
 	fmt.Fprintf(e.stderr, "passcheck demo: built in %s into %s\n", time.Since(start).Round(100*time.Millisecond), out)
 	fmt.Fprintf(e.stdout, "\npasscheck demo is running (Ctrl-C stops it):\n\n  demo passes  %sdemo.html\n  scanner      %s\n  kiosk        %s?kiosk=5\n  single file  %s%s (download, open from disk)\n  widget       %sembed.html\n\n", base, base, base, base, demoSingleFile, base)
 	fmt.Fprintf(e.stdout, "The camera works on localhost; from a phone on your network, use the upload or paste\ninstead, or serve over https. Publisher key (pinned in the page): %s\n", filepath.Join(out, "demo", "publisher.pem"))
-	h, err := newSiteHandler(out)
+	h, err := site.Handler(out)
 	if err != nil {
 		errorf(e, "demo: %v", err)
 		return 2
@@ -228,20 +229,20 @@ func (d *demo) trustList(issued time.Time, validFor time.Duration) ([]byte, erro
 
 // writeSite publishes the trust list into dir, builds the site pinned to
 // the demo publisher key into it, and writes the demo page.
-func (d *demo) writeSite(dir string, o siteOptions) (*siteManifest, error) {
+func (d *demo) writeSite(dir string, o site.Options) (*site.Manifest, error) {
 	if err := publish.WriteTree(dir, d.Bundle, 1); err != nil {
 		return nil, err
 	}
 	o.Out = dir
 	o.TrustKeysPEM = [][]byte{d.PublisherPEM}
-	m, err := buildSite(o)
+	m, err := site.Build(o)
 	if err != nil {
 		return nil, err
 	}
 	// The single-file page, carrying the demo list, for download (passcheck
 	// serve sends files under download/ as attachments).
-	_, err = buildSingleFile(singleFileOptions{
-		Root: o.Root, Out: filepath.Join(dir, filepath.FromSlash(demoSingleFile)), TrustKeysPEM: o.TrustKeysPEM,
+	_, err = site.BuildSingleFile(site.SingleFileOptions{
+		Dir: o.Dir, Out: filepath.Join(dir, filepath.FromSlash(demoSingleFile)), TrustKeysPEM: o.TrustKeysPEM,
 		Bundle: d.Bundle, Version: o.Version, WasmFile: filepath.Join(dir, filepath.FromSlash(m.Assets["passcheck.wasm"])),
 	})
 	if err != nil {
@@ -251,7 +252,7 @@ func (d *demo) writeSite(dir string, o siteOptions) (*siteManifest, error) {
 }
 
 // demoSingleFile is where the demo puts the single-file page.
-const demoSingleFile = downloadDir + "/kiosk.html"
+const demoSingleFile = site.DownloadDir + "/kiosk.html"
 
 // writePage writes demo.html, demo.css and demo/<name>.png and .txt.
 func (d *demo) writePage(dir string) error {

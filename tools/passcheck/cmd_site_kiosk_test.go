@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passcheck/passcheck/site"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
@@ -72,7 +73,7 @@ func TestSiteBuildKioskFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{`kiosk:!0`, `kioskHoldSeconds:3`, `id="` + singleTrustID + `"`, `'wasm-unsafe-eval'`} {
+		for _, want := range []string{`kiosk:!0`, `kioskHoldSeconds:3`, `id="` + site.SingleFileTrustListID + `"`, `'wasm-unsafe-eval'`} {
 			if !strings.Contains(string(page), want) {
 				t.Errorf("the page lacks %s", want)
 			}
@@ -80,10 +81,10 @@ func TestSiteBuildKioskFlags(t *testing.T) {
 	})
 
 	t.Run("kiosk site", func(t *testing.T) {
-		// buildSite without the .br/.gz copies, which take seconds under
-		// -race; the flags' path to siteOptions is the one tested above.
+		// site.Build without the .br/.gz copies, which take seconds under
+		// -race; the flags' path to site.Options is the one tested above.
 		out := filepath.Join(dir, "site")
-		m, err := buildSite(siteOptions{Out: out, TrustKeysPEM: [][]byte{d.PublisherPEM}, Kiosk: true, KioskHold: 4 * time.Second, WasmFile: wasm, NoCompress: true})
+		m, err := site.Build(site.Options{Out: out, TrustKeysPEM: [][]byte{d.PublisherPEM}, Kiosk: true, KioskHold: 4 * time.Second, WasmFile: wasm, NoCompress: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,13 +95,13 @@ func TestSiteBuildKioskFlags(t *testing.T) {
 		if !regexp.MustCompile(`kiosk:!0,kioskHoldSeconds:4`).Match(js) {
 			t.Error("the page's script does not start as a kiosk with a 4 s hold")
 		}
-		for _, f := range []string{widgetJS, widgetDTS, "embed.html", "embed.js", "embed.css", trustKeysFile} {
+		for _, f := range []string{site.WidgetJS, site.WidgetDTS, "embed.html", "embed.js", "embed.css", site.TrustKeysFile} {
 			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(f))); err != nil {
 				t.Errorf("the site build wrote no %s", f)
 			}
 		}
-		if keys, _ := os.ReadFile(filepath.Join(out, trustKeysFile)); !bytes.Equal(bytes.TrimSpace(keys), bytes.TrimSpace(d.PublisherPEM)) {
-			t.Errorf("%s is not the pinned key", trustKeysFile)
+		if keys, _ := os.ReadFile(filepath.Join(out, site.TrustKeysFile)); !bytes.Equal(bytes.TrimSpace(keys), bytes.TrimSpace(d.PublisherPEM)) {
+			t.Errorf("%s is not the pinned key", site.TrustKeysFile)
 		}
 	})
 }

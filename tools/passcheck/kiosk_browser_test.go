@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/passcheck/passcheck/internal/testkit/browsertest"
+	"github.com/passcheck/passcheck/site"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
@@ -29,7 +30,7 @@ import (
 // kioskEnv is the material of these tests: the demo site and a second,
 // unrelated demo (other publisher, other signers) for isolation tests.
 type kioskEnv struct {
-	root    string // the source tree ("": found from the working directory)
+	root    string // a source tree to build from ("": the sources the package carries)
 	demo    *demo
 	other   *demo
 	dir     string
@@ -49,12 +50,12 @@ func newKioskEnv(t *testing.T) *kioskEnv {
 	}
 	env := &kioskEnv{demo: d, other: other, dir: filepath.Join(t.TempDir(), "site"), root: os.Getenv("PASSCHECK_TEST_SRC")}
 	start := time.Now()
-	m, err := d.writeSite(env.dir, siteOptions{NoCompress: true, Root: env.root})
+	m, err := d.writeSite(env.dir, site.Options{NoCompress: true, Dir: env.root})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Assets[widgetJS] == "" {
-		t.Fatalf("the site build wrote no %s", widgetJS)
+	if m.Assets[site.WidgetJS] == "" {
+		t.Fatalf("the site build wrote no %s", site.WidgetJS)
 	}
 	t.Logf("site built in %v", time.Since(start).Round(time.Millisecond))
 	// The other publisher's trust list and key, beside the site.
@@ -386,7 +387,7 @@ func TestKioskWidgetBrowser(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(string(body), singleTrustID) {
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(string(body), site.SingleFileTrustListID) {
 			t.Errorf("GET %s: %s, Content-Disposition %q, %d bytes", demoSingleFile, resp.Status, resp.Header.Get("Content-Disposition"), len(body))
 		}
 	})
@@ -608,7 +609,7 @@ const singleStateJS = `(() => {
 })()`
 
 // testSingleFile opens the demo's single-file page (download/kiosk.html,
-// built by buildSingleFile with the demo list) from file:// with the network
+// built by site.BuildSingleFile with the demo list) from file:// with the network
 // off: the demo passes verify; a newer bundle is taken (also after a
 // reload), an older or foreign one refused; an expired list turns amber.
 func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {

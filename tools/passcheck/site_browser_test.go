@@ -29,6 +29,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/passcheck/passcheck/internal/testkit/browsertest"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/site"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
@@ -78,7 +79,7 @@ func newSiteEnv(t testing.TB, compress bool) *siteEnv {
 	root := t.TempDir()
 	env := &siteEnv{demo: d, dir: filepath.Join(root, "site"), staleDir: filepath.Join(root, "stale"), foreignDir: filepath.Join(root, "foreign")}
 	start := time.Now()
-	if _, err := d.writeSite(env.dir, siteOptions{NoCompress: !compress}); err != nil {
+	if _, err := d.writeSite(env.dir, site.Options{NoCompress: !compress}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("site built in %v", time.Since(start).Round(time.Millisecond))
@@ -112,7 +113,7 @@ func newSiteEnv(t testing.TB, compress bool) *siteEnv {
 // there.
 func (env *siteEnv) variant(t testing.TB, dir string, bundle []byte) {
 	t.Helper()
-	m, err := readSiteManifest(env.dir)
+	m, err := site.ReadManifest(env.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +150,7 @@ func copyFile(t testing.TB, from, to string) {
 // serveSite serves dir with passcheck serve's handler on a loopback port.
 func serveSite(t testing.TB, dir string) *httptest.Server {
 	t.Helper()
-	h, err := newSiteHandler(dir)
+	h, err := site.Handler(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -701,7 +702,7 @@ func isChromiumService(host string) bool {
 
 func mustHandler(t testing.TB, dir string) http.Handler {
 	t.Helper()
-	h, err := newSiteHandler(dir)
+	h, err := site.Handler(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package site
 
 import (
 	"bytes"
@@ -93,16 +93,13 @@ func TestSingleFilePageMarkers(t *testing.T) {
 // reference to any other file or origin, the CSP hashes matching its one
 // script and one style, and the module and trust list inside, intact.
 func TestBuildSingleFile(t *testing.T) {
-	d, err := makeDemo(time.Now(), 7*24*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := newTestList(t, time.Now(), 7*24*time.Hour)
 	dir := t.TempDir()
 	wasm := bytes.Repeat([]byte("\x00asm not really a module "), 1000)
 	wasmFile := filepath.Join(dir, "fake.wasm")
 	os.WriteFile(wasmFile, wasm, 0o644)
 	out := filepath.Join(dir, "usb", "kiosk.html")
-	info, err := buildSingleFile(singleFileOptions{Out: out, TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: d.Bundle, WasmFile: wasmFile, Version: "test", Kiosk: true, KioskHold: 4 * time.Second})
+	info, err := BuildSingleFile(SingleFileOptions{Out: out, TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: d.Bundle, WasmFile: wasmFile, Version: "test", Kiosk: true, KioskHold: 4 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,34 +147,28 @@ func TestBuildSingleFile(t *testing.T) {
 		}
 		return b
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(block(singleWasmID)))
+	zr, err := gzip.NewReader(bytes.NewReader(block(SingleFileWasmID)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := io.ReadAll(zr); !bytes.Equal(got, wasm) {
 		t.Error("the module in the page differs from the one built")
 	}
-	if !bytes.Equal(block(singleTrustID), d.Bundle) {
+	if !bytes.Equal(block(SingleFileTrustListID), d.Bundle) {
 		t.Error("the trust list in the page differs from the one given")
 	}
 
 	// A list signed by another publisher is refused at build time.
-	other, err := makeDemo(time.Now(), time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := buildSingleFile(singleFileOptions{Out: filepath.Join(dir, "x.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: other.Bundle, WasmFile: wasmFile}); err == nil || !strings.Contains(err.Error(), "TRUSTLIST_") {
+	other := newTestList(t, time.Now(), time.Hour)
+	if _, err := BuildSingleFile(SingleFileOptions{Out: filepath.Join(dir, "x.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: other.Bundle, WasmFile: wasmFile}); err == nil || !strings.Contains(err.Error(), "TRUSTLIST_") {
 		t.Errorf("foreign list: %v", err)
 	}
-	if _, err := buildSingleFile(singleFileOptions{Out: filepath.Join(dir, "y.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, WasmFile: wasmFile}); err == nil {
+	if _, err := BuildSingleFile(SingleFileOptions{Out: filepath.Join(dir, "y.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, WasmFile: wasmFile}); err == nil {
 		t.Error("no list: built anyway")
 	}
 	// An expired list is carried, and said to be expired.
-	stale, err := d.trustList(time.Now().Add(-10*24*time.Hour), 48*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err = buildSingleFile(singleFileOptions{Out: filepath.Join(dir, "stale.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: stale, WasmFile: wasmFile})
+	stale := d.bundle(t, time.Now().Add(-10*24*time.Hour), 48*time.Hour)
+	info, err = BuildSingleFile(SingleFileOptions{Out: filepath.Join(dir, "stale.html"), TrustKeysPEM: [][]byte{d.PublisherPEM}, Bundle: stale, WasmFile: wasmFile})
 	if err != nil || !info.Expired {
 		t.Errorf("expired list: %+v, %v", info, err)
 	}

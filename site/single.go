@@ -1,4 +1,4 @@
-package main
+package site
 
 import (
 	"bytes"
@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/evanw/esbuild/pkg/api"
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/trustlist"
 )
@@ -25,40 +24,45 @@ import (
 // SHA-256 in the Content-Security-Policy.
 
 const (
-	singleWasmID  = "passcheck-wasm"
-	singleTrustID = "passcheck-trustlist"
+	// SingleFileWasmID is the id of the single-file page's element that
+	// carries the module (gzip, base64).
+	SingleFileWasmID = "passcheck-wasm"
+	// SingleFileTrustListID is the id of the single-file page's element
+	// that carries the trust list (base64).
+	SingleFileTrustListID = "passcheck-trustlist"
 )
 
-// singleFileOptions describe a single-file build.
-type singleFileOptions struct {
-	Root         string   // the source tree; "" finds it from the working directory
+// SingleFileOptions describe a single-file build.
+type SingleFileOptions struct {
 	Out          string   // the HTML file to write
 	TrustKeysPEM [][]byte // publisher public keys pinned into the page
-	Bundle       []byte   // the trust list to carry
-	Version      string
-	WasmFile     string // a prebuilt module (tests)
-	Kiosk        bool   // start as a kiosk (?kiosk=0 turns it off)
+	Bundle       []byte   // the trust list to carry, signed by one of TrustKeysPEM
+	Version      string   // as [Options.Version]
+	Dir          string   // as [Options.Dir]
+	WasmFile     string   // as [Options.WasmFile]
+	Kiosk        bool     // start as a kiosk (?kiosk=0 turns it off)
 	KioskHold    time.Duration
 	Now          time.Time // the clock for checking the bundle; zero means now
 }
 
-// singleFileInfo is what buildSingleFile wrote.
-type singleFileInfo struct {
-	Size          int
+// SingleFileInfo is what [BuildSingleFile] wrote.
+type SingleFileInfo struct {
+	Size          int // bytes of the page
 	WasmSize      int // the module before compression
 	WasmGzipSize  int
 	TrustSequence uint64
 	TrustExpires  time.Time
-	Expired       bool // the list has expired: the page will show "cannot check"
-	ScriptHash    string
-	StyleHash     string
+	Expired       bool   // the list has expired: the page will show "cannot check"
+	ScriptHash    string // the CSP source of the page's one script
+	StyleHash     string // and of its one style
 }
 
-// buildSingleFile writes the single-file page to o.Out.
-func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
-	if o.Version == "" {
-		o.Version = version()
-	}
+// BuildSingleFile writes the scanner page as one HTML file to o.Out, with
+// the module and the trust list o.Bundle inside: it works from file://
+// with no server and no network, and takes newer lists by drop. The list
+// must be signed by a pinned key; an expired one is carried (the page then
+// says "cannot check").
+func BuildSingleFile(o SingleFileOptions) (*SingleFileInfo, error) {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -72,8 +76,6 @@ func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The list must be signed by a pinned key; an expired one is carried
-	// (the page then says "cannot check" and takes a newer one by drop).
 	pinned, _ := trustlist.ParsePublicKeysPEM([]byte(strings.Join(pems, "")))
 	list, err := trustlist.Load(o.Bundle, pinned, o.Now, 0, trustlist.WithGrace(100*365*24*time.Hour))
 	if err != nil {
@@ -83,52 +85,36 @@ func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
 		}
 		return nil, fmt.Errorf("site build: the trust list to carry: %w", err)
 	}
-	root := o.Root
-	if root == "" {
-		if root, err = findSourceRoot(); err != nil {
-			return nil, err
-		}
-	}
-	if root, err = filepath.Abs(root); err != nil {
-		return nil, err
-	}
-	siteDir := filepath.Join(root, "site")
-	html, err := os.ReadFile(filepath.Join(siteDir, "index.html"))
-	if err != nil {
-		return nil, fmt.Errorf("site build: %s is not the passcheck source tree: %w", root, err)
-	}
-
-	in, err := readSiteInputs(root, o.WasmFile)
+	t, err := openTree(o.Dir, o.WasmFile == "")
 	if err != nil {
 		return nil, err
 	}
-	wasm, wasmExec, langs, sets := in.wasm, in.wasmExec, in.langs, in.sets
-	hold := o.KioskHold.Seconds()
-	buildConfig := map[string]any{
-		"config": map[string]any{
-			"version":          o.Version,
-			"wasmURL":          "",
-			"trustListURL":     "",
-			"trustKeys":        strings.Join(pems, ""),
-			"graceSeconds":     trustGrace.Seconds(),
-			"singleFile":       true,
-			"wasmID":           singleWasmID,
-			"trustListID":      singleTrustID,
-			"kiosk":            o.Kiosk,
-			"kioskHoldSeconds": hold,
-		},
-		"languages": langs,
-		"valueSets": sets,
+	defer t.close()
+	html, err := os.ReadFile(filepath.Join(t.site(), "index.html"))
+	if err != nil {
+		return nil, fmt.Errorf("site build: %s is not the passcheck source tree: %w", t.root, err)
 	}
-	outdir := filepath.Join(root, "site-out")
-	res := api.Build(api.BuildOptions{
-		AbsWorkingDir: root, EntryPoints: []string{"site/js/app.js", "site/css/app.css"},
-		Bundle: true, MinifyWhitespace: true, MinifyIdentifiers: true, MinifySyntax: true,
-		Format: api.FormatESModule, Target: api.ES2020, Outdir: outdir,
-		EntryNames: "[name]", Write: false, LogLevel: api.LogLevelSilent, Charset: api.CharsetUTF8,
-		Plugins: []api.Plugin{virtualModules(map[string]map[string]any{"passcheck:build": buildConfig}, wasmExec)},
+	o.Version = resolveVersion(o.Version, o.Dir)
+	in, err := t.inputs(o.WasmFile, o.Version)
+	if err != nil {
+		return nil, err
+	}
+	wasm := in.wasm
+	cfg := in.pageConfig(Config{
+		Version:          o.Version,
+		TrustKeys:        strings.Join(pems, ""),
+		GraceSeconds:     trustGrace.Seconds(),
+		SingleFile:       true,
+		WasmID:           SingleFileWasmID,
+		TrustListID:      SingleFileTrustListID,
+		Kiosk:            o.Kiosk,
+		KioskHoldSeconds: o.KioskHold.Seconds(),
 	})
-	if err := esbuildErrors("single-file page", res); err != nil {
+	opts := esbuildOptions(t.root, []string{"site/js/app.js", "site/css/app.css"}, virtualModules(map[string]any{buildModule: cfg}, in.wasmExec))
+	opts.Outdir = filepath.Join(t.root, "site-out")
+	opts.EntryNames = "[name]"
+	res, err := runESBuild("single-file page", opts)
+	if err != nil {
 		return nil, err
 	}
 	var js, css []byte
@@ -158,14 +144,14 @@ func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-
+	icon, _ := os.ReadFile(filepath.Join(t.site(), "icon.svg"))
 	page, err := singleFilePage(string(html), singlePage{
 		CSP:       singleFileCSP(scriptHash, styleHash),
 		Script:    script,
 		Style:     style,
 		WasmGzip:  gz.Bytes(),
 		Bundle:    o.Bundle,
-		IconSVG:   mustRead(filepath.Join(siteDir, "icon.svg")),
+		IconSVG:   icon,
 		BuildNote: fmt.Sprintf("passcheck %s single-file page; trust list #%d, expires %s", o.Version, list.Sequence, list.ExpiresAt.UTC().Format(time.RFC3339)),
 	})
 	if err != nil {
@@ -184,16 +170,11 @@ func buildSingleFile(o singleFileOptions) (*singleFileInfo, error) {
 		os.Remove(tmp)
 		return nil, err
 	}
-	return &singleFileInfo{
+	return &SingleFileInfo{
 		Size: len(page), WasmSize: len(wasm), WasmGzipSize: gz.Len(),
 		TrustSequence: list.Sequence, TrustExpires: list.ExpiresAt, Expired: o.Now.After(list.ExpiresAt),
 		ScriptHash: scriptHash, StyleHash: styleHash,
 	}, nil
-}
-
-func mustRead(name string) []byte {
-	b, _ := os.ReadFile(name)
-	return b
 }
 
 // inlineSafe makes JavaScript or CSS safe inside a <script> or <style>
@@ -268,8 +249,8 @@ func singleFilePage(html string, p singlePage) (string, error) {
 		{"</body>", fmt.Sprintf("<script type=\"application/octet-stream\" id=\"%s\" data-encoding=\"gzip\">%s</script>\n"+
 			"<script type=\"application/octet-stream\" id=\"%s\">%s</script>\n"+
 			"<script type=\"module\">%s</script>\n</body>",
-			singleWasmID, base64.StdEncoding.EncodeToString(p.WasmGzip),
-			singleTrustID, base64.StdEncoding.EncodeToString(p.Bundle), p.Script)},
+			SingleFileWasmID, base64.StdEncoding.EncodeToString(p.WasmGzip),
+			SingleFileTrustListID, base64.StdEncoding.EncodeToString(p.Bundle), p.Script)},
 	} {
 		if n := strings.Count(html, r.old); n != 1 {
 			return "", fmt.Errorf("site build: site/index.html has %d of %q, want 1", n, r.old)
@@ -278,38 +259,4 @@ func singleFilePage(html string, p singlePage) (string, error) {
 	}
 	html = strings.Replace(html, "<!-- The build replaces the PASSCHECK_* markers below with the hashed assets and the CSP. -->\n", "", 1)
 	return html, nil
-}
-
-// runSingleFileBuild is "site build --single-file": the page, the module and
-// the trust list at bundlePath in one HTML file.
-func runSingleFileBuild(e *env, o siteOptions, bundlePath string) int {
-	if bundlePath == "" {
-		errorf(e, "--single-file needs --trustlist: the trust list the file carries (a folder with trustlist.json, or a bundle)")
-		hintf(e, "publish one with: passcheck trustlist build --key publisher.key --dsc certs/ --out trust")
-		return 2
-	}
-	if o.Out == "dist" || !strings.HasSuffix(strings.ToLower(o.Out), ".html") {
-		errorf(e, "--single-file writes one file: give --out NAME.html (got %q)", o.Out)
-		return 2
-	}
-	bundle, _, err := readBundle(bundlePath)
-	if err != nil {
-		errorf(e, "%v", err)
-		return 2
-	}
-	info, err := buildSingleFile(singleFileOptions{
-		Root: o.Root, Out: o.Out, TrustKeysPEM: o.TrustKeysPEM, Bundle: bundle,
-		Kiosk: o.Kiosk, KioskHold: o.KioskHold, WasmFile: o.WasmFile,
-	})
-	if err != nil {
-		errorf(e, "%v", err)
-		return 2
-	}
-	fmt.Fprintf(e.stdout, "site: wrote %s (%s: module %s, %s gzip; trust list #%d, expires %s)\n",
-		o.Out, byteSize(info.Size), byteSize(info.WasmSize), byteSize(info.WasmGzipSize),
-		info.TrustSequence, info.TrustExpires.UTC().Format(time.RFC3339))
-	if info.Expired {
-		fmt.Fprintf(e.stderr, "passcheck: warning: that trust list has expired: the page will say \"cannot check\" until a newer bundle is dropped onto it\n")
-	}
-	return 0
 }
