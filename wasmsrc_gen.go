@@ -7,6 +7,7 @@ import "embed"
 // wasmSources holds the files that compiling ./wasm needs (internal/wasmbuild.Sources).
 //
 //go:embed dcc/api.go
+//go:embed dcc/codes.go
 //go:embed dcc/decode.go
 //go:embed dcc/errors.go
 //go:embed dcc/generate.go
@@ -39,6 +40,7 @@ import "embed"
 //go:embed trustlist/internal/wire/read.go
 //go:embed trustlist/internal/wire/wire.go
 //go:embed trustlist/keys.go
+//go:embed trustlist/status.go
 //go:embed trustlist/trustlist.go
 //go:embed wasm/exports_js.go
 //go:embed wasm/json.go
