@@ -1,6 +1,8 @@
 package site
 
 import (
+	"sort"
+
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/trustlist"
 )
@@ -23,9 +25,8 @@ type PageConfig struct {
 	// the pages never mirror them by hand.
 	Limits Limits `json:"limits"`
 	// Codes lists the codes a Result or a trust-list load can carry, with
-	// their class. It is the hook for the code registry (issue 12, item 4):
-	// pageCodes fills it from that registry once it exists in dcc; until
-	// then it is empty.
+	// their class, from dcc's registry ([dcc.Codes]): the pages check their
+	// translations against it.
 	Codes []PageCode `json:"codes"`
 }
 
@@ -68,9 +69,17 @@ type PageCode struct {
 	Class string `json:"class"`
 }
 
-// pageCodes is the list for [PageConfig.Codes]: empty until dcc has a code
-// registry with classes (issue 12, item 4), which fills it here.
-func pageCodes() []PageCode { return []PageCode{} }
+// pageCodes is the list for [PageConfig.Codes]: every code of dcc's
+// registry with its class, sorted by code.
+func pageCodes() []PageCode {
+	codes := dcc.Codes()
+	out := make([]PageCode, 0, len(codes))
+	for c, class := range codes {
+		out = append(out, PageCode{Code: string(c), Class: string(class)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
 
 // swConfig is the service worker's "passcheck:sw".
 type swConfig struct {
