@@ -97,7 +97,7 @@ func TestBrowserModule(t *testing.T) {
 	f := newFixture(t)
 	stranger := newFixture(t)
 	dir := t.TempDir()
-	if err := copyFiles(dir, m.wasm, m.js, filepath.Join(m.dir, "wasm_exec.js")); err != nil {
+	if err := copyFiles(dir, append(m.lib(), m.wasm)...); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "test.js"), []byte(testPageJS), 0o644)
