@@ -35,6 +35,14 @@ const (
 	ValueUnknown         Code = "VALUE_UNKNOWN"         // a warning: a code that is not in the EU value sets
 )
 
+// Codes of a call that read no pass, for any interface that hands out
+// Results (the WebAssembly module's JavaScript API and exports).
+const (
+	InputInvalid  Code = "INPUT_INVALID"  // an argument has the wrong type or is out of range (a number for the text, a short pixel buffer, a bad clock)
+	InternalError Code = "INTERNAL_ERROR" // a bug, recovered: the caller keeps working
+	QRUnavailable Code = "QR_UNAVAILABLE" // an image was given to a build without the QR decoder
+)
+
 // Limits on hostile input. Every parser enforces them before it allocates.
 const (
 	MaxInputLen     = 8 << 10  // bytes of QR text, before trimming
@@ -164,13 +172,20 @@ type Holder struct {
 // Result is the verdict on one pass: the contract that the command line, the
 // WebAssembly API and the pages share.
 //
-// Valid is true only when Errors is empty. A Result still carries the decoded
-// holder and certificate when a check failed, so that staff can see why a pass
-// is refused; but when the signature did not verify (any of KIDUnknown,
-// AlgorithmUnsupported, SignatureInvalid in Errors) that data is unverified and
-// must never be shown as a verified identity.
+// Verdict is decided from the classes of the codes in Errors (see [Verdict]);
+// Valid is true exactly when Verdict is [VerdictValid], which is when Errors
+// is empty. Warnings never change either. Build a Result with [Check],
+// [Verify] or [ErrorResult], and add to it with [Result.AddError] and
+// [Result.AddWarning], which keep Valid and Verdict in step with Errors.
+//
+// A Result still carries the decoded holder and certificate when a check
+// failed, so that staff can see why a pass is refused; but when the signature
+// did not verify (Signer is nil: any of KIDUnknown, AlgorithmUnsupported,
+// SignatureInvalid in Errors) that data is unverified and must never be shown
+// as a verified identity.
 type Result struct {
 	Valid       bool        `json:"valid"`
+	Verdict     Verdict     `json:"verdict"`
 	Errors      []Message   `json:"errors"`
 	Warnings    []Message   `json:"warnings"`
 	Kind        Kind        `json:"kind"`

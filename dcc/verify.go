@@ -19,9 +19,7 @@ import (
 func Check(text string, keys KeyProvider, opts Options) *Result {
 	p, err := Decode(text)
 	if err != nil {
-		r := newResult()
-		r.addError(err)
-		return r
+		return ErrorResult(MessageOf(err))
 	}
 	return Verify(p, keys, opts)
 }
@@ -29,7 +27,7 @@ func Check(text string, keys KeyProvider, opts Options) *Result {
 // Verify checks p's signature against keys, its validity at opts.Now, the
 // signer's key usage and validity, and the payload against the DCC schema.
 // The checks are independent: every failed one is in Result.Errors, and
-// Result.Valid is true only when none failed. A pass from [DecodeEnvelope]
+// Result.Verdict is decided from them ([Decide]). A pass from [DecodeEnvelope]
 // has its claims read first; when they cannot be, the Result holds that one
 // error, as [Check]'s does for a text that does not decode.
 func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
@@ -37,11 +35,10 @@ func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	r := newResult()
 	if err := p.DecodeClaims(); err != nil {
-		r.addError(err)
-		return r
+		return ErrorResult(MessageOf(err))
 	}
+	r := newResult()
 	r.Issuer = p.Issuer
 	r.IssuedAt = formatTime(p.IssuedAt)
 	r.ExpiresAt = formatTime(p.ExpiresAt)
@@ -60,7 +57,7 @@ func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 	// The signature (hcert §3.3.1, §5.1).
 	signer, err := verifySignature(p, keys, opts.VerifiedBy)
 	if err != nil {
-		r.addError(err)
+		r.Errors = append(r.Errors, MessageOf(err))
 	} else {
 		r.Signer = &SignerInfo{
 			Country:   signer.Country,
@@ -88,7 +85,7 @@ func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 	if !p.ExpiresAt.IsZero() && p.ExpiresAt.Before(now) {
 		r.addf(CertExpired, "The certificate expired on %s.", formatTime(p.ExpiresAt))
 	}
-	r.Valid = len(r.Errors) == 0
+	r.judge()
 	return r
 }
 
@@ -204,17 +201,63 @@ func appendBytes(b, s []byte) []byte {
 // Signature returns the raw COSE signature of the pass.
 func (p *Pass) Signature() []byte { return p.signature }
 
+// newResult returns a Result without errors, warnings or pass data.
 func newResult() *Result {
-	return &Result{Errors: []Message{}, Warnings: []Message{}}
+	return &Result{Valid: true, Verdict: VerdictValid, Errors: []Message{}, Warnings: []Message{}}
 }
 
-func (r *Result) addError(err error) {
-	code := CBORInvalid
-	msg := err.Error()
-	if e, ok := err.(*Error); ok {
-		code, msg = e.Code, e.Code.Message()
+// ErrorResult returns a Result that holds the error m and nothing else, its
+// verdict decided from m's class: for a text that does not decode (as
+// [Check] gives), or a call that read no pass.
+func ErrorResult(m Message) *Result {
+	r := newResult()
+	r.AddError(m)
+	return r
+}
+
+// AddError adds m to r.Errors and decides r.Verdict and r.Valid again
+// ([Decide]): for what a caller checks beside [Verify], such as the state
+// of its trust list.
+func (r *Result) AddError(m Message) {
+	r.Errors = append(r.Errors, m)
+	r.judge()
+}
+
+// AddWarning adds m to r.Warnings. Warnings never change the verdict.
+func (r *Result) AddWarning(m Message) { r.Warnings = append(r.Warnings, m) }
+
+// judge decides r.Verdict and r.Valid from r.Errors.
+func (r *Result) judge() {
+	r.Verdict = Decide(r.Errors, r.Signer != nil)
+	r.Valid = r.Verdict == VerdictValid
+}
+
+// NewMessage returns the Message for one of this package's codes: its
+// plain message ([Code.Message]), followed by detail in parentheses when
+// detail is not empty.
+func NewMessage(code Code, detail string) Message {
+	msg := code.Message()
+	switch {
+	case detail == "":
+	case msg == "":
+		msg = detail
+	default:
+		msg += " (" + detail + ")"
 	}
-	r.Errors = append(r.Errors, Message{Code: code, Message: msg})
+	return Message{Code: code, Message: msg}
+}
+
+// MessageOf returns the Message for an error of [Decode] or [Verify]: an
+// [*Error]'s code and plain message (the cause is for logs: see
+// [Error.Error]). An error of another type gives [CBORInvalid] with its text.
+func MessageOf(err error) Message {
+	if e, ok := err.(*Error); ok {
+		if msg := e.Code.Message(); msg != "" || e.Err == nil {
+			return Message{Code: e.Code, Message: msg}
+		}
+		return Message{Code: e.Code, Message: e.Err.Error()}
+	}
+	return Message{Code: CBORInvalid, Message: err.Error()}
 }
 
 func (r *Result) addf(code Code, format string, args ...any) {

@@ -1,9 +1,16 @@
 package trustlist
 
-import "github.com/passcheck/passcheck/dcc"
+import (
+	"errors"
 
-// Codes of the errors and warnings of [Load] and [ParsePublicKeysPEM]: the
-// Code of a *[dcc.Error], stable like dcc's own codes.
+	"github.com/passcheck/passcheck/dcc"
+)
+
+// Codes of the errors and warnings of [Load], [ParsePublicKeysPEM] and
+// [Judge]: the Code of a *[dcc.Error] or a [dcc.Message], stable like dcc's
+// own codes. Each is in dcc's registry with the class [dcc.CannotCheck]: a
+// pass cannot be checked without a good trust list. Their messages are here
+// ([Message]).
 const (
 	// Invalid: the bundle is not a well-formed COSE_Sign1 over a payload of
 	// this format (empty, truncated, oversized, malformed, a bad entry).
@@ -19,7 +26,55 @@ const (
 	VersionUnknown dcc.Code = "TRUSTLIST_VERSION"
 	// KeyInvalid: a pinned publisher key is not a P-256 public key in PEM.
 	KeyInvalid dcc.Code = "TRUSTLIST_KEY_INVALID"
+	// Missing: no trust list has been loaded ([Judge] with no list and no
+	// load error).
+	Missing dcc.Code = "TRUSTLIST_MISSING"
 )
+
+// messages explain the codes above to a venue worker. The pages translate
+// the codes; this text is for logs and the command line.
+var messages = map[dcc.Code]string{
+	Invalid:          "The trust list is damaged: passes cannot be checked until a good one is loaded.",
+	SignatureInvalid: "The trust list is not signed by a trusted publisher: passes cannot be checked.",
+	Expired:          "The trust list is out of date: connect to the network to update it.",
+	Rollback:         "The trust list offered is older than the one already seen: it was refused.",
+	VersionUnknown:   "The trust list has a format this version cannot read: update the verifier.",
+	KeyInvalid:       "The pinned publisher key is not a valid P-256 public key.",
+	Missing:          "No trust list is loaded, so the certificate cannot be checked.",
+}
+
+// Message returns the plain sentence that explains one of this package's
+// codes, or "" for another code.
+func Message(c dcc.Code) string { return messages[c] }
+
+// newMessage returns the Message for one of this package's codes: its plain
+// message, followed by detail in parentheses when detail is not empty.
+func newMessage(code dcc.Code, detail string) dcc.Message {
+	m := dcc.Message{Code: code, Message: Message(code)}
+	if detail != "" {
+		m.Message += " (" + detail + ")"
+	}
+	return m
+}
+
+// ErrorMessage returns the Message for an error of [Load] or
+// [ParsePublicKeysPEM]: its code and plain message, with the cause in
+// parentheses. An error of another kind (reading the bundle, say) gives
+// [Invalid] with its text as the cause.
+func ErrorMessage(err error) dcc.Message {
+	var e *dcc.Error
+	if !errors.As(err, &e) {
+		return newMessage(Invalid, err.Error())
+	}
+	detail := ""
+	if e.Err != nil {
+		detail = e.Err.Error()
+	}
+	if Message(e.Code) == "" {
+		return dcc.NewMessage(e.Code, detail)
+	}
+	return newMessage(e.Code, detail)
+}
 
 // Limits on a bundle, checked before anything is allocated for it.
 const (

@@ -207,7 +207,7 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 		if late > cfg.grace {
 			return nil, e
 		}
-		l.Warnings = append(l.Warnings, dcc.Message{Code: Expired, Message: e.Err.Error()})
+		l.Warnings = append(l.Warnings, newMessage(Expired, e.Err.Error()))
 	}
 	if err := l.fill(signers); err != nil {
 		return nil, err

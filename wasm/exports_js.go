@@ -144,10 +144,10 @@ func sessionByID(id uint32) *session {
 func callArgs(sess, n, hasAt uint32, at float64) (s *session, text string, when, now time.Time, bad *dcc.Result) {
 	now = time.Now()
 	if s = sessionByID(sess); s == nil {
-		return nil, "", now, now, errResult(InputInvalid, "no session "+strconv.FormatUint(uint64(sess), 10))
+		return nil, "", now, now, errResult(dcc.InputInvalid, "no session "+strconv.FormatUint(uint64(sess), 10))
 	}
 	if int64(n) > int64(len(input)) {
-		return nil, "", now, now, errResult(InputInvalid, "the text is longer than the input buffer")
+		return nil, "", now, now, errResult(dcc.InputInvalid, "the text is longer than the input buffer")
 	}
 	text, when = string(input[:n]), now
 	if hasAt != 0 {
@@ -167,6 +167,6 @@ func answer(b []byte) int32 {
 // answerPanic turns a panic into an INTERNAL_ERROR Result as the answer.
 func answerPanic(ret *int32) {
 	if r := recover(); r != nil {
-		*ret = answer(appendResult(nil, errResult(InternalError, fmt.Sprintf("the verifier hit a bug: %v", r))))
+		*ret = answer(appendResult(nil, errResult(dcc.InternalError, fmt.Sprintf("the verifier hit a bug: %v", r))))
 	}
 }

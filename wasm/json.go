@@ -69,6 +69,7 @@ func appendJSON(b []byte, v any) []byte {
 func appendResult(b []byte, r *dcc.Result) []byte {
 	b = append(b, `{"valid":`...)
 	b = strconv.AppendBool(b, r.Valid)
+	b = appendField(b, "verdict", string(r.Verdict))
 	b = append(b, `,"errors":`...)
 	b = appendMessages(b, r.Errors)
 	b = append(b, `,"warnings":`...)

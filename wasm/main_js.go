@@ -93,7 +93,7 @@ func safe(f func(args []js.Value) any) js.Func {
 	return js.FuncOf(func(_ js.Value, args []js.Value) (ret any) {
 		defer func() {
 			if r := recover(); r != nil {
-				ret = errorResult(InternalError, fmt.Sprintf("the verifier hit a bug: %v", r))
+				ret = errorResult(dcc.InternalError, fmt.Sprintf("the verifier hit a bug: %v", r))
 			}
 		}()
 		return f(args)
@@ -119,12 +119,11 @@ func resultJS(r *dcc.Result) js.Value { return jsJSONParse.Invoke(string(appendR
 // refused before it is copied, as dcc.Decode would refuse it.
 func text(v js.Value) (string, js.Value) {
 	if v.Type() != js.TypeString {
-		return "", errorResult(InputInvalid, "the text must be a string, not "+v.Type().String())
+		return "", errorResult(dcc.InputInvalid, "the text must be a string, not "+v.Type().String())
 	}
 	// UTF-16 units ≤ UTF-8 bytes, so a text over the limit in units is over it in bytes.
 	if strLen(v) > dcc.MaxInputLen {
-		r := &dcc.Result{Errors: []dcc.Message{{Code: dcc.PrefixInvalid, Message: dcc.PrefixInvalid.Message()}}, Warnings: []dcc.Message{}}
-		return "", resultJS(r)
+		return "", resultJS(dcc.ErrorResult(dcc.NewMessage(dcc.PrefixInvalid, "")))
 	}
 	return v.String(), js.Null()
 }
@@ -142,7 +141,7 @@ func clock(v js.Value, now time.Time) (time.Time, js.Value) {
 		return now, js.Null()
 	}
 	if v.Type() != js.TypeNumber {
-		return time.Time{}, errorResult(InputInvalid, "the clock must be milliseconds since 1970, not a "+v.Type().String())
+		return time.Time{}, errorResult(dcc.InputInvalid, "the clock must be milliseconds since 1970, not a "+v.Type().String())
 	}
 	at, bad := clockMillis(v.Float())
 	if bad != nil {
@@ -154,11 +153,11 @@ func clock(v js.Value, now time.Time) (time.Time, js.Value) {
 // bytesArg copies a Uint8Array of at most max bytes.
 func bytesArg(v js.Value, what string, max int) ([]byte, js.Value) {
 	if v.Type() != js.TypeObject || !(v.InstanceOf(jsUint8Array) || v.InstanceOf(jsUint8ClampedArray)) {
-		return nil, errorResult(InputInvalid, what+" must be a Uint8Array")
+		return nil, errorResult(dcc.InputInvalid, what+" must be a Uint8Array")
 	}
 	n := v.Length()
 	if n > max {
-		return nil, errorResult(InputInvalid, fmt.Sprintf("%s has %d bytes, more than %d", what, n, max))
+		return nil, errorResult(dcc.InputInvalid, fmt.Sprintf("%s has %d bytes, more than %d", what, n, max))
 	}
 	b := make([]byte, n)
 	js.CopyBytesToGo(b, v)
@@ -171,11 +170,11 @@ func wholeNumber(v js.Value, what string, def float64) (float64, js.Value) {
 		return def, js.Null()
 	}
 	if v.Type() != js.TypeNumber {
-		return 0, errorResult(InputInvalid, what+" must be a number")
+		return 0, errorResult(dcc.InputInvalid, what+" must be a number")
 	}
 	f := v.Float()
 	if math.IsNaN(f) || f < 0 || f > 1<<53 || f != math.Trunc(f) {
-		return 0, errorResult(InputInvalid, what+" must be a whole number from 0 to 2^53")
+		return 0, errorResult(dcc.InputInvalid, what+" must be a whole number from 0 to 2^53")
 	}
 	return f, js.Null()
 }
@@ -188,7 +187,7 @@ func (s *session) jsLoadTrustList(args []js.Value) any {
 	}
 	pemArg := arg(args, 1)
 	if pemArg.Type() != js.TypeString || strLen(pemArg) > 64<<10 {
-		return loadErrorJS(errorResult(InputInvalid, "the trust keys must be a PEM string of at most 64 KiB"))
+		return loadErrorJS(errorResult(dcc.InputInvalid, "the trust keys must be a PEM string of at most 64 KiB"))
 	}
 	lastSeen, bad := wholeNumber(arg(args, 2), "the last seen sequence", 0)
 	if !bad.IsNull() {
@@ -218,9 +217,9 @@ func statusJS(out loadOutcome) js.Value { return jsJSONParse.Invoke(string(appen
 // status() → the list in use, in loadTrustList's shape: ok is false when
 // verify cannot use it (none loaded, or expired past the grace period).
 func (s *session) jsStatus([]js.Value) any {
-	now := time.Now()
-	r := s.addTrustStatus(&dcc.Result{Errors: []dcc.Message{}, Warnings: []dcc.Message{}}, now)
-	return statusJS(loadOutcome{OK: r.Valid, Errors: r.Errors, Warnings: r.Warnings, List: s.list})
+	st := s.status(time.Now())
+	errs, warnings := st.Messages()
+	return statusJS(loadOutcome{OK: st.Usable(), Errors: errs, Warnings: warnings, List: s.list})
 }
 
 // verify(text, atMillis?)

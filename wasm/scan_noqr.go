@@ -2,7 +2,11 @@
 
 package main
 
-import "syscall/js"
+import (
+	"syscall/js"
+
+	"github.com/passcheck/passcheck/dcc"
+)
 
 // qrDecoder is false in this build: it leaves out qrimage for pages that
 // decode QR codes with the browser's BarcodeDetector. This removes 0.24 MB
@@ -12,5 +16,5 @@ const qrDecoder = false
 
 // scan reports that this build has no QR decoder.
 func scan(js.Value, int, int, bool) any {
-	return errorResult(QRUnavailable, "")
+	return errorResult(dcc.QRUnavailable, "")
 }

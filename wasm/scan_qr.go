@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"syscall/js"
 
+	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/qrimage"
 )
 
@@ -18,13 +19,13 @@ const qrDecoder = true
 // pixels are copied.
 func scan(pix js.Value, w, h int, frame bool) any {
 	if w <= 0 || h <= 0 || w > qrimage.MaxDimension || h > qrimage.MaxDimension || w*h > qrimage.MaxPixels {
-		return errorResult(InputInvalid, fmt.Sprintf("an image of %d×%d pixels; at most %d a side and %d in all", w, h, qrimage.MaxDimension, qrimage.MaxPixels))
+		return errorResult(dcc.InputInvalid, fmt.Sprintf("an image of %d×%d pixels; at most %d a side and %d in all", w, h, qrimage.MaxDimension, qrimage.MaxPixels))
 	}
 	if pix.Type() != js.TypeObject || !(pix.InstanceOf(jsUint8ClampedArray) || pix.InstanceOf(jsUint8Array)) {
-		return errorResult(InputInvalid, "the pixels must be a Uint8ClampedArray (ImageData.data)")
+		return errorResult(dcc.InputInvalid, "the pixels must be a Uint8ClampedArray (ImageData.data)")
 	}
 	if n := pix.Length(); n != 4*w*h {
-		return errorResult(InputInvalid, fmt.Sprintf("%d bytes of pixels for %d×%d RGBA, want %d", n, w, h, 4*w*h))
+		return errorResult(dcc.InputInvalid, fmt.Sprintf("%d bytes of pixels for %d×%d RGBA, want %d", n, w, h, 4*w*h))
 	}
 	b := make([]byte, 4*w*h)
 	js.CopyBytesToGo(b, pix)
@@ -39,5 +40,5 @@ func scan(pix js.Value, w, h int, frame bool) any {
 	case errors.Is(err, qrimage.ErrNotFound):
 		return js.Null()
 	}
-	return errorResult(InputInvalid, err.Error())
+	return errorResult(dcc.InputInvalid, err.Error())
 }

@@ -4,40 +4,12 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
-	"errors"
 	"math"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/trustlist"
 )
-
-// Codes of this module's own errors, beside dcc's and trustlist's. Stable,
-// like theirs.
-const (
-	// InputInvalid: an argument of the JavaScript API has the wrong type or
-	// is out of range (a number for the text, a short pixel buffer).
-	InputInvalid dcc.Code = "INPUT_INVALID"
-	// TrustListMissing: no trust list has been loaded, so no pass can be
-	// checked.
-	TrustListMissing dcc.Code = "TRUSTLIST_MISSING"
-	// InternalError: the module hit a bug (a recovered panic). It keeps
-	// working.
-	InternalError dcc.Code = "INTERNAL_ERROR"
-	// QRUnavailable: scanImage in the build without the QR decoder.
-	QRUnavailable dcc.Code = "QR_UNAVAILABLE"
-)
-
-// moduleMessages explain this module's own codes; every other code's
-// message is dcc's ([dcc.Code.Message]), the trust list's included, so the
-// command line and the pages say the same. The pages translate the codes;
-// this text is for logs and developers.
-var moduleMessages = map[dcc.Code]string{
-	TrustListMissing: "No trust list is loaded, so the certificate cannot be checked.",
-	InputInvalid:     "The verifier was called with an argument it cannot use.",
-	InternalError:    "The verifier hit a bug; it keeps working.",
-	QRUnavailable:    "This build has no QR decoder: use the browser's barcode detector.",
-}
 
 // maxGrace bounds the grace period a caller may give an expired list.
 const maxGrace = 366 * 24 * time.Hour
@@ -47,8 +19,8 @@ const maxGrace = 366 * 24 * time.Hour
 type session struct {
 	id      int             // its index in sessions, for the exported functions
 	list    *trustlist.List // the list in use; nil before a load succeeded
-	loadErr dcc.Message     // why there is no list, when list is nil
-	grace   time.Duration   // how long past its expiry list still serves, with a warning
+	loadErr error           // why there is no list, when list is nil; nil before a load
+	grace   time.Duration   // how long past its expiry list still serves (amber, see trustlist.StateGrace)
 
 	// The pass last given to prepare, for speculate and verifyPrepared, with
 	// its validation clock, the time of the call and its candidate keys.
@@ -72,53 +44,24 @@ type session struct {
 var sessions []*session
 
 func newSession() *session {
-	s := &session{id: len(sessions), loadErr: message(TrustListMissing, "")}
+	s := &session{id: len(sessions)}
 	sessions = append(sessions, s)
 	return s
 }
 
-// errResult is a Result holding one error.
+// errResult is a Result holding one error of code, one of dcc's, with
+// detail for logs.
 func errResult(code dcc.Code, detail string) *dcc.Result {
-	return &dcc.Result{Errors: []dcc.Message{message(code, detail)}, Warnings: []dcc.Message{}}
+	return dcc.ErrorResult(dcc.NewMessage(code, detail))
 }
 
 // clockMillis reads a validation clock in milliseconds since the epoch:
 // years 1 to 9999, the range of RFC 3339; an error Result otherwise.
 func clockMillis(ms float64) (time.Time, *dcc.Result) {
 	if math.IsNaN(ms) || ms < -62135596800000 || ms > 253402300799999 {
-		return time.Time{}, errResult(InputInvalid, "the clock is not a date between the years 1 and 9999")
+		return time.Time{}, errResult(dcc.InputInvalid, "the clock is not a date between the years 1 and 9999")
 	}
 	return time.UnixMilli(int64(ms)).UTC(), nil
-}
-
-// message builds a Message for code, with the plain sentence for the
-// trust-list codes and detail appended for logs.
-func message(code dcc.Code, detail string) dcc.Message {
-	msg := moduleMessages[code]
-	if msg == "" {
-		msg = code.Message()
-	}
-	if detail != "" {
-		if msg != "" {
-			msg += " (" + detail + ")"
-		} else {
-			msg = detail
-		}
-	}
-	return dcc.Message{Code: code, Message: msg}
-}
-
-// errMessage turns an error of trustlist into a Message.
-func errMessage(err error) dcc.Message {
-	var e *dcc.Error
-	if errors.As(err, &e) {
-		detail := ""
-		if e.Err != nil {
-			detail = e.Err.Error()
-		}
-		return message(e.Code, detail)
-	}
-	return message(trustlist.Invalid, err.Error())
 }
 
 // loadOutcome is the answer to loadTrustList. List is the list whose
@@ -138,87 +81,57 @@ type loadOutcome struct {
 // reason every verify reports.
 func (s *session) load(bundle []byte, pemText string, lastSeen uint64, grace time.Duration, now time.Time) loadOutcome {
 	grace = min(max(grace, 0), maxGrace)
-	fail := func(m dcc.Message, l *trustlist.List) loadOutcome {
+	fail := func(err error, l *trustlist.List) loadOutcome {
 		if s.list == nil {
-			s.loadErr = m
+			s.loadErr = err
 		}
-		return loadOutcome{Errors: []dcc.Message{m}, Warnings: []dcc.Message{}, List: l}
+		return loadOutcome{Errors: []dcc.Message{trustlist.ErrorMessage(err)}, Warnings: []dcc.Message{}, List: l}
 	}
 	keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
 	if err != nil {
-		return fail(errMessage(err), nil)
+		return fail(err, nil)
 	}
 	l, err := trustlist.Load(bundle, keys, now, lastSeen, trustlist.WithGrace(grace))
 	if err != nil {
-		m := errMessage(err)
 		var expired *trustlist.List
-		if m.Code == trustlist.Expired {
+		if e, ok := err.(*dcc.Error); ok && e.Code == trustlist.Expired {
 			// The signature verified (expiry is checked after it): load it
 			// again without the expiry check only to report what it is.
 			expired, _ = trustlist.Load(bundle, keys, now, lastSeen, trustlist.WithGrace(100*365*24*time.Hour))
 		}
-		return fail(m, expired)
+		return fail(err, expired)
 	}
-	s.list, s.grace = l, grace
-	s.loadErr = dcc.Message{}
+	s.list, s.grace, s.loadErr = l, grace, nil
 	s.forget()
-	return loadOutcome{OK: true, Errors: []dcc.Message{}, Warnings: s.listWarnings(now), List: l}
+	_, warnings := s.status(now).Messages()
+	return loadOutcome{OK: true, Errors: []dcc.Message{}, Warnings: warnings, List: l}
 }
 
-// listWarnings returns the list's own warnings at now, with its expiry
-// judged at now rather than at load time.
-func (s *session) listWarnings(now time.Time) []dcc.Message {
-	out := []dcc.Message{}
-	if s.list == nil {
-		return out
-	}
-	for _, w := range s.list.Warnings {
-		if w.Code != trustlist.Expired {
-			out = append(out, w)
-		}
-	}
-	if late := now.Sub(s.list.ExpiresAt); late > 0 && late <= s.grace {
-		out = append(out, message(trustlist.Expired, "expired at "+s.list.ExpiresAt.Format(time.RFC3339)+", within the grace period"))
-	}
-	return out
+// status judges the list in use at now (trustlist.Judge).
+func (s *session) status(now time.Time) trustlist.Status {
+	return trustlist.Judge(s.list, s.grace, now, s.loadErr)
 }
 
-// addTrustStatus adds the state of the trust list at now to r: an error when
-// there is no usable list (no list, or expired past the grace period), so
-// that the page shows "cannot check" rather than "not valid"; the list's
-// warnings otherwise.
-func (s *session) addTrustStatus(r *dcc.Result, now time.Time) *dcc.Result {
-	switch {
-	case s.list == nil:
-		r.Errors = append(r.Errors, s.loadErr)
-	case now.Sub(s.list.ExpiresAt) > s.grace:
-		r.Errors = append(r.Errors, message(trustlist.Expired, "expired at "+s.list.ExpiresAt.Format(time.RFC3339)))
-	default:
-		r.Warnings = append(r.Warnings, s.listWarnings(now)...)
-	}
-	r.Valid = len(r.Errors) == 0
+// verify verifies p against the list in use, judged at now, and adds the
+// list's state to the Result: the one way this module builds the Result of
+// a pass.
+func (s *session) verify(p *dcc.Pass, opts dcc.Options, now time.Time) *dcc.Result {
+	st := s.status(now)
+	r := dcc.Verify(p, st.Keys(), opts)
+	st.AddTo(r)
 	return r
-}
-
-// keys returns the list in use as a KeyProvider: nil, not a typed nil, when
-// there is none, and nil when it has expired past the grace period.
-func (s *session) keys(now time.Time) dcc.KeyProvider {
-	if s.list == nil || now.Sub(s.list.ExpiresAt) > s.grace {
-		return nil
-	}
-	return s.list
 }
 
 // check verifies text at the validation clock at with the pure-Go code; now
 // is the real time, against which the trust list's expiry is judged. A text
-// that does not decode gives dcc's Result unchanged: it is not a pass,
+// that does not decode gives its decode error only: it is not a pass,
 // whatever the trust list.
 func (s *session) check(text string, at, now time.Time) *dcc.Result {
 	p, err := dcc.Decode(text)
 	if err != nil {
-		return dcc.Check(text, nil, dcc.Options{Now: at})
+		return dcc.ErrorResult(dcc.MessageOf(err))
 	}
-	return s.addTrustStatus(dcc.Verify(p, s.keys(now), dcc.Options{Now: at}), now)
+	return s.verify(p, dcc.Options{Now: at}, now)
 }
 
 // forget drops the prepared pass and the key handles: the list changed.
@@ -265,15 +178,14 @@ func (s *session) prepare(text string, at, now time.Time) (*prepared, *dcc.Resul
 	s.prepTok++
 	p, err := dcc.DecodeEnvelope(text)
 	if err != nil {
-		return nil, dcc.Check(text, nil, dcc.Options{Now: at})
+		return nil, dcc.ErrorResult(dcc.MessageOf(err))
 	}
-	keys := s.keys(now)
-	if keys == nil || (p.Alg != dcc.AlgES256 && p.Alg != dcc.AlgPS256) {
-		return nil, s.addTrustStatus(dcc.Verify(p, keys, dcc.Options{Now: at}), now)
+	var signers []dcc.Signer
+	if keys := s.status(now).Keys(); keys != nil && (p.Alg == dcc.AlgES256 || p.Alg == dcc.AlgPS256) {
+		signers = keys.Signers(p.KID)
 	}
-	signers := keys.Signers(p.KID)
 	if len(signers) == 0 {
-		return nil, s.addTrustStatus(dcc.Verify(p, keys, dcc.Options{Now: at}), now)
+		return nil, s.verify(p, dcc.Options{Now: at}, now)
 	}
 	out := &prepared{Token: s.prepTok, ToBeSigned: p.ToBeSigned(), Signature: p.Signature(), Alg: p.Alg, Handles: make([]int, len(signers))}
 	for i, sg := range signers {
@@ -303,7 +215,7 @@ func (s *session) verifyPrepared(token uint64, verified int) *dcc.Result {
 		want := s.prepKeys[verified]
 		opts.VerifiedBy = func(sg dcc.Signer) bool { return sameKey(sg.PublicKey, want) }
 	}
-	return s.addTrustStatus(dcc.Verify(s.prep, s.keys(s.prepNow), opts), s.prepNow)
+	return s.verify(s.prep, opts, s.prepNow)
 }
 
 // speculate returns the Result that verifyPrepared(token, index) gives when

@@ -77,7 +77,7 @@ func TestSessionWithoutList(t *testing.T) {
 	}
 	// The pass decodes, so the missing list is the reason (amber), and the
 	// signature could not be checked.
-	if got := codes(r.Errors); len(got) != 2 || got[0] != dcc.KIDUnknown || got[1] != TrustListMissing {
+	if got := codes(r.Errors); len(got) != 2 || got[0] != dcc.KIDUnknown || got[1] != trustlist.Missing {
 		t.Errorf("errors %v, want KID_UNKNOWN TRUSTLIST_MISSING", got)
 	}
 	// A text that is no pass gives dcc's error only.
@@ -168,11 +168,16 @@ func TestSessionExpiry(t *testing.T) {
 		t.Fatalf("within grace: %v", codes(out.Errors))
 	}
 	only(t, "within grace: load warnings", out.Warnings, trustlist.Expired)
+	// Within grace the list's keys still check the signature, but a pass
+	// checked against a stale list cannot be valid: amber.
 	r = s.check(f.pass, f.now, f.now)
-	if !r.Valid {
-		t.Errorf("within grace: %v", codes(r.Errors))
+	only(t, "within grace: check errors", r.Errors, trustlist.Expired)
+	if r.Valid || r.Verdict != dcc.VerdictCannotCheck || r.Signer == nil {
+		t.Errorf("within grace: verdict %s, signer %v; want cannot-check with the signer", r.Verdict, r.Signer)
 	}
-	only(t, "within grace: check warnings", r.Warnings, trustlist.Expired)
+	if len(r.Warnings) != 0 {
+		t.Errorf("within grace: check warnings %v", codes(r.Warnings))
+	}
 	// Two hours later the grace period is over: the same session says so.
 	later := f.now.Add(2 * time.Hour)
 	r = s.check(f.pass, f.now, later)
