@@ -148,10 +148,10 @@ export function judge(result, trust) {
     reasons.push({ code: INTERNAL_ERROR, message: "" });
   }
 
-  const verified =
-    verdict !== "not-a-pass" &&
-    !!(result && result.signer) &&
-    !codes.some((c) => SIGNATURE_CODES.includes(c) || c.startsWith("TRUSTLIST_"));
+  // A list in its grace period still verifies signatures (its
+  // TRUSTLIST_EXPIRED makes the verdict cannot-check, not the holder
+  // unverified); a missing or expired list verifies none (no signer).
+  const verified = verdict !== "not-a-pass" && !!(result && result.signer) && !codes.some((c) => SIGNATURE_CODES.includes(c));
   return { verdict, verified, reasons, warnings };
 }
 

@@ -69,10 +69,15 @@ const cases = [
   // Go's rule for a failed check beside an unknown signer: cannot-check (the
   // signature did not verify). The page shows it; it does not re-judge.
   { name: "cannot-check: expired pass, unknown signer", result: result("cannot-check", { errors: ["CERT_EXPIRED", "KID_UNKNOWN"], signer: false }), trust: OK, want: "cannot-check", verified: false, reasons: ["CERT_EXPIRED", "KID_UNKNOWN"] },
-  // A list in its grace period: the signature verified, the verdict is
-  // cannot-check from a warning; the page's trust line is past expiry.
-  { name: "cannot-check: list in grace", result: result("cannot-check", { warnings: ["TRUSTLIST_EXPIRED"] }), trust: EXPIRED, want: "cannot-check", verified: true, reasons: ["TRUSTLIST_EXPIRED"], warnings: ["TRUSTLIST_EXPIRED"] },
-  { name: "invalid in grace stays invalid", result: result("invalid", { errors: ["CERT_EXPIRED"], warnings: ["TRUSTLIST_EXPIRED"] }), trust: EXPIRED, want: "invalid", verified: true, reasons: ["CERT_EXPIRED"], warnings: ["TRUSTLIST_EXPIRED"] },
+  // A list in its grace period: the signature verified (a signer, shown as
+  // verified), the verdict is cannot-check from the list's TRUSTLIST_EXPIRED;
+  // the page's trust line is past expiry.
+  { name: "cannot-check: list in grace", result: result("cannot-check", { errors: ["TRUSTLIST_EXPIRED"] }), trust: EXPIRED, want: "cannot-check", verified: true, reasons: ["TRUSTLIST_EXPIRED"] },
+  // Go's rule: a failed check with a verified signature is invalid, in the
+  // grace period too.
+  { name: "invalid in grace stays invalid", result: result("invalid", { errors: ["CERT_EXPIRED", "TRUSTLIST_EXPIRED"] }), trust: EXPIRED, want: "invalid", verified: true, reasons: ["CERT_EXPIRED", "TRUSTLIST_EXPIRED"] },
+  { name: "tampered in grace", result: result("cannot-check", { errors: ["SIGNATURE_INVALID", "TRUSTLIST_EXPIRED"], signer: false }), trust: EXPIRED, want: "cannot-check", verified: false, reasons: ["SIGNATURE_INVALID", "TRUSTLIST_EXPIRED"] },
+  { name: "list expired past grace", result: result("cannot-check", { errors: ["KID_UNKNOWN", "TRUSTLIST_EXPIRED"], signer: false }), trust: EXPIRED, want: "cannot-check", verified: false, reasons: ["KID_UNKNOWN", "TRUSTLIST_EXPIRED"] },
   { name: "cannot-check: no list", result: result("cannot-check", { errors: ["TRUSTLIST_SIGNATURE_INVALID", "KID_UNKNOWN"], signer: false }), trust: MISSING, want: "cannot-check", verified: false, reasons: ["TRUSTLIST_SIGNATURE_INVALID", "KID_UNKNOWN"] },
   { name: "cannot-check: list refused, trust code added", result: result("cannot-check", { errors: ["TRUSTLIST_MISSING", "KID_UNKNOWN"], signer: false }), trust: MISSING, want: "cannot-check", verified: false, reasons: ["TRUSTLIST_SIGNATURE_INVALID", "TRUSTLIST_MISSING", "KID_UNKNOWN"] },
   { name: "not-a-pass: plain text", result: result("not-a-pass", { errors: ["PREFIX_INVALID"], signer: false }), trust: OK, want: "not-a-pass", verified: false, reasons: ["PREFIX_INVALID"] },
@@ -98,7 +103,6 @@ const cases = [
   // verified: a signer alone is not enough.
   { name: "signer beside SIGNATURE_INVALID", result: result("invalid", { errors: ["SIGNATURE_INVALID"] }), trust: OK, want: "invalid", verified: false, reasons: ["SIGNATURE_INVALID"] },
   { name: "signer beside KID_UNKNOWN", result: result("cannot-check", { errors: ["KID_UNKNOWN"] }), trust: OK, want: "cannot-check", verified: false, reasons: ["KID_UNKNOWN"] },
-  { name: "signer beside a TRUSTLIST_ error", result: result("cannot-check", { errors: ["TRUSTLIST_EXPIRED"] }), trust: EXPIRED, want: "cannot-check", verified: false, reasons: ["TRUSTLIST_EXPIRED"] },
   { name: "signer on not-a-pass", result: result("not-a-pass", { errors: ["PREFIX_INVALID"] }), trust: OK, want: "not-a-pass", verified: false, reasons: ["PREFIX_INVALID"] },
 ];
 
@@ -198,4 +202,20 @@ test("present", () => {
   assert.equal(present("unknown").verdict, "cannot-check");
   assert.equal(present(undefined).verdict, "cannot-check");
   assert.equal(present("constructor").verdict, "cannot-check");
+});
+
+test("every verdict has its words in every language", async () => {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const dir = new URL("../i18n/", import.meta.url);
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".json"));
+  assert.ok(files.includes("en.json") && files.includes("vi.json"), `tables: ${files}`);
+  for (const f of files) {
+    const table = JSON.parse(await readFile(new URL(f, dir), "utf8"));
+    for (const v of VERDICTS) {
+      const p = present(v);
+      for (const key of [p.title, p.sub, p.announce]) assert.ok(table[key], `${f}: no ${key}`);
+    }
+    // The reasons the page adds itself.
+    assert.ok(table["code.INTERNAL_ERROR"], `${f}: no code.INTERNAL_ERROR`);
+  }
 });
