@@ -62,6 +62,7 @@ type jsMessage struct{ Code string }
 
 type jsResult struct {
 	Valid    bool
+	Verdict  string
 	Errors   []jsMessage
 	Warnings []jsMessage
 	Holder   *struct{ FamilyNameStd string }
@@ -158,8 +159,12 @@ func TestBrowserModule(t *testing.T) {
 		if opts != "{}" {
 			start(", webCrypto: false")
 		}
+		verdicts := map[string]string{"valid": "valid", "tampered": "invalid", "expired": "invalid", "unknown signer": "cannot-check"}
 		for name, want := range map[string]string{"valid": "", "tampered": "SIGNATURE_INVALID", "expired": "CERT_EXPIRED", "unknown signer": "KID_UNKNOWN"} {
 			r := verify(passes[name], "{}")
+			if r.Verdict != verdicts[name] {
+				t.Errorf("%s %s: verdict %q, want %q", opts, name, r.Verdict, verdicts[name])
+			}
 			if want == "" {
 				if !r.Valid || len(r.Errors) != 0 || r.Holder == nil || r.Holder.FamilyNameStd != "NGUYEN" {
 					t.Errorf("%s %s: %+v", opts, name, r)

@@ -567,7 +567,7 @@ func testKiosk(t *testing.T, env *kioskEnv, p *browsertest.Page, url string) {
 	// A person typing a pass is not a scan.
 	typeKeys(t, p, valid.Text[:25], 80*time.Millisecond)
 	time.Sleep(200 * time.Millisecond)
-	if got := evalT[kioskState](t, p, kioskStateJS); got.Verdicts != "4" || !got.Hidden {
+	if got := evalT[kioskState](t, p, kioskStateJS); got.Verdicts != "5" || !got.Hidden {
 		t.Errorf("slow typing gave a verdict: %+v", got)
 	}
 	p.CheckNoConsoleErrors()
