@@ -73,7 +73,6 @@ function check(text) {
   return scanner.check(text, "page");
 }
 
-
 function showVerdict(result, { quiet }) {
   const trust = updateTrust();
   const section = $("verdict");
