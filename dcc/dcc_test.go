@@ -145,12 +145,18 @@ func TestKeyUsageAllows(t *testing.T) {
 	}
 }
 
+// Every code of this package is in the registry with a class and a plain
+// sentence.
 func TestEveryCodeHasAMessage(t *testing.T) {
 	for _, c := range []dcc.Code{dcc.PrefixInvalid, dcc.Base45Invalid, dcc.CompressionInvalid, dcc.COSEInvalid, dcc.CBORInvalid,
 		dcc.SchemaInvalid, dcc.KIDUnknown, dcc.AlgorithmUnsupported, dcc.SignatureInvalid, dcc.CertExpired, dcc.CertNotYetValid,
-		dcc.SignerExpired, dcc.SignerNotYetValid, dcc.KeyUsageMismatch, dcc.ValueUnknown} {
+		dcc.SignerExpired, dcc.SignerNotYetValid, dcc.KeyUsageMismatch, dcc.ValueUnknown,
+		dcc.InputInvalid, dcc.InternalError, dcc.QRUnavailable} {
 		if c.Message() == "" || !strings.HasSuffix(c.Message(), ".") {
 			t.Errorf("%s: message %q is not a sentence", c, c.Message())
+		}
+		if c.Class() == "" {
+			t.Errorf("%s: not in the registry", c)
 		}
 	}
 }

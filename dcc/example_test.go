@@ -67,3 +67,44 @@ func ExampleDecodeEnvelope() {
 	// true 64 true
 	// true NGUYEN
 }
+
+// Every code has a class, and the verdict follows from the classes of a
+// Result's errors: a failed check beside an unknown signer cannot be
+// checked, for nothing in the pass is verified.
+func ExampleDecide() {
+	fmt.Println(dcc.CertExpired.Class(), dcc.KIDUnknown.Class(), dcc.PrefixInvalid.Class())
+	expired := dcc.Message{Code: dcc.CertExpired}
+	unknown := dcc.Message{Code: dcc.KIDUnknown}
+	fmt.Println(dcc.Decide([]dcc.Message{expired}, true))
+	fmt.Println(dcc.Decide([]dcc.Message{expired, unknown}, false))
+	fmt.Println(dcc.Decide(nil, true))
+	// Output:
+	// invalid cannot-check not-a-pass
+	// invalid
+	// cannot-check
+	// valid
+}
+
+// A caller that checks something beside the pass adds it to the Result,
+// which decides its verdict again.
+func ExampleResult_AddError() {
+	r := dcc.ErrorResult(dcc.NewMessage(dcc.InputInvalid, "the text must be a string"))
+	fmt.Println(r.Verdict, r.Valid)
+	fmt.Println(r.Errors[0].Message)
+
+	r = dcc.Check("HC1:6BFOXN%TS3DH", nil, dcc.Options{})
+	r.AddError(dcc.Message{Code: "TRUSTLIST_MISSING", Message: "No trust list is loaded."})
+	fmt.Println(r.Verdict) // not a pass, whatever the trust list
+	// Output:
+	// not-a-pass false
+	// The verifier was called with an argument it cannot use. (the text must be a string)
+	// not-a-pass
+}
+
+// Codes lists the registry, for a page build that injects the codes and a
+// test that checks their translations.
+func ExampleCodes() {
+	codes := dcc.Codes()
+	fmt.Println(codes[dcc.SignatureInvalid], codes["TRUSTLIST_EXPIRED"], codes[dcc.ValueUnknown])
+	// Output: invalid cannot-check warning
+}

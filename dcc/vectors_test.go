@@ -65,6 +65,9 @@ func TestVectors(t *testing.T) {
 			if r.Valid != (len(v.Expect) == 0) {
 				t.Errorf("valid = %v with errors %v", r.Valid, r.Errors)
 			}
+			if want := vectorVerdict(v.Expect); r.Verdict != want {
+				t.Errorf("verdict %s with errors %v, want %s", r.Verdict, v.Expect, want)
+			}
 			for _, m := range append(r.Errors, r.Warnings...) {
 				if m.Message == "" {
 					t.Errorf("%s has no message", m.Code)
@@ -145,4 +148,24 @@ func TestDecodeEnvelope(t *testing.T) {
 			}
 		})
 	}
+}
+
+// vectorVerdict is the verdict a vector's expected errors give. In the
+// vectors a cannot-check code (an unknown kid or algorithm) always means
+// that no signer verified the signature, so it wins over a failed check.
+func vectorVerdict(expect []string) dcc.Verdict {
+	v := dcc.VerdictValid
+	for _, c := range expect {
+		switch dcc.Code(c).Class() {
+		case dcc.NotAPass:
+			return dcc.VerdictNotAPass
+		case dcc.CannotCheck:
+			v = dcc.VerdictCannotCheck
+		default:
+			if v == dcc.VerdictValid {
+				v = dcc.VerdictInvalid
+			}
+		}
+	}
+	return v
 }

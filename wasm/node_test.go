@@ -7,10 +7,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/trustlist"
 )
 
 // TestNodeParity runs the built module under Node over every vector and
@@ -179,9 +182,11 @@ func TestNodeHostile(t *testing.T) {
 			t.Errorf("%s: a valid pass no longer verifies afterwards", name)
 		}
 		var r struct {
-			Thrown string
-			Valid  bool
-			Errors []dcc.Message
+			Thrown  string
+			Valid   bool
+			Verdict dcc.Verdict
+			Errors  []dcc.Message
+			Signer  *dcc.SignerInfo
 		}
 		if string(a.Result) == "null" {
 			if code != "" {
@@ -197,6 +202,13 @@ func TestNodeHostile(t *testing.T) {
 			t.Errorf("%s: threw %s", name, r.Thrown)
 			continue
 		}
+		// The module's own Results carry the verdict of their errors (the
+		// ES module's and the trust-list answers are not checked here).
+		if !strings.HasPrefix(name, "module ") && !strings.HasPrefix(name, "loadTrustList") {
+			if want := dcc.Decide(r.Errors, r.Signer != nil); r.Verdict != want || r.Valid != (want == dcc.VerdictValid) {
+				t.Errorf("%s: verdict %q, valid %v, want %s", name, r.Verdict, r.Valid, want)
+			}
+		}
 		if code == "valid" {
 			if !r.Valid {
 				t.Errorf("%s: errors %v, want a valid Result", name, r.Errors)
@@ -211,4 +223,110 @@ func TestNodeHostile(t *testing.T) {
 			t.Errorf("%s: errors %v, want %s", name, r.Errors, code)
 		}
 	}
+}
+
+// TestNodeVerdicts runs the module under Node, through the pure-Go path
+// and the WebCrypto path, over passes of every class of code and their
+// combinations, against a fresh list, a list in its grace period and no
+// usable list: the verdict is the module's, and valid is true exactly when
+// it is valid.
+func TestNodeVerdicts(t *testing.T) {
+	m := buildModule(t)
+	pub := newPublisher(t)
+	now := time.Now()
+	vs, signers := readVectors(t)
+	certs := append(signers, fillerCert(t))
+	vector := func(name string) vector {
+		for _, v := range vs {
+			if v.name == name {
+				return v
+			}
+		}
+		t.Fatalf("no vector %s", name)
+		return vector{}
+	}
+	late := time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() // every pass and signer has expired
+	type want struct {
+		verdict dcc.Verdict
+		errors  []dcc.Code
+		signed  bool
+	}
+	wants := map[string]want{}
+	cases := func(prefix string, list []struct {
+		name, vector string
+		late         bool
+		want
+	}) []nodeCase {
+		var out []nodeCase
+		for _, c := range list {
+			v := vector(c.vector)
+			at := v.now.UnixMilli()
+			if c.late {
+				at = late
+			}
+			out = append(out, nodeCase{Name: prefix + c.name, Text: v.text, At: at})
+			wants[prefix+c.name] = c.want
+		}
+		return out
+	}
+	type row = struct {
+		name, vector string
+		late         bool
+		want
+	}
+	fresh := nodeGroup{Bundle: b64(pub.bundle(t, certs, 1, now, time.Hour)), Keys: pub.pem, Cases: cases("fresh/", []row{
+		{"valid", "valid-vaccination-es256", false, want{dcc.VerdictValid, nil, true}},
+		{"warning only", "warn-value-unknown", false, want{dcc.VerdictValid, nil, true}},
+		{"valid PS256", "valid-ps256-rsa3072", false, want{dcc.VerdictValid, nil, true}},
+		{"failed check", "expired", false, want{dcc.VerdictInvalid, []dcc.Code{dcc.CertExpired}, true}},
+		{"forged", "tampered-signature", false, want{dcc.VerdictInvalid, []dcc.Code{dcc.SignatureInvalid}, false}},
+		{"unknown signer", "unknown-signer", false, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.KIDUnknown}, false}},
+		{"failed check beside an unknown signer", "unknown-signer", true, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.KIDUnknown, dcc.CertExpired}, false}},
+		{"algorithm", "alg-es384", false, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.AlgorithmUnsupported}, false}},
+		{"decode failure", "prefix-hc2", false, want{dcc.VerdictNotAPass, []dcc.Code{dcc.PrefixInvalid}, false}},
+		{"bomb", "zlib-bomb", false, want{dcc.VerdictNotAPass, []dcc.Code{dcc.CompressionInvalid}, false}},
+		{"claims", "cwt-not-map", false, want{dcc.VerdictNotAPass, []dcc.Code{dcc.CBORInvalid}, false}},
+	})}
+	// Expired an hour ago, within a grace of two.
+	grace := nodeGroup{Bundle: b64(pub.bundle(t, certs, 2, now.Add(-3*time.Hour), 2*time.Hour)), Keys: pub.pem, GraceSeconds: 7200, Cases: cases("grace/", []row{
+		{"valid", "valid-vaccination-es256", false, want{dcc.VerdictCannotCheck, []dcc.Code{trustlist.Expired}, true}},
+		{"warning only", "warn-value-unknown", false, want{dcc.VerdictCannotCheck, []dcc.Code{trustlist.Expired}, true}},
+		{"failed check", "valid-vaccination-es256", true, want{dcc.VerdictInvalid, []dcc.Code{dcc.CertExpired, dcc.SignerExpired, trustlist.Expired}, true}},
+		{"forged", "tampered-signature", false, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.SignatureInvalid, trustlist.Expired}, false}},
+		{"unknown signer", "unknown-signer", false, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.KIDUnknown, trustlist.Expired}, false}},
+		{"decode failure", "prefix-hc2", false, want{dcc.VerdictNotAPass, []dcc.Code{dcc.PrefixInvalid}, false}},
+	})}
+	// Signed by another publisher: the load fails, no list is in use.
+	foreign := nodeGroup{Bundle: b64(newPublisher(t).bundle(t, certs, 3, now, time.Hour)), Keys: pub.pem, Cases: cases("no list/", []row{
+		{"valid", "valid-vaccination-es256", false, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.KIDUnknown, trustlist.SignatureInvalid}, false}},
+		{"failed check", "expired", false, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.CertExpired, dcc.KIDUnknown, trustlist.SignatureInvalid}, false}},
+		{"decode failure", "base45-bad-character", false, want{dcc.VerdictNotAPass, []dcc.Code{dcc.Base45Invalid}, false}},
+	})}
+	var got map[string]struct{ Pure, Fast nodeVerdict }
+	runNode(t, m, map[string]any{"mode": "verdict", "groups": []nodeGroup{fresh, grace, foreign}}, &got)
+	if len(got) != len(wants) {
+		t.Errorf("node answered %d cases, want %d", len(got), len(wants))
+	}
+	for name, w := range wants {
+		g, ok := got[name]
+		if !ok {
+			t.Errorf("%s: no answer", name)
+			continue
+		}
+		for path, r := range map[string]nodeVerdict{"pure Go": g.Pure, "WebCrypto": g.Fast} {
+			slices.Sort(r.Errors)
+			wantErrs := slices.Sorted(slices.Values(w.errors))
+			if r.Verdict != w.verdict || r.Valid != (w.verdict == dcc.VerdictValid) || !slices.Equal(r.Errors, wantErrs) || r.Signed != w.signed {
+				t.Errorf("%s (%s): verdict %s, valid %v, errors %v, signed %v; want %s, %v, %v", name, path, r.Verdict, r.Valid, r.Errors, r.Signed, w.verdict, wantErrs, w.signed)
+			}
+		}
+	}
+}
+
+// nodeVerdict is what runner.mjs's verdict mode reports of a Result.
+type nodeVerdict struct {
+	Verdict dcc.Verdict
+	Valid   bool
+	Errors  []dcc.Code
+	Signed  bool
 }

@@ -23,8 +23,9 @@ The text is printed exactly as the code holds it, so it can be piped into
 
 An image without a readable code prints nothing on standard output and a
 line naming it on standard error. The exit code is 0 when every image had a
-code, 1 when one had none, and 2 for a usage error or a file that cannot be
-read or is not a PNG or JPEG image (that wins over 1).
+code, 4 (not a pass, as "passcheck verify" says of a text that is not one)
+when one had none, and 2 for a usage error or a file that cannot be read or
+is not a PNG or JPEG image (that wins over 4).
 
 Scan tries a plain read first and then a ladder of retries for hard images
 (small modules, blur, noise, rotation, low contrast, no quiet zone,
@@ -52,17 +53,19 @@ func runScan(e *env, args []string) int {
 		data, err := readImageFile(e, name)
 		if err != nil {
 			errorf(e, "%s: %v", name, err)
-			code = 2
+			code = exitUsage
 			continue
 		}
 		text, err := qrimage.DecodeBytes(data)
 		switch {
 		case errors.Is(err, qrimage.ErrNotFound):
 			errorf(e, "%s: no QR code found", name)
-			code = max(code, 1)
+			if code != exitUsage {
+				code = exitNotAPass
+			}
 		case err != nil:
 			errorf(e, "%s: %v", name, err)
-			code = 2
+			code = exitUsage
 		default:
 			fmt.Fprintln(e.stdout, text)
 		}

@@ -112,7 +112,7 @@ func TestScanExitCodes(t *testing.T) {
 		stderr []string // substrings
 	}{
 		{"two codes", []string{a, b}, 0, want["small-1.3px.png"] + "\n" + want["rot-30.png"] + "\n", nil},
-		{"one without a code", []string{a, blank, b}, 1, want["small-1.3px.png"] + "\n" + want["rot-30.png"] + "\n",
+		{"one without a code", []string{a, blank, b}, 4, want["small-1.3px.png"] + "\n" + want["rot-30.png"] + "\n",
 			[]string{"passcheck: error: " + blank + ": no QR code found"}},
 		{"missing file", []string{missing, blank}, 2, "",
 			[]string{"passcheck: error: " + missing + ": no such file or directory", blank + ": no QR code found"}},

@@ -32,8 +32,10 @@ clock).
 --at sets the validation clock for the pass (RFC 3339, fractional seconds
 allowed); the default is now.
 
-The exit code is 0 for a valid pass, 1 for an invalid one, 2 for a usage or
-I/O error.
+The exit code follows the Result's verdict: 0 valid, 1 invalid, 3 cannot
+check (the signer is not trusted, or the trust list cannot be used: the
+pass's other failed checks are then unverified), 4 not a pass (the text is
+not a readable pass); 2 is a usage or I/O error.
 
 Example:
 
@@ -48,7 +50,8 @@ Example:
 		Long: `
 Decode reads the text of one pass QR code from standard input and prints
 its headers, claims and payload as JSON, without checking any signature,
-clock or schema: for debugging. The exit code is 1 when it cannot be decoded.
+clock or schema: for debugging. The exit code is 4 (not a pass) when it
+cannot be decoded, 2 for a usage or I/O error.
 `,
 		Run: runDecode,
 	})
@@ -129,44 +132,43 @@ func runVerify(e *env, args []string) int {
 		return 2
 	}
 	keys := keyChain{signers}
-	var listErrs, listWarns []dcc.Message
+	var status *trustlist.Status
 	if *trustlistPath != "" {
 		if len(trustKeys) == 0 {
 			errorf(e, "--trustlist needs the publisher's key")
 			hintf(e, "add --trust-key PUB.pem (the key printed by \"passcheck trustlist keygen\")")
-			return 2
+			return exitUsage
 		}
-		list, msgs, err := loadTrustListFromPath(*trustlistPath, trustKeys, time.Now())
+		now := time.Now()
+		list, _, err := loadTrustListFromPath(*trustlistPath, trustKeys, now)
 		var de *dcc.Error
 		switch {
 		case errors.As(err, &de) && de.Code == trustlist.KeyInvalid:
 			errorf(e, "--trust-key: %v", err)
-			return 2
-		case errors.As(err, &de):
-			// The pass cannot be checked against this list: report it in
-			// the Result, as the pages do.
-			listErrs = append(listErrs, dcc.Message{Code: de.Code, Message: de.Code.Message()})
-		case err != nil:
+			return exitUsage
+		case err != nil && !errors.As(err, &de):
 			errorf(e, "%v", err)
-			return 2
-		default:
-			keys = append(keys, list)
+			return exitUsage
 		}
-		listWarns = msgs
+		// A list that failed to load means the pass cannot be checked
+		// against it: the Result says so, as the pages do.
+		st := trustlist.Judge(list, 0, now, err)
+		if k := st.Keys(); k != nil {
+			keys = append(keys, k)
+		}
+		status = &st
 	} else if len(dscs) == 0 {
 		hintf(e, "no trusted signers: give --dsc or --trustlist, or every signature is KID_UNKNOWN")
 	}
 	text, err := readPass(e)
 	if err != nil {
 		errorf(e, "reading the pass: %v", err)
-		return 2
+		return exitUsage
 	}
 	r := dcc.Check(text, keys, opts)
-	// The trust list's own problems go into the Result, as the pages show
-	// them: a list that failed to load means the pass cannot be checked.
-	r.Errors = append(r.Errors, listErrs...)
-	r.Warnings = append(r.Warnings, listWarns...)
-	r.Valid = len(r.Errors) == 0
+	if status != nil {
+		status.AddTo(r)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -177,29 +179,15 @@ func runVerify(e *env, args []string) int {
 	} else {
 		printVerdict(e.stdout, r)
 	}
-	if !r.Valid {
-		return 1
-	}
-	return 0
+	return verdictExit(r.Verdict)
 }
 
 // printVerdict prints a Result for people.
 func printVerdict(w io.Writer, r *dcc.Result) {
-	unverified := false
-	for _, m := range r.Errors {
-		switch m.Code {
-		case dcc.KIDUnknown, dcc.AlgorithmUnsupported, dcc.SignatureInvalid:
-			unverified = true
-		}
-	}
-	if r.Valid {
-		fmt.Fprintln(w, "VALID")
-	} else {
-		fmt.Fprintln(w, "NOT VALID")
-	}
+	fmt.Fprintln(w, verdictLine[r.Verdict])
 	if r.Holder != nil {
 		label := "Holder"
-		if unverified {
+		if r.Signer == nil {
 			label = "Holder (UNVERIFIED: the signature did not verify)"
 		}
 		fmt.Fprintf(w, "%s: %s\n", label, holderLine(r.Holder))
@@ -224,6 +212,14 @@ func printVerdict(w io.Writer, r *dcc.Result) {
 	for _, m := range r.Warnings {
 		fmt.Fprintf(w, "  ! %s: %s\n", m.Code, m.Message)
 	}
+}
+
+// verdictLine is the first line printVerdict prints for each verdict.
+var verdictLine = map[dcc.Verdict]string{
+	dcc.VerdictValid:       "VALID",
+	dcc.VerdictInvalid:     "NOT VALID",
+	dcc.VerdictCannotCheck: "CANNOT CHECK",
+	dcc.VerdictNotAPass:    "NOT A PASS",
 }
 
 func holderLine(h *dcc.Holder) string {
@@ -271,7 +267,7 @@ func runDecode(e *env, args []string) int {
 	p, err := dcc.Decode(text)
 	if err != nil {
 		errorf(e, "%v", err)
-		return 1
+		return exitNotAPass
 	}
 	out := map[string]any{
 		"alg":         p.Alg,

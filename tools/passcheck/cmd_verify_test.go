@@ -35,7 +35,7 @@ func TestVerifyExitCodes(t *testing.T) {
 		{"valid-test-es256", 0, []string{"VALID", "Not detected"}},
 		{"expired", 1, []string{"NOT VALID", "CERT_EXPIRED"}},
 		{"tampered-signature", 1, []string{"NOT VALID", "UNVERIFIED", "SIGNATURE_INVALID"}},
-		{"prefix-hc2", 1, []string{"NOT VALID", "PREFIX_INVALID"}},
+		{"prefix-hc2", 4, []string{"NOT A PASS", "PREFIX_INVALID"}},
 		{"warn-dn-float", 0, []string{"VALID", "! SCHEMA_INVALID"}},
 	} {
 		t.Run(tt.vector, func(t *testing.T) {
@@ -119,7 +119,7 @@ func TestDecode(t *testing.T) {
 	if got.Alg != dcc.AlgES256 || len(got.KID) != 8 || got.Issuer != "AT" || got.Certificate["dob"] != "1990-04-14" {
 		t.Errorf("decode: %s", out)
 	}
-	if code, _, stderr := runCmd(t, "HC1:GGW", "decode"); code != 1 || !strings.Contains(stderr, "BASE45_INVALID") {
+	if code, _, stderr := runCmd(t, "HC1:GGW", "decode"); code != 4 || !strings.Contains(stderr, "BASE45_INVALID") {
 		t.Errorf("broken pass: exit %d, %s", code, stderr)
 	}
 }
@@ -140,7 +140,7 @@ func TestVerifyTrustList(t *testing.T) {
 		t.Fatalf("valid pass: exit %d\n%s%s", code, o, stderr)
 	}
 	text, now = vectorText(t, "unknown-signer")
-	if code, o, _ := runCmd(t, text, "verify", "--trustlist", out, "--trust-key", pub, "--at", now); code != 1 || !strings.Contains(o, "KID_UNKNOWN") {
+	if code, o, _ := runCmd(t, text, "verify", "--trustlist", out, "--trust-key", pub, "--at", now); code != 3 || !strings.Contains(o, "KID_UNKNOWN") {
 		t.Errorf("unknown signer: exit %d\n%s", code, o)
 	}
 
@@ -149,7 +149,7 @@ func TestVerifyTrustList(t *testing.T) {
 	runCmd(t, "", "trustlist", "keygen", "--key", otherKey, "--pub", otherPub)
 	text, now = vectorText(t, "valid-vaccination-es256")
 	code, o, _ := runCmd(t, text, "verify", "--json", "--trustlist", out, "--trust-key", otherPub, "--at", now)
-	if code != 1 || !strings.Contains(o, "TRUSTLIST_SIGNATURE_INVALID") || !strings.Contains(o, "KID_UNKNOWN") {
+	if code != 3 || !strings.Contains(o, "TRUSTLIST_SIGNATURE_INVALID") || !strings.Contains(o, "KID_UNKNOWN") {
 		t.Errorf("foreign list: exit %d\n%s", code, o)
 	}
 	// A bad pinned key is a usage error.

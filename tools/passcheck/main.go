@@ -20,6 +20,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/passcheck/passcheck/dcc"
 )
 
 // Version is set with -ldflags "-X main.Version=..."; otherwise it comes from
@@ -51,9 +53,31 @@ type command struct {
 	Short     string
 	Long      string
 	// Run executes the command with the arguments after its name and returns
-	// the exit code: 0 success, 1 a negative answer (invalid pass, no QR
-	// found), 2 usage or I/O error.
+	// the exit code: one of the exit* constants.
 	Run func(e *env, args []string) int
+}
+
+// Exit codes. A command that gives a verdict on a pass exits with the
+// verdict's code ([verdictExit]); the others use 0, 1 and 2.
+const (
+	exitOK          = 0 // success; a valid pass
+	exitInvalid     = 1 // a negative answer: an invalid pass (or trust list)
+	exitUsage       = 2 // a usage or I/O error
+	exitCannotCheck = 3 // the pass could not be checked (no trusted key, no usable trust list)
+	exitNotAPass    = 4 // the text is not a readable pass; an image holds no QR code
+)
+
+// verdictExit returns the exit code of a verdict.
+func verdictExit(v dcc.Verdict) int {
+	switch v {
+	case dcc.VerdictValid:
+		return exitOK
+	case dcc.VerdictCannotCheck:
+		return exitCannotCheck
+	case dcc.VerdictNotAPass:
+		return exitNotAPass
+	}
+	return exitInvalid
 }
 
 var commands = map[string]*command{}

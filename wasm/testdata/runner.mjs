@@ -48,6 +48,23 @@ const modes = {
     return out;
   },
 
+  // verdict: every case through the pure-Go path and the WebCrypto path,
+  // against trust lists that may fail to load or be in their grace period;
+  // the verdict, valid, the error codes and whether a signer verified.
+  async verdict() {
+    const out = {};
+    const brief = (r) => ({ verdict: r.verdict, valid: r.valid, errors: r.errors.map((e) => e.code), signed: r.signer !== null });
+    for (const group of job.groups) {
+      const pure = await verifier(group, false);
+      const fast = await verifier(group, true);
+      await fast.warmedUp;
+      for (const c of group.cases) {
+        out[c.name] = { pure: brief(await pure.verify(c.text, { at: c.at })), fast: brief(await fast.verify(c.text, { at: c.at })) };
+      }
+    }
+    return out;
+  },
+
   // trust: a sequence of loads and verifies on one verifier, for the
   // trust-list state tests (rollback, wrong key, expiry, keep the old list).
   async trust() {
