@@ -15,6 +15,7 @@
 // The build injects the precache list, the build id and the trust-list URL.
 
 import { precache, buildId, trustListURL } from "passcheck:sw";
+import { readPointer, checkBundle } from "./js/pointer.js";
 
 const STATIC = "passcheck-static-" + buildId;
 const TRUST = "passcheck-trust";
@@ -135,9 +136,10 @@ async function doRefresh() {
   const resp = await fetch(pointerURL, { cache: "no-cache", credentials: "omit" });
   if (!resp.ok) throw new Error("pointer: HTTP " + resp.status);
   const body = await resp.clone().text();
-  const p = JSON.parse(body);
-  if (!p || typeof p.bundle !== "string") throw new Error("pointer: no bundle");
-  const bundleURL = new URL(p.bundle, pointerURL).href;
+  // The same checks as the page's (pointer.js): a bundle that the page
+  // would refuse is never cached.
+  const p = readPointer(JSON.parse(body), pointerURL);
+  const bundleURL = p.bundleURL.href;
 
   const old = await cache.match(pointerURL);
   const oldBody = old ? await old.text() : "";
@@ -146,12 +148,7 @@ async function doRefresh() {
   if (!(await cache.match(bundleURL))) {
     const b = await fetch(bundleURL, { credentials: "omit" });
     if (!b.ok) throw new Error("bundle: HTTP " + b.status);
-    const bytes = await b.clone().arrayBuffer();
-    if (typeof p.size === "number" && bytes.byteLength !== p.size) throw new Error("bundle: size mismatch");
-    if (typeof p.sha256 === "string" && /^[0-9a-f]{64}$/.test(p.sha256)) {
-      const sum = hex(await crypto.subtle.digest("SHA-256", bytes));
-      if (sum !== p.sha256) throw new Error("bundle: sha256 mismatch");
-    }
+    await checkBundle(await b.clone().arrayBuffer(), p, crypto.subtle);
     await cache.put(bundleURL, b);
   }
   await cache.put(pointerURL, new Response(body, { headers: { "Content-Type": "application/json" } }));
@@ -173,8 +170,4 @@ async function doRefresh() {
       c.postMessage({ type: "passcheck-trustlist-updated", sequence: p.sequence });
     }
   }
-}
-
-function hex(buf) {
-  return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

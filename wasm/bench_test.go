@@ -109,7 +109,7 @@ func TestWasmBench(t *testing.T) {
 
 	// Chromium.
 	dir := t.TempDir()
-	if err := copyFiles(dir, m.wasm, m.js, filepath.Join(m.dir, "wasm_exec.js"), "testdata/benchverify.mjs"); err != nil {
+	if err := copyFiles(dir, append(m.lib(), m.wasm, "testdata/benchverify.mjs")...); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "bench.js"), []byte(benchPageJS), 0o644)

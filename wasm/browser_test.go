@@ -62,6 +62,7 @@ type jsMessage struct{ Code string }
 
 type jsResult struct {
 	Valid    bool
+	Verdict  string
 	Errors   []jsMessage
 	Warnings []jsMessage
 	Holder   *struct{ FamilyNameStd string }
@@ -97,7 +98,7 @@ func TestBrowserModule(t *testing.T) {
 	f := newFixture(t)
 	stranger := newFixture(t)
 	dir := t.TempDir()
-	if err := copyFiles(dir, m.wasm, m.js, filepath.Join(m.dir, "wasm_exec.js")); err != nil {
+	if err := copyFiles(dir, append(m.lib(), m.wasm)...); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "test.js"), []byte(testPageJS), 0o644)
@@ -158,8 +159,12 @@ func TestBrowserModule(t *testing.T) {
 		if opts != "{}" {
 			start(", webCrypto: false")
 		}
+		verdicts := map[string]string{"valid": "valid", "tampered": "invalid", "expired": "invalid", "unknown signer": "cannot-check"}
 		for name, want := range map[string]string{"valid": "", "tampered": "SIGNATURE_INVALID", "expired": "CERT_EXPIRED", "unknown signer": "KID_UNKNOWN"} {
 			r := verify(passes[name], "{}")
+			if r.Verdict != verdicts[name] {
+				t.Errorf("%s %s: verdict %q, want %q", opts, name, r.Verdict, verdicts[name])
+			}
 			if want == "" {
 				if !r.Valid || len(r.Errors) != 0 || r.Holder == nil || r.Holder.FamilyNameStd != "NGUYEN" {
 					t.Errorf("%s %s: %+v", opts, name, r)

@@ -7,8 +7,9 @@ import { loadVerifier, startModes } from "./modes.js";
 import { config } from "passcheck:build";
 import { Translator, available, pick, storedLanguage, storeLanguage } from "./i18n.js";
 import { renderVerdict, renderTrust } from "./render.js";
-import { Camera, scanFile } from "./camera.js";
+import { scanFile } from "./camera.js";
 import { cue } from "./cues.js";
+import { Scanner } from "./scanner.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,12 +19,6 @@ const REFRESH_MS = 15 * 60 * 1000;
 
 const state = {
   tr: new Translator(pick(storedLanguage(), navigator.languages || [navigator.language])),
-  pc: null, // the loaded module
-  loadError: "", // TRUSTLIST_* code of the last failed load or refresh
-  lastResult: null, // the Result on screen, to re-render on a language switch
-  camera: null,
-  busy: false,
-  loading: true, // until load() settles
   modes: null, // kiosk, single-file page and scanner input (modes.js)
 };
 
@@ -31,70 +26,54 @@ function t(key, vars) {
   return state.tr.t(key, vars);
 }
 
-function applyLanguage() {
-  const tr = state.tr;
-  document.documentElement.lang = tr.lang;
-  for (const n of document.querySelectorAll("[data-i18n]")) n.textContent = tr.t(n.dataset.i18n);
-  const cam = $("camera");
-  cam.textContent = t(state.camera && state.camera.running ? "scan.stop" : "scan.start");
-  $("torch").textContent = t(state.camera && state.camera.torchOn ? "scan.torchOff" : "scan.torchOn");
-  updateTrust();
-  if (state.modes) state.modes.setTranslator(tr);
-  if (state.lastResult) showVerdict(state.lastResult, { quiet: true });
-}
-
 function setStatus(key, vars) {
   $("status").textContent = key ? t(key, vars) : "";
 }
 
-function trustList() {
-  return state.pc ? state.pc.trustList : null;
+// The page's view of the shared controller (scanner.js).
+const scanner = new Scanner({
+  status: setStatus,
+  inputs(on) {
+    for (const id of ["camera", "upload", "check"]) $(id).disabled = !on;
+  },
+  trust: updateTrust,
+  show: (result) => showVerdict(result, { quiet: false }),
+  camera(st) {
+    $("viewfinder").hidden = st === "stopped";
+    if (st === "starting") return;
+    const running = st === "running";
+    $("camera").textContent = t(running ? "scan.stop" : "scan.start");
+    $("torch").hidden = !(running && scanner.camera.torchAvailable());
+    if (running) document.documentElement.dataset.cameraMs = String(Math.round(performance.now()));
+  },
+});
+
+function applyLanguage() {
+  const tr = state.tr;
+  document.documentElement.lang = tr.lang;
+  for (const n of document.querySelectorAll("[data-i18n]")) n.textContent = tr.t(n.dataset.i18n);
+  $("camera").textContent = t(scanner.cameraRunning ? "scan.stop" : "scan.start");
+  $("torch").textContent = t(scanner.camera && scanner.camera.torchOn ? "scan.torchOff" : "scan.torchOn");
+  updateTrust();
+  if (state.modes) state.modes.setTranslator(tr);
+  if (scanner.result) showVerdict(scanner.result, { quiet: true });
 }
 
 // updateTrust renders the trust status at the top of the page and, smaller,
-// under the verdict, so that it is always in view.
+// under the verdict, so that it is always in view. It returns the state.
 function updateTrust() {
-  if (state.loading) {
-    for (const id of ["trust", "verdict-trust"]) {
-      $(id).dataset.state = "loading";
-      $(id).textContent = t("trust.loading");
-    }
-    return { state: "missing", code: "TRUSTLIST_MISSING" };
-  }
-  const now = Date.now();
-  renderTrust($("verdict-trust"), trustList(), now, state.loadError, state.tr);
-  return renderTrust($("trust"), trustList(), now, state.loadError, state.tr);
+  const ts = scanner.trust();
+  for (const id of ["trust", "verdict-trust"]) renderTrust($(id), ts, state.tr);
+  return ts;
 }
 
 // --- verdicts ---------------------------------------------------------------
 
-// check verifies text and shows the verdict; it returns false when it showed
-// none (no module yet, another check running, nothing to check).
-async function check(text) {
-  if (!state.pc || state.busy) return false;
-  text = String(text || "").trim();
-  if (!text) {
-    setStatus("scan.pasteEmpty");
-    return false;
-  }
-  state.busy = true;
-  try {
-    let result;
-    try {
-      result = await state.pc.verify(text);
-    } catch (e) {
-      // The module returns Result-shaped errors; this is the last resort.
-      result = { valid: false, errors: [{ code: "INTERNAL", message: String(e && e.message) }], warnings: [] };
-    }
-    showVerdict(result, {});
-  } finally {
-    state.busy = false;
-  }
-  return true;
+function check(text) {
+  return scanner.check(text, "page");
 }
 
 function showVerdict(result, { quiet }) {
-  state.lastResult = result;
   const trust = updateTrust();
   const section = $("verdict");
   const view = renderVerdict(section, result, trust, state.tr);
@@ -115,13 +94,13 @@ function showVerdict(result, { quiet }) {
     const live = $("announce");
     live.textContent = "";
     setTimeout(() => (live.textContent = view.announce), 50);
-    if ($("sound").checked) cue(view.state);
-    if (state.modes) state.modes.verdict(view.state);
+    if ($("sound").checked) cue(view.verdict);
+    if (state.modes) state.modes.verdict(view.verdict);
   }
+  return view;
 }
 
 function clearVerdict() {
-  state.lastResult = null;
   const section = $("verdict");
   section.hidden = true;
   section.replaceChildren();
@@ -132,51 +111,22 @@ function clearVerdict() {
   $("scan").removeAttribute("aria-hidden");
   $("paste-text").value = "";
   if (reloadPending) {
+    scanner.clear();
     location.reload();
     return;
   }
-  setStatus(state.camera && state.camera.running ? "scan.hint" : "");
-  if (state.camera && state.camera.running) state.camera.resume();
-  else if (!(state.modes && state.modes.kiosk)) $("camera").focus();
+  scanner.next();
+  if (!scanner.cameraRunning && !(state.modes && state.modes.kiosk)) $("camera").focus();
 }
 
 // --- inputs -------------------------------------------------------------------
 
-async function toggleCamera() {
-  if (!state.camera) {
-    state.camera = new Camera(
-      $("video"),
-      (img) => state.pc.scan(img, { frame: true }),
-      // A code found while another check runs is dropped: scan on.
-      (text) => check(text).then((shown) => shown || state.camera.resume()),
-    );
-  }
-  const cam = state.camera;
-  if (cam.running) {
-    cam.stop();
-    $("viewfinder").hidden = true;
-    $("torch").hidden = true;
-    $("camera").textContent = t("scan.start");
-    setStatus("");
-    return;
-  }
-  setStatus("scan.starting");
-  $("viewfinder").hidden = false;
-  try {
-    await cam.start();
-  } catch (e) {
-    $("viewfinder").hidden = true;
-    setStatus("scan.noCamera", { error: (e && (e.name || e.message)) || String(e) });
-    return;
-  }
-  document.documentElement.dataset.cameraMs = String(Math.round(performance.now()));
-  $("camera").textContent = t("scan.stop");
-  $("torch").hidden = !cam.torchAvailable();
-  setStatus("scan.hint");
+function toggleCamera() {
+  return scanner.toggleCamera($("video"));
 }
 
 async function toggleTorch() {
-  const cam = state.camera;
+  const cam = scanner.camera;
   if (!cam) return;
   try {
     await cam.setTorch(!cam.torchOn);
@@ -190,11 +140,12 @@ async function onUpload(ev) {
   const input = ev.target;
   const file = input.files && input.files[0];
   input.value = "";
-  if (!file || !state.pc) return;
+  const pc = scanner.verifier;
+  if (!file || !pc) return;
   setStatus("scan.uploadReading");
   let text = null;
   try {
-    text = await scanFile(file, (img) => state.pc.scan(img));
+    text = await scanFile(file, (img) => pc.scan(img));
   } catch {
     text = null;
   }
@@ -209,7 +160,7 @@ async function onUpload(ev) {
 function onPaste(ev) {
   // A paste anywhere on the page outside the text box checks the pasted text.
   if (ev.target && ev.target.id === "paste-text") return;
-  if (!state.pc || !ev.clipboardData) return;
+  if (!scanner.verifier || !ev.clipboardData) return;
   const text = ev.clipboardData.getData("text");
   if (!text) return;
   ev.preventDefault();
@@ -237,16 +188,10 @@ function takeFragmentPass() {
 // network.
 async function refreshTrust(ev) {
   // The single-file page has no trust-list URL: newer lists come by drop.
-  if (!state.pc || typeof state.pc.refreshTrustList !== "function" || config.singleFile) return;
+  if (!scanner.verifier || config.singleFile) return;
   const sw = navigator.serviceWorker && navigator.serviceWorker.controller;
   if (sw && !(ev && ev.fromWorker)) sw.postMessage({ type: "passcheck-refresh" });
-  try {
-    const r = await state.pc.refreshTrustList();
-    state.loadError = r && r.errors && r.errors.length ? r.errors[0].code : "";
-  } catch (e) {
-    state.loadError = (e && e.code) || "TRUSTLIST_UNAVAILABLE";
-  }
-  updateTrust();
+  await scanner.refresh();
 }
 
 // A new build's worker takes over an open page: reload once so that the page
@@ -254,7 +199,7 @@ async function refreshTrust(ev) {
 let reloadPending = false;
 
 function reloadForUpdate() {
-  if (state.lastResult) {
+  if (scanner.result) {
     reloadPending = true;
     return;
   }
@@ -306,7 +251,7 @@ async function start() {
   });
   $("next").addEventListener("click", clearVerdict);
   document.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape" && state.lastResult) clearVerdict();
+    if (ev.key === "Escape" && scanner.result) clearVerdict();
   });
   document.addEventListener("paste", onPaste);
   window.addEventListener("online", refreshTrust);
@@ -315,42 +260,25 @@ async function start() {
   registerServiceWorker();
 
   const pending = takeFragmentPass();
-  let loaded;
-  try {
-    loaded = await loadVerifier(config);
-    state.pc = loaded.pc;
-  } catch (e) {
-    state.loading = false;
-    state.loadError = (e && e.code) || "";
-    setStatus("app.loadFailed", { error: (e && (e.code || e.message)) || String(e) });
-    updateTrust();
-    return;
-  }
-  state.loading = false;
-  state.loadError = loaded.loadError;
-  updateTrust();
-  for (const id of ["camera", "upload", "check"]) $(id).disabled = false;
-  setStatus("");
+  const started = await scanner.start(() => loadVerifier(config));
+  if (!started.ok) return;
   document.documentElement.dataset.ready = "true";
   document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
   state.modes = startModes(config, {
+    scanner,
     check,
     clear: clearVerdict,
-    trustList,
-    loadError: () => state.loadError,
-    setLoadError: (code) => (state.loadError = code),
     updateTrust,
     // The kiosk starts the camera by itself; without one it still takes
     // a barcode scanner's input, and says so.
     startCamera: async () => {
-      if (!(state.camera && state.camera.running)) await toggleCamera();
-      if (!(state.camera && state.camera.running)) setStatus("kiosk.noCamera");
+      if (!scanner.cameraRunning) await toggleCamera();
+      if (!scanner.cameraRunning) setStatus("kiosk.noCamera");
     },
     idle: () => {
-      if (!(state.camera && state.camera.running)) setStatus("kiosk.noCamera");
+      if (!scanner.cameraRunning) setStatus("kiosk.noCamera");
     },
     tr: state.tr,
-    pc: state.pc,
   });
   if (pending) check(pending);
 }

@@ -3,14 +3,17 @@
 
 let audio = null;
 
+// One per shown verdict (verdict.js VERDICTS); "not-a-pass" is a short,
+// quiet blip: nothing to act on but scanning again.
 const TONES = {
   valid: [[880, 0.12]],
   invalid: [[220, 0.18], [0, 0.06], [220, 0.18]],
-  unknown: [[440, 0.15], [0, 0.06], [330, 0.15]],
+  "cannot-check": [[440, 0.15], [0, 0.06], [330, 0.15]],
+  "not-a-pass": [[330, 0.08]],
 };
-const VIBRATION = { valid: [80], invalid: [200, 100, 200], unknown: [120, 80, 120] };
+const VIBRATION = { valid: [80], invalid: [200, 100, 200], "cannot-check": [120, 80, 120], "not-a-pass": [40] };
 
-/** cue plays the sound and vibration for state ("valid", "invalid", "unknown"). */
+/** cue plays the sound and vibration for a shown verdict. */
 export function cue(state) {
   try {
     if (navigator.vibrate) navigator.vibrate(VIBRATION[state] || []);

@@ -14,8 +14,10 @@
 //
 // The parts that decide (kioskSetting, Tally, HoldTimer) do not touch the
 // DOM, so that Node tests them (kiosk.test.mjs); Kiosk binds them to a page.
+// The trust line is the page's own (render.js renderTrust).
 
-import { trustState } from "./verdict.js";
+import { present, loadingTrust } from "./verdict.js";
+import { renderTrust } from "./render.js";
 
 /** DEFAULT_HOLD_SECONDS is how long a verdict stays when no N is given. */
 export const DEFAULT_HOLD_SECONDS = 5;
@@ -56,28 +58,34 @@ export function kioskSetting(search, built) {
   return { holdMs: Math.round(hold * 1000) };
 }
 
-/** Tally counts verdicts since start: numbers only, in memory only. */
+/**
+ * Tally counts verdicts since start: numbers only, in memory only. A text
+ * that is not a pass ("not-a-pass") is not counted: it is not a visitor.
+ */
 export class Tally {
   constructor() {
     this.valid = 0;
     this.invalid = 0;
-    this.unknown = 0;
+    this.cannotCheck = 0;
   }
 
-  /** add counts one verdict state ("valid", "invalid" or "unknown"). */
-  add(state) {
-    if (state === "valid") this.valid++;
-    else if (state === "invalid") this.invalid++;
-    else this.unknown++;
+  /** add counts one shown verdict (VERDICTS); it returns whether it counted. */
+  add(verdict) {
+    const p = present(verdict);
+    if (!p.counts) return false;
+    if (p.verdict === "valid") this.valid++;
+    else if (p.verdict === "invalid") this.invalid++;
+    else this.cannotCheck++;
+    return true;
   }
 
-  /** notValid: every verdict that was not "valid". */
+  /** notValid: every counted verdict that was not "valid". */
   get notValid() {
-    return this.invalid + this.unknown;
+    return this.invalid + this.cannotCheck;
   }
 
   get total() {
-    return this.valid + this.invalid + this.unknown;
+    return this.valid + this.invalid + this.cannotCheck;
   }
 }
 
@@ -126,10 +134,10 @@ function el(tag, cls, text) {
  * trust list's age and the counter; the hold-then-reset of verdicts; the
  * wake lock and fullscreen.
  *
- *   const k = new Kiosk({ holdMs, reset: clearVerdict, trustList: () => pc.trustList, tr });
+ *   const k = new Kiosk({ holdMs, reset: clearVerdict, trust: (now) => scanner.trust(now), tr });
  *   k.start();
  *   // after each verdict is shown:
- *   k.verdict(state);
+ *   k.verdict(verdict);
  *
  * reset() must remove every trace of the verdict (the page's own clear).
  * The state is mirrored on <html> for tests and styling:
@@ -141,8 +149,7 @@ export class Kiosk {
     const o = options || {};
     this.holdMs = o.holdMs || DEFAULT_HOLD_SECONDS * 1000;
     this.reset = typeof o.reset === "function" ? o.reset : () => {};
-    this.trustList = typeof o.trustList === "function" ? o.trustList : () => null;
-    this.loadError = typeof o.loadError === "function" ? o.loadError : () => "";
+    this.trust = typeof o.trust === "function" ? o.trust : loadingTrust;
     this.tr = o.tr;
     this.now = typeof o.now === "function" ? o.now : () => Date.now();
     this.doc = o.document || document;
@@ -195,8 +202,8 @@ export class Kiosk {
   }
 
   /** verdict counts a verdict now on screen and holds it for holdMs. */
-  verdict(state) {
-    this.tally.add(state);
+  verdict(verdict) {
+    this.tally.add(verdict);
     this.timer.hold();
     this.doc.documentElement.dataset.kioskHolding = "true";
     this.restartCountdown();
@@ -225,8 +232,8 @@ export class Kiosk {
     this.date = el("span", "kiosk-date");
     const when = el("div", "kiosk-when");
     when.append(this.clock, this.date);
-    this.trust = el("p", "kiosk-trust");
-    this.trust.id = "kiosk-trust";
+    this.trustLine = el("p", "kiosk-trust");
+    this.trustLine.id = "kiosk-trust";
     const counts = el("dl", "kiosk-counts");
     counts.id = "kiosk-counts";
     this.counts = {};
@@ -241,7 +248,7 @@ export class Kiosk {
     this.countdown = el("div", "kiosk-countdown");
     this.countdown.setAttribute("aria-hidden", "true");
     this.countdown.hidden = true;
-    bar.append(when, counts, this.trust, this.hint);
+    bar.append(when, counts, this.trustLine, this.hint);
     this.doc.body.append(bar, this.countdown);
     this.bar = bar;
   }
@@ -271,12 +278,8 @@ export class Kiosk {
     this.counts.valid.dd.textContent = String(this.tally.valid);
     this.counts.notValid.dt.textContent = this.t("kiosk.notValid");
     this.counts.notValid.dd.textContent = String(this.tally.notValid);
-    this.counts.notValid.dd.title = this.t("kiosk.notValidDetail", { invalid: this.tally.invalid, unknown: this.tally.unknown });
-    const ts = trustState(this.trustList(), now, this.loadError());
-    this.trust.dataset.state = ts.state;
-    if (ts.state === "missing") this.trust.textContent = this.t("kiosk.trustMissing");
-    else if (ts.state === "expired") this.trust.textContent = this.t("kiosk.trustExpired", { age: this.tr ? this.tr.duration(ts.expiredMs) : ts.expiredMs });
-    else this.trust.textContent = this.t("kiosk.trustAge", { age: this.tr ? this.tr.duration(ts.ageMs) : ts.ageMs, sequence: ts.sequence });
+    this.counts.notValid.dd.title = this.t("kiosk.notValidDetail", { invalid: this.tally.invalid, cannotCheck: this.tally.cannotCheck });
+    if (this.tr) renderTrust(this.trustLine, this.trust(now), this.tr);
     this.hint.textContent = this.t("kiosk.hint");
   }
 

@@ -33,14 +33,17 @@ test("kioskSetting reads ?kiosk and the build's setting", () => {
   assert.equal(kioskSetting(undefined, undefined), null);
 });
 
-test("Tally counts verdicts by state", () => {
+test("Tally counts verdicts, not texts that are not passes", () => {
   const t = new Tally();
-  for (const s of ["valid", "valid", "invalid", "unknown", "valid", "bogus"]) t.add(s);
+  const counted = [];
+  for (const v of ["valid", "valid", "invalid", "cannot-check", "valid", "not-a-pass", "bogus", undefined]) counted.push(t.add(v));
+  assert.deepEqual(counted, [true, true, true, true, true, false, true, true]);
   assert.equal(t.valid, 3);
   assert.equal(t.invalid, 1);
-  assert.equal(t.unknown, 2);
-  assert.equal(t.notValid, 3);
-  assert.equal(t.total, 6);
+  // Anything unknown counts as "cannot check", never as valid.
+  assert.equal(t.cannotCheck, 3);
+  assert.equal(t.notValid, 4);
+  assert.equal(t.total, 7);
 });
 
 // fakeTimers is a manual clock for HoldTimer.

@@ -16,40 +16,35 @@ import { embedded, embeddedWasm, startTrustList, BundleDrop, keysID } from "./of
 /**
  * loadVerifier loads the module and the trust list as the build says: from
  * URLs, or (single-file page) from the page's data blocks and a bundle kept
- * from an earlier drop. It resolves to {pc, loadError}, loadError being the
- * TRUSTLIST_* code to show when no list is in use, and rejects as load() does.
+ * from an earlier drop. It resolves to the verifier, whose trustList says
+ * why no list is in use when none is, and rejects as load() does.
  */
 export async function loadVerifier(config) {
   if (!config.singleFile) {
-    const pc = await load({
+    return load({
       wasmURL: config.wasmURL,
       trustListURL: config.trustListURL,
       trustKeys: config.trustKeys,
       graceSeconds: config.graceSeconds,
     });
-    const tl = pc.trustList;
-    return { pc, loadError: tl && tl.errors && tl.errors.length ? tl.errors[0].code : "" };
   }
   const wasm = await embeddedWasm(config.wasmID);
   const pc = await load({ wasm, trustKeys: config.trustKeys, graceSeconds: config.graceSeconds });
-  const loadError = startTrustList(pc, embedded(config.trustListID), keysID(config.trustKeys));
-  return { pc, loadError };
+  startTrustList(pc, embedded(config.trustListID), keysID(config.trustKeys));
+  return pc;
 }
 
 /**
  * startModes starts the scanner input and, when asked for, the kiosk and the
  * single-file page's bundle drop. page gives what it needs of app.js:
+ *   scanner              the page's Scanner (scanner.js), with its verifier
  *   check(text)          verify and show a verdict
  *   clear()              the page's own clearing of a verdict
- *   trustList()          the trust list in use
- *   loadError()          the current TRUSTLIST_* code, or ""
- *   setLoadError(code)
  *   updateTrust()        redraw the trust status
  *   startCamera()        start the camera (kiosk: at once, without a tap)
  *   idle()               after a kiosk reset: say how to scan
  *   tr                   the Translator
- *   pc                   the verifier
- * It returns {kiosk, verdict(state), setTranslator(tr), singleFile}.
+ * It returns {kiosk, verdict(verdict), setTranslator(tr), singleFile}.
  */
 export function startModes(config, page) {
   const wedge = new Wedge({ onScan: (text) => page.check(text) });
@@ -66,8 +61,7 @@ export function startModes(config, page) {
         // Leave nothing focused that a stray key could act on.
         if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
       },
-      trustList: page.trustList,
-      loadError: page.loadError,
+      trust: (now) => page.scanner.trust(now),
       tr: page.tr,
     });
     kiosk.start();
@@ -79,8 +73,8 @@ export function startModes(config, page) {
   return {
     kiosk,
     singleFile: !!config.singleFile,
-    verdict(state) {
-      if (kiosk) kiosk.verdict(state);
+    verdict(verdict) {
+      if (kiosk) kiosk.verdict(verdict);
     },
     setTranslator(tr) {
       page.tr = tr;
@@ -118,10 +112,9 @@ function startBundleDrop(config, page, redraw) {
   };
   say();
 
-  const drop = new BundleDrop(page.pc, keysID(config.trustKeys), input, (r) => {
+  const drop = new BundleDrop(page.scanner.verifier, keysID(config.trustKeys), input, (r) => {
     status.dataset.ok = String(!!r.ok);
     if (r.ok) {
-      page.setLoadError("");
       status.textContent = page.tr.t(r.stored ? "offline.accepted" : "offline.acceptedNotKept", { sequence: r.sequence });
     } else {
       const code = r.errors && r.errors.length ? r.errors[0].code : "TRUSTLIST_INVALID";

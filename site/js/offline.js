@@ -112,8 +112,8 @@ export function forgetBundle(id) {
  * startTrustList loads the trust list of a single-file page into the
  * verifier pc: the bundle kept from an earlier drop, then the one built into
  * the page. The newer wins (the older is refused as a rollback); a kept
- * bundle older than the built-in one is forgotten. It returns the TRUSTLIST_
- * code to show when no list could be loaded, else "".
+ * bundle older than the built-in one is forgotten. Which list is in use, and
+ * why none is, pc.trustList says.
  */
 export function startTrustList(pc, builtIn, id) {
   const kept = storedBundle(id);
@@ -123,15 +123,10 @@ export function startTrustList(pc, builtIn, id) {
     if (r.ok) keptSeq = r.sequence;
     else forgetBundle(id);
   }
-  let err = "";
   if (builtIn) {
     const r = pc.loadTrustListBytes(builtIn);
     if (r.ok && keptSeq !== null && r.sequence > keptSeq) forgetBundle(id);
-    if (!r.ok && keptSeq === null) err = r.errors.length ? r.errors[0].code : "TRUSTLIST_INVALID";
-  } else if (keptSeq === null) {
-    err = "TRUSTLIST_MISSING";
   }
-  return err;
 }
 
 /**

@@ -31,16 +31,27 @@ export interface Holder {
 }
 
 /**
+ * Verdict is a Result's judgement, computed once in Go from the classes of
+ * its codes: "valid" (let in); "invalid" (a check failed: red);
+ * "cannot-check" (the pass could not be checked: the signer is not in the
+ * trust list, the algorithm is not allowed, or the trust list is missing,
+ * refused or expired, its grace period included: amber, never green);
+ * "not-a-pass" (the text is not a readable pass: scan again; a kiosk does
+ * not count it).
+ */
+export type Verdict = "valid" | "invalid" | "cannot-check" | "not-a-pass";
+
+/**
  * Result is the verdict on one pass: the same fields as
  * `passcheck verify --json`.
  *
- * `valid` is true only when `errors` is empty. When the signature did not
- * verify (errors KID_UNKNOWN, ALGORITHM_UNSUPPORTED or SIGNATURE_INVALID),
- * `holder` and `certificate` are unverified and must never be shown as a
- * verified identity. An error whose code starts with "TRUSTLIST_" means the
- * pass could not be checked (show "cannot check", not "not valid").
+ * Show what `verdict` says; `valid` is true exactly when it is "valid".
+ * When the signature did not verify (errors KID_UNKNOWN,
+ * ALGORITHM_UNSUPPORTED or SIGNATURE_INVALID), `holder` and `certificate`
+ * are unverified and must never be shown as a verified identity.
  */
 export interface Result {
+  verdict: Verdict;
   valid: boolean;
   errors: Message[];
   warnings: Message[];

@@ -20,10 +20,9 @@
 // Go's wasm_exec.js must sit beside this file (make wasm and passcheck site
 // build put it there; the site's bundler inlines it).
 import "./wasm_exec.js";
+import { readPointer, checkBundle, hex, MAX_POINTER_BYTES, MAX_BUNDLE_BYTES } from "./pointer.js";
 
 const SEQUENCE_KEY = "passcheck.trustlist.sequence.";
-const MAX_POINTER_BYTES = 16 << 10;
-const MAX_BUNDLE_BYTES = 8 << 20; // trustlist.MaxBundleSize
 
 /** PasscheckError is what load() rejects with when the module itself cannot start. */
 export class PasscheckError extends Error {
@@ -39,8 +38,10 @@ function msg(code, message) {
   return { code, message };
 }
 
+// internalError is the Result of a verify that threw: a bug, not a
+// judgement on the pass, so "cannot-check".
 function internalError(e) {
-  return { valid: false, errors: [msg("INTERNAL_ERROR", String(e && e.message))], warnings: [] };
+  return { valid: false, verdict: "cannot-check", errors: [msg("INTERNAL_ERROR", String(e && e.message))], warnings: [] };
 }
 
 function failedLoad(code, message) {
@@ -104,10 +105,6 @@ function module(options) {
   return p;
 }
 
-function hex(buf) {
-  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 function subtle() {
   const c = globalThis.crypto;
   return c && c.subtle ? c.subtle : null;
@@ -169,40 +166,35 @@ async function fetchCapped(url, max, what, cache) {
 
 // fetchBundle fetches the trustlist.json pointer and the bundle it names
 // (relative to the pointer, on the pointer's origin), and checks the bundle
-// against the pointer's size and SHA-256. The bundle's own signature is
-// checked by the module.
+// against the pointer's size and SHA-256 (pointer.js, as the service worker
+// does). The bundle's own signature is checked by the module.
 async function fetchBundle(pointerURL) {
-  let pointer;
+  let parsed;
   try {
     // The pointer is revalidated each time; the bundle is named by its
-    // content, so any cached copy of it is right.
+    // content, so any cached copy of it is right. A pointer that is not
+    // JSON (a captive portal's page) counts as not fetched.
     const raw = await fetchCapped(pointerURL, MAX_POINTER_BYTES, "trustlist.json", "no-cache");
-    pointer = JSON.parse(new TextDecoder().decode(raw));
+    parsed = JSON.parse(new TextDecoder().decode(raw));
   } catch (e) {
     return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`) };
   }
-  if (!pointer || typeof pointer.bundle !== "string" || typeof pointer.sha256 !== "string") {
-    return { error: failedLoad("TRUSTLIST_INVALID", "trustlist.json names no bundle.") };
-  }
-  const bundleURL = new URL(pointer.bundle, pointerURL);
-  if (bundleURL.origin !== pointerURL.origin) {
-    return { error: failedLoad("TRUSTLIST_INVALID", "trustlist.json names a bundle on another origin.") };
+  let pointer;
+  try {
+    pointer = readPointer(parsed, pointerURL);
+  } catch (e) {
+    return { error: failedLoad(e.code || "TRUSTLIST_INVALID", e.message) };
   }
   let bundle;
   try {
-    bundle = await fetchCapped(bundleURL, MAX_BUNDLE_BYTES, "trust-list bundle", "default");
+    bundle = await fetchCapped(pointer.bundleURL, MAX_BUNDLE_BYTES, "trust-list bundle", "default");
   } catch (e) {
     return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`) };
   }
-  if (typeof pointer.size === "number" && pointer.size !== bundle.length) {
-    return { error: failedLoad("TRUSTLIST_INVALID", "The trust-list bundle does not match the size in trustlist.json.") };
-  }
-  const s = subtle();
-  if (s) {
-    const sum = hex(await s.digest("SHA-256", bundle));
-    if (sum !== pointer.sha256.toLowerCase()) {
-      return { error: failedLoad("TRUSTLIST_INVALID", "The trust-list bundle does not match the SHA-256 in trustlist.json.") };
-    }
+  try {
+    await checkBundle(bundle, pointer, subtle());
+  } catch (e) {
+    return { error: failedLoad(e.code || "TRUSTLIST_INVALID", e.message) };
   }
   return { bundle };
 }

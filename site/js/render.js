@@ -1,8 +1,8 @@
 // render.js builds the verdict and the trust status as DOM nodes. Pass data is
 // only ever set as textContent, never parsed as HTML. Shared by the scanner
-// page and, later, the kiosk and the widget.
+// page, the kiosk and the widget.
 
-import { judge, details, trustState, parseTime } from "./verdict.js";
+import { judge, present, details } from "./verdict.js";
 
 function el(tag, attrs, ...children) {
   const n = document.createElement(tag);
@@ -18,8 +18,6 @@ function el(tag, attrs, ...children) {
   return n;
 }
 
-const ICONS = { valid: "✓", invalid: "✕", unknown: "?" };
-
 /** stdName turns an ICAO 9303 name ("THI<MINH<ANH") into words. */
 export function stdName(s) {
   return typeof s === "string" ? s.replace(/<+/g, " ").trim() : "";
@@ -34,22 +32,24 @@ export function holderName(h) {
 }
 
 /**
- * verdictView combines judge() with the strings the page shows. It is the
- * single place where a Result becomes words, used for the screen and for the
- * screen-reader announcement.
+ * verdictView combines judge() and present() with the strings the page
+ * shows. It is the single place where a Result becomes words, used for the
+ * screen and for the screen-reader announcement. view.verdict is the
+ * verdict shown (one of VERDICTS).
  */
 export function verdictView(result, trust, tr) {
   const v = judge(result, trust);
+  const p = present(v.verdict);
   const reasons = v.reasons.map((r) => ({ code: r.code, text: tr.reason(r.code, r.message) }));
   const warnings = v.warnings.map((r) => ({ code: r.code, text: tr.reason(r.code, r.message) }));
   const h = result && result.holder;
   let announce;
-  if (v.state === "valid") {
-    announce = tr.t("verdict.announce.valid", { name: holderName(h), dob: tr.date(h && h.dateOfBirth) });
+  if (v.verdict === "valid") {
+    announce = tr.t(p.announce, { name: holderName(h), dob: tr.date(h && h.dateOfBirth) });
   } else {
-    announce = tr.t("verdict.announce." + v.state, { reasons: reasons.map((r) => r.text).join(" ") });
+    announce = tr.t(p.announce, { reasons: reasons.map((r) => r.text).join(" ") });
   }
-  return { ...v, reasons, warnings, announce };
+  return { ...v, icon: p.icon, title: tr.t(p.title), sub: tr.t(p.sub), counts: p.counts, reasons, warnings, announce };
 }
 
 /**
@@ -61,16 +61,16 @@ export function verdictView(result, trust, tr) {
 export function renderVerdict(container, result, trust, tr) {
   const view = verdictView(result, trust, tr);
   container.replaceChildren();
-  container.dataset.state = view.state;
+  container.dataset.state = view.verdict;
   container.dataset.verified = String(view.verified);
 
   container.append(
     el(
       "div",
       { class: "verdict-head" },
-      el("span", { class: "verdict-icon", "aria-hidden": "true", text: ICONS[view.state] }),
-      el("h2", { id: "verdict-title", class: "verdict-title", tabindex: "-1", text: tr.t("verdict." + view.state) }),
-      el("p", { class: "verdict-sub", text: tr.t("verdict." + view.state + ".sub") }),
+      el("span", { class: "verdict-icon", "aria-hidden": "true", text: view.icon }),
+      el("h2", { id: "verdict-title", class: "verdict-title", tabindex: "-1", text: view.title }),
+      el("p", { class: "verdict-sub", text: view.sub }),
     ),
   );
 
@@ -216,15 +216,17 @@ function certBlock(result, tr, verified) {
 }
 
 /**
- * renderTrust writes the trust-list status line into node and returns the
- * trust state. It is always visible: a list past its expiry turns the line
- * amber and says what to do.
+ * renderTrust writes the trust-list status line ts (trustState, or
+ * loadingTrust while loading) into node: the one trust line of the page,
+ * the kiosk and the widget. It is always visible: a list past its expiry
+ * turns the line amber and says what to do.
  */
-export function renderTrust(node, tl, nowMs, loadError, tr) {
-  const ts = trustState(tl, nowMs, loadError);
+export function renderTrust(node, ts, tr) {
   node.dataset.state = ts.state;
   let text;
-  if (ts.state === "missing") {
+  if (ts.state === "loading") {
+    text = tr.t("trust.loading");
+  } else if (ts.state === "missing") {
     text = tr.t("trust.missing", { code: ts.code });
   } else if (ts.state === "expired") {
     text = tr.t("trust.expired", { age: tr.duration(ts.expiredMs), sequence: ts.sequence });
@@ -232,7 +234,6 @@ export function renderTrust(node, tl, nowMs, loadError, tr) {
     text = tr.t("trust.ok", { age: tr.duration(ts.ageMs), sequence: ts.sequence, signers: ts.signers });
   }
   node.textContent = text;
-  const exp = parseTime(tl && tl.expiresAt);
-  if (exp !== null) node.title = tr.t("field.validUntil") + " " + tr.instant(exp);
-  return ts;
+  if (ts.expiresMs !== null && ts.expiresMs !== undefined) node.title = tr.t("field.validUntil") + " " + tr.instant(ts.expiresMs);
+  else node.removeAttribute("title");
 }

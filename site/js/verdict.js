@@ -1,31 +1,66 @@
-// verdict.js turns a verification Result (the fields of dcc.Result, as the
-// passcheck module returns it) and the trust list's state into what the page
-// shows. It is pure: no DOM, no clock of its own (the caller passes nowMs), so
-// that the same rules serve the scanner page, the kiosk and the widget.
+// verdict.js turns a verification Result (as the passcheck module returns
+// it) and the trust list's state into what a page shows. It does not judge
+// the pass: the Result's `verdict` field, computed once in Go from the
+// classes of its codes, does. It is pure (no DOM, no clock of its own: the
+// caller passes nowMs), so that the scanner page, the kiosk and the widget
+// share it, and Node tests it (verdict.test.mjs).
 //
-// The rules, in order:
-//   - amber "unknown" (cannot check): the trust list is missing or past its
-//     expiry, a TRUSTLIST_* error, or KID_UNKNOWN (the signer is not in the list);
-//   - red "invalid": any other error;
-//   - green "valid": no error.
-// Validity is decided in UTC epoch milliseconds only: the verdict never
+// What is shown is the Result's verdict, except where a rule of the page
+// makes it more cautious; no rule here ever makes it greener:
+//   - a Result without a known verdict, or whose "valid" contradicts its
+//     errors, shows "cannot-check";
+//   - "valid" while the trust list in use is missing or past its expiry at
+//     nowMs (a list that expired after the pass was checked, a Result shown
+//     again later) shows "cannot-check".
+// Validity is decided in UTC epoch milliseconds only: what is shown never
 // depends on the device's time zone or a daylight-saving change.
+
+/** VERDICTS are the values of a Result's verdict, as the pages show them. */
+export const VERDICTS = ["valid", "invalid", "cannot-check", "not-a-pass"];
 
 // Codes meaning that no trusted key verified the signature: the data in the
 // pass is then unverified and must never be shown as a verified identity.
-export const SIGNATURE_CODES = ["KID_UNKNOWN", "ALGORITHM_UNSUPPORTED", "SIGNATURE_INVALID"];
+// (The module sets signer only when a key verified; these are a second
+// guard against a malformed Result.)
+const SIGNATURE_CODES = ["KID_UNKNOWN", "ALGORITHM_UNSUPPORTED", "SIGNATURE_INVALID"];
 
-// Decode-chain codes: nothing after them ran.
-export const DECODE_CODES = ["PREFIX_INVALID", "BASE45_INVALID", "COMPRESSION_INVALID", "COSE_INVALID", "CBOR_INVALID"];
+// The code shown when a Result cannot be read as it claims.
+const INTERNAL_ERROR = "INTERNAL_ERROR";
+
+// How each shown verdict is presented: its icon, its strings (site/i18n),
+// and whether a kiosk counts it (a text that is not a pass is not a visitor).
+const PRESENTATION = {
+  valid: { icon: "✓", counts: true },
+  invalid: { icon: "✕", counts: true },
+  "cannot-check": { icon: "?", counts: true },
+  "not-a-pass": { icon: "↻", counts: false },
+};
 
 /**
- * trustState describes the loaded trust list at nowMs.
- * @param {object|null} tl the module's trustList ({sequence, issuedAt, expiresAt, signers, ...}) or null
- * @param {number} nowMs the clock, epoch milliseconds
- * @param {string} [loadError] the TRUSTLIST_* code of a failed load
- * @returns {{state: "ok"|"expired"|"missing", code: string, sequence: number, signers: number, ageMs: number, expiredMs: number}}
+ * present says how a shown verdict (one of VERDICTS, as judge returns it)
+ * is presented: {icon, title, sub, announce, counts}, title, sub and
+ * announce being keys of the string tables. Anything else is presented as
+ * "cannot-check".
  */
-export function trustState(tl, nowMs, loadError) {
+export function present(verdict) {
+  const v = VERDICTS.includes(verdict) ? verdict : "cannot-check";
+  const p = PRESENTATION[v];
+  return { verdict: v, icon: p.icon, title: "verdict." + v, sub: "verdict." + v + ".sub", announce: "verdict.announce." + v, counts: p.counts };
+}
+
+/**
+ * trustState describes the trust list in use at nowMs.
+ *
+ * code is why there is no usable list: the error of the last load or
+ * refresh (tl.lastLoad), else of the list's status (tl.errors), else
+ * failedCode (the code of a verifier that could not start), else
+ * TRUSTLIST_MISSING.
+ * @param {object|null} tl the verifier's trustList ({sequence, issuedAt, expiresAt, signers, errors, lastLoad, ...}) or null
+ * @param {number} nowMs the clock, epoch milliseconds
+ * @param {string} [failedCode] the code of a load that failed before any verifier existed
+ * @returns {{state: "ok"|"expired"|"missing", code: string, sequence: number, signers: number, ageMs: number, expiredMs: number, expiresMs: number|null}}
+ */
+export function trustState(tl, nowMs, failedCode) {
   const issued = parseTime(tl && tl.issuedAt);
   const expires = parseTime(tl && tl.expiresAt);
   const out = {
@@ -35,23 +70,29 @@ export function trustState(tl, nowMs, loadError) {
     signers: countSigners(tl),
     ageMs: issued === null ? 0 : Math.max(0, nowMs - issued),
     expiredMs: 0,
+    expiresMs: expires,
   };
   if (!tl || issued === null || expires === null) {
     out.state = "missing";
-    out.code = loadError || "TRUSTLIST_MISSING";
+    out.code = firstCode(tl && tl.lastLoad) || firstCode(tl) || failedCode || "TRUSTLIST_MISSING";
     return out;
   }
   if (nowMs > expires) {
     out.state = "expired";
     out.code = "TRUSTLIST_EXPIRED";
     out.expiredMs = nowMs - expires;
-    return out;
-  }
-  if (loadError && loadError !== "TRUSTLIST_EXPIRED") {
-    // A refresh failed but an earlier, still valid list is in use: keep it.
-    out.code = loadError;
   }
   return out;
+}
+
+/** loadingTrust is the trust state while the verifier is still loading. */
+export function loadingTrust() {
+  return { state: "loading", code: "TRUSTLIST_MISSING", sequence: 0, signers: 0, ageMs: 0, expiredMs: 0, expiresMs: null };
+}
+
+function firstCode(o) {
+  const e = o && Array.isArray(o.errors) ? o.errors[0] : null;
+  return e && typeof e.code === "string" ? e.code : "";
 }
 
 function countSigners(tl) {
@@ -73,38 +114,45 @@ export function parseTime(v) {
 }
 
 /**
- * judge decides the verdict.
+ * judge says what to show for result under trust (see the rules at the top).
+ *   verdict   one of VERDICTS
+ *   verified  a trusted key verified the signature: only then is the
+ *             holder shown as an identity
+ *   reasons   the errors, and the trust list's code when that is why the
+ *             pass cannot be checked
+ *   warnings  the warnings
  * @param {object} result the Result from verify()
  * @param {{state: string, code: string}} trust from trustState
- * @returns {{state: "valid"|"invalid"|"unknown", verified: boolean, reasons: {code: string, message: string}[], warnings: {code: string, message: string}[]}}
+ * @returns {{verdict: string, verified: boolean, reasons: {code: string, message: string}[], warnings: {code: string, message: string}[]}}
  */
 export function judge(result, trust) {
   const errors = messages(result && result.errors);
   const warnings = messages(result && result.warnings);
   const codes = errors.map((e) => e.code);
-  const trustFailed = codes.some((c) => c.startsWith("TRUSTLIST_"));
-  // verified: a trusted key verified the signature. The module sets signer
-  // only then; the codes are checked too, so that a malformed Result can
-  // never promote data to a verified identity.
-  const verified =
-    !!(result && result.signer) &&
-    !trustFailed &&
-    !codes.some((c) => SIGNATURE_CODES.includes(c) || DECODE_CODES.includes(c));
-
   const reasons = errors.slice();
-  let state;
-  if (trust.state !== "ok" || trustFailed || codes.includes("KID_UNKNOWN")) {
-    state = "unknown";
-    if (trust.state !== "ok" && !codes.includes(trust.code)) {
-      reasons.unshift({ code: trust.code, message: "" });
-    }
-  } else if (errors.length > 0 || !(result && result.valid === true)) {
-    state = "invalid";
-    if (reasons.length === 0) reasons.push({ code: "INTERNAL", message: "" });
-  } else {
-    state = "valid";
+  const said = result && VERDICTS.includes(result.verdict) ? result.verdict : "";
+  const trustOK = !!trust && trust.state === "ok";
+
+  let verdict = said;
+  if (said === "") {
+    verdict = "cannot-check";
+  } else if (said === "valid" && (result.valid !== true || errors.length > 0)) {
+    verdict = "cannot-check";
+  } else if (said === "valid" && !trustOK) {
+    verdict = "cannot-check";
   }
-  return { state, verified, reasons, warnings };
+  if (verdict === "cannot-check" && !trustOK && trust && trust.code && !codes.includes(trust.code)) {
+    reasons.unshift({ code: trust.code, message: "" });
+  }
+  if (verdict !== "valid" && verdict !== "not-a-pass" && reasons.length === 0) {
+    reasons.push({ code: INTERNAL_ERROR, message: "" });
+  }
+
+  // A list in its grace period still verifies signatures (its
+  // TRUSTLIST_EXPIRED makes the verdict cannot-check, not the holder
+  // unverified); a missing or expired list verifies none (no signer).
+  const verified = verdict !== "not-a-pass" && !!(result && result.signer) && !codes.some((c) => SIGNATURE_CODES.includes(c));
+  return { verdict, verified, reasons, warnings };
 }
 
 function messages(list) {
@@ -112,6 +160,19 @@ function messages(list) {
   return list
     .filter((m) => m && typeof m.code === "string")
     .map((m) => ({ code: m.code, message: typeof m.message === "string" ? m.message : "" }));
+}
+
+/**
+ * internalResult is the Result of a check that failed inside the page (a
+ * verify that threw): cannot-check, never a judgement on the pass.
+ */
+export function internalResult(e) {
+  return {
+    verdict: "cannot-check",
+    valid: false,
+    errors: [{ code: INTERNAL_ERROR, message: String((e && e.message) || e) }],
+    warnings: [],
+  };
 }
 
 /**

@@ -3,10 +3,9 @@
 // verified in the browser, from the camera, pasted text or a barcode
 // scanner. Guide: docs/kiosk.md ("The widget").
 
-import type { Result, TrustListStatus } from "../passcheck";
+import type { Result, TrustListStatus, Verdict } from "../passcheck";
 
-/** The verdict the element shows. "unknown" is "cannot check" (amber). */
-export type Verdict = "valid" | "invalid" | "unknown";
+export type { Verdict };
 
 /** Where the pass came from. "api": element.verify(text). */
 export type Source = "camera" | "paste" | "hid" | "api";
@@ -15,7 +14,12 @@ export type Source = "camera" | "paste" | "hid" | "api";
 export interface PasscheckResultDetail {
   /** The Result, as `passcheck verify --json` prints it. */
   result: Result;
-  /** The verdict shown: trust-list trouble and KID_UNKNOWN give "unknown". */
+  /**
+   * The verdict shown: result.verdict, except that a "valid" Result shows
+   * as "cannot-check" when the trust list in use has expired since (or is
+   * missing). Never greener than result.verdict. "not-a-pass": the text is
+   * not a readable pass (scan again).
+   */
   verdict: Verdict;
   /**
    * true when a trusted key verified the signature. Only then are

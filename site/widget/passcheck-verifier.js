@@ -25,10 +25,10 @@
 
 import { load } from "../js/passcheck.js";
 import { Wedge } from "../js/wedge.js";
-import { Camera } from "../js/camera.js";
 import { details } from "../js/verdict.js";
 import { Translator, pick } from "../js/i18n.js";
 import { verdictView, holderName, renderTrust } from "../js/render.js";
+import { Scanner } from "../js/scanner.js";
 import { config } from "passcheck:build";
 
 const TAG = "passcheck-verifier";
@@ -134,8 +134,8 @@ const CSS = `
 :host {
   --_valid: var(--passcheck-valid, #0a6b2d);
   --_invalid: var(--passcheck-invalid, #b3261e);
-  --_unknown: var(--passcheck-uncheckable, #ffb300);
-  --_unknown-ink: var(--passcheck-uncheckable-ink, #1b1b1f);
+  --_uncheckable: var(--passcheck-uncheckable, #ffb300);
+  --_uncheckable-ink: var(--passcheck-uncheckable-ink, #1b1b1f);
   --_ink: var(--passcheck-ink, #1b1b1f);
   --_paper: var(--passcheck-paper, #ffffff);
   --_muted: var(--passcheck-muted, #4a4f57);
@@ -179,7 +179,9 @@ textarea {
 .verdict { border-radius: var(--_radius); padding: 0.75rem; margin-bottom: 0.5rem; color: #fff; }
 .verdict[data-state="valid"] { background: var(--_valid); }
 .verdict[data-state="invalid"] { background: var(--_invalid); }
-.verdict[data-state="unknown"] { background: var(--_unknown); color: var(--_unknown-ink); }
+.verdict[data-state="cannot-check"] { background: var(--_uncheckable); color: var(--_uncheckable-ink); }
+.verdict[data-state="not-a-pass"] { background: var(--_paper); color: var(--_ink); border: 2px dashed var(--_line); }
+.verdict[data-state="not-a-pass"] button { border-color: var(--_accent); color: var(--_accent); }
 .title { margin: 0; font-size: 1.8rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.03em; }
 .title:focus { outline: none; }
 .name { margin: 0.4rem 0 0; font-size: 1.5rem; font-weight: 700; overflow-wrap: anywhere; }
@@ -261,17 +263,22 @@ export class PasscheckVerifier extends HTMLElement {
     root.append(tpl.content.cloneNode(true));
     this.refs = {};
     for (const n of root.querySelectorAll("[data-ref]")) this.refs[n.dataset.ref] = n;
-    this.verifier = null;
-    this.result = null;
-    this.state = "idle";
-    this.loadError = "";
-    this.camera = null;
-    this.busy = false;
     this.holdTimer = 0;
     this.refreshTimer = 0;
-    this.generation = 0;
     this.tr = new Translator(this.language());
     this._ready = null;
+    // The element's view of the shared controller (scanner.js).
+    this.scanner = new Scanner({
+      status: (key, vars) => this.setStatus(key, vars),
+      inputs: (on) => this.enableInputs(on),
+      trust: () => this.renderTrustLine(),
+      show: (result, source) => this.shown(result, source),
+      camera: (st) => {
+        this.refs.viewfinder.hidden = st === "stopped";
+        if (st !== "starting") this.refs.camera.textContent = this.t(st === "running" ? "scan.stop" : "scan.start");
+      },
+      active: () => this.isConnected,
+    });
 
     const r = this.refs;
     r.camera.addEventListener("click", () => this.toggleCamera());
@@ -297,8 +304,7 @@ export class PasscheckVerifier extends HTMLElement {
     hid.remove(this);
     clearInterval(this.refreshTimer);
     clearTimeout(this.holdTimer);
-    if (this.camera) this.camera.stop();
-    this.refs.viewfinder.hidden = true;
+    this.scanner.stopCamera();
     this.clear();
   }
 
@@ -328,7 +334,7 @@ export class PasscheckVerifier extends HTMLElement {
     else if (this.isConnected) hid.add(this);
     const cam = this.getAttribute("camera");
     r.actions.hidden = cam === "off";
-    if (cam === "off" && this.camera && this.camera.running) this.stopCamera();
+    if (cam === "off" && this.scanner.cameraRunning) this.scanner.stopCamera();
     r.paste.hidden = this.getAttribute("paste") === "off";
   }
 
@@ -339,62 +345,42 @@ export class PasscheckVerifier extends HTMLElement {
 
   /** trustList is the status of the trust list in use, or null before loading. */
   get trustList() {
-    return this.verifier ? this.verifier.trustList : null;
+    return this.scanner.trustList;
+  }
+
+  /** result is the Result on screen, or null. */
+  get result() {
+    return this.scanner.result;
   }
 
   start() {
-    const gen = ++this.generation;
-    this.verifier = null;
-    this.state = "loading";
-    this.setStatus("app.loading");
-    this.enableInputs(false);
     this._ready = (async () => {
       const wasmAttr = this.getAttribute("wasm-url");
       const listAttr = this.getAttribute("trustlist-url");
       const keysAttr = this.getAttribute("trust-keys");
-      let verifier;
-      try {
+      const r = await this.scanner.start(async () => {
         const trustKeys = keysAttr ? await trustKeysFrom(keysAttr) : config.trustKeys;
-        verifier = await sharedVerifier({
+        return sharedVerifier({
           wasmURL: wasmAttr ? new URL(wasmAttr, document.baseURI).href : defaultURL(config.wasmURL),
           trustListURL: listAttr ? new URL(listAttr, document.baseURI).href : defaultURL(config.trustListURL),
           trustKeys,
           graceSeconds: config.graceSeconds,
         });
-      } catch (e) {
-        if (gen !== this.generation) return;
-        this.state = "failed";
-        const code = (e && e.code) || "WASM_UNAVAILABLE";
-        this.setStatus("app.loadFailed", { error: code + ((e && e.message) ? ": " + e.message : "") });
-        this.loadError = code.startsWith("TRUSTLIST_") ? code : "";
-        this.renderTrustLine();
-        this.fire("passcheck-error", { code, message: String((e && e.message) || e) });
+      });
+      if (!r.ok) {
+        if (r.code) this.fire("passcheck-error", { code: r.code, message: r.message });
         return;
       }
-      if (gen !== this.generation) return;
-      this.verifier = verifier;
-      const tl = verifier.trustList;
-      this.loadError = tl && tl.lastLoad && tl.lastLoad.errors && tl.lastLoad.errors.length ? tl.lastLoad.errors[0].code : "";
-      this.state = "ready";
-      this.setStatus("");
-      this.enableInputs(true);
-      this.renderTrustLine();
       this.dataset.ready = "true";
-      this.fire("passcheck-ready", { trustList: tl });
+      this.fire("passcheck-ready", { trustList: this.trustList });
       if (this.getAttribute("camera") === "auto") this.startCamera();
     })();
     return this._ready;
   }
 
-  async refreshTrustList() {
-    if (!this.verifier) return;
-    try {
-      const r = await this.verifier.refreshTrustList();
-      this.loadError = r && r.errors && r.errors.length ? r.errors[0].code : "";
-    } catch (e) {
-      this.loadError = (e && e.code) || "TRUSTLIST_UNAVAILABLE";
-    }
-    this.renderTrustLine();
+  /** refreshTrustList fetches the trust list again. */
+  refreshTrustList() {
+    return this.scanner.refresh();
   }
 
   enableInputs(on) {
@@ -418,7 +404,7 @@ export class PasscheckVerifier extends HTMLElement {
 
   renderText() {
     const r = this.refs;
-    r.camera.textContent = this.t(this.camera && this.camera.running ? "scan.stop" : "scan.start");
+    r.camera.textContent = this.t(this.scanner.cameraRunning ? "scan.stop" : "scan.start");
     r.pasteLabel.textContent = this.t("scan.pasteLabel");
     r.check.textContent = this.t("scan.check");
     r.next.textContent = this.t("verdict.next");
@@ -428,12 +414,7 @@ export class PasscheckVerifier extends HTMLElement {
   }
 
   renderTrustLine() {
-    if (this.state === "loading" || this.state === "idle") {
-      this.refs.trust.dataset.state = "missing";
-      this.refs.trust.textContent = this.t("trust.loading");
-      return null;
-    }
-    return renderTrust(this.refs.trust, this.trustList, Date.now(), this.loadError, this.tr);
+    renderTrust(this.refs.trust, this.scanner.trust(), this.tr);
   }
 
   // --- checking ------------------------------------------------------------------
@@ -442,30 +423,20 @@ export class PasscheckVerifier extends HTMLElement {
    * check verifies text, shows the verdict and dispatches passcheck-result.
    * It resolves to the event's detail (null while loading or busy).
    */
-  async check(text, source) {
-    if (!this.verifier || this.busy) return null;
-    text = String(text == null ? "" : text).trim();
-    if (!text) {
-      this.setStatus("scan.pasteEmpty");
-      return null;
-    }
-    this.busy = true;
-    let result;
-    try {
-      result = await this.verifier.verify(text);
-    } catch (e) {
-      result = { valid: false, errors: [{ code: "INTERNAL_ERROR", message: String(e && e.message) }], warnings: [] };
-    } finally {
-      this.busy = false;
-    }
-    if (!this.isConnected) return null;
+  check(text, source) {
+    return this.scanner.check(text, source || "api");
+  }
+
+  // shown shows a verdict the scanner checked and dispatches passcheck-result;
+  // it returns the event's detail.
+  shown(result, source) {
     const view = this.show(result, false);
     const tl = this.trustList;
     const detail = {
       result,
-      verdict: view.state,
+      verdict: view.verdict,
       verified: view.verified,
-      source: source || "api",
+      source,
       trustList: tl ? { ...tl } : null,
     };
     this.fire("passcheck-result", detail);
@@ -479,12 +450,11 @@ export class PasscheckVerifier extends HTMLElement {
 
   show(result, quiet) {
     const r = this.refs;
-    const trust = this.renderTrustLine() || { state: "missing", code: this.loadError || "TRUSTLIST_MISSING" };
-    const view = verdictView(result, trust, this.tr);
-    this.result = result;
-    r.verdict.dataset.state = view.state;
+    const view = verdictView(result, this.scanner.trust(), this.tr);
+    this.renderTrustLine();
+    r.verdict.dataset.state = view.verdict;
     r.verdict.dataset.verified = String(view.verified);
-    r.title.textContent = this.t("verdict." + view.state);
+    r.title.textContent = view.title;
     // The holder is shown only when a trusted key verified the signature:
     // never unverified data as an identity.
     const h = view.verified ? result.holder : null;
@@ -492,7 +462,7 @@ export class PasscheckVerifier extends HTMLElement {
     r.name.hidden = !h;
     r.dob.textContent = h && h.dateOfBirth ? this.t("holder.dob") + ": " + this.tr.date(h.dateOfBirth) : "";
     r.dob.hidden = !r.dob.textContent;
-    r.kind.textContent = view.verified ? this.kindLine(result) : "";
+    r.kind.textContent = view.verified ? this.kindLine(result) : view.verdict === "not-a-pass" ? view.sub : "";
     r.kind.hidden = !r.kind.textContent;
     r.reasons.replaceChildren(
       ...view.reasons.map((x) => {
@@ -536,7 +506,7 @@ export class PasscheckVerifier extends HTMLElement {
   clear() {
     const r = this.refs;
     clearTimeout(this.holdTimer);
-    this.result = null;
+    this.scanner.clear();
     r.verdict.hidden = true;
     delete r.verdict.dataset.state;
     delete r.verdict.dataset.verified;
@@ -549,45 +519,17 @@ export class PasscheckVerifier extends HTMLElement {
   /** reset clears the verdict and goes back to scanning. */
   reset() {
     this.clear();
-    if (this.camera && this.camera.running) {
-      this.setStatus("scan.hint");
-      this.camera.resume();
-    } else {
-      this.setStatus("");
-    }
+    this.scanner.next();
   }
 
   // --- camera ----------------------------------------------------------------------
 
   toggleCamera() {
-    if (this.camera && this.camera.running) this.stopCamera();
-    else this.startCamera();
+    return this.scanner.toggleCamera(this.refs.video);
   }
 
-  async startCamera() {
-    if (!this.verifier) return;
-    const r = this.refs;
-    if (!this.camera) {
-      this.camera = new Camera(r.video, (img) => this.verifier.scan(img, { frame: true }), (text) => this.check(text, "camera"));
-    }
-    this.setStatus("scan.starting");
-    r.viewfinder.hidden = false;
-    try {
-      await this.camera.start();
-    } catch (e) {
-      r.viewfinder.hidden = true;
-      this.setStatus("scan.noCamera", { error: (e && (e.name || e.message)) || String(e) });
-      return;
-    }
-    r.camera.textContent = this.t("scan.stop");
-    this.setStatus("scan.hint");
-  }
-
-  stopCamera() {
-    if (this.camera) this.camera.stop();
-    this.refs.viewfinder.hidden = true;
-    this.refs.camera.textContent = this.t("scan.start");
-    this.setStatus("");
+  startCamera() {
+    return this.scanner.startCamera(this.refs.video);
   }
 }
 

@@ -195,7 +195,7 @@ const widgetTestJS = `window.events = [];
 document.addEventListener("passcheck-result", (e) => {
   // composed and bubbling: seen at the document, with the element as target.
   window.events.push({ id: e.target.id, verdict: e.detail.verdict, verified: e.detail.verified, source: e.detail.source,
-    valid: e.detail.result.valid, codes: e.detail.result.errors.map((x) => x.code), kind: e.detail.result.kind,
+    resultVerdict: e.detail.result.verdict, valid: e.detail.result.valid, codes: e.detail.result.errors.map((x) => x.code), kind: e.detail.result.kind,
     family: e.detail.result.holder ? e.detail.result.holder.familyName : "",
     trustSequence: e.detail.trustList ? e.detail.trustList.sequence : null, bubbles: e.bubbles, composed: e.composed });
 });
@@ -208,7 +208,8 @@ window.shown = (id) => {
 `
 
 type widgetEvent struct {
-	ID, Verdict, Source, Kind, Family  string
+	ID, Verdict, ResultVerdict, Source string
+	Kind, Family                       string
 	Verified, Valid, Bubbles, Composed bool
 	Codes                              []string
 	TrustSequence                      *float64
@@ -252,8 +253,9 @@ func TestKioskWidgetBrowser(t *testing.T) {
 			if got.ID != "a" || got.Source != "api" || !got.Bubbles || !got.Composed {
 				t.Errorf("%s: event %+v", pass.Name, got)
 			}
-			if got.Verdict != pass.Expect || got.Valid != (pass.Expect == "valid") {
-				t.Errorf("%s: verdict %q valid=%v, want %q", pass.Name, got.Verdict, got.Valid, pass.Expect)
+			want := pageVerdict(pass.Expect)
+			if got.Verdict != want || got.Valid != (want == "valid") || got.ResultVerdict != want {
+				t.Errorf("%s: verdict %q (Result: %q) valid=%v, want %q", pass.Name, got.Verdict, got.ResultVerdict, got.Valid, want)
 			}
 			for _, c := range pass.Codes {
 				if !slices.Contains(got.Codes, c) {
@@ -264,7 +266,7 @@ func TestKioskWidgetBrowser(t *testing.T) {
 				t.Errorf("%s: the event carries no trust-list sequence", pass.Name)
 			}
 			shown := evalT[widgetShown](t, p, `shown("a")`)
-			if shown.Hidden || shown.State != pass.Expect || !slices.Equal(shown.Codes, got.Codes) && pass.Expect != "unknown" {
+			if shown.Hidden || shown.State != want || !slices.Equal(shown.Codes, got.Codes) && want != "cannot-check" {
 				t.Errorf("%s: shown %+v, event %+v", pass.Name, shown, got)
 			}
 			// A name on screen only when the signature verified.
@@ -284,7 +286,7 @@ func TestKioskWidgetBrowser(t *testing.T) {
 		mine, theirs := env.pass(t, env.demo, "valid-vaccination"), env.pass(t, env.other, "valid-vaccination")
 		for _, c := range []struct {
 			id, text, want string
-		}{{"a", mine.Text, "valid"}, {"b", mine.Text, "unknown"}, {"b", theirs.Text, "valid"}, {"a", theirs.Text, "unknown"}} {
+		}{{"a", mine.Text, "valid"}, {"b", mine.Text, "cannot-check"}, {"b", theirs.Text, "valid"}, {"a", theirs.Text, "cannot-check"}} {
 			js, _ := json.Marshal(c.text)
 			evalT[bool](t, p, `document.getElementById("`+c.id+`").verify(`+string(js)+`).then(() => true)`)
 			ev := events()
@@ -310,7 +312,7 @@ func TestKioskWidgetBrowser(t *testing.T) {
 		clickT(t, p, "b")
 		typeKeys(t, p, mine.Text, 5*time.Millisecond)
 		waitT(t, p, `window.events.length === 2`, 10*time.Second)
-		if ev := events(); ev[1].ID != "b" || ev[1].Source != "hid" || ev[1].Verdict != "unknown" {
+		if ev := events(); ev[1].ID != "b" || ev[1].Source != "hid" || ev[1].Verdict != "cannot-check" {
 			t.Errorf("scan after clicking b: %+v", ev[1])
 		}
 		clickT(t, p, "c")
@@ -542,13 +544,23 @@ func testKiosk(t *testing.T, env *kioskEnv, p *browsertest.Page, url string) {
 		pass := env.pass(t, env.demo, name)
 		typeKeys(t, p, pass.Text, 5*time.Millisecond)
 		waitT(t, p, fmt.Sprintf(`document.documentElement.dataset.verdicts === "%d"`, i+2), 10*time.Second)
-		if got := evalT[string](t, p, `document.getElementById("verdict").dataset.state`); got != pass.Expect {
-			t.Errorf("%s: verdict %q, want %q", name, got, pass.Expect)
+		if got := evalT[string](t, p, `document.getElementById("verdict").dataset.state`); got != pageVerdict(pass.Expect) {
+			t.Errorf("%s: verdict %q, want %q", name, got, pageVerdict(pass.Expect))
 		}
 	}
 	st = evalT[kioskState](t, p, kioskStateJS)
 	if st.Valid != "2" || st.NotValid != "2" {
 		t.Errorf("counter valid %q, not valid %q; want 2 and 2", st.Valid, st.NotValid)
+	}
+	// A code that is not a pass: "scan again", and not counted.
+	typeKeys(t, p, "HC1:THIS-IS-NOT-BASE45-AT-ALL", 5*time.Millisecond)
+	waitT(t, p, `document.documentElement.dataset.verdicts === "5"`, 10*time.Second)
+	if got := evalT[string](t, p, `document.getElementById("verdict").dataset.state`); got != "not-a-pass" {
+		t.Errorf("a code that is not a pass: verdict %q, want not-a-pass", got)
+	}
+	st = evalT[kioskState](t, p, kioskStateJS)
+	if st.Valid != "2" || st.NotValid != "2" {
+		t.Errorf("after a code that is not a pass: counter valid %q, not valid %q; want 2 and 2", st.Valid, st.NotValid)
 	}
 	waitT(t, p, `document.getElementById("verdict").hidden`, 5*time.Second)
 	checkNoHolder(t, p, env.demo.Passes)
@@ -556,7 +568,7 @@ func testKiosk(t *testing.T, env *kioskEnv, p *browsertest.Page, url string) {
 	// A person typing a pass is not a scan.
 	typeKeys(t, p, valid.Text[:25], 80*time.Millisecond)
 	time.Sleep(200 * time.Millisecond)
-	if got := evalT[kioskState](t, p, kioskStateJS); got.Verdicts != "4" || !got.Hidden {
+	if got := evalT[kioskState](t, p, kioskStateJS); got.Verdicts != "5" || !got.Hidden {
 		t.Errorf("slow typing gave a verdict: %+v", got)
 	}
 	p.CheckNoConsoleErrors()
@@ -648,8 +660,8 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 		evalT[bool](t, p, `(() => { document.getElementById("paste-text").value = `+string(js)+`; document.getElementById("check").click(); return true; })()`)
 		waitT(t, p, `!document.getElementById("verdict").hidden`, 10*time.Second)
 		got := evalT[widgetShown](t, p, `(() => { const v = document.getElementById("verdict"); return { state: v.dataset.state, codes: [...v.querySelectorAll(".reasons li")].map((l) => l.dataset.code) }; })()`)
-		if got.State != pass.Expect {
-			t.Errorf("%s: verdict %q, want %q", pass.Name, got.State, pass.Expect)
+		if got.State != pageVerdict(pass.Expect) {
+			t.Errorf("%s: verdict %q, want %q", pass.Name, got.State, pageVerdict(pass.Expect))
 		}
 		for _, c := range pass.Codes {
 			if !slices.Contains(got.Codes, c) {
@@ -711,8 +723,8 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 	js, _ := json.Marshal(env.pass(t, d, "valid-vaccination").Text)
 	evalT[bool](t, p, `(() => { document.getElementById("paste-text").value = `+string(js)+`; document.getElementById("check").click(); return true; })()`)
 	waitT(t, p, `!document.getElementById("verdict").hidden`, 10*time.Second)
-	if got := evalT[string](t, p, `document.getElementById("verdict").dataset.state`); got != "unknown" {
-		t.Errorf("valid pass under an expired list: %q, want unknown", got)
+	if got := evalT[string](t, p, `document.getElementById("verdict").dataset.state`); got != "cannot-check" {
+		t.Errorf("valid pass under an expired list: %q, want cannot-check", got)
 	}
 
 	// The single file runs as a kiosk too, from file:// with ?kiosk=N.
