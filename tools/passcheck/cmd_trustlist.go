@@ -309,7 +309,11 @@ func runTrustlistVerify(e *env, args []string) int {
 	}
 	seen, err := stateLastSeen(*stateFlag, keys)
 	if err != nil {
-		errorf(e, "%v", err)
+		errorf(e, "%s", describeError(err))
+		var de *dcc.Error
+		if errors.As(err, &de) {
+			return 1 // the pinned keys themselves are unusable
+		}
 		return 2
 	}
 	l, warnings, err := loadTrustList(fs.Arg(0), keys, now, max(*lastSeen, seen), trustlist.WithGrace(*grace))
