@@ -262,7 +262,6 @@ func TestPartRefused(t *testing.T) {
 	}
 }
 
-
 // TestPartEscapes covers gaps too large for the Rice code, which the part
 // writes raw: clustered entries and one far away, at every bit alignment.
 func TestPartEscapes(t *testing.T) {
