@@ -247,6 +247,16 @@ func NewTree(bundle []byte, opts ...TreeOption) (*Tree, error) {
 	}, nil
 }
 
+// PointerHeaders returns the Content-Type and Cache-Control of
+// trustlist.json under opts, as [NewTree] gives them.
+func PointerHeaders(opts ...TreeOption) (contentType, cacheControl string, err error) {
+	cfg, err := newTreeConfig(opts)
+	if err != nil {
+		return "", "", err
+	}
+	return pointerType, pointerCacheControl(cfg.pointerMaxAge), nil
+}
+
 // File returns the tree's file called name, or nil.
 func (t *Tree) File(name string) *File {
 	for i := range t.Files {
