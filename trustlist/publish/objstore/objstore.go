@@ -291,7 +291,8 @@ func (p *Publisher) NextSequence(ctx context.Context, now time.Time) (uint64, er
 }
 
 // Publish uploads bundle's tree (see the package doc for the order and the
-// checks). The bundle must verify against TrustKeys before anything is
+// checks). On an error the Result, when not nil, says how far it got
+// (Previous: the list still live). The bundle must verify against TrustKeys before anything is
 // uploaded. The host-rule files of a folder tree (_headers, nginx) are not
 // uploaded: each object carries its headers itself.
 func (p *Publisher) Publish(ctx context.Context, bundle []byte) (*Result, error) {
@@ -309,8 +310,9 @@ func (p *Publisher) Publish(ctx context.Context, bundle []byte) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	res := &Result{Pointer: tree.Pointer, Previous: cur.ptr, DryRun: p.DryRun}
 	if err := publish.CheckSuccession(p.Location.String(), cur.ptr, &tree.Pointer); err != nil {
-		return nil, err
+		return res, err
 	}
 	var lastSeen uint64
 	if cur.ptr != nil {
@@ -319,9 +321,8 @@ func (p *Publisher) Publish(ctx context.Context, bundle []byte) (*Result, error)
 	// Check the list as a verifier will before anything is uploaded: a
 	// list that would be refused is never published.
 	if _, err := trustlist.Load(bundle, p.TrustKeys, p.now(), lastSeen); err != nil {
-		return nil, fmt.Errorf("objstore: the bundle does not verify: %w", err)
+		return res, fmt.Errorf("objstore: the bundle does not verify: %w", err)
 	}
-	res := &Result{Pointer: tree.Pointer, Previous: cur.ptr, DryRun: p.DryRun}
 
 	// 1. The parts, each unless already there with its size.
 	var parts []publish.File
@@ -377,8 +378,14 @@ func (p *Publisher) Publish(ctx context.Context, bundle []byte) (*Result, error)
 		res.Deleted = stale
 		return res, nil
 	}
-	if err := p.put(ctx, ptrKey, *ptrFile, 0, cur); err != nil {
-		if httpStatus(err) == 412 {
+	err = p.put(ctx, ptrKey, *ptrFile, 0, cur)
+	if httpStatus(err) == 501 {
+		// A store without conditional writes: check the pointer again
+		// just before an unconditional write (a shorter race window).
+		err = p.putIfUnchanged(ctx, ptrKey, *ptrFile, cur)
+	}
+	if err != nil {
+		if httpStatus(err) == 412 || errors.Is(err, ErrConflict) {
 			return res, fmt.Errorf("%w: writing %s: %v", ErrConflict, p.url(ptrKey), err)
 		}
 		return res, fmt.Errorf("objstore: writing %s: %w (the previous pointer stays)", p.url(ptrKey), err)
@@ -439,6 +446,19 @@ func (p *Publisher) put(ctx context.Context, key string, f publish.File, seq uin
 	}
 	_, err := p.Client.PutObject(ctx, in)
 	return err
+}
+
+// putIfUnchanged writes the pointer without a condition, after checking
+// that the bucket's pointer is still prev.
+func (p *Publisher) putIfUnchanged(ctx context.Context, key string, f publish.File, prev *live) error {
+	now, err := p.readLive(ctx)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(now.raw, prev.raw) {
+		return ErrConflict
+	}
+	return p.put(ctx, key, f, 0, nil)
 }
 
 // restore puts the previous pointer back after a failed read-back (or
