@@ -94,28 +94,6 @@ Example:
 	})
 }
 
-// duration is a time.Duration flag and JSON string ("48h").
-type duration time.Duration
-
-func (d *duration) String() string { return time.Duration(*d).String() }
-
-func (d *duration) Set(s string) error {
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = duration(v)
-	return nil
-}
-
-func (d *duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("a duration is a string such as \"48h\": %s", b)
-	}
-	return d.Set(s)
-}
-
 // publishConfig is what publishing takes besides the bundle.
 type publishConfig struct {
 	PointerMaxAge duration `json:"pointer-max-age"`
