@@ -144,7 +144,9 @@ func TestLoadExtraSignersInvalid(t *testing.T) {
 	}{
 		{"P-384 among the signers of key 5", mod(func(p *wire.Payload) { p.Signers = append(p.Signers, p.Extra[0]) })},
 		{"broken key", mod(func(p *wire.Payload) { p.Extra[0].SPKI = p.Extra[0].SPKI[:50] })},
-		{"P-384 point of another length", mod(func(p *wire.Payload) { p.Extra[0].SPKI = append(p.Extra[0].SPKI[:len(p.Extra[0].SPKI)-97], p.Signers[0].SPKI[len(p.Signers[0].SPKI)-65:]...) })},
+		{"P-384 point of another length", mod(func(p *wire.Payload) {
+			p.Extra[0].SPKI = append(p.Extra[0].SPKI[:len(p.Extra[0].SPKI)-97], p.Signers[0].SPKI[len(p.Signers[0].SPKI)-65:]...)
+		})},
 		{"lower-case country", mod(func(p *wire.Payload) { p.Extra[1].Country = "be" })},
 		{"kid of 7 bytes", mod(func(p *wire.Payload) { p.Extra[1].KID = p.Extra[1].KID[:7] })},
 		{"not an array", sign(t, f.pub1, withExtra{Payload: f.payload(), Extra: map[int]int{1: 2}})},
