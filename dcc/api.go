@@ -99,7 +99,7 @@ type Signer struct {
 	NotBefore time.Time        // zero: no lower bound
 	NotAfter  time.Time        // zero: no upper bound
 	Usage     KeyUsage         // zero: may sign every kind
-	PublicKey crypto.PublicKey // *ecdsa.PublicKey (P-256) or *rsa.PublicKey
+	PublicKey crypto.PublicKey // *ecdsa.PublicKey (P-256, P-384 or P-521) or *rsa.PublicKey
 }
 
 // KeyProvider gives the trusted signers that carry a key identifier. Several

@@ -451,7 +451,7 @@ func writeInspect(w io.Writer, info *inspectInfo) {
 func keyType(k crypto.PublicKey) string {
 	switch k := k.(type) {
 	case *ecdsa.PublicKey:
-		return "EC P-256"
+		return "EC " + k.Curve.Params().Name
 	case *rsa.PublicKey:
 		return fmt.Sprintf("RSA-%d", k.N.BitLen())
 	}

@@ -24,6 +24,13 @@ const (
 	KeyValueSets   = 6 // reserved: EU value sets
 	KeyRules       = 7 // reserved: business rules
 	KeyRevocations = 8 // reserved: revoked certificate hashes
+	// KeyExtraSigners holds signers, in the entry format of KeySigners,
+	// whose key type readers of an earlier release refuse (P-384, P-521, and
+	// any type added later): such readers refuse the whole bundle on a key
+	// type they do not know among KeySigners, but skip this key. A reader
+	// skips an entry here whose key type it does not know. See
+	// docs/trustlist.md, "Signer policy".
+	KeyExtraSigners = 9
 )
 
 // Signer entry keys.
@@ -53,6 +60,7 @@ type Payload struct {
 	IssuedAt  int64   `cbor:"3,keyasint"` // Unix seconds
 	ExpiresAt int64   `cbor:"4,keyasint"` // Unix seconds
 	Signers   []Entry `cbor:"5,keyasint"`
+	Extra     []Entry `cbor:"9,keyasint,omitempty"` // KeyExtraSigners; read by [DecodeEntries]
 }
 
 // Entry is one trusted document signer.
@@ -63,7 +71,7 @@ type Entry struct {
 	NotAfter  int64  `cbor:"4,keyasint,omitempty"` // Unix seconds; absent: unbounded
 	Usage     uint8  `cbor:"5,keyasint,omitempty"` // dcc.KeyUsage bits; absent: every kind
 	Subject   string `cbor:"6,keyasint,omitempty"` // the subject's common name, for display
-	SPKI      []byte `cbor:"7,keyasint"`           // DER SubjectPublicKeyInfo, P-256 or RSA
+	SPKI      []byte `cbor:"7,keyasint"`           // DER SubjectPublicKeyInfo: P-256 or RSA; P-384, P-521 in Extra
 }
 
 // Protected is the COSE protected header of a bundle, as the writer writes
