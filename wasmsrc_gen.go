@@ -37,6 +37,7 @@ import "embed"
 //go:embed qrimage/transform.go
 //go:embed trustlist/codes.go
 //go:embed trustlist/internal/spki/spki.go
+//go:embed trustlist/internal/wire/extra.go
 //go:embed trustlist/internal/wire/read.go
 //go:embed trustlist/internal/wire/wire.go
 //go:embed trustlist/keys.go
