@@ -104,12 +104,12 @@ func Decode(b []byte, o Options) (Sign1, error) {
 	if !ok || len(a) != 4 {
 		return Sign1{}, errors.New("COSE_Sign1: not an array of four items")
 	}
-	var m Sign1
-	var unprotected map[any]any
-	if !is(a[0], &m.Protected) {
+	protected, ok := a[0].([]byte)
+	if !ok {
 		return Sign1{}, errors.New("COSE_Sign1: the protected header is not a byte string")
 	}
-	if !is(a[1], &unprotected) {
+	unprotected, ok := a[1].(map[any]any)
+	if !ok {
 		return Sign1{}, errors.New("COSE_Sign1: the unprotected header is not a map")
 	}
 	for k := range unprotected {
@@ -117,79 +117,53 @@ func Decode(b []byte, o Options) (Sign1, error) {
 			return Sign1{}, fmt.Errorf("COSE_Sign1: unprotected header label %q is not an integer", k)
 		}
 	}
-	if !is(a[2], &m.Payload) {
+	payload, ok := a[2].([]byte)
+	if !ok {
 		return Sign1{}, errors.New("COSE_Sign1: no payload (detached, or not a byte string)")
 	}
-	if !is(a[3], &m.Signature) {
+	signature, ok := a[3].([]byte)
+	if !ok {
 		return Sign1{}, errors.New("COSE_Sign1: the signature is not a byte string")
 	}
-	var protected map[any]any
-	if len(m.Protected) > 0 || o.Strict {
-		pv, err := cbor.Decode(m.Protected, o.Limits)
+	m := Sign1{Protected: protected, Payload: payload, Signature: signature}
+	var prot map[any]any // nil (no label) for an empty protected header
+	if len(protected) > 0 || o.Strict {
+		v, err := cbor.Decode(protected, o.Limits)
 		if err != nil {
 			return Sign1{}, fmt.Errorf("protected header: %w", err)
 		}
-		if !is(pv, &protected) {
+		if prot, ok = v.(map[any]any); !ok {
 			return Sign1{}, errors.New("protected header: not a map")
 		}
-		if c, ok := protected[int64(HeaderCrit)]; ok && o.Strict {
+		if c, ok := prot[int64(HeaderCrit)]; ok && o.Strict {
 			return Sign1{}, fmt.Errorf("protected header: critical headers %v are not understood", c)
 		}
 	}
-	hasAlg, err := header(protected, HeaderAlg, &m.Alg)
-	if err == nil && !hasAlg && o.UnprotectedFallback {
-		_, err = header(unprotected, HeaderAlg, &m.Alg)
-		err = wrap("unprotected header", err)
-	} else {
-		err = wrap("protected header", err)
+	// hcert §3.3.1: an unprotected alg or kid counts only when the
+	// protected header has none.
+	where := "protected header"
+	alg, ok := prot[int64(HeaderAlg)]
+	if !ok && o.UnprotectedFallback {
+		where = "unprotected header"
+		alg, ok = unprotected[int64(HeaderAlg)]
 	}
-	if err != nil {
-		return Sign1{}, err
-	}
-	// hcert §3.3.1: the unprotected kid counts only when the protected
-	// header has none.
-	hasKID, err := header(protected, HeaderKID, &m.KID)
-	if err == nil && !hasKID && o.UnprotectedFallback {
-		_, err = header(unprotected, HeaderKID, &m.KID)
-		err = wrap("unprotected header", err)
-	} else {
-		err = wrap("protected header", err)
-	}
-	if err != nil {
-		return Sign1{}, err
-	}
-	return m, nil
-}
-
-// is stores v in *dst when v is of dst's type.
-func is[T any](v any, dst *T) bool {
-	x, ok := v.(T)
 	if ok {
-		*dst = x
-	}
-	return ok
-}
-
-// header reads the value of label in h into *dst: found reports whether h
-// has the label, and the error a value of another type.
-func header[T int64 | []byte](h map[any]any, label int64, dst *T) (found bool, err error) {
-	v, found := h[label]
-	if found && !is(v, dst) {
-		switch label {
-		case HeaderAlg:
-			return true, fmt.Errorf("alg %v is not an integer", v)
-		default:
-			return true, errors.New("kid is not a byte string")
+		if m.Alg, ok = alg.(int64); !ok {
+			return Sign1{}, fmt.Errorf("%s: alg %v is not an integer", where, alg)
 		}
 	}
-	return found, nil
-}
-
-func wrap(where string, err error) error {
-	if err == nil {
-		return nil
+	where = "protected header"
+	kid, ok := prot[int64(HeaderKID)]
+	if !ok && o.UnprotectedFallback {
+		where = "unprotected header"
+		kid, ok = unprotected[int64(HeaderKID)]
 	}
-	return fmt.Errorf("%s: %w", where, err)
+	if ok {
+		if m.KID, ok = kid.([]byte); !ok {
+			return Sign1{}, fmt.Errorf("%s: kid is not a byte string", where)
+		}
+	}
+	return m, nil
 }
 
 // sigContext is the context string of a COSE_Sign1 signature.
