@@ -26,7 +26,7 @@ unit:
 
 ## wasm-test: the core's tests compiled to WebAssembly, run under Node
 wasm-test:
-	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/rfc3339 ./dcc ./trustlist ./trustlist/internal/spki
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/cose ./internal/rfc3339 ./dcc ./trustlist ./trustlist/internal/spki ./trustlist/internal/wire
 
 ## wasm: dist/passcheck.wasm beside Go's wasm_exec.js (docs/wasm.md)
 wasm:
