@@ -21,6 +21,8 @@ import "embed"
 //go:embed internal/base45/base45.go
 //go:embed internal/cbor/cbor.go
 //go:embed internal/cbor/json.go
+//go:embed internal/cbor/reader.go
+//go:embed internal/cose/cose.go
 //go:embed internal/jsontext/jsontext.go
 //go:embed internal/rfc3339/rfc3339.go
 //go:embed qrimage/binarize.go

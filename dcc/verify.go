@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/passcheck/passcheck/internal/cose"
 	"github.com/passcheck/passcheck/internal/rfc3339"
 )
 
@@ -196,32 +197,7 @@ func verifyDigest(alg int64, key crypto.PublicKey, digest, sig []byte) (ok, fit 
 // ToBeSigned returns the Sig_structure of RFC 9052 §4.4 for the pass:
 // ["Signature1", protected, external_aad = h”, payload], built from the
 // protected header bytes exactly as received.
-func (p *Pass) ToBeSigned() []byte {
-	const context = "Signature1"
-	b := make([]byte, 0, 1+1+len(context)+9+len(p.protected)+1+9+len(p.payload))
-	b = append(b, 0x84, 0x60|byte(len(context))) // array(4), text(10)
-	b = append(b, context...)
-	b = appendBytes(b, p.protected)
-	b = append(b, 0x40) // external_aad: empty byte string
-	b = appendBytes(b, p.payload)
-	return b
-}
-
-// appendBytes appends a CBOR byte string (major type 2) in its shortest form.
-func appendBytes(b, s []byte) []byte {
-	n := uint64(len(s))
-	switch {
-	case n < 24:
-		b = append(b, 0x40|byte(n))
-	case n <= 0xff:
-		b = append(b, 0x58, byte(n))
-	case n <= 0xffff:
-		b = append(b, 0x59, byte(n>>8), byte(n))
-	default:
-		b = append(b, 0x5a, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(b, s...)
-}
+func (p *Pass) ToBeSigned() []byte { return cose.SigStructure(p.protected, p.payload) }
 
 // Signature returns the raw COSE signature of the pass.
 func (p *Pass) Signature() []byte { return p.signature }

@@ -43,6 +43,7 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/cbor"
+	"github.com/passcheck/passcheck/internal/cose"
 	"github.com/passcheck/passcheck/trustlist/internal/spki"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
@@ -195,14 +196,14 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 	if now.IsZero() {
 		now = time.Now()
 	}
-	msg, prot, err := open(bundle)
+	msg, err := open(bundle)
 	if err != nil {
 		return nil, err
 	}
-	if err := verify(msg, prot, pinned); err != nil {
+	if err := verify(msg, pinned); err != nil {
 		return nil, err
 	}
-	l, signers, extra, err := newList(msg, prot)
+	l, signers, extra, err := newList(msg)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +228,7 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 // newList decodes the payload of an opened bundle into a List without its
 // signers, which it returns for [List.fill]: those of key 5, and the extra
 // signers of key 9.
-func newList(msg *wire.Sign1, prot *wire.Protected) (*List, []wire.Entry, []wire.Entry, error) {
+func newList(msg *cose.Sign1) (*List, []wire.Entry, []wire.Entry, error) {
 	p, reserved, err := decodePayload(msg.Payload)
 	if err != nil {
 		return nil, nil, nil, err
@@ -246,7 +247,7 @@ func newList(msg *wire.Sign1, prot *wire.Protected) (*List, []wire.Entry, []wire
 		Sequence:     p.Sequence,
 		IssuedAt:     time.Unix(p.IssuedAt, 0).UTC(),
 		ExpiresAt:    time.Unix(p.ExpiresAt, 0).UTC(),
-		PublisherKID: prot.KID,
+		PublisherKID: msg.KID,
 		reserved:     reserved,
 	}, p.Signers, extra, nil
 }
@@ -256,11 +257,11 @@ func newList(msg *wire.Sign1, prot *wire.Protected) (*List, []wire.Entry, []wire
 // inspect) and for the publisher's own bookkeeping. Never verify a pass
 // against the List it returns; use [Load].
 func ParseUnverified(bundle []byte) (*List, error) {
-	msg, prot, err := open(bundle)
+	msg, err := open(bundle)
 	if err != nil {
 		return nil, err
 	}
-	l, signers, extra, err := newList(msg, prot)
+	l, signers, extra, err := newList(msg)
 	if err != nil {
 		return nil, err
 	}
@@ -277,37 +278,33 @@ func fail(code dcc.Code, format string, args ...any) *dcc.Error {
 // open checks the size, copies the bundle (so that what is verified is what
 // is parsed, and nothing kept aliases the caller's buffer) and reads the
 // COSE_Sign1 envelope and its protected header. The payload stays unparsed.
-func open(bundle []byte) (*wire.Sign1, *wire.Protected, error) {
+func open(bundle []byte) (*cose.Sign1, error) {
 	if len(bundle) == 0 {
-		return nil, nil, fail(Invalid, "the bundle is empty")
+		return nil, fail(Invalid, "the bundle is empty")
 	}
 	if len(bundle) > MaxBundleSize {
-		return nil, nil, fail(Invalid, "the bundle has %d bytes, more than %d", len(bundle), MaxBundleSize)
+		return nil, fail(Invalid, "the bundle has %d bytes, more than %d", len(bundle), MaxBundleSize)
 	}
 	bundle = bytes.Clone(bundle)
 	msg, err := wire.DecodeSign1(bundle, limits)
 	if err != nil {
-		return nil, nil, &dcc.Error{Code: Invalid, Err: err}
+		return nil, &dcc.Error{Code: Invalid, Err: err}
 	}
-	prot, err := wire.DecodeProtected(msg.Protected, limits)
-	if err != nil {
-		return nil, nil, fail(Invalid, "protected header: %w", err)
+	if msg.Alg != wire.AlgES256 {
+		return nil, fail(Invalid, "protected header: algorithm %d, want ES256 (-7)", msg.Alg)
 	}
-	if prot.Alg != wire.AlgES256 {
-		return nil, nil, fail(Invalid, "protected header: algorithm %d, want ES256 (-7)", prot.Alg)
-	}
-	return msg, prot, nil
+	return &msg, nil
 }
 
 // verify checks the ES256 signature (RFC 9053 §2.1: r ‖ s, 32 bytes each)
 // over the Sig_structure against each pinned P-256 key.
-func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) error {
+func verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
 	if len(msg.Signature) != 64 {
 		return fail(SignatureInvalid, "the signature has %d bytes, want 64", len(msg.Signature))
 	}
 	var digest [sha256.Size]byte
 	h := sha256.New()
-	h.Write(wire.SigStructurePrefix(msg.Protected, len(msg.Payload), 0))
+	h.Write(cose.SigStructurePrefix(msg.Protected, len(msg.Payload), 0))
 	h.Write(msg.Payload)
 	h.Sum(digest[:0])
 	sig := signatureDER(msg.Signature)
@@ -325,7 +322,7 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) er
 	if tried == 0 {
 		return fail(SignatureInvalid, "no pinned P-256 publisher key to check the signature with")
 	}
-	return fail(SignatureInvalid, "none of the %d pinned publisher keys verifies the signature (bundle key ID %x)", tried, prot.KID)
+	return fail(SignatureInvalid, "none of the %d pinned publisher keys verifies the signature (bundle key ID %x)", tried, msg.KID)
 }
 
 // signatureDER returns the ASN.1 DER form (SEQUENCE of two INTEGERs, as

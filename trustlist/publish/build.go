@@ -32,6 +32,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/passcheck/passcheck/internal/cose"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/certs"
 	"github.com/passcheck/passcheck/trustlist/internal/encode"
@@ -360,7 +361,7 @@ func Sign(key crypto.Signer, p any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	digest := sha256.Sum256(wire.SigStructure(prot, payload))
+	digest := sha256.Sum256(cose.SigStructure(prot, payload))
 	der, err := key.Sign(rand.Reader, digest[:], crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("build: signing: %w", err)
