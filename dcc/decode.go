@@ -95,7 +95,7 @@ func Decode(text string) (*Pass, error) {
 // it when the caller did not.
 func DecodeEnvelope(text string) (*Pass, error) {
 	if len(text) > MaxInputLen {
-		return nil, errorf(PrefixInvalid, "input of %d bytes is longer than the %d allowed", len(text), MaxInputLen)
+		return nil, errorf(InputTooLarge, "input of %d bytes is longer than the %d allowed", len(text), MaxInputLen)
 	}
 	text = strings.TrimSpace(text)
 	if !strings.HasPrefix(text, Prefix) {
@@ -139,10 +139,13 @@ var zlibReaders sync.Pool
 func inflate(b []byte) ([]byte, error) {
 	var zr io.ReadCloser
 	var err error
+	// A bytes.Reader is an io.ByteReader, so the inflater reads no byte past
+	// the stream's checksum: what is left in br after it is trailing data.
+	br := bytes.NewReader(b)
 	if v, ok := zlibReaders.Get().(io.ReadCloser); ok {
-		zr, err = v, v.(zlib.Resetter).Reset(bytes.NewReader(b), nil)
+		zr, err = v, v.(zlib.Resetter).Reset(br, nil)
 	} else {
-		zr, err = zlib.NewReader(bytes.NewReader(b))
+		zr, err = zlib.NewReader(br)
 	}
 	if err != nil {
 		return nil, &Error{Code: CompressionInvalid, Err: err}
@@ -154,6 +157,9 @@ func inflate(b []byte) ([]byte, error) {
 	}
 	if len(out) > MaxDecompressed {
 		return nil, errorf(CompressionInvalid, "decompressed content is larger than %d bytes", MaxDecompressed)
+	}
+	if br.Len() > 0 {
+		return nil, errorf(CompressionInvalid, "%d bytes after the end of the zlib stream", br.Len())
 	}
 	return out, nil
 }

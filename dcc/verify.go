@@ -79,7 +79,17 @@ func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 		}
 	}
 
-	// The certificate's own validity (CWT iat and exp).
+	// The certificate's own validity (CWT iat and exp). Both SHALL be
+	// present (hcert §3.3.1), and a verifier must refuse an expired pass: a
+	// pass without exp would never expire.
+	switch {
+	case p.ExpiresAt.IsZero() && p.IssuedAt.IsZero():
+		r.addf(ClaimMissing, "The certificate has neither an expiry (exp) nor an issue date (iat).")
+	case p.ExpiresAt.IsZero():
+		r.addf(ClaimMissing, "The certificate has no expiry date (exp).")
+	case p.IssuedAt.IsZero():
+		r.addf(ClaimMissing, "The certificate has no issue date (iat).")
+	}
 	if !p.IssuedAt.IsZero() && p.IssuedAt.After(now) {
 		r.addf(CertNotYetValid, "The certificate is not valid yet: it was issued at %s, in the future.", formatTime(p.IssuedAt))
 	}

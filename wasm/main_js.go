@@ -123,7 +123,7 @@ func text(v js.Value) (string, js.Value) {
 	}
 	// UTF-16 units ≤ UTF-8 bytes, so a text over the limit in units is over it in bytes.
 	if strLen(v) > dcc.MaxInputLen {
-		return "", resultJS(dcc.ErrorResult(dcc.NewMessage(dcc.PrefixInvalid, "")))
+		return "", resultJS(dcc.ErrorResult(dcc.NewMessage(dcc.InputTooLarge, "")))
 	}
 	return v.String(), js.Null()
 }

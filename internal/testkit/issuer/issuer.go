@@ -335,12 +335,14 @@ const (
 
 // PassOptions describe a pass to issue. Zero values give a normal pass.
 type PassOptions struct {
-	Kind      dcc.Kind       // default vaccination; ignored when Payload is set
-	Payload   map[string]any // the DCC payload; default SamplePayload(Kind)
-	Issuer    string         // iss; default the DSC's country
-	IssuedAt  time.Time      // iat; default now
-	ExpiresAt time.Time      // exp; default IssuedAt + 1 year
-	FloatTime bool           // encode iat and exp as floats, as some issuers do
+	Kind         dcc.Kind       // default vaccination; ignored when Payload is set
+	Payload      map[string]any // the DCC payload; default SamplePayload(Kind)
+	Issuer       string         // iss; default the DSC's country
+	IssuedAt     time.Time      // iat; default now
+	ExpiresAt    time.Time      // exp; default IssuedAt + 1 year
+	FloatTime    bool           // encode iat and exp as floats, as some issuers do
+	OmitExpiry   bool           // leave out exp, which hcert requires
+	OmitIssuedAt bool           // leave out iat, which hcert requires
 
 	KID              []byte // override the kid (default the DSC's)
 	KIDPlace         KIDPlace
@@ -390,6 +392,12 @@ func (d *DSC) IssueCOSE(o PassOptions) ([]byte, error) {
 	claims := map[int]any{1: iss, 4: exp.Unix(), 6: iat.Unix(), -260: map[int]any{1: payload}}
 	if o.FloatTime {
 		claims[4], claims[6] = float64(exp.Unix()), float64(iat.Unix())+0.5
+	}
+	if o.OmitExpiry {
+		delete(claims, 4)
+	}
+	if o.OmitIssuedAt {
+		delete(claims, 6)
 	}
 	cwt, err := cbor.Marshal(claims)
 	if err != nil {
