@@ -11,8 +11,8 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/oldreader"
 	"github.com/passcheck/passcheck/trustlist"
-	frozen "github.com/passcheck/passcheck/trustlist/internal/frozen/reader"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
 
@@ -97,30 +97,33 @@ func TestLoadExtraSigners(t *testing.T) {
 	}
 }
 
-// Today's reader (a frozen copy of the deployed one) loads a bundle with
-// extra signers and keeps every other signer.
-func TestFrozenReaderSkipsExtraSigners(t *testing.T) {
+// Today's reader (the deployed one, internal/testkit/oldreader) loads a
+// bundle with extra signers and keeps every other signer.
+func TestDeployedReaderSkipsExtraSigners(t *testing.T) {
 	f := loadFixture(t)
 	_, p, _ := extraFixture(t)
 	bundle := sign(t, f.pub1, p)
-	l, err := frozen.Load(bundle, pins(f.pub1), testNow, 0)
-	if err != nil {
-		t.Fatalf("the deployed reader refuses the bundle: %v", err)
-	}
-	if l.Len() != len(f.dscs) {
-		t.Errorf("the deployed reader keeps %d signers, want %d", l.Len(), len(f.dscs))
-	}
+	var texts []string
 	for _, d := range f.dscs {
-		text := passOf(t, d)
-		if r := dcc.Check(text, l, dcc.Options{Now: testNow}); !r.Valid {
+		texts = append(texts, passOf(t, d))
+	}
+	old := oldreader.Load(t, bundle, f.pub1.Public(), testNow, texts...)
+	if old.Error != "" {
+		t.Fatalf("the deployed reader refuses the bundle: %s", old.Error)
+	}
+	if len(old.Signers) != len(f.dscs) {
+		t.Errorf("the deployed reader keeps %d signers, want %d", len(old.Signers), len(f.dscs))
+	}
+	for i, d := range f.dscs {
+		if r := old.Passes[i]; !r.Valid {
 			t.Errorf("deployed reader, %s: %v", d.Cert.Subject.CommonName, r.Errors)
 		}
 	}
 	// And what it would do with a P-384 signer among the others: refuse
 	// the whole list. This is why the extra signers have their own key.
 	p.Signers = append(p.Signers, p.Extra[0])
-	if _, err := frozen.Load(sign(t, f.pub1, p), pins(f.pub1), testNow, 0); err == nil {
-		t.Error("the deployed reader loads a P-384 signer among the signers of key 5: the frozen copy is not the deployed reader")
+	if old := oldreader.Load(t, sign(t, f.pub1, p), f.pub1.Public(), testNow); old.Error == "" {
+		t.Error("the deployed reader loads a P-384 signer among the signers of key 5: the archived reader is not the deployed one")
 	}
 }
 

@@ -2,7 +2,6 @@ package publish
 
 import (
 	"context"
-	"crypto"
 	"crypto/x509"
 	"path/filepath"
 	"strings"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
-	frozen "github.com/passcheck/passcheck/trustlist/internal/frozen/reader"
+	"github.com/passcheck/passcheck/internal/testkit/oldreader"
 )
 
 // realSigners are document signers as member states really publish them,
@@ -138,15 +137,15 @@ func TestBuildRealSigners(t *testing.T) {
 	}
 
 	// The deployed reader loads the list and keeps every other signer.
-	old, err := frozen.Load(b, []crypto.PublicKey{p.key.Public()}, testNow, 0)
-	if err != nil {
-		t.Fatalf("the deployed reader refuses the list: %v", err)
+	old := oldreader.Load(t, b, p.key.Public(), testNow)
+	if old.Error != "" {
+		t.Fatalf("the deployed reader refuses the list: %s", old.Error)
 	}
-	if old.Len() != len(kept)-r.Extra {
-		t.Errorf("the deployed reader keeps %d signers, want %d", old.Len(), len(kept)-r.Extra)
+	if len(old.Signers) != len(kept)-r.Extra {
+		t.Errorf("the deployed reader keeps %d signers, want %d", len(old.Signers), len(kept)-r.Extra)
 	}
 	for _, d := range []*issuer.DSC{rs.selfSigned, rs.caFlagged, rs.negative, p.de1, p.rsa} {
-		if len(old.Signers(d.KID)) != 1 {
+		if !old.Has(d.KID) {
 			t.Errorf("the deployed reader lacks %s", d.Cert.Subject.CommonName)
 		}
 	}
