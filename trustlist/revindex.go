@@ -44,7 +44,9 @@ type RevocationPart struct {
 
 // Name returns the part's file name in a published tree,
 // trustlist-<SHA-256 hex>.part, beside the pointer.
-func (p RevocationPart) Name() string { return "trustlist-" + hex.EncodeToString(p.SHA256[:]) + ".part" }
+func (p RevocationPart) Name() string {
+	return "trustlist-" + hex.EncodeToString(p.SHA256[:]) + ".part"
+}
 
 // Entries returns the entries of every part.
 func (ix *RevocationIndex) Entries() int {
