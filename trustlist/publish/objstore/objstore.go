@@ -484,7 +484,7 @@ func (p *Publisher) verifyLive(ctx context.Context, want *publish.Pointer, lastS
 	if err != nil {
 		return err
 	}
-	if l.ptr == nil || *l.ptr != *want {
+	if !l.ptr.Equal(want) {
 		return fmt.Errorf("%s is not the pointer just written", p.url(p.Location.Key(publish.PointerName)))
 	}
 	key := p.Location.Key(want.Bundle)
@@ -543,6 +543,15 @@ func (p *Publisher) stale(ctx context.Context, current *publish.Pointer, extra [
 			listed++
 			name := strings.TrimPrefix(aws.ToString(o.Key), p.Location.Prefix)
 			if !publish.IsPartName(name) || slices.ContainsFunc(parts, func(pi publish.PartInfo) bool { return pi.Name == name }) {
+				continue
+			}
+			if publish.IsIndexName(name) {
+				// A revocation index: the parts it names stay while it does.
+				if b, _, err := p.get(ctx, p.Location.Key(name), trustlist.MaxIndexSize); err == nil {
+					if pi, err := publish.ReadIndexInfo(name, b); err == nil {
+						parts = append(parts, pi)
+					}
+				}
 				continue
 			}
 			if seq, ok := p.partSequence(ctx, name); ok {
