@@ -241,7 +241,9 @@ func ReadIndexInfo(name string, b []byte) (PartInfo, error) {
 }
 
 // IsIndexName reports whether name is a revocation index's file name.
-func IsIndexName(name string) bool { return revRE.MatchString(name) && strings.HasSuffix(name, ".index") }
+func IsIndexName(name string) bool {
+	return revRE.MatchString(name) && strings.HasSuffix(name, ".index")
+}
 
 // Equal reports whether p and q say the same, the revocation index they
 // name included; a nil Pointer equals only nil.
