@@ -264,3 +264,18 @@ func (s *Set) Has(e Entry) bool {
 	g := s.groups[keyOf(e.KID, e.Type)]
 	return g != nil && g.contains(e.Sum[:])
 }
+
+// Groups calls f for each (kid, hash type) group of s with its number of
+// entries; kid is nil for UNKNOWN_KID. The order is unspecified.
+func (s *Set) Groups(f func(kid []byte, t HashType, n int)) {
+	if s == nil {
+		return
+	}
+	for k, g := range s.groups {
+		var kid []byte
+		if len(k) > 1 {
+			kid = []byte(k[1:])
+		}
+		f(kid, HashType(k[0]), g.len())
+	}
+}

@@ -161,7 +161,11 @@ func (env *siteEnv) realSignersSite(t testing.TB) (string, []demoPass) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text, err := d.Issue(issuer.PassOptions{Payload: demoPayload(dcc.KindVaccination, now), IssuedAt: now.Add(-24 * time.Hour)})
+		payload, err := payloadOptions{}.payload(dcc.KindVaccination, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := d.Issue(issuer.PassOptions{Payload: payload, IssuedAt: now.Add(-24 * time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -591,6 +591,14 @@ func (p *Publisher) partSequence(ctx context.Context, name string) (uint64, bool
 	return l.Sequence, true
 }
 
+// Get reads the object of the tree's file called name (a revocation
+// index or part the live pointer names, for the next build's delta), at
+// most max bytes.
+func (p *Publisher) Get(ctx context.Context, name string, max int) ([]byte, error) {
+	b, _, err := p.get(ctx, p.Location.Key(name), int64(max))
+	return b, err
+}
+
 // get reads key, at most max bytes, and its ETag.
 func (p *Publisher) get(ctx context.Context, key string, max int64) ([]byte, string, error) {
 	out, err := p.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(p.Location.Bucket), Key: aws.String(key)})
