@@ -41,8 +41,10 @@ import "embed"
 //go:embed trustlist/internal/spki/spki.go
 //go:embed trustlist/internal/wire/extra.go
 //go:embed trustlist/internal/wire/read.go
+//go:embed trustlist/internal/wire/revindex.go
 //go:embed trustlist/internal/wire/wire.go
 //go:embed trustlist/keys.go
+//go:embed trustlist/revindex.go
 //go:embed trustlist/status.go
 //go:embed trustlist/trustlist.go
 //go:embed wasm/exports_js.go

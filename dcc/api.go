@@ -37,6 +37,14 @@ const (
 	ValueUnknown         Code = "VALUE_UNKNOWN"         // a warning: a code that is not in the EU value sets
 )
 
+// Codes of the revocation check (package revocation makes them): a pass
+// whose hash is on its issuer's revocation list, and the state of that list.
+const (
+	CertRevoked         Code = "CERT_REVOKED"         // a hash of the pass is in the revocation list: red, whatever else is amber
+	RevocationStale     Code = "REVOCATION_STALE"     // the revocation list is past its expiry, or a part of it could not be fetched or verified
+	RevocationUnchecked Code = "REVOCATION_UNCHECKED" // a warning: the pass was checked without a revocation list (the command line's --dsc)
+)
+
 // Codes of a call that read no pass, for any interface that hands out
 // Results (the WebAssembly module's JavaScript API and exports).
 const (

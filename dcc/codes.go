@@ -65,6 +65,11 @@ var registry = map[Code]entry{
 	KeyUsageMismatch:     {Invalid, "The signing key may not sign this kind of certificate."},
 	ValueUnknown:         {Warning, "The certificate contains a code that is not in the EU value sets."},
 
+	// dcc: the revocation check (package revocation adds them to a Result).
+	CertRevoked:         {Invalid, "This pass has been revoked by its issuer."},
+	RevocationStale:     {CannotCheck, "The revocation list is out of date: a revoked pass might not be recognised."},
+	RevocationUnchecked: {Warning, "The pass was not checked against a revocation list."},
+
 	// dcc: calls that read no pass.
 	InputInvalid:  {NotAPass, "The verifier was called with an argument it cannot use."},
 	InternalError: {CannotCheck, "The verifier hit a bug; it keeps working."},
@@ -121,6 +126,9 @@ const (
 // the pass's signature (Result.Signer is not nil). In order:
 //
 //   - not-a-pass when a code of class [NotAPass] is present;
+//   - else invalid when [CertRevoked] is present, whatever else is: the
+//     issuer revoked a pass with this identifier or this signature, so
+//     neither an unknown signer nor a stale list makes it amber;
 //   - else invalid when a code of class [Invalid] is present and either the
 //     signature verified or no code of class [CannotCheck] is present (a
 //     failed check on a pass that cannot be checked is amber: its data is
@@ -132,8 +140,9 @@ const (
 // class [Warning]: an error is never green. Warnings are not given to
 // Decide: they never change the verdict.
 func Decide(errors []Message, signatureVerified bool) Verdict {
-	var notAPass, invalid, cannotCheck bool
+	var notAPass, invalid, cannotCheck, revoked bool
 	for _, m := range errors {
+		revoked = revoked || m.Code == CertRevoked
 		switch m.Code.Class() {
 		case NotAPass:
 			notAPass = true
@@ -146,7 +155,7 @@ func Decide(errors []Message, signatureVerified bool) Verdict {
 	switch {
 	case notAPass:
 		return VerdictNotAPass
-	case invalid && (signatureVerified || !cannotCheck):
+	case revoked, invalid && (signatureVerified || !cannotCheck):
 		return VerdictInvalid
 	case cannotCheck || invalid:
 		return VerdictCannotCheck

@@ -12,10 +12,10 @@ import (
 func TestRegistryClasses(t *testing.T) {
 	want := map[dcc.Class][]dcc.Code{
 		dcc.NotAPass:    {dcc.PrefixInvalid, dcc.Base45Invalid, dcc.CompressionInvalid, dcc.COSEInvalid, dcc.CBORInvalid, dcc.InputInvalid},
-		dcc.CannotCheck: {dcc.KIDUnknown, dcc.AlgorithmUnsupported, dcc.InternalError, dcc.QRUnavailable},
+		dcc.CannotCheck: {dcc.KIDUnknown, dcc.AlgorithmUnsupported, dcc.InternalError, dcc.QRUnavailable, dcc.RevocationStale},
 		dcc.Invalid: {dcc.SchemaInvalid, dcc.SignatureInvalid, dcc.CertExpired, dcc.CertNotYetValid, dcc.SignerExpired,
-			dcc.SignerNotYetValid, dcc.KeyUsageMismatch},
-		dcc.Warning: {dcc.ValueUnknown},
+			dcc.SignerNotYetValid, dcc.KeyUsageMismatch, dcc.CertRevoked},
+		dcc.Warning: {dcc.ValueUnknown, dcc.RevocationUnchecked},
 	}
 	for class, codes := range want {
 		for _, c := range codes {
@@ -73,6 +73,14 @@ func TestDecide(t *testing.T) {
 		{"a warning's code among the errors", []dcc.Code{dcc.ValueUnknown}, true, dcc.VerdictInvalid},
 		{"an unknown code", []dcc.Code{unknown}, true, dcc.VerdictInvalid},
 		{"an unknown code beside an unknown signer", []dcc.Code{unknown, dcc.KIDUnknown}, false, dcc.VerdictCannotCheck},
+		{"revoked", []dcc.Code{dcc.CertRevoked}, true, dcc.VerdictInvalid},
+		{"revoked, signer unknown", []dcc.Code{dcc.KIDUnknown, dcc.CertRevoked}, false, dcc.VerdictInvalid},
+		{"revoked, list in grace", []dcc.Code{dcc.CertRevoked, "TRUSTLIST_EXPIRED"}, false, dcc.VerdictInvalid},
+		{"revoked, revocation list stale", []dcc.Code{dcc.CertRevoked, dcc.RevocationStale}, true, dcc.VerdictInvalid},
+		{"revoked, no trust list", []dcc.Code{dcc.KIDUnknown, "TRUSTLIST_MISSING", dcc.CertRevoked}, false, dcc.VerdictInvalid},
+		{"revocation list stale", []dcc.Code{dcc.RevocationStale}, true, dcc.VerdictCannotCheck},
+		{"revocation list stale, failed check", []dcc.Code{dcc.RevocationStale, dcc.CertExpired}, true, dcc.VerdictInvalid},
+		{"decode failure beside a revocation", []dcc.Code{dcc.CBORInvalid, dcc.CertRevoked}, false, dcc.VerdictNotAPass},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var ms []dcc.Message

@@ -131,6 +131,12 @@ func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 // NewSet returns a Set holding entries, each kept as a prefix of [Width] of
 // its group's size.
 func NewSet(entries []Entry) (*Set, error) {
+	return newSet(entries, func(_ groupKey, n int) int { return Width(n) })
+}
+
+// newSet is NewSet with the prefix width of each group chosen by width, from
+// the group's key and its number of entries.
+func newSet(entries []Entry, width func(k groupKey, n int) int) (*Set, error) {
 	byGroup := map[groupKey][][HashLen]byte{}
 	for _, e := range entries {
 		if len(e.KID) > MaxKIDLen {
@@ -144,7 +150,7 @@ func NewSet(entries []Entry) (*Set, error) {
 	}
 	s := &Set{groups: map[groupKey]*group{}}
 	for k, sums := range byGroup {
-		w := Width(len(sums))
+		w := width(k, len(sums))
 		raw := make([]byte, 0, len(sums)*w)
 		for _, sum := range sums {
 			raw = append(raw, sum[:w]...)
@@ -248,4 +254,28 @@ func riceK(n, w int) int {
 	b := 8 * min(w, 8)
 	k := b - bits.Len(uint(n))
 	return max(0, k)
+}
+
+// Has reports whether s holds entry e (its prefix, under its kid and type).
+func (s *Set) Has(e Entry) bool {
+	if s == nil {
+		return false
+	}
+	g := s.groups[keyOf(e.KID, e.Type)]
+	return g != nil && g.contains(e.Sum[:])
+}
+
+// Groups calls f for each (kid, hash type) group of s with its number of
+// entries; kid is nil for UNKNOWN_KID. The order is unspecified.
+func (s *Set) Groups(f func(kid []byte, t HashType, n int)) {
+	if s == nil {
+		return
+	}
+	for k, g := range s.groups {
+		var kid []byte
+		if len(k) > 1 {
+			kid = []byte(k[1:])
+		}
+		f(kid, HashType(k[0]), g.len())
+	}
 }

@@ -278,12 +278,16 @@ func fail(code dcc.Code, format string, args ...any) *dcc.Error {
 // open checks the size, copies the bundle (so that what is verified is what
 // is parsed, and nothing kept aliases the caller's buffer) and reads the
 // COSE_Sign1 envelope and its protected header. The payload stays unparsed.
-func open(bundle []byte) (*cose.Sign1, error) {
+func open(bundle []byte) (*cose.Sign1, error) { return openSized(bundle, MaxBundleSize) }
+
+// openSized is open for a signed file of at most max bytes: a bundle or a
+// revocation index.
+func openSized(bundle []byte, max int) (*cose.Sign1, error) {
 	if len(bundle) == 0 {
-		return nil, fail(Invalid, "the bundle is empty")
+		return nil, fail(Invalid, "the file is empty")
 	}
-	if len(bundle) > MaxBundleSize {
-		return nil, fail(Invalid, "the bundle has %d bytes, more than %d", len(bundle), MaxBundleSize)
+	if len(bundle) > max {
+		return nil, fail(Invalid, "the file has %d bytes, more than %d", len(bundle), max)
 	}
 	bundle = bytes.Clone(bundle)
 	msg, err := wire.DecodeSign1(bundle, limits)

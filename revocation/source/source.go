@@ -63,6 +63,9 @@ type Report struct {
 	Duplicates int            // entries given more than once
 	ByType     map[string]int // entries kept by hash type
 	ByCountry  map[string]int // batch entries kept by country
+	// Withdrawn are the entries of deleted batches: a publisher compacts
+	// its parts when one of them was published (revocation.PlanParts).
+	Withdrawn []revocation.Entry
 }
 
 // String summarises r in one line for the build report.
@@ -244,6 +247,13 @@ func Load(paths []string, now time.Time) ([]revocation.Entry, *Report, error) {
 				switch {
 				case b.Deleted:
 					r.Deleted++
+					kid, _ := b.kid()
+					t, _ := revocation.ParseHashType(b.HashType)
+					for _, be := range b.Entries {
+						if h, err := decodeHash(be.Hash); err == nil {
+							r.Withdrawn = append(r.Withdrawn, revocation.Entry{KID: kid, Type: t, Sum: h})
+						}
+					}
 					continue
 				case !now.Before(exp):
 					r.Expired++

@@ -65,7 +65,7 @@ Example:
 		Name: "trustlist build",
 		UsageLine: "trustlist build --key KEY.pem --out DIR|s3://BUCKET/PREFIX [--dsc PATH]... [--gateway FILE|URL]...\n" +
 			"\t[--de-list FILE|URL --de-key PUB.pem] [--csca PATH]... [--valid-for 48h] [--sequence N] [--keep 3]\n" +
-			"\t[--pointer-max-age 60s] [--path-style] [--dry-run]",
+			"\t[--revocations SRC]... [--revocations-valid-for 48h] [--pointer-max-age 60s] [--path-style] [--dry-run]",
 		Short: "build, sign and publish the trust list into a folder or a bucket",
 		Long: `Build gathers document signer certificates from its sources, checks them,
 signs the bundle with the publisher key, and publishes it into DIR: the bundle
@@ -80,6 +80,14 @@ Sources (at least one):
 
 With --csca (files or folders of CSCA certificates), a signer whose certificate
 was not issued by a CSCA of its own country is left out.
+
+Revocations (docs/trustlist.md, "Revocation"): --revocations SRC is an EU
+gateway batch file (JSON), a plain list (lines "UCI <uci>", "COUNTRYCODEUCI
+<CC> <uci>" or "SIGNATURE <hash>"), or a folder of them; expired and deleted
+batches are left out, entries de-duplicated, and the report counts each.
+Every build publishes a signed revocation index (empty without
+--revocations) valid for --revocations-valid-for; new entries go into a small
+delta part beside the parts published before, compacted now and then.
 
 The sequence grows by one from the one published in DIR (the current Unix time
 for a new DIR); --sequence sets it. The --keep most recent earlier bundles stay
@@ -208,6 +216,8 @@ func runTrustlistBuild(e *env, args []string) int {
 	fs.IntVar(&c.Keep, "keep", c.Keep, "earlier lists to keep reachable")
 	fs.StringVar(&c.BasePath, "base-path", c.BasePath, "URL `PATH` at which DIR is served, for the header rules")
 	fs.Var(&c.Timeout, "timeout", "time limit of each download")
+	fs.Var((*stringList)(&c.Revocations), "revocations", "revocation `SRC`: gateway batch JSON, a plain list, or a folder (repeatable)")
+	fs.Var(&c.RevocationsValidFor, "revocations-valid-for", "how long the revocation index stays valid")
 	addPublishFlags(fs, &c.publishConfig)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -374,6 +384,10 @@ func runTrustlistInspect(e *env, args []string) int {
 		errorf(e, "%s", describeError(err))
 		return 2
 	}
+	var revs *inspectRevocations
+	if info, err := os.Stat(fs.Arg(0)); err == nil && info.IsDir() {
+		revs = readInspectRevocations(fs.Arg(0))
+	}
 	l, err := trustlist.ParseUnverified(bundle)
 	if err != nil {
 		errorf(e, "%s", describeError(err))
@@ -389,6 +403,7 @@ func runTrustlistInspect(e *env, args []string) int {
 		Size:         len(bundle),
 		SHA256:       hex.EncodeToString(sum[:]),
 		Signers:      []inspectSigner{},
+		Revocations:  revs,
 	}
 	for _, s := range l.All() {
 		info.Signers = append(info.Signers, inspectSigner{
@@ -423,6 +438,8 @@ type inspectInfo struct {
 	Size         int             `json:"size"`
 	SHA256       string          `json:"sha256"`
 	Signers      []inspectSigner `json:"signers"`
+	// Revocations summarises the revocation data a folder's pointer names.
+	Revocations *inspectRevocations `json:"revocations,omitempty"`
 }
 
 type inspectSigner struct {
@@ -446,6 +463,7 @@ func writeInspect(w io.Writer, info *inspectInfo) {
 			dateOnly(s.NotBefore), dateOnly(s.NotAfter), s.Subject)
 	}
 	w.Write(b.Bytes())
+	writeInspectRevocations(w, info.Revocations)
 }
 
 func keyType(k crypto.PublicKey) string {

@@ -116,18 +116,22 @@ type buildConfig struct {
 	Keep     int      `json:"keep"`
 	BasePath string   `json:"base-path"`
 	Timeout  duration `json:"timeout"`
+	// Revocations are the revocation sources (cmd_revocation.go).
+	Revocations         []string `json:"revocations"`
+	RevocationsValidFor duration `json:"revocations-valid-for"`
 	publishConfig
 	WarnBefore duration `json:"warn-before"` // sync only
 }
 
 func defaultBuildConfig() buildConfig {
 	return buildConfig{
-		ValidFor:      duration(publish.DefaultValidFor),
-		Keep:          3,
-		BasePath:      "/",
-		Timeout:       duration(publish.DefaultTimeout),
-		publishConfig: publishConfig{PointerMaxAge: duration(publish.DefaultPointerMaxAge)},
-		WarnBefore:    duration(24 * time.Hour),
+		ValidFor:            duration(publish.DefaultValidFor),
+		Keep:                3,
+		BasePath:            "/",
+		Timeout:             duration(publish.DefaultTimeout),
+		RevocationsValidFor: duration(publish.DefaultValidFor),
+		publishConfig:       publishConfig{PointerMaxAge: duration(publish.DefaultPointerMaxAge)},
+		WarnBefore:          duration(24 * time.Hour),
 	}
 }
 
@@ -252,7 +256,14 @@ func runBuild(e *env, c *buildConfig) int {
 	}
 	kid, _ := trustlist.KeyID(key.Public())
 	fmt.Fprintf(e.stdout, "signed with publisher key %s\n", hex.EncodeToString(kid))
+	rev, err := buildRevocationsFor(ctx, e, c, key, seq, now, pub)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 1
+	}
+	treeOpts = append(treeOpts, publish.WithRevocations(rev))
 	if pub != nil {
+		pub.TreeOptions = append(pub.TreeOptions, publish.WithRevocations(rev))
 		return publishToStore(ctx, e, pub, bundle)
 	}
 	if err := publish.WriteTree(c.Out, bundle, c.Keep, treeOpts...); err != nil {
@@ -351,6 +362,12 @@ func runTrustlistPublish(e *env, args []string) int {
 	if err != nil {
 		errorf(e, "%v", err)
 		return 2
+	}
+	if rev, err := folderRevocations(src); err != nil {
+		errorf(e, "%v", err)
+		return 2
+	} else if rev != nil {
+		pub.TreeOptions = append(pub.TreeOptions, publish.WithRevocations(rev))
 	}
 	return publishToStore(ctx, e, pub, bundle)
 }

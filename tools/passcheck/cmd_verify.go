@@ -17,7 +17,7 @@ import (
 func init() {
 	register(&command{
 		Name:      "verify",
-		UsageLine: "verify [--dsc CERT]... [--trustlist DIR|FILE --trust-key PUB.pem]... [--state FILE|none] [--at RFC3339] [--json] < PASS",
+		UsageLine: "verify [--dsc CERT]... [--trustlist DIR|FILE --trust-key PUB.pem]... [--revocations SRC]... [--state FILE|none] [--at RFC3339] [--json] < PASS",
 		Short:     "verify one pass read from standard input",
 		Long: `
 Verify reads the text of one pass QR code ("HC1:...") from standard input,
@@ -36,6 +36,15 @@ revocation or keep a withdrawn signer. The memory is a small file, by
 default $XDG_STATE_HOME/passcheck/state.json (else
 ~/.local/state/passcheck/state.json); --state FILE names another, --state
 none keeps none.
+
+Revocation: a pass whose hash is on its issuer's revocation list is
+CERT_REVOKED (not valid, whatever else). With --trustlist DIR the signed
+revocation index that the folder's trustlist.json names is checked (its
+sequence remembered like the list's); one that cannot be used, or is past
+its expiry, gives REVOCATION_STALE (cannot check). --revocations SRC (gateway
+batch JSON, a plain list, or a folder; repeatable) checks against those
+entries instead. Without either (--dsc, or a bundle file) the Result carries
+the warning REVOCATION_UNCHECKED.
 
 --at sets the validation clock for the pass (RFC 3339, fractional seconds
 allowed); the default is now.
@@ -128,6 +137,8 @@ func runVerify(e *env, args []string) int {
 	at := fs.String("at", "", "validation clock for the pass (RFC 3339); default now")
 	asJSON := fs.Bool("json", false, "print the Result as JSON")
 	stateFlag := fs.String("state", "", "rollback memory of --trustlist: `FILE`, or none; default the user's state folder")
+	var revSources stringList
+	fs.Var(&revSources, "revocations", "check against these revocation sources: gateway batch JSON, a plain list, or a folder (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -202,6 +213,12 @@ func runVerify(e *env, args []string) int {
 	if status != nil {
 		status.AddTo(r)
 	}
+	revStatus, err := verifyRevocations(e, revSources, *trustlistPath, trustKeys, *stateFlag)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	addRevocation(r, text, revStatus, time.Now())
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

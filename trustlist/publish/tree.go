@@ -24,7 +24,7 @@ const (
 	HeadersName = "_headers"             // Netlify and Cloudflare Pages header rules
 	NginxName   = "trustlist.nginx.conf" // the same rules for nginx, to include
 	tmpPrefix   = ".trustlist-tmp-"      // files being written
-	bundleGlob  = "trustlist-*.cose"     // bundles, named by content
+	bundleGlob  = "trustlist-*"          // bundles, revocation indexes and parts, named by content
 )
 
 // bundleRE matches a bundle's file name: trustlist-<SHA-256 hex>.cose.
@@ -39,6 +39,9 @@ type Pointer struct {
 	Size      int    `json:"size"`   // bundle bytes
 	IssuedAt  string `json:"issuedAt"`
 	ExpiresAt string `json:"expiresAt"`
+	// Revocations names the current revocation index (see
+	// [WithRevocations]); readers released before it ignore the field.
+	Revocations *RevocationPointer `json:"revocations,omitempty"`
 }
 
 // BundleName returns the content-addressed file name of a bundle.
@@ -76,20 +79,31 @@ func ParsePointer(data []byte) (*Pointer, error) {
 	if err := strictJSON(data, &p); err != nil {
 		return nil, err
 	}
-	if !IsPartName(p.Bundle) {
+	if !bundleRE.MatchString(p.Bundle) {
 		return nil, fmt.Errorf("bundle %q is not a trustlist-<sha256>.cose name", p.Bundle)
+	}
+	if p.Revocations != nil && !IsIndexName(p.Revocations.Index) {
+		return nil, fmt.Errorf("revocation index %q is not a trustlist-<sha256>.index name", p.Revocations.Index)
 	}
 	return &p, nil
 }
 
 // Parts returns the names of the content-addressed files that the pointer
 // reaches: what must be in place before it is published, and what keep-N
-// pruning must not remove while the pointer is among the kept ones.
-func (p *Pointer) Parts() []string { return []string{p.Bundle} }
+// pruning must not remove while the pointer is among the kept ones: the
+// bundle and the revocation index (whose parts [Stale] reaches through the
+// index's [PartInfo]).
+func (p *Pointer) Parts() []string {
+	if p.Revocations != nil {
+		return []string{p.Bundle, p.Revocations.Index}
+	}
+	return []string{p.Bundle}
+}
 
 // IsPartName reports whether name is the name of a content-addressed part
-// of a trust-list tree (trustlist-<SHA-256 hex>.cose).
-func IsPartName(name string) bool { return bundleRE.MatchString(name) }
+// of a trust-list tree: a bundle (trustlist-<SHA-256 hex>.cose), a
+// revocation index (.index) or a revocation part (.part).
+func IsPartName(name string) bool { return bundleRE.MatchString(name) || revRE.MatchString(name) }
 
 // NextSequence returns the sequence for the next list published in dir: the
 // current pointer's plus one, or now as Unix seconds when dir has no pointer
@@ -137,6 +151,14 @@ type TreeOption func(*treeConfig)
 type treeConfig struct {
 	base          string
 	pointerMaxAge time.Duration
+	revocations   *Revocations
+}
+
+// WithRevocations publishes r, a signed revocation index and its parts
+// ([BuildRevocations]), beside the bundle: the parts and the index are
+// written before the bundle and the pointer, which names the index.
+func WithRevocations(r *Revocations) TreeOption {
+	return func(c *treeConfig) { c.revocations = r }
 }
 
 // BasePath sets the URL path at which the folder is served, for the header
@@ -231,6 +253,12 @@ func NewTree(bundle []byte, opts ...TreeOption) (*Tree, error) {
 		IssuedAt:  l.IssuedAt.Format(time.RFC3339),
 		ExpiresAt: l.ExpiresAt.Format(time.RFC3339),
 	}
+	var files []File
+	if cfg.revocations != nil {
+		if files, ptr.Revocations, err = revocationFiles(cfg.revocations); err != nil {
+			return nil, err
+		}
+	}
 	pj, err := json.MarshalIndent(ptr, "", "  ")
 	if err != nil {
 		return nil, err
@@ -238,12 +266,12 @@ func NewTree(bundle []byte, opts ...TreeOption) (*Tree, error) {
 	pc := pointerCacheControl(cfg.pointerMaxAge)
 	return &Tree{
 		Pointer: ptr,
-		Files: []File{
+		Files: append(files, []File{
 			{Name: name, Kind: KindPart, Data: bundle, ContentType: bundleType, CacheControl: bundleCache},
 			{Name: HeadersName, Kind: KindHostRules, Data: []byte(headers(cfg.base, pc)), ContentType: textType, CacheControl: rulesCache},
 			{Name: NginxName, Kind: KindHostRules, Data: []byte(nginxSnippet(cfg.base, pc)), ContentType: textType, CacheControl: rulesCache},
 			{Name: PointerName, Kind: KindPointer, Data: append(pj, '\n'), ContentType: pointerType, CacheControl: pc},
-		},
+		}...),
 	}, nil
 }
 
@@ -314,6 +342,9 @@ func WriteTree(dir string, bundle []byte, keep int, opts ...TreeOption) error {
 type PartInfo struct {
 	Name     string
 	Sequence uint64
+	// Reaches are the parts this one names: a revocation index's parts.
+	// They stay as long as this one does.
+	Reaches []string
 }
 
 // Stale returns the names of the parts to remove once current is live:
@@ -334,38 +365,66 @@ func Stale(parts []PartInfo, current *Pointer, keep int) []string {
 	}
 	slices.SortFunc(seqs, func(a, b uint64) int { return -cmpUint(a, b) })
 	kept := seqs[:min(max(keep, 0), len(seqs))]
+	for _, p := range parts {
+		if p.Sequence >= current.Sequence || slices.Contains(kept, p.Sequence) {
+			reached[p.Name] = true
+		}
+	}
+	for _, p := range parts {
+		if reached[p.Name] {
+			for _, r := range p.Reaches {
+				reached[r] = true
+			}
+		}
+	}
 	var stale []string
 	for _, p := range parts {
-		if reached[p.Name] || p.Sequence >= current.Sequence || slices.Contains(kept, p.Sequence) {
-			continue
+		if !reached[p.Name] {
+			stale = append(stale, p.Name)
 		}
-		stale = append(stale, p.Name)
 	}
 	slices.Sort(stale)
 	return slices.Compact(stale)
 }
 
-// prune removes the bundles that [Stale] names. Bundles it cannot read stay.
+// prune removes the bundles, revocation indexes and parts that [Stale]
+// names. Files it cannot read stay, and so do revocation parts that no
+// index names (an interrupted write's).
 func prune(dir string, current *Pointer, keep int) error {
 	matches, err := filepath.Glob(filepath.Join(dir, bundleGlob))
 	if err != nil {
 		return err
 	}
 	var parts []PartInfo
+	partSeq := map[string]uint64{} // a revocation part: the newest index that names it
 	for _, m := range matches {
 		base := filepath.Base(m)
-		if !IsPartName(base) {
+		if !IsPartName(base) || strings.HasSuffix(base, ".part") {
 			continue
 		}
 		data, err := os.ReadFile(m)
 		if err != nil {
 			continue
 		}
+		if IsIndexName(base) {
+			if pi, err := ReadIndexInfo(base, data); err == nil {
+				parts = append(parts, pi)
+				for _, r := range pi.Reaches {
+					partSeq[r] = max(partSeq[r], pi.Sequence)
+				}
+			}
+			continue
+		}
 		l, err := trustlist.ParseUnverified(data)
 		if err != nil {
 			continue
 		}
-		parts = append(parts, PartInfo{base, l.Sequence})
+		parts = append(parts, PartInfo{Name: base, Sequence: l.Sequence})
+	}
+	for name, seq := range partSeq {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			parts = append(parts, PartInfo{Name: name, Sequence: seq})
+		}
 	}
 	for _, name := range Stale(parts, current, keep) {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil {
@@ -490,7 +549,7 @@ location = %[1]s%[2]s {
     add_header Access-Control-Allow-Origin "*" always;
     add_header X-Content-Type-Options "nosniff" always;
 }
-location ~ ^%[8]strustlist-[0-9a-f]{64}\.cose$ {
+location ~ ^%[8]strustlist-[0-9a-f]{64}\.(cose|index|part)$ {
     types { } default_type '%[5]s';
     add_header Cache-Control "%[6]s" always;
     add_header Access-Control-Allow-Origin "*" always;

@@ -93,7 +93,7 @@ func TestWriteTree(t *testing.T) {
 		}
 	}
 	nginx, _ := os.ReadFile(filepath.Join(dir, NginxName))
-	for _, want := range []string{"location = /trustlist.json {", `location ~ ^/trustlist-[0-9a-f]{64}\.cose$ {`, "immutable"} {
+	for _, want := range []string{"location = /trustlist.json {", `location ~ ^/trustlist-[0-9a-f]{64}\.(cose|index|part)$ {`, "immutable"} {
 		if !strings.Contains(string(nginx), want) {
 			t.Errorf("nginx snippet lacks %q:\n%s", want, nginx)
 		}
@@ -244,7 +244,7 @@ func TestNewTree(t *testing.T) {
 
 func TestStale(t *testing.T) {
 	cur := &Pointer{Sequence: 10, Bundle: "cur"}
-	parts := []PartInfo{{"cur", 10}, {"a", 9}, {"b", 8}, {"b2", 8}, {"c", 7}, {"d", 3}, {"new", 11}, {"orphan", 10}}
+	parts := []PartInfo{{"cur", 10, nil}, {"a", 9, nil}, {"b", 8, nil}, {"b2", 8, nil}, {"c", 7, nil}, {"d", 3, nil}, {"new", 11, nil}, {"orphan", 10, nil}}
 	for _, tc := range []struct {
 		keep int
 		want []string
@@ -260,7 +260,7 @@ func TestStale(t *testing.T) {
 		}
 	}
 	// A part that an old list and the current one share stays.
-	if got := Stale([]PartInfo{{"cur", 2}}, cur, 0); got != nil {
+	if got := Stale([]PartInfo{{"cur", 2, nil}}, cur, 0); got != nil {
 		t.Errorf("shared part: %v", got)
 	}
 }

@@ -484,7 +484,7 @@ func (p *Publisher) verifyLive(ctx context.Context, want *publish.Pointer, lastS
 	if err != nil {
 		return err
 	}
-	if l.ptr == nil || *l.ptr != *want {
+	if !l.ptr.Equal(want) {
 		return fmt.Errorf("%s is not the pointer just written", p.url(p.Location.Key(publish.PointerName)))
 	}
 	key := p.Location.Key(want.Bundle)
@@ -545,6 +545,15 @@ func (p *Publisher) stale(ctx context.Context, current *publish.Pointer, extra [
 			if !publish.IsPartName(name) || slices.ContainsFunc(parts, func(pi publish.PartInfo) bool { return pi.Name == name }) {
 				continue
 			}
+			if publish.IsIndexName(name) {
+				// A revocation index: the parts it names stay while it does.
+				if b, _, err := p.get(ctx, p.Location.Key(name), trustlist.MaxIndexSize); err == nil {
+					if pi, err := publish.ReadIndexInfo(name, b); err == nil {
+						parts = append(parts, pi)
+					}
+				}
+				continue
+			}
 			if seq, ok := p.partSequence(ctx, name); ok {
 				parts = append(parts, publish.PartInfo{Name: name, Sequence: seq})
 			}
@@ -580,6 +589,14 @@ func (p *Publisher) partSequence(ctx context.Context, name string) (uint64, bool
 		return 0, false
 	}
 	return l.Sequence, true
+}
+
+// Get reads the object of the tree's file called name (a revocation
+// index or part the live pointer names, for the next build's delta), at
+// most max bytes.
+func (p *Publisher) Get(ctx context.Context, name string, max int) ([]byte, error) {
+	b, _, err := p.get(ctx, p.Location.Key(name), int64(max))
+	return b, err
 }
 
 // get reads key, at most max bytes, and its ETag.

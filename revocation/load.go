@@ -1,0 +1,61 @@
+package revocation
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"time"
+)
+
+// PartRef is a part as a signed revocation index names it: the SHA-256 and
+// size of its bytes.
+type PartRef struct {
+	SHA256 [32]byte
+	Size   int
+}
+
+// Index is what a verified revocation index says: its sequence and dates,
+// and its parts in order (package trustlist checks its signature).
+type Index struct {
+	Sequence            uint64
+	IssuedAt, ExpiresAt time.Time
+	Parts               []PartRef
+}
+
+// NewStatus returns the revocation data of index ix, whose parts' bytes
+// are parts (same order; nil for a part that could not be fetched). Each
+// part is checked against the size and SHA-256 the index gives before it is
+// decoded; a part that is missing, does not match or does not decode is
+// left out, and named in [Status.Problem], so that the list is reported
+// stale (amber) and never taken as complete. The parts that do check out
+// are still looked up.
+func NewStatus(ix Index, parts [][]byte) *Status {
+	st := &Status{Set: &Set{}, Loaded: true, Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt}
+	bad := 0
+	var first string
+	for i, ref := range ix.Parts {
+		var why string
+		switch {
+		case i >= len(parts) || parts[i] == nil:
+			why = "could not be fetched"
+		case len(parts[i]) != ref.Size || sha256.Sum256(parts[i]) != ref.SHA256:
+			why = "does not match the index's SHA-256"
+		default:
+			if err := st.Set.AddPart(parts[i]); err != nil {
+				why = "was refused: " + err.Error()
+			}
+		}
+		if why != "" {
+			bad++
+			if first == "" {
+				first = fmt.Sprintf("part %d of %d %s", i+1, len(ix.Parts), why)
+			}
+		}
+	}
+	switch {
+	case bad == 1:
+		st.Problem = first
+	case bad > 1:
+		st.Problem = fmt.Sprintf("%s (and %d more parts)", first, bad-1)
+	}
+	return st
+}

@@ -1,0 +1,139 @@
+package wire
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/passcheck/passcheck/internal/cbor"
+)
+
+// IndexVersion is the format version of a revocation index payload.
+const IndexVersion = 1
+
+// Revocation index payload keys. Keys 1 to 4 mean what they mean in a
+// bundle; the parts are under IndexKeyParts. An index has no key 5 (a
+// bundle's signers) and a bundle has no key 16, so that neither is ever
+// read as the other although both are signed by the same publisher key.
+const (
+	IndexKeyParts = 16
+)
+
+// MaxIndexParts caps the parts one index names.
+const MaxIndexParts = 64
+
+// Index is the signed content of a revocation index: which revocation
+// parts, named by their SHA-256, make up the revocation list. The struct
+// tags are the writer's.
+type Index struct {
+	Version   uint64      `cbor:"1,keyasint"`
+	Sequence  uint64      `cbor:"2,keyasint"`
+	IssuedAt  int64       `cbor:"3,keyasint"` // Unix seconds
+	ExpiresAt int64       `cbor:"4,keyasint"` // Unix seconds
+	Parts     []IndexPart `cbor:"16,keyasint"`
+}
+
+// IndexPart names one part: [SHA-256 (32 bytes), size in bytes, entries].
+type IndexPart struct {
+	_       struct{} `cbor:",toarray"`
+	SHA256  []byte
+	Size    uint64
+	Entries uint64
+}
+
+// DecodeIndex reads a revocation index payload within lim: a map with
+// unsigned integer keys, no duplicates, keys 1 to 4 and 16 present, key 5
+// absent; other keys (for later versions) are checked to be well-formed and
+// ignored.
+func DecodeIndex(b []byte, lim cbor.Limits) (*Index, error) {
+	r := cbor.NewReader(b, strict(lim))
+	n, err := r.Map(1)
+	if err != nil {
+		return nil, err
+	}
+	var fields [IndexKeyParts + 1][]byte
+	for range n {
+		at := r.Offset()
+		major, key, err := r.Head()
+		if err != nil {
+			return nil, err
+		}
+		if major != 0 {
+			return nil, errorAt(at, "payload key is not an unsigned integer")
+		}
+		v, err := r.Raw(2)
+		if err != nil {
+			return nil, err
+		}
+		if key == KeySigners {
+			return nil, errorAt(at, "a trust-list bundle (key 5), not a revocation index")
+		}
+		if key > IndexKeyParts {
+			continue
+		}
+		if fields[key] != nil {
+			return nil, errorAt(at, "duplicate payload key")
+		}
+		fields[key] = v
+	}
+	if err := r.End(); err != nil {
+		return nil, err
+	}
+	if fields[KeyVersion] == nil {
+		return nil, errors.New("no format version")
+	}
+	version, err := readUint(fields[KeyVersion], lim)
+	if err != nil {
+		return nil, fmt.Errorf("format version: %w", err)
+	}
+	if version != IndexVersion {
+		return nil, &VersionError{Version: version}
+	}
+	for _, key := range []int{KeySequence, KeyIssuedAt, KeyExpiresAt, IndexKeyParts} {
+		if fields[key] == nil {
+			return nil, fmt.Errorf("key %d is missing", key)
+		}
+	}
+	ix := &Index{Version: version}
+	if ix.Sequence, err = readUint(fields[KeySequence], lim); err != nil {
+		return nil, fmt.Errorf("key %d (sequence): %w", KeySequence, err)
+	}
+	if ix.IssuedAt, err = readInt(fields[KeyIssuedAt], lim); err != nil {
+		return nil, fmt.Errorf("key %d (issuedAt): %w", KeyIssuedAt, err)
+	}
+	if ix.ExpiresAt, err = readInt(fields[KeyExpiresAt], lim); err != nil {
+		return nil, fmt.Errorf("key %d (expiresAt): %w", KeyExpiresAt, err)
+	}
+	pr := cbor.NewReader(fields[IndexKeyParts], strict(lim))
+	np, err := pr.Array(2)
+	if err != nil {
+		return nil, fmt.Errorf("key %d (parts): %w", IndexKeyParts, err)
+	}
+	if np > MaxIndexParts {
+		return nil, fmt.Errorf("key %d (parts): %d parts, more than %d", IndexKeyParts, np, MaxIndexParts)
+	}
+	ix.Parts = make([]IndexPart, np)
+	for i := range ix.Parts {
+		p := &ix.Parts[i]
+		at := pr.Offset()
+		m, err := pr.Array(3)
+		if err == nil && m != 3 {
+			err = errorAt(at, "a part is not [sha256, size, entries]")
+		}
+		if err == nil {
+			p.SHA256, err = pr.Bytes()
+		}
+		if err == nil && len(p.SHA256) != 32 {
+			err = errorAt(at, "a part's SHA-256 is not 32 bytes")
+		}
+		if err == nil {
+			p.Size, err = pr.Uint()
+		}
+		if err == nil {
+			p.Entries, err = pr.Uint()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("key %d (parts), part %d: %w", IndexKeyParts, i, err)
+		}
+	}
+	return ix, nil
+}
