@@ -19,6 +19,14 @@ func unhex(t testing.TB, s string) []byte {
 	return b
 }
 
+// wantErr fails unless err is an error whose text has part.
+func wantErr(t *testing.T, err error, part string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), part) {
+		t.Fatalf("error %v, want one about %q", err, part)
+	}
+}
+
 var strict = Limits{MaxDepth: 16, MaxItems: 512, DefiniteOnly: true, NoTags: true}
 
 // TestDecodeStrict: DefiniteOnly and NoTags refuse what they name, and
@@ -44,9 +52,7 @@ func TestDecodeStrict(t *testing.T) {
 			b := unhex(t, tc.hex)
 			got, err := Decode(b, tc.lim)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one about %q", err, tc.err)
-				}
+				wantErr(t, err, tc.err)
 				return
 			}
 			if err != nil {
@@ -155,9 +161,7 @@ func TestReaderContainers(t *testing.T) {
 				n, err = r.Map(tc.depth)
 			}
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one about %q", err, tc.err)
-				}
+				wantErr(t, err, tc.err)
 				return
 			}
 			if err != nil || n != tc.n {
@@ -196,9 +200,7 @@ func TestReaderRaw(t *testing.T) {
 			r := NewReader(append(append([]byte{}, item...), 0x07), tc.lim)
 			raw, err := r.Raw(1)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one about %q", err, tc.err)
-				}
+				wantErr(t, err, tc.err)
 				return
 			}
 			if err != nil || !bytes.Equal(raw, item) || r.Offset() != len(item) {
