@@ -51,14 +51,6 @@ func (r *Reader) Head() (major byte, arg uint64, err error) {
 	return major, arg, err
 }
 
-// PeekHead is [Reader.Head] without moving past the head.
-func (r *Reader) PeekHead() (major byte, arg uint64, err error) {
-	at := r.off
-	major, arg, err = r.Head()
-	r.off = at
-	return major, arg, err
-}
-
 // Raw checks that the next item, at depth, is well-formed and within the
 // Limits, moves past it and returns its encoding. Well-formed: text strings
 // are valid UTF-8; map keys of any type and repeated keys pass, as do simple
@@ -71,6 +63,23 @@ func (r *Reader) Raw(depth int) ([]byte, error) {
 	return r.data[at:r.off:r.off], nil
 }
 
+// Item is [Reader.Raw] for a definite-length item, which also returns the
+// item's head as [Reader.Head] does: for a map key that a format reads when
+// it knows it and keeps raw when it does not.
+func (r *Reader) Item(depth int) (major byte, arg uint64, raw []byte, err error) {
+	at := r.off
+	major, arg, err = r.Head()
+	if err == nil && major > 1 { // more than a head: check and skip it whole
+		r.off = at
+		err = r.skip(depth)
+	}
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	return major, arg, r.data[at:r.off:r.off], nil
+}
+
+// skip moves past the next item at depth, checking it as Raw does.
 func (r *Reader) skip(depth int) error {
 	at := r.off
 	major, info, arg, err := r.head()
@@ -87,12 +96,7 @@ func (r *Reader) skip(depth int) error {
 		}
 		return err
 	case 4, 5:
-		return r.each(info, arg, depth, major == 5, func(int) error {
-			if err := r.skip(depth + 1); err != nil || major == 4 {
-				return err
-			}
-			return r.skip(depth + 1)
-		})
+		return r.each(info, arg, depth, major == 5, nil)
 	case 6:
 		if depth > r.lim.MaxDepth {
 			return r.failAt(at, "nested too deeply")
@@ -246,8 +250,9 @@ func (r *Reader) head() (major byte, info byte, arg uint64, err error) {
 
 // each reads the elements of an array, or the pairs of a map (pairs true),
 // whose head (info, arg) was just read at depth, calling elem with the
-// index of each: it checks the nesting depth, the limit on elements, and
-// the end of an indefinite-length one.
+// index of each, or skipping each (see [Reader.Raw]) when elem is nil: it
+// checks the nesting depth, the limit on elements, and the end of an
+// indefinite-length one.
 func (r *Reader) each(info byte, arg uint64, depth int, pairs bool, elem func(i int) error) error {
 	tooMany := "array has too many elements"
 	if pairs {
@@ -266,7 +271,13 @@ func (r *Reader) each(info byte, arg uint64, depth int, pairs bool, elem func(i 
 		if i >= r.lim.MaxItems {
 			return r.fail(tooMany)
 		}
-		if err := elem(i); err != nil {
+		var err error
+		if elem != nil {
+			err = elem(i)
+		} else if err = r.skip(depth + 1); err == nil && pairs {
+			err = r.skip(depth + 1)
+		}
+		if err != nil {
 			return err
 		}
 	}

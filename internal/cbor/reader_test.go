@@ -19,6 +19,14 @@ func unhex(t testing.TB, s string) []byte {
 	return b
 }
 
+// wantErr fails unless err is an error whose text has part.
+func wantErr(t *testing.T, err error, part string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), part) {
+		t.Fatalf("error %v, want one about %q", err, part)
+	}
+}
+
 var strict = Limits{MaxDepth: 16, MaxItems: 512, DefiniteOnly: true, NoTags: true}
 
 // TestDecodeStrict: DefiniteOnly and NoTags refuse what they name, and
@@ -44,9 +52,7 @@ func TestDecodeStrict(t *testing.T) {
 			b := unhex(t, tc.hex)
 			got, err := Decode(b, tc.lim)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one about %q", err, tc.err)
-				}
+				wantErr(t, err, tc.err)
 				return
 			}
 			if err != nil {
@@ -61,7 +67,7 @@ func TestDecodeStrict(t *testing.T) {
 }
 
 func TestReaderNumbers(t *testing.T) {
-	r := NewReader(unhex(t, "1bffffffffffffffff 1b7fffffffffffffff 3b7fffffffffffffff 3b8000000000000000 20 1801"), strict)
+	r := NewReader(unhex(t, "1bffffffffffffffff 1b7fffffffffffffff 3b7fffffffffffffff 3b8000000000000000 20 1801 62c3a9 81f6"), strict)
 	if u, err := r.Uint(); err != nil || u != math.MaxUint64 {
 		t.Fatalf("Uint: %d, %v", u, err)
 	}
@@ -77,11 +83,15 @@ func TestReaderNumbers(t *testing.T) {
 	if _, err := r.Uint(); err == nil || !strings.Contains(err.Error(), "not an unsigned integer") {
 		t.Fatalf("Uint of -1: %v", err)
 	}
-	if m, arg, err := r.PeekHead(); err != nil || m != 0 || arg != 1 || r.Offset() != 37 {
-		t.Fatalf("PeekHead: %d %d %v at %d", m, arg, err, r.Offset())
+	if m, arg, err := r.Head(); err != nil || m != 0 || arg != 1 || r.Offset() != 39 { // non-shortest 1
+		t.Fatalf("Head: %d %d %v at %d", m, arg, err, r.Offset())
 	}
-	if m, arg, err := r.Head(); err != nil || m != 0 || arg != 1 { // non-shortest 1
-		t.Fatalf("Head: %d %d %v", m, arg, err)
+	// Item: the head and the whole item, checked.
+	if m, arg, raw, err := r.Item(1); err != nil || m != 3 || arg != 2 || hex.EncodeToString(raw) != "62c3a9" {
+		t.Fatalf("Item: %d %d %x %v", m, arg, raw, err)
+	}
+	if m, arg, raw, err := r.Item(1); err != nil || m != 4 || arg != 1 || hex.EncodeToString(raw) != "81f6" {
+		t.Fatalf("Item: %d %d %x %v", m, arg, raw, err)
 	}
 	if err := r.End(); err != nil {
 		t.Fatal(err)
@@ -155,9 +165,7 @@ func TestReaderContainers(t *testing.T) {
 				n, err = r.Map(tc.depth)
 			}
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one about %q", err, tc.err)
-				}
+				wantErr(t, err, tc.err)
 				return
 			}
 			if err != nil || n != tc.n {
@@ -196,9 +204,7 @@ func TestReaderRaw(t *testing.T) {
 			r := NewReader(append(append([]byte{}, item...), 0x07), tc.lim)
 			raw, err := r.Raw(1)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one about %q", err, tc.err)
-				}
+				wantErr(t, err, tc.err)
 				return
 			}
 			if err != nil || !bytes.Equal(raw, item) || r.Offset() != len(item) {
@@ -208,6 +214,14 @@ func TestReaderRaw(t *testing.T) {
 				t.Fatalf("the item after: %d, %v", n, err)
 			}
 		})
+	}
+}
+
+// TestReaderItem: Item checks what Raw checks, and takes definite items only.
+func TestReaderItem(t *testing.T) {
+	for h, part := range map[string]string{"62 c328": "UTF-8", "82 00": "end of data", "5f ff": "indefinite", "81 81 81 81 00": "deeply"} {
+		_, _, _, err := NewReader(unhex(t, h), Limits{MaxDepth: 3, MaxItems: 4}).Item(1)
+		wantErr(t, err, part)
 	}
 }
 

@@ -148,7 +148,7 @@ func entry(r *cbor.Reader, e *Entry) error {
 	var unknown [][]byte // the encoded unknown keys, to refuse duplicates
 	for range n {
 		at := r.Offset()
-		major, key, err := r.PeekHead()
+		major, key, k, err := r.Item(4)
 		if err != nil {
 			return err
 		}
@@ -157,10 +157,6 @@ func entry(r *cbor.Reader, e *Entry) error {
 			// (RFC 9052 §1.4), they are integers or text strings.
 			if major != 1 && major != 3 && major != 0 {
 				return errorAt(at, "entry key is neither an integer nor a text string")
-			}
-			k, err := r.Raw(4)
-			if err != nil {
-				return err
 			}
 			if major <= 1 {
 				k = cbor.AppendHead(nil, major, key) // 1 and 0x1801 are one key
@@ -175,9 +171,6 @@ func entry(r *cbor.Reader, e *Entry) error {
 				return err
 			}
 			continue
-		}
-		if _, _, err := r.Head(); err != nil { // the key, peeked above
-			return err
 		}
 		if seen&(1<<key) != 0 {
 			return errorAt(at, "duplicate key")
