@@ -46,17 +46,49 @@ function defaultURL(u) {
 
 // --- one verifier per (module, trust list, keys) ------------------------------
 
+// Each loaded verifier is counted by the instances using it; the last to
+// let go (a new attribute set, or removed from the page) closes it, which
+// frees its session and trust list inside the module: attributes that
+// change all day leave nothing behind.
 const verifiers = new Map();
 
-function sharedVerifier(opts) {
-  const key = JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys]);
-  let p = verifiers.get(key);
-  if (!p) {
-    p = load(opts);
-    verifiers.set(key, p);
-    p.catch(() => verifiers.delete(key));
+function verifierKey(opts) {
+  return JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys]);
+}
+
+// acquireVerifier resolves to the verifier for opts, loading it when no
+// instance has it; release(key) lets it go.
+function acquireVerifier(opts) {
+  const key = verifierKey(opts);
+  let e = verifiers.get(key);
+  if (!e) {
+    e = { users: 0, promise: load(opts) };
+    verifiers.set(key, e);
+    e.promise.catch(() => {
+      if (verifiers.get(key) === e) verifiers.delete(key);
+    });
   }
-  return p;
+  e.users++;
+  return { key, promise: e.promise };
+}
+
+function releaseVerifier(key) {
+  const e = verifiers.get(key);
+  if (!e) return;
+  e.users--;
+  if (e.users > 0) return;
+  // Closed in the next task, unless taken again meanwhile (an element
+  // moved in the page is disconnected and connected at once).
+  setTimeout(() => {
+    if (e.users > 0 || verifiers.get(key) !== e) return;
+    verifiers.delete(key);
+    e.promise.then((v) => v.close(), () => {});
+  }, 0);
+}
+
+/** openVerifiers is how many verifiers the widgets of this page hold (for tests). */
+export function openVerifiers() {
+  return verifiers.size;
 }
 
 // trustKeysFrom returns the PEM text of the trust-keys attribute: the text
@@ -306,6 +338,16 @@ export class PasscheckVerifier extends HTMLElement {
     clearTimeout(this.holdTimer);
     this.scanner.stopCamera();
     this.clear();
+    // Let the verifier go (closed when no instance uses it); connected
+    // again, the element loads it again.
+    this.releaseVerifier();
+    this.startGen = (this.startGen || 0) + 1;
+    this._ready = null;
+  }
+
+  releaseVerifier() {
+    if (this.verifierKey) releaseVerifier(this.verifierKey);
+    this.verifierKey = "";
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -358,14 +400,32 @@ export class PasscheckVerifier extends HTMLElement {
       const wasmAttr = this.getAttribute("wasm-url");
       const listAttr = this.getAttribute("trustlist-url");
       const keysAttr = this.getAttribute("trust-keys");
+      // The verifier of the attributes before is let go at once: the
+      // scanner shows nothing checked with it any more.
+      this.releaseVerifier();
+      const gen = (this.startGen = (this.startGen || 0) + 1);
       const r = await this.scanner.start(async () => {
         const trustKeys = keysAttr ? await trustKeysFrom(keysAttr) : config.trustKeys;
-        return sharedVerifier({
+        const got = acquireVerifier({
           wasmURL: wasmAttr ? new URL(wasmAttr, document.baseURI).href : defaultURL(config.wasmURL),
           trustListURL: listAttr ? new URL(listAttr, document.baseURI).href : defaultURL(config.trustListURL),
           trustKeys,
           graceSeconds: config.graceSeconds,
         });
+        try {
+          const v = await got.promise;
+          // A later start (attributes changed again) or a disconnect came
+          // first: this one is not used.
+          if (gen !== this.startGen || !this.isConnected) {
+            releaseVerifier(got.key);
+          } else {
+            this.verifierKey = got.key;
+          }
+          return v;
+        } catch (e) {
+          releaseVerifier(got.key);
+          throw e;
+        }
       });
       if (!r.ok) {
         if (r.code) this.fire("passcheck-error", { code: r.code, message: r.message });
