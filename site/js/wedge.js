@@ -10,6 +10,15 @@
 //     characters long;
 //   - it ends in a terminator key (Enter by default).
 //
+// A fast burst that ends in the terminator but does not start with the
+// prefix is a scan that went wrong, almost always a scanner set to another
+// keyboard layout than the computer's (a German layout types "HC1:" as
+// "HC1Ö" and swaps Y and Z): it is reported (onUnrecognised), so that the
+// page can say to check the scanner's layout, instead of nothing happening.
+// A burst typed with Caps Lock on arrives with its case inverted ("hc1:…"):
+// the prefix is matched without regard to case and the text is given back
+// as the scanner meant it (an HC1 text has no lower-case letter: base45).
+//
 // Keys aimed at a text field (input, textarea, select, contenteditable) are
 // left alone: there the person is typing, or the scanner fills the field as
 // any keyboard would. Nothing is stored: the burst lives in memory until it
@@ -49,6 +58,7 @@ export class WedgeDecoder {
   /** reset drops the burst in progress. */
   reset() {
     this.buffer = "";
+    this.burst = 0; // every key of the burst, also those not kept in buffer
     this.last = -Infinity;
   }
 
@@ -56,6 +66,10 @@ export class WedgeDecoder {
    * key takes one key press: key is KeyboardEvent.key ("H", "Enter",
    * "Shift", …), at its time in milliseconds. It returns
    *   {scan: text}         a scan is complete (the terminator arrived in time);
+   *                        a text typed with Caps Lock on comes back as meant;
+   *   {unrecognised: n}    a burst of n keys at scanner speed ended in the
+   *                        terminator without the prefix (n >= minLength):
+   *                        a scanner on the wrong keyboard layout;
    *   {consume: true}      the key belongs to what looks like a scan so far
    *                        (the caller may prevent its default action, e.g.
    *                        a space scrolling the page);
@@ -64,12 +78,18 @@ export class WedgeDecoder {
   key(key, at) {
     if (typeof key !== "string" || typeof at !== "number" || !isFinite(at)) return null;
     const gap = at - this.last;
-    if (this.buffer !== "" && gap > this.maxGapMs) this.buffer = ""; // too slow: a person, or a new burst
+    if (this.burst > 0 && gap > this.maxGapMs) {
+      // too slow: a person, or a new burst
+      this.buffer = "";
+      this.burst = 0;
+    }
     if (this.terminators.includes(key)) {
       const text = this.buffer;
-      const inTime = text !== "" && gap <= this.maxGapMs;
+      const burst = this.burst;
+      const inTime = burst > 0 && gap <= this.maxGapMs;
       this.reset();
-      if (inTime && text.length >= this.minLength && startsWithPrefix(text, this.prefix)) return { scan: text };
+      if (inTime && text.length >= this.minLength && startsWithPrefix(text, this.prefix)) return { scan: this.asMeant(text) };
+      if (inTime && burst >= this.minLength) return { unrecognised: burst };
       return null;
     }
     if (key.length !== 1) {
@@ -78,6 +98,7 @@ export class WedgeDecoder {
       return this.buffer !== "" && this.plausible() ? { consume: true } : null;
     }
     this.last = at;
+    if (this.burst < this.maxLength) this.burst++;
     if (this.buffer.length >= this.maxLength) {
       this.buffer = "";
       return null;
@@ -90,6 +111,17 @@ export class WedgeDecoder {
       return null;
     }
     return { consume: true };
+  }
+
+  /**
+   * asMeant gives a scan back as the scanner meant it: with the prefix as
+   * configured, and, when the text has no upper-case letter at all but the
+   * prefix has (Caps Lock inverted every letter), in upper case.
+   */
+  asMeant(text) {
+    if (text.startsWith(this.prefix)) return text;
+    if (this.prefix !== this.prefix.toLowerCase() && text === text.toLowerCase()) return text.toUpperCase();
+    return this.prefix + text.slice(this.prefix.length);
   }
 
   /** plausible: the burst so far could be the start of a scan. */
@@ -133,15 +165,17 @@ export function editable(ev) {
 
 /**
  * Wedge listens for scanner input on a document (or any EventTarget with
- * keydown events) and calls onScan(text) for each complete scan.
+ * keydown events) and calls onScan(text) for each complete scan, and
+ * onUnrecognised(n) for a burst at scanner speed without the prefix.
  *
- *   const w = new Wedge({ onScan: (text) => check(text) });
+ *   const w = new Wedge({ onScan: (text) => check(text), onUnrecognised: () => say("scan.wedgeUnrecognised") });
  *   w.start();
  */
 export class Wedge {
   constructor(options) {
     const o = options || {};
     this.onScan = typeof o.onScan === "function" ? o.onScan : () => {};
+    this.onUnrecognised = typeof o.onUnrecognised === "function" ? o.onUnrecognised : () => {};
     this.target = o.target || globalThis.document;
     this.decoder = new WedgeDecoder(o);
     this.listener = (ev) => this.handle(ev);
@@ -173,6 +207,10 @@ export class Wedge {
     }
     const r = this.decoder.key(ev.key, ev.timeStamp);
     if (!r) return;
+    if (r.unrecognised) {
+      this.onUnrecognised(r.unrecognised);
+      return;
+    }
     if (r.consume) {
       ev.preventDefault();
       return;
