@@ -15,6 +15,9 @@
 // keyboard layout than the computer's (a German layout types "HC1:" as
 // "HC1Ö" and swaps Y and Z): it is reported (onUnrecognised), so that the
 // page can say to check the scanner's layout, instead of nothing happening.
+// A burst that reads as a web address ("https://…": a menu's QR code) is
+// not a layout problem: it is handed on as a scan, and the verifier says it
+// is not a health pass.
 // A burst typed with Caps Lock on arrives with its case inverted ("hc1:…"):
 // the prefix is matched without regard to case and the text is given back
 // as the scanner meant it (an HC1 text has no lower-case letter: base45).
@@ -59,6 +62,7 @@ export class WedgeDecoder {
   reset() {
     this.buffer = "";
     this.burst = 0; // every key of the burst, also those not kept in buffer
+    this.raw = ""; // the burst as typed, while it is not plausibly a pass
     this.last = -Infinity;
   }
 
@@ -67,9 +71,9 @@ export class WedgeDecoder {
    * "Shift", …), at its time in milliseconds. It returns
    *   {scan: text}         a scan is complete (the terminator arrived in time);
    *                        a text typed with Caps Lock on comes back as meant;
-   *   {unrecognised: n}    a burst of n keys at scanner speed ended in the
-   *                        terminator without the prefix (n >= minLength):
-   *                        a scanner on the wrong keyboard layout;
+   *   {unrecognised: n, text}  a burst of n keys at scanner speed ended in
+   *                        the terminator without the prefix (n >= minLength);
+   *                        text is the burst (at most maxLength keys);
    *   {consume: true}      the key belongs to what looks like a scan so far
    *                        (the caller may prevent its default action, e.g.
    *                        a space scrolling the page);
@@ -82,14 +86,16 @@ export class WedgeDecoder {
       // too slow: a person, or a new burst
       this.buffer = "";
       this.burst = 0;
+      this.raw = "";
     }
     if (this.terminators.includes(key)) {
       const text = this.buffer;
       const burst = this.burst;
+      const raw = this.raw;
       const inTime = burst > 0 && gap <= this.maxGapMs;
       this.reset();
       if (inTime && text.length >= this.minLength && startsWithPrefix(text, this.prefix)) return { scan: this.asMeant(text) };
-      if (inTime && burst >= this.minLength) return { unrecognised: burst };
+      if (inTime && burst >= this.minLength) return { unrecognised: burst, text: raw };
       return null;
     }
     if (key.length !== 1) {
@@ -98,7 +104,10 @@ export class WedgeDecoder {
       return this.buffer !== "" && this.plausible() ? { consume: true } : null;
     }
     this.last = at;
-    if (this.burst < this.maxLength) this.burst++;
+    if (this.burst < this.maxLength) {
+      this.burst++;
+      this.raw += key;
+    }
     if (this.buffer.length >= this.maxLength) {
       this.buffer = "";
       return null;
@@ -130,6 +139,9 @@ export class WedgeDecoder {
     return this.buffer.slice(0, n).toUpperCase() === this.prefix.slice(0, n).toUpperCase();
   }
 }
+
+/** URL_LIKE: a burst that reads as a web address is a scan of another code. */
+const URL_LIKE = /^[a-z][a-z0-9+.-]{1,15}:\/\/\S/i;
 
 function startsWithPrefix(text, prefix) {
   return text.slice(0, prefix.length).toUpperCase() === prefix.toUpperCase();
@@ -208,7 +220,12 @@ export class Wedge {
     const r = this.decoder.key(ev.key, ev.timeStamp);
     if (!r) return;
     if (r.unrecognised) {
-      this.onUnrecognised(r.unrecognised);
+      // The scanner's Enter must not press whatever has the focus.
+      ev.preventDefault();
+      // A web address was read right: it is another code, which the
+      // verifier calls not a health pass. Anything else: the layout.
+      if (URL_LIKE.test(r.text)) this.onScan(r.text);
+      else this.onUnrecognised(r.unrecognised);
       return;
     }
     if (r.consume) {

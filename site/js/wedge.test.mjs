@@ -52,7 +52,7 @@ test("one slow key anywhere breaks the burst", () => {
   const r = dec.key("Enter", t + 10);
   // What follows the pause starts mid-pass, without the prefix: a fast
   // burst that is not a scan, reported as such.
-  assert.deepEqual(r, { unrecognised: PASS.length - 30 });
+  assert.deepEqual(r, { unrecognised: PASS.length - 30, text: PASS.slice(30) });
   assert.deepEqual(out, []);
 });
 
@@ -85,10 +85,10 @@ test("a fast burst without the prefix is reported: a scanner on the wrong keyboa
   // A US-layout scanner on a German computer: ":" comes as "Ö", Y and Z swap.
   const german = PASS.replace(":", "Ö").replace(/[YZ]/g, (c) => (c === "Y" ? "Z" : "Y"));
   let dec = new WedgeDecoder();
-  assert.deepEqual(feed(dec, german, 5).filter((r) => r.scan || r.unrecognised), [{ unrecognised: german.length }]);
+  assert.deepEqual(feed(dec, german, 5).filter((r) => r.scan || r.unrecognised), [{ unrecognised: german.length, text: german }]);
   // A French AZERTY layout: digits come as symbols ("HC&:").
   dec = new WedgeDecoder();
-  assert.deepEqual(feed(dec, "HC&:" + PASS.slice(4), 3).filter((r) => r.unrecognised), [{ unrecognised: PASS.length }]);
+  assert.deepEqual(feed(dec, "HC&:" + PASS.slice(4), 3).filter((r) => r.unrecognised).map((r) => r.unrecognised), [PASS.length]);
   // Too short, too slow, or no Enter: nothing is reported.
   dec = new WedgeDecoder();
   assert.deepEqual(feed(dec, "abcdef", 5).filter((r) => r.unrecognised), []);
@@ -213,9 +213,16 @@ test("Wedge reports a burst it does not recognise, never as a scan", () => {
   w.start();
   let t = 0;
   for (const ch of "HC1Ö" + PASS.slice(4)) w.handle(fakeKey(ch, (t += 4)));
-  w.handle(fakeKey("Enter", t + 4));
+  const enter = fakeKey("Enter", t + 4);
+  w.handle(enter);
+  // Its Enter does not press the button that has the focus.
+  assert.equal(enter.defaultPrevented, true);
   for (const ch of PASS.toLowerCase()) w.handle(fakeKey(ch, (t += 4)));
   w.handle(fakeKey("Enter", t + 4));
+  // A menu's QR code read by the scanner: a scan (not a pass), not a layout problem.
+  t += 1000;
+  for (const ch of "https://menu.example/table/12") w.handle(fakeKey(ch, (t += 4)));
+  w.handle(fakeKey("Enter", t + 4));
   assert.deepEqual(odd, [PASS.length]);
-  assert.deepEqual(scans, [PASS]);
+  assert.deepEqual(scans, [PASS, "https://menu.example/table/12"]);
 });
