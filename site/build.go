@@ -235,7 +235,7 @@ func Build(o Options) (*Manifest, error) {
 	}
 
 	// The headers for static hosts that read them from the site.
-	b.add(HeadersFile, HeadersFile, staticHeaders(origin))
+	b.add(HeadersFile, HeadersFile, staticHeaders(origin, o.TrustListURL))
 
 	return b.m, b.write(!o.NoCompress)
 }

@@ -2,7 +2,10 @@ package site
 
 import (
 	"fmt"
+	"path"
 	"strings"
+
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // HeadersFile is the file a build writes beside the page for static hosts
@@ -10,14 +13,17 @@ import (
 // Cloudflare Pages read "_headers"). It carries what [Handler] sends: the
 // full Content-Security-Policy, whose frame-ancestors a <meta> copy cannot
 // carry, for every page (the scanner, embed.html, the demo), and the cache
-// rules. A host that reads no such file gets the <meta> policy of
-// index.html and embed.html only, without frame-ancestors: docs/site.md
-// lists the headers to set by hand there.
-const HeadersFile = "_headers"
+// rules; and, when the trust list is published beside the page, the trust
+// list's own rules ([publish.Headers]), since `passcheck trustlist build`
+// writes a _headers of the same name. A host that reads no such file gets
+// the <meta> policy of index.html and embed.html only, without
+// frame-ancestors: docs/site.md lists the headers to set by hand there.
+const HeadersFile = publish.HeadersName
 
-// staticHeaders writes the _headers file for a site whose trust list is on
-// trustOrigin ("" for the page's own origin).
-func staticHeaders(trustOrigin string) []byte {
+// staticHeaders writes the _headers file for a site whose trust list's
+// pointer is at trustListURL, on trustOrigin ("" for the page's own origin,
+// trustListURL then relative to the page).
+func staticHeaders(trustOrigin, trustListURL string) []byte {
 	var b strings.Builder
 	rule := func(path string, headers ...string) {
 		fmt.Fprintf(&b, "%s\n", path)
@@ -28,13 +34,19 @@ func staticHeaders(trustOrigin string) []byte {
 	b.WriteString("# passcheck site build: the headers a static host should send (see docs/site.md).\n")
 	rule("/*", append([]string{"Content-Security-Policy: " + CSP(trustOrigin, false)}, commonHeaders()...)...)
 	rule("/assets/*", "Cache-Control: public, max-age=31536000, immutable")
-	rule("/trustlist-*", "Cache-Control: public, max-age=31536000, immutable", `Content-Type: application/cose; cose-type="cose-sign1"`)
-	rule("/trustlist.json", "Cache-Control: public, max-age=60")
 	rule("/sw.js", "Cache-Control: no-cache")
 	rule("/index.html", "Cache-Control: no-cache")
 	rule("/", "Cache-Control: no-cache")
 	rule("/*.wasm", "Content-Type: application/wasm")
 	rule("/"+DownloadDir+"/*", "Content-Disposition: attachment")
+	if trustOrigin == "" {
+		// The trust list on this host: its rules, as its own _headers has them.
+		base := path.Dir(path.Clean("/" + strings.TrimPrefix(trustListURL, "./")))
+		if !strings.HasSuffix(base, "/") {
+			base += "/"
+		}
+		b.WriteString(publish.Headers(base))
+	}
 	return []byte(b.String())
 }
 

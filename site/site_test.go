@@ -19,6 +19,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // TestSiteLanguagesComplete holds every string table to English's keys, and
@@ -430,18 +431,28 @@ func TestServeNoSymlinkOut(t *testing.T) {
 // hosts: the full policy with frame-ancestors for every page (embed.html
 // included), the caching rules, and that Handler does not serve it.
 func TestStaticHeadersFile(t *testing.T) {
-	h := string(staticHeaders("https://trust.example.org"))
+	h := string(staticHeaders("https://trust.example.org", "https://trust.example.org/dcc/trustlist.json"))
 	for _, want := range []string{
 		"/*\n  Content-Security-Policy: " + CSP("https://trust.example.org", false) + "\n",
 		"frame-ancestors 'none'",
 		"connect-src 'self' https://trust.example.org",
 		"  X-Content-Type-Options: nosniff\n",
 		"/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n",
-		"/trustlist.json\n  Cache-Control: public, max-age=60\n",
 		"/download/*\n  Content-Disposition: attachment\n",
 	} {
 		if !strings.Contains(h, want) {
 			t.Errorf("_headers lacks %q:\n%s", want, h)
+		}
+	}
+	if strings.Contains(h, "trustlist") {
+		t.Errorf("_headers has trust-list rules for a list on another origin:\n%s", h)
+	}
+	// The trust list beside the page, or in a folder of the site: its own
+	// rules too (trustlist build writes a _headers of the same name).
+	for url, base := range map[string]string{"trustlist.json": "/", "./trust/trustlist.json": "/trust/"} {
+		h := string(staticHeaders("", url))
+		if !strings.Contains(h, publish.Headers(base)) || !strings.Contains(h, "frame-ancestors 'none'") {
+			t.Errorf("trust list at %s: _headers lacks its rules at %s:\n%s", url, base, h)
 		}
 	}
 	// Every header line is indented under a path.
