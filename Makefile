@@ -3,29 +3,43 @@ GO        ?= go
 WASM_ENV   = GOOS=js GOARCH=wasm CGO_ENABLED=0
 GOROOT    := $(shell $(GO) env GOROOT)
 FUZZTIME  ?= 30s
+# staticcheck, pinned; installed into .bin/ by make staticcheck
+STATICCHECK_VERSION = v0.8.2
+STATICCHECK = $(CURDIR)/.bin/staticcheck
 
-.PHONY: run test vet fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-scan bench-trustlist fuzz vectors clean
+.PHONY: run test vet staticcheck fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-scan bench-trustlist fuzz vectors clean
 
 ## run: build and serve the demo site (demo keys, passes and trust list)
 run:
 	$(GO) run ./tools/passcheck demo
 
 ## test: everything CI runs
-test: fmt-check vet unit wasm-test
+test: fmt-check vet staticcheck unit wasm-test
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# The packages the WebAssembly module and its tests build for js/wasm.
+WASM_PKGS = ./wasm ./dcc ./trustlist ./revocation ./certlogic ./rules ./internal/base45 ./internal/cbor ./internal/jsontext ./internal/rfc3339 ./internal/jsonread ./internal/cose
+
 vet:
 	$(GO) vet ./...
+	$(WASM_ENV) $(GO) vet $(WASM_PKGS)
+
+## staticcheck: staticcheck over every package, and over the js/wasm build of the module's packages
+staticcheck:
+	@test -x $(STATICCHECK) && $(STATICCHECK) -version | grep -q '($(STATICCHECK_VERSION:v%=%))' || \
+		GOBIN=$(CURDIR)/.bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$(STATICCHECK) ./...
+	$(WASM_ENV) $(STATICCHECK) $(WASM_PKGS)
 
 unit:
 	$(GO) test -race -timeout 20m ./...
 
-## wasm-test: the core's tests (and the rules engine's: jsonread, certlogic, rules) compiled to WebAssembly, run under Node
+## wasm-test: the core's tests (and the rules engine's and revocation's) compiled to WebAssembly, run under Node
 wasm-test:
-	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/rfc3339 ./internal/jsonread ./certlogic ./rules ./dcc ./trustlist ./trustlist/internal/spki
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/cose ./internal/rfc3339 ./internal/jsonread ./certlogic ./rules ./dcc ./trustlist ./trustlist/internal/spki ./trustlist/internal/wire ./revocation
 
 ## wasm: dist/passcheck.wasm beside Go's wasm_exec.js (docs/wasm.md), built by the recipe the site build uses (internal/wasmbuild), stamped with git describe
 wasm:

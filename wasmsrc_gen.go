@@ -21,6 +21,8 @@ import "embed"
 //go:embed internal/base45/base45.go
 //go:embed internal/cbor/cbor.go
 //go:embed internal/cbor/json.go
+//go:embed internal/cbor/reader.go
+//go:embed internal/cose/cose.go
 //go:embed internal/jsontext/jsontext.go
 //go:embed internal/rfc3339/rfc3339.go
 //go:embed qrimage/binarize.go
@@ -37,6 +39,7 @@ import "embed"
 //go:embed qrimage/transform.go
 //go:embed trustlist/codes.go
 //go:embed trustlist/internal/spki/spki.go
+//go:embed trustlist/internal/wire/extra.go
 //go:embed trustlist/internal/wire/read.go
 //go:embed trustlist/internal/wire/wire.go
 //go:embed trustlist/keys.go

@@ -14,6 +14,7 @@ type Code string
 
 // Decode-chain codes. A decode failure stops the chain: nothing after it runs.
 const (
+	InputTooLarge      Code = "INPUT_TOO_LARGE"     // the text is longer than MaxInputLen: no QR code holds that much
 	PrefixInvalid      Code = "PREFIX_INVALID"      // the text does not start with "HC1:"
 	Base45Invalid      Code = "BASE45_INVALID"      // the text after the prefix is not RFC 9285 base45
 	CompressionInvalid Code = "COMPRESSION_INVALID" // not zlib, broken, or larger than MaxDecompressed
@@ -29,6 +30,7 @@ const (
 	SignatureInvalid     Code = "SIGNATURE_INVALID"     // no trusted signer with the kid verified the signature
 	CertExpired          Code = "CERT_EXPIRED"          // the pass's exp is before the validation clock
 	CertNotYetValid      Code = "CERT_NOT_YET_VALID"    // the pass's iat is after the validation clock
+	ClaimMissing         Code = "CLAIM_MISSING"         // the pass has no exp or no iat claim (hcert §3.3.1: both SHALL be present)
 	SignerExpired        Code = "SIGNER_EXPIRED"        // the signer's certificate had expired at the validation clock
 	SignerNotYetValid    Code = "SIGNER_NOT_YET_VALID"  // the signer's certificate was not yet valid at the validation clock
 	KeyUsageMismatch     Code = "KEY_USAGE_MISMATCH"    // the signer may not sign this kind of certificate
@@ -99,7 +101,7 @@ type Signer struct {
 	NotBefore time.Time        // zero: no lower bound
 	NotAfter  time.Time        // zero: no upper bound
 	Usage     KeyUsage         // zero: may sign every kind
-	PublicKey crypto.PublicKey // *ecdsa.PublicKey (P-256) or *rsa.PublicKey
+	PublicKey crypto.PublicKey // *ecdsa.PublicKey (P-256, P-384 or P-521) or *rsa.PublicKey
 }
 
 // KeyProvider gives the trusted signers that carry a key identifier. Several

@@ -45,6 +45,7 @@ type entry struct {
 // registry is every code, by owner, with its class. See the comment above.
 var registry = map[Code]entry{
 	// dcc: decoding. A decode failure stops the chain.
+	InputTooLarge:      {NotAPass, "This is not a health pass: the code holds far more text than a pass can."},
 	PrefixInvalid:      {NotAPass, "This is not an EU Digital COVID Certificate: the code does not start with HC1:."},
 	Base45Invalid:      {NotAPass, "The code is damaged: its text is not valid base45."},
 	CompressionInvalid: {NotAPass, "The code is damaged: its content could not be decompressed."},
@@ -58,6 +59,7 @@ var registry = map[Code]entry{
 	SignatureInvalid:     {Invalid, "The signature does not match: the certificate was altered or forged."},
 	CertExpired:          {Invalid, "The certificate has expired."},
 	CertNotYetValid:      {Invalid, "The certificate is not valid yet: it was issued in the future."},
+	ClaimMissing:         {Invalid, "The certificate lacks its issue or expiry date, which every pass must carry."},
 	SignerExpired:        {Invalid, "The key that signed the certificate had expired."},
 	SignerNotYetValid:    {Invalid, "The key that signed the certificate was not valid yet."},
 	KeyUsageMismatch:     {Invalid, "The signing key may not sign this kind of certificate."},

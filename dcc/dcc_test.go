@@ -5,11 +5,13 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/base45"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 )
 
@@ -112,7 +114,7 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", "", dcc.PrefixInvalid},
 		{"whitespace", " \n\t", dcc.PrefixInvalid},
-		{"too long", long, dcc.PrefixInvalid},
+		{"too long", long, dcc.InputTooLarge},
 		{"prefix only", "HC1:", dcc.CompressionInvalid},
 		{"binary", "HC1:\x00\x01", dcc.Base45Invalid},
 	} {
@@ -179,6 +181,61 @@ func TestDisplayName(t *testing.T) {
 		got, ok := dcc.DisplayName(tt.kind, tt.field, tt.code)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("DisplayName(%s, %s, %q) = %q, %v; want %q, %v", tt.kind, tt.field, tt.code, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// A signed pass without exp or iat is refused (hcert §3.3.1: both SHALL be
+// present; a pass without exp would never expire): CLAIM_MISSING, red.
+func TestClaimMissing(t *testing.T) {
+	d := newDSC(t, issuer.EC, 0)
+	keys := dcc.Signers{d.Signer()}
+	for _, tc := range []struct {
+		name string
+		o    issuer.PassOptions
+		want []dcc.Code
+	}{
+		{"both", issuer.PassOptions{}, nil},
+		{"no exp", issuer.PassOptions{OmitExpiry: true}, []dcc.Code{dcc.ClaimMissing}},
+		{"no iat", issuer.PassOptions{OmitIssuedAt: true}, []dcc.Code{dcc.ClaimMissing}},
+		{"neither", issuer.PassOptions{OmitExpiry: true, OmitIssuedAt: true}, []dcc.Code{dcc.ClaimMissing}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := dcc.Check(issue(t, d, tc.o), keys, dcc.Options{Now: clock})
+			var got []dcc.Code
+			for _, m := range r.Errors {
+				got = append(got, m.Code)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Fatalf("errors %v, want %v", got, tc.want)
+			}
+			want := dcc.VerdictValid
+			if tc.want != nil {
+				want = dcc.VerdictInvalid
+			}
+			if r.Verdict != want || r.Signer == nil {
+				t.Errorf("verdict %s (signer %v), want %s", r.Verdict, r.Signer, want)
+			}
+		})
+	}
+}
+
+// Bytes after the zlib stream's checksum are refused, not ignored.
+func TestTrailingBytesAfterZlib(t *testing.T) {
+	d := newDSC(t, issuer.EC, 0)
+	text := issue(t, d, issuer.PassOptions{})
+	raw, err := base45.Decode(strings.TrimPrefix(text, dcc.Prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dcc.Decode(text); err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]byte{{0}, []byte("trailing data")} {
+		bad := dcc.Prefix + base45.Encode(append(append([]byte(nil), raw...), extra...))
+		var de *dcc.Error
+		if _, err := dcc.Decode(bad); !errors.As(err, &de) || de.Code != dcc.CompressionInvalid {
+			t.Errorf("%q after the stream: %v, want COMPRESSION_INVALID", extra, err)
 		}
 	}
 }

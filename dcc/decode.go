@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -13,16 +12,14 @@ import (
 
 	"github.com/passcheck/passcheck/internal/base45"
 	"github.com/passcheck/passcheck/internal/cbor"
+	"github.com/passcheck/passcheck/internal/cose"
 )
 
 // Prefix is the context identifier of an EU DCC QR code (hcert §4.2).
 const Prefix = "HC1:"
 
-// COSE header labels and algorithm identifiers (RFC 9052, RFC 9053, RFC 8230).
+// COSE algorithm identifiers (RFC 9053, RFC 8230).
 const (
-	labelAlg = 1
-	labelKID = 4
-
 	AlgES256 = -7  // ECDSA P-256 with SHA-256
 	AlgPS256 = -37 // RSASSA-PSS with SHA-256
 )
@@ -36,15 +33,13 @@ const (
 	hcertDCCv1 = 1
 )
 
-// CBOR tags of a signed message: COSE_Sign1 (18), and CWT (61) which some
-// issuers put around it.
-const (
-	tagCOSESign1 = 18
-	tagCWT       = 61
-)
-
 // limits bound every CBOR item a pass holds.
 var limits = cbor.Limits{MaxDepth: MaxCBORDepth, MaxItems: MaxCBORItems}
+
+// coseOptions read a pass's COSE_Sign1: tagged or not, in a CWT tag or not,
+// alg and kid from the unprotected header when the protected one lacks
+// them (hcert §3.3.1).
+var coseOptions = cose.Options{Limits: limits, UnprotectedFallback: true}
 
 // Pass is a decoded pass. Nothing in it is trusted until [Verify] has run.
 type Pass struct {
@@ -100,7 +95,7 @@ func Decode(text string) (*Pass, error) {
 // it when the caller did not.
 func DecodeEnvelope(text string) (*Pass, error) {
 	if len(text) > MaxInputLen {
-		return nil, errorf(PrefixInvalid, "input of %d bytes is longer than the %d allowed", len(text), MaxInputLen)
+		return nil, errorf(InputTooLarge, "input of %d bytes is longer than the %d allowed", len(text), MaxInputLen)
 	}
 	text = strings.TrimSpace(text)
 	if !strings.HasPrefix(text, Prefix) {
@@ -144,10 +139,13 @@ var zlibReaders sync.Pool
 func inflate(b []byte) ([]byte, error) {
 	var zr io.ReadCloser
 	var err error
+	// A bytes.Reader is an io.ByteReader, so the inflater reads no byte past
+	// the stream's checksum: what is left in br after it is trailing data.
+	br := bytes.NewReader(b)
 	if v, ok := zlibReaders.Get().(io.ReadCloser); ok {
-		zr, err = v, v.(zlib.Resetter).Reset(bytes.NewReader(b), nil)
+		zr, err = v, v.(zlib.Resetter).Reset(br, nil)
 	} else {
-		zr, err = zlib.NewReader(bytes.NewReader(b))
+		zr, err = zlib.NewReader(br)
 	}
 	if err != nil {
 		return nil, &Error{Code: CompressionInvalid, Err: err}
@@ -160,100 +158,25 @@ func inflate(b []byte) ([]byte, error) {
 	if len(out) > MaxDecompressed {
 		return nil, errorf(CompressionInvalid, "decompressed content is larger than %d bytes", MaxDecompressed)
 	}
+	if br.Len() > 0 {
+		return nil, errorf(CompressionInvalid, "%d bytes after the end of the zlib stream", br.Len())
+	}
 	return out, nil
 }
 
 // parseCOSE reads a COSE_Sign1 message (RFC 9052 §4.2): untagged, tag 18,
 // or tag 61 around tag 18.
 func (p *Pass) parseCOSE(raw []byte) error {
-	v, err := cbor.Decode(raw, limits)
+	m, err := cose.Decode(raw, coseOptions)
 	if err != nil {
 		return &Error{Code: COSEInvalid, Err: err}
 	}
-	if t, ok := v.(cbor.Tag); ok && t.Number == tagCWT {
-		v = t.Content
-	}
-	if t, ok := v.(cbor.Tag); ok {
-		if t.Number != tagCOSESign1 {
-			return errorf(COSEInvalid, "CBOR tag %d is not COSE_Sign1", t.Number)
-		}
-		v = t.Content
-	}
-	msg, ok := v.([]any)
-	if !ok || len(msg) != 4 {
-		return errorf(COSEInvalid, "not an array of four items")
-	}
-	protected, ok1 := msg[0].([]byte)
-	unprotected, ok2 := msg[1].(map[any]any)
-	payload, ok3 := msg[2].([]byte)
-	signature, ok4 := msg[3].([]byte)
-	switch {
-	case !ok1:
-		return errorf(COSEInvalid, "protected header is not a byte string")
-	case !ok2:
-		return errorf(COSEInvalid, "unprotected header is not a map")
-	case !ok3:
-		return errorf(COSEInvalid, "detached or missing payload")
-	case !ok4 || len(signature) == 0:
+	if len(m.Signature) == 0 {
 		return errorf(COSEInvalid, "missing signature")
 	}
-	var prot map[any]any
-	if len(protected) > 0 {
-		pv, err := cbor.Decode(protected, limits)
-		if err != nil {
-			return &Error{Code: COSEInvalid, Err: fmt.Errorf("protected header: %w", err)}
-		}
-		if prot, ok = pv.(map[any]any); !ok {
-			return errorf(COSEInvalid, "protected header is not a map")
-		}
-	}
-	alg, hasAlg, err := headerAlg(prot)
-	if err != nil {
-		return err
-	}
-	if !hasAlg {
-		if alg, _, err = headerAlg(unprotected); err != nil {
-			return err
-		}
-	}
-	kid, hasKID, err := headerKID(prot)
-	if err != nil {
-		return err
-	}
-	if !hasKID {
-		// The unprotected kid counts only when the protected header has none
-		// (hcert §3.3.1).
-		if kid, _, err = headerKID(unprotected); err != nil {
-			return err
-		}
-	}
-	p.Alg, p.KID = alg, kid
-	p.protected, p.payload, p.signature = protected, payload, signature
+	p.Alg, p.KID = m.Alg, m.KID
+	p.protected, p.payload, p.signature = m.Protected, m.Payload, m.Signature
 	return nil
-}
-
-func headerAlg(h map[any]any) (int64, bool, error) {
-	v, ok := h[int64(labelAlg)]
-	if !ok {
-		return 0, false, nil
-	}
-	alg, ok := v.(int64)
-	if !ok {
-		return 0, false, errorf(COSEInvalid, "alg header is not an integer")
-	}
-	return alg, true, nil
-}
-
-func headerKID(h map[any]any) ([]byte, bool, error) {
-	v, ok := h[int64(labelKID)]
-	if !ok {
-		return nil, false, nil
-	}
-	kid, ok := v.([]byte)
-	if !ok {
-		return nil, false, errorf(COSEInvalid, "kid header is not a byte string")
-	}
-	return kid, true, nil
 }
 
 // parseCWT reads the CWT claims (RFC 8392) and the DCC payload from p.payload.

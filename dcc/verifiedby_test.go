@@ -27,7 +27,8 @@ func honest(t *testing.T, text string) func(dcc.Signer) bool {
 	return func(s dcc.Signer) bool {
 		switch k := s.PublicKey.(type) {
 		case *ecdsa.PublicKey:
-			return len(sig) == 64 && ecdsa.Verify(k, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:]))
+			n := 2 * ((k.Curve.Params().N.BitLen() + 7) / 8)
+			return len(sig) == n && ecdsa.Verify(k, digest[:], new(big.Int).SetBytes(sig[:n/2]), new(big.Int).SetBytes(sig[n/2:]))
 		case *rsa.PublicKey:
 			return rsa.VerifyPSS(k, crypto.SHA256, digest[:], sig, &rsa.PSSOptions{SaltLength: 32}) == nil
 		}
@@ -85,10 +86,10 @@ func TestVerifiedByFalseClaim(t *testing.T) {
 	}
 
 	// A signer with the kid whose key does not fit the algorithm (an RSA
-	// key for an ES256 pass, a P-384 key): not asked, ALGORITHM_UNSUPPORTED.
+	// key for an ES256 pass, a P-224 key): not asked, ALGORITHM_UNSUPPORTED.
 	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
-	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	for _, pub := range []crypto.PublicKey{&rsaKey.PublicKey, &p384.PublicKey} {
+	p224, _ := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+	for _, pub := range []crypto.PublicKey{&rsaKey.PublicKey, &p224.PublicKey} {
 		s := d.Signer()
 		s.PublicKey = pub
 		calls = nil

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/passcheck/passcheck/internal/cose"
 	"github.com/passcheck/passcheck/internal/rfc3339"
 )
 
@@ -78,7 +79,17 @@ func Verify(p *Pass, keys KeyProvider, opts Options) *Result {
 		}
 	}
 
-	// The certificate's own validity (CWT iat and exp).
+	// The certificate's own validity (CWT iat and exp). Both SHALL be
+	// present (hcert §3.3.1), and a verifier must refuse an expired pass: a
+	// pass without exp would never expire.
+	switch {
+	case p.ExpiresAt.IsZero() && p.IssuedAt.IsZero():
+		r.addf(ClaimMissing, "The certificate has neither an expiry (exp) nor an issue date (iat).")
+	case p.ExpiresAt.IsZero():
+		r.addf(ClaimMissing, "The certificate has no expiry date (exp).")
+	case p.IssuedAt.IsZero():
+		r.addf(ClaimMissing, "The certificate has no issue date (iat).")
+	}
 	if !p.IssuedAt.IsZero() && p.IssuedAt.After(now) {
 		r.addf(CertNotYetValid, "The certificate is not valid yet: it was issued at %s, in the future.", formatTime(p.IssuedAt))
 	}
@@ -116,7 +127,7 @@ func verifySignature(p *Pass, keys KeyProvider, verifiedBy func(Signer) bool) (S
 		if verifiedBy == nil {
 			ok, fit = verifyDigest(p.Alg, s.PublicKey, digest[:], p.signature)
 		} else if fit = keyFits(p.Alg, s.PublicKey); fit {
-			ok = (p.Alg != AlgES256 || len(p.signature) == 64) && verifiedBy(s)
+			ok = sigLenFits(s.PublicKey, p.signature) && verifiedBy(s)
 		}
 		fits = fits || fit
 		if ok {
@@ -129,13 +140,15 @@ func verifySignature(p *Pass, keys KeyProvider, verifiedBy func(Signer) bool) (S
 	return Signer{}, &Error{Code: SignatureInvalid}
 }
 
-// keyFits reports whether key is of the kind alg requires: P-256 for ES256
-// (COSE binds ES256 only to SHA-256, the hcert specification to P-256), RSA
-// of 2048, 3072 or 4096 bits for PS256.
+// keyFits reports whether key is of the kind alg requires: ECDSA on P-256,
+// P-384 or P-521 for ES256, RSA of 2048, 3072 or 4096 bits for PS256. COSE
+// binds ES256 to SHA-256, not to a curve (RFC 9053 §2.1); the hcert
+// specification names P-256, but member states sign ES256 with P-384 keys,
+// which the EU reference verifiers accept.
 func keyFits(alg int64, key crypto.PublicKey) bool {
 	switch k := key.(type) {
 	case *ecdsa.PublicKey:
-		return alg == AlgES256 && k.Curve == elliptic.P256()
+		return alg == AlgES256 && ecSignatureLen(k) != 0
 	case *rsa.PublicKey:
 		switch k.N.BitLen() {
 		case 2048, 3072, 4096:
@@ -143,6 +156,28 @@ func keyFits(alg int64, key crypto.PublicKey) bool {
 		}
 	}
 	return false
+}
+
+// ecSignatureLen returns the length of a COSE ECDSA signature by k, r ‖ s
+// with each as long as the curve's order (RFC 9053 §2.1): 64 bytes on P-256,
+// 96 on P-384, 132 on P-521; 0 for another curve.
+func ecSignatureLen(k *ecdsa.PublicKey) int {
+	switch k.Curve {
+	case elliptic.P256():
+		return 64
+	case elliptic.P384():
+		return 96
+	case elliptic.P521():
+		return 132
+	}
+	return 0
+}
+
+// sigLenFits reports whether sig has the length of an ECDSA signature by
+// key, when key is an ECDSA key; other signatures are the verifier's to judge.
+func sigLenFits(key crypto.PublicKey, sig []byte) bool {
+	k, ok := key.(*ecdsa.PublicKey)
+	return !ok || len(sig) == ecSignatureLen(k)
 }
 
 // verifyDigest checks sig over a SHA-256 digest with key under alg. fit
@@ -153,11 +188,12 @@ func verifyDigest(alg int64, key crypto.PublicKey, digest, sig []byte) (ok, fit 
 	}
 	switch k := key.(type) {
 	case *ecdsa.PublicKey:
-		if len(sig) != 64 { // r || s, 32 bytes each (RFC 9053 §2.1)
+		n := ecSignatureLen(k)
+		if len(sig) != n {
 			return false, true
 		}
-		r := new(big.Int).SetBytes(sig[:32])
-		s := new(big.Int).SetBytes(sig[32:])
+		r := new(big.Int).SetBytes(sig[:n/2])
+		s := new(big.Int).SetBytes(sig[n/2:])
 		return ecdsa.Verify(k, digest, r, s), true
 	case *rsa.PublicKey:
 		// The salt is as long as the hash (RFC 8230 §2); accept any length, as
@@ -171,32 +207,7 @@ func verifyDigest(alg int64, key crypto.PublicKey, digest, sig []byte) (ok, fit 
 // ToBeSigned returns the Sig_structure of RFC 9052 §4.4 for the pass:
 // ["Signature1", protected, external_aad = h”, payload], built from the
 // protected header bytes exactly as received.
-func (p *Pass) ToBeSigned() []byte {
-	const context = "Signature1"
-	b := make([]byte, 0, 1+1+len(context)+9+len(p.protected)+1+9+len(p.payload))
-	b = append(b, 0x84, 0x60|byte(len(context))) // array(4), text(10)
-	b = append(b, context...)
-	b = appendBytes(b, p.protected)
-	b = append(b, 0x40) // external_aad: empty byte string
-	b = appendBytes(b, p.payload)
-	return b
-}
-
-// appendBytes appends a CBOR byte string (major type 2) in its shortest form.
-func appendBytes(b, s []byte) []byte {
-	n := uint64(len(s))
-	switch {
-	case n < 24:
-		b = append(b, 0x40|byte(n))
-	case n <= 0xff:
-		b = append(b, 0x58, byte(n))
-	case n <= 0xffff:
-		b = append(b, 0x59, byte(n>>8), byte(n))
-	default:
-		b = append(b, 0x5a, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(b, s...)
-}
+func (p *Pass) ToBeSigned() []byte { return cose.SigStructure(p.protected, p.payload) }
 
 // Signature returns the raw COSE signature of the pass.
 func (p *Pass) Signature() []byte { return p.signature }

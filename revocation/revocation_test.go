@@ -262,14 +262,6 @@ func TestPartRefused(t *testing.T) {
 	}
 }
 
-func appendUvarint(b []byte, v uint64) []byte {
-	for v >= 0x80 {
-		b = append(b, byte(v)|0x80)
-		v >>= 7
-	}
-	return append(b, byte(v))
-}
-
 // TestPartEscapes covers gaps too large for the Rice code, which the part
 // writes raw: clustered entries and one far away, at every bit alignment.
 func TestPartEscapes(t *testing.T) {

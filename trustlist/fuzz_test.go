@@ -60,6 +60,24 @@ func fuzzPayload(t testing.TB) wire.Payload {
 	return p
 }
 
+// fuzzPayloadExtra returns fuzzPayload with extra signers (key 9): P-384,
+// P-521, and a P-224 one that a reader skips.
+func fuzzPayloadExtra(t testing.TB) wire.Payload {
+	t.Helper()
+	p := fuzzPayload(t)
+	for i, c := range []elliptic.Curve{elliptic.P384(), elliptic.P521(), elliptic.P224()} {
+		k, err := ecdsa.GenerateKey(c, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := p.Signers[0]
+		e.KID = []byte{9, 2, 3, 4, 5, 6, 7, byte(i)}
+		e.SPKI = spkiOf(t, k.Public())
+		p.Extra = append(p.Extra, e)
+	}
+	return p
+}
+
 // checkLoadResult checks what Load or ParseUnverified returned for any input:
 // a coded error, or a list whose every signer can be found by its kid.
 func checkLoadResult(t *testing.T, l *trustlist.List, err error) {
@@ -104,6 +122,7 @@ func FuzzLoad(f *testing.F) {
 	p := fuzzPayload(f)
 	p.Version = 2
 	f.Add(sign(f, key, p))
+	f.Add(sign(f, key, fuzzPayloadExtra(f)))
 	f.Add(signBytes(f, key, []byte{0xa1, 0x01, 0x01}))
 	f.Add([]byte{})
 	pinned := []crypto.PublicKey{key.Public()}
@@ -124,6 +143,11 @@ func FuzzPayload(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(good)
+	extra, err := encode.Marshal(fuzzPayloadExtra(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(extra)
 	for _, v := range []any{
 		map[int]any{1: 1, 2: 1, 3: 1, 4: 2, 5: []any{}},
 		map[int]any{1: 1, 2: 1, 3: 1, 4: 2, 5: []any{map[int]any{1: []byte("12345678"), 2: "DE", 7: []byte{0x30}}}},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/cose"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/internal/encode"
@@ -160,7 +161,7 @@ func signWithHeader(t testing.TB, key *ecdsa.PrivateKey, prot any, payload []byt
 // protected header and payload bytes.
 func sigOver(t testing.TB, key *ecdsa.PrivateKey, prot, payload []byte) []byte {
 	t.Helper()
-	digest := sha256.Sum256(wire.SigStructure(prot, payload))
+	digest := sha256.Sum256(cose.SigStructure(prot, payload))
 	r, s, err := ecdsa.Sign(rand.Reader, key, digest[:])
 	if err != nil {
 		t.Fatal(err)

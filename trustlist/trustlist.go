@@ -43,6 +43,7 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/cbor"
+	"github.com/passcheck/passcheck/internal/cose"
 	"github.com/passcheck/passcheck/trustlist/internal/spki"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
@@ -68,6 +69,10 @@ type List struct {
 	// Warnings are the checks that failed without failing the load: an
 	// expiry within the grace period of [WithGrace].
 	Warnings []dcc.Message
+	// Skipped counts the extra signers (see docs/trustlist.md, "Signer
+	// policy") whose key type this version does not know: they are left
+	// out, as a reader of an earlier release leaves out every extra signer.
+	Skipped int
 
 	entries  []entry
 	byKID    map[[8]byte]int32 // the first entry with a kid; entry.next chains the others
@@ -86,9 +91,9 @@ type entry struct {
 	key    crypto.PublicKey // nil until parsed, and when the key is unusable
 }
 
-// publicKey parses e's key on first use. A key that does not parse (a
-// P-256 point off the curve, which Load does not check) stays nil: the
-// signer is then unusable.
+// publicKey parses e's key on first use. A key that does not parse (an EC
+// point off the curve, which Load does not check) stays nil: the signer is
+// then unusable.
 func (e *entry) publicKey() crypto.PublicKey {
 	e.once.Do(func() {
 		if k, err := spki.Parse(e.spki); err == nil {
@@ -100,7 +105,7 @@ func (e *entry) publicKey() crypto.PublicKey {
 
 // Signers returns the trusted signers whose key identifier is kid, or nil.
 // Their public keys are parsed on the first call for each; a signer whose
-// key turns out unusable then (a P-256 point that is not on the curve, the
+// key turns out unusable then (an EC point that is not on the curve, the
 // one check [Load] leaves to first use) is left out, here and in every
 // later call, as if the list did not have it.
 func (l *List) Signers(kid []byte) []dcc.Signer {
@@ -144,7 +149,8 @@ func (l *List) All() []dcc.Signer {
 
 // Reserved returns the raw CBOR of a top-level payload key that this version
 // does not interpret (value sets, rules, revocations are reserved for later
-// versions of the builder), or nil when the bundle has none.
+// versions of the builder), or nil when the bundle has none. The extra
+// signers (key 9) are interpreted: Reserved(9) is nil.
 func (l *List) Reserved(key uint64) []byte { return bytes.Clone(l.reserved[key]) }
 
 // Option adjusts [Load].
@@ -174,8 +180,12 @@ func WithGrace(d time.Duration) Option {
 //     the grace period of [WithGrace];
 //  6. every signer entry (key identifier, country, dates, key usage, and
 //     the encoding of the public key: algorithm, curve, sizes): [Invalid].
-//     Whether a P-256 point is on the curve is checked when the key is
-//     first used (see [List.Signers]).
+//     Whether an EC point is on the curve is checked when the key is first
+//     used (see [List.Signers]). The signers of payload key 5 hold P-256 and
+//     RSA keys only, which every release reads; the extra signers (key 9)
+//     hold the others (P-384, P-521), and an extra signer whose key type
+//     this version does not know is skipped ([List.Skipped]), so that a
+//     key type added later leaves the rest of the list usable.
 //
 // Load copies the bundle first: the caller may reuse its buffer.
 func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSequence uint64, opts ...Option) (*List, error) {
@@ -186,14 +196,14 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 	if now.IsZero() {
 		now = time.Now()
 	}
-	msg, prot, err := open(bundle)
+	msg, err := open(bundle)
 	if err != nil {
 		return nil, err
 	}
-	if err := verify(msg, prot, pinned); err != nil {
+	if err := verify(msg, pinned); err != nil {
 		return nil, err
 	}
-	l, signers, err := newList(msg, prot)
+	l, signers, extra, err := newList(msg)
 	if err != nil {
 		return nil, err
 	}
@@ -209,26 +219,37 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 		}
 		l.Warnings = append(l.Warnings, newMessage(Expired, e.Err.Error()))
 	}
-	if err := l.fill(signers); err != nil {
+	if err := l.fill(signers, extra); err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
 // newList decodes the payload of an opened bundle into a List without its
-// signers, which it returns for [List.fill].
-func newList(msg *wire.Sign1, prot *wire.Protected) (*List, []wire.Entry, error) {
+// signers, which it returns for [List.fill]: those of key 5, and the extra
+// signers of key 9.
+func newList(msg *cose.Sign1) (*List, []wire.Entry, []wire.Entry, error) {
 	p, reserved, err := decodePayload(msg.Payload)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	var extra []wire.Entry
+	if raw, ok := reserved[wire.KeyExtraSigners]; ok {
+		delete(reserved, wire.KeyExtraSigners)
+		if extra, err = wire.DecodeEntries(raw, limits); err != nil {
+			return nil, nil, nil, fail(Invalid, "payload: key %d (extra signers): %w", wire.KeyExtraSigners, err)
+		}
+	}
+	if n := len(p.Signers) + len(extra); n > MaxSigners {
+		return nil, nil, nil, fail(Invalid, "payload: %d signers, more than %d", n, MaxSigners)
 	}
 	return &List{
 		Sequence:     p.Sequence,
 		IssuedAt:     time.Unix(p.IssuedAt, 0).UTC(),
 		ExpiresAt:    time.Unix(p.ExpiresAt, 0).UTC(),
-		PublisherKID: prot.KID,
+		PublisherKID: msg.KID,
 		reserved:     reserved,
-	}, p.Signers, nil
+	}, p.Signers, extra, nil
 }
 
 // ParseUnverified reads a bundle without checking its signature, expiry or
@@ -236,15 +257,15 @@ func newList(msg *wire.Sign1, prot *wire.Protected) (*List, []wire.Entry, error)
 // inspect) and for the publisher's own bookkeeping. Never verify a pass
 // against the List it returns; use [Load].
 func ParseUnverified(bundle []byte) (*List, error) {
-	msg, prot, err := open(bundle)
+	msg, err := open(bundle)
 	if err != nil {
 		return nil, err
 	}
-	l, signers, err := newList(msg, prot)
+	l, signers, extra, err := newList(msg)
 	if err != nil {
 		return nil, err
 	}
-	if err := l.fill(signers); err != nil {
+	if err := l.fill(signers, extra); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -257,37 +278,33 @@ func fail(code dcc.Code, format string, args ...any) *dcc.Error {
 // open checks the size, copies the bundle (so that what is verified is what
 // is parsed, and nothing kept aliases the caller's buffer) and reads the
 // COSE_Sign1 envelope and its protected header. The payload stays unparsed.
-func open(bundle []byte) (*wire.Sign1, *wire.Protected, error) {
+func open(bundle []byte) (*cose.Sign1, error) {
 	if len(bundle) == 0 {
-		return nil, nil, fail(Invalid, "the bundle is empty")
+		return nil, fail(Invalid, "the bundle is empty")
 	}
 	if len(bundle) > MaxBundleSize {
-		return nil, nil, fail(Invalid, "the bundle has %d bytes, more than %d", len(bundle), MaxBundleSize)
+		return nil, fail(Invalid, "the bundle has %d bytes, more than %d", len(bundle), MaxBundleSize)
 	}
 	bundle = bytes.Clone(bundle)
 	msg, err := wire.DecodeSign1(bundle, limits)
 	if err != nil {
-		return nil, nil, &dcc.Error{Code: Invalid, Err: err}
+		return nil, &dcc.Error{Code: Invalid, Err: err}
 	}
-	prot, err := wire.DecodeProtected(msg.Protected, limits)
-	if err != nil {
-		return nil, nil, fail(Invalid, "protected header: %w", err)
+	if msg.Alg != wire.AlgES256 {
+		return nil, fail(Invalid, "protected header: algorithm %d, want ES256 (-7)", msg.Alg)
 	}
-	if prot.Alg != wire.AlgES256 {
-		return nil, nil, fail(Invalid, "protected header: algorithm %d, want ES256 (-7)", prot.Alg)
-	}
-	return msg, prot, nil
+	return &msg, nil
 }
 
 // verify checks the ES256 signature (RFC 9053 §2.1: r ‖ s, 32 bytes each)
 // over the Sig_structure against each pinned P-256 key.
-func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) error {
+func verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
 	if len(msg.Signature) != 64 {
 		return fail(SignatureInvalid, "the signature has %d bytes, want 64", len(msg.Signature))
 	}
 	var digest [sha256.Size]byte
 	h := sha256.New()
-	h.Write(wire.SigStructurePrefix(msg.Protected, len(msg.Payload), 0))
+	h.Write(cose.SigStructurePrefix(msg.Protected, len(msg.Payload), 0))
 	h.Write(msg.Payload)
 	h.Sum(digest[:0])
 	sig := signatureDER(msg.Signature)
@@ -305,7 +322,7 @@ func verify(msg *wire.Sign1, prot *wire.Protected, pinned []crypto.PublicKey) er
 	if tried == 0 {
 		return fail(SignatureInvalid, "no pinned P-256 publisher key to check the signature with")
 	}
-	return fail(SignatureInvalid, "none of the %d pinned publisher keys verifies the signature (bundle key ID %x)", tried, prot.KID)
+	return fail(SignatureInvalid, "none of the %d pinned publisher keys verifies the signature (bundle key ID %x)", tried, msg.KID)
 }
 
 // signatureDER returns the ASN.1 DER form (SEQUENCE of two INTEGERs, as
@@ -351,14 +368,13 @@ func decodePayload(b []byte) (*wire.Payload, map[uint64][]byte, error) {
 
 // fill checks the signer entries and indexes them by key identifier. The
 // keys' encodings are checked here (spki.Check); the keys are parsed on
-// first use.
-func (l *List) fill(entries []wire.Entry) error {
-	l.entries = make([]entry, len(entries))
-	for i, e := range entries {
-		if err := checkEntry(e); err != nil {
-			return fail(Invalid, "signer %d (kid %x): %w", i, e.KID, err)
-		}
-		en := &l.entries[i]
+// first use. An extra signer whose key type this version does not know is
+// skipped; any other fault of an entry fails the load.
+func (l *List) fill(signers, extra []wire.Entry) error {
+	l.entries = make([]entry, len(signers)+len(extra))
+	kids := make([][8]byte, 0, len(l.entries))
+	add := func(e wire.Entry) {
+		en := &l.entries[len(kids)]
 		en.spki = e.SPKI
 		en.signer = dcc.Signer{
 			KID:     e.KID,
@@ -372,16 +388,39 @@ func (l *List) fill(entries []wire.Entry) error {
 		if e.NotAfter != 0 {
 			en.signer.NotAfter = time.Unix(e.NotAfter, 0).UTC()
 		}
+		kids = append(kids, [8]byte(e.KID))
 	}
+	for i, e := range signers {
+		kind, err := checkEntry(e)
+		if err == nil && !kind.Baseline() {
+			// Readers before this kind was added would refuse the whole
+			// bundle: the builder puts it with the extra signers.
+			err = fmt.Errorf("a %v key among the signers of key %d, which earlier readers refuse; it belongs with the extra signers (key %d)", kind, wire.KeySigners, wire.KeyExtraSigners)
+		}
+		if err != nil {
+			return fail(Invalid, "signer %d (kid %x): %w", i, e.KID, err)
+		}
+		add(e)
+	}
+	for i, e := range extra {
+		if _, err := checkEntry(e); err != nil {
+			if errors.Is(err, spki.ErrUnsupported) {
+				l.Skipped++
+				continue
+			}
+			return fail(Invalid, "extra signer %d (kid %x): %w", i, e.KID, err)
+		}
+		add(e)
+	}
+	l.entries = l.entries[:len(kids)]
 	// Backwards, so that each kid's chain runs in the bundle's order.
-	l.byKID = make(map[[8]byte]int32, len(entries))
-	for i := len(entries) - 1; i >= 0; i-- {
-		kid := [8]byte(entries[i].KID)
+	l.byKID = make(map[[8]byte]int32, len(l.entries))
+	for i := len(l.entries) - 1; i >= 0; i-- {
 		l.entries[i].next = -1
-		if next, ok := l.byKID[kid]; ok {
+		if next, ok := l.byKID[kids[i]]; ok {
 			l.entries[i].next = next
 		}
-		l.byKID[kid] = int32(i)
+		l.byKID[kids[i]] = int32(i)
 	}
 	return nil
 }
@@ -389,22 +428,22 @@ func (l *List) fill(entries []wire.Entry) error {
 // allUsage is every [dcc.KeyUsage] bit defined.
 const allUsage = dcc.UsageTest | dcc.UsageVaccination | dcc.UsageRecovery
 
-// checkEntry checks what Load checks of an entry; see [Load], step 6.
-func checkEntry(e wire.Entry) error {
+// checkEntry checks what Load checks of an entry (see [Load], step 6) and
+// returns the kind of its key.
+func checkEntry(e wire.Entry) (spki.Kind, error) {
 	if len(e.KID) != 8 {
-		return fmt.Errorf("key identifier of %d bytes, want 8", len(e.KID))
+		return 0, fmt.Errorf("key identifier of %d bytes, want 8", len(e.KID))
 	}
 	if !validCountry(e.Country) {
-		return fmt.Errorf("country %q is not two capital letters", e.Country)
+		return 0, fmt.Errorf("country %q is not two capital letters", e.Country)
 	}
 	if e.NotBefore != 0 && e.NotAfter != 0 && e.NotAfter < e.NotBefore {
-		return errors.New("notAfter before notBefore")
+		return 0, errors.New("notAfter before notBefore")
 	}
 	if u := dcc.KeyUsage(e.Usage); u&^allUsage != 0 {
-		return fmt.Errorf("unknown key usage bits %#x", e.Usage)
+		return 0, fmt.Errorf("unknown key usage bits %#x", e.Usage)
 	}
-	_, err := spki.Check(e.SPKI)
-	return err
+	return spki.Check(e.SPKI)
 }
 
 // ago formats how long ago a list expired: "3h25m0s", or "12 days".

@@ -268,11 +268,6 @@ func TestLoadStructure(t *testing.T) {
 
 func TestLoadReservedKeys(t *testing.T) {
 	f := loadFixture(t)
-	type extended struct {
-		wire.Payload
-		ValueSets map[string][]string `cbor:"6,keyasint"`
-		Future    string              `cbor:"99,keyasint"`
-	}
 	p := f.payload()
 	b := sign(t, f.pub1, map[int]any{
 		1: p.Version, 2: p.Sequence, 3: p.IssuedAt, 4: p.ExpiresAt, 5: p.Signers,

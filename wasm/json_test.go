@@ -25,7 +25,7 @@ func TestAppendJSON(t *testing.T) {
 	}
 	trees := []any{
 		map[string]any{"s": "quote \" backslash \\ nl \n tab \t ctl \x01\x1f del \x7f <&> \u2028\u2029 é 𝄞 bad \xff\xfe end"},
-		[]any{1.5, -0.0, 1e21, 1e-7, 123456789012345678.0, int64(-1 << 62), int64(1 << 53), 7, true, false, nil},
+		[]any{1.5, math.Copysign(0, -1), 1e21, 1e-7, 123456789012345678.0, int64(-1 << 62), int64(1 << 53), 7, true, false, nil},
 		map[string]any{},
 		[]any{},
 		map[string]any{"nested": []any{map[string]any{"b": 1.0, "a": []any{"x"}}}},

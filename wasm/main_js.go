@@ -171,7 +171,7 @@ func text(v js.Value) (string, js.Value) {
 	}
 	// UTF-16 units ≤ UTF-8 bytes, so a text over the limit in units is over it in bytes.
 	if strLen(v) > dcc.MaxInputLen {
-		return "", resultJS(dcc.ErrorResult(dcc.NewMessage(dcc.PrefixInvalid, "")))
+		return "", resultJS(dcc.ErrorResult(dcc.NewMessage(dcc.InputTooLarge, "")))
 	}
 	return v.String(), js.Null()
 }
@@ -330,13 +330,23 @@ func jwk(k any) any {
 	b64 := base64.RawURLEncoding.EncodeToString
 	switch k := k.(type) {
 	case *ecdsa.PublicKey:
-		if k.Curve.Params().Name != "P-256" {
+		// WebCrypto's curve names are the Go ones: P-256, P-384, P-521.
+		crv := k.Curve.Params().Name
+		var size int
+		switch crv {
+		case "P-256":
+			size = 32
+		case "P-384":
+			size = 48
+		case "P-521":
+			size = 66
+		default:
 			return nil
 		}
-		x, y := make([]byte, 32), make([]byte, 32)
+		x, y := make([]byte, size), make([]byte, size)
 		k.X.FillBytes(x)
 		k.Y.FillBytes(y)
-		return map[string]any{"kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y), "ext": true}
+		return map[string]any{"kty": "EC", "crv": crv, "x": b64(x), "y": b64(y), "ext": true}
 	case *rsa.PublicKey:
 		e := make([]byte, 0, 8)
 		for v := k.E; v > 0; v >>= 8 {

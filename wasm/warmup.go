@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"encoding/hex"
-	"math/big"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -46,9 +45,12 @@ func (w warmUpKeys) Signers(kid []byte) []dcc.Signer {
 // smaller.
 func warmUp(outside bool) bool {
 	kid, _ := hex.DecodeString(warmUpKID)
-	x, _ := new(big.Int).SetString(warmUpX, 16)
-	y, _ := new(big.Int).SetString(warmUpY, 16)
-	s := dcc.Signer{KID: kid, Country: "XX", PublicKey: &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}}
+	point, _ := hex.DecodeString("04" + warmUpX + warmUpY)
+	key, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), point)
+	if err != nil {
+		return false
+	}
+	s := dcc.Signer{KID: kid, Country: "XX", PublicKey: key}
 	opts := dcc.Options{Now: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)}
 	p, err := dcc.Decode(warmUpPass)
 	if err != nil {

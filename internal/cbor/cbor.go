@@ -6,6 +6,12 @@
 // github.com/fxamacker/cbor/v2 in the tools. A differential fuzz test holds
 // it to fxamacker's reading of the same bytes.
 //
+// [Decode] and [DecodeJSONAt] read a whole item into a tree; a [Reader]
+// reads a format field by field (the trust-list bundle's payload), with
+// unsigned integers exact to 2⁶⁴−1 and the raw bytes of an item where the
+// format keeps content unread. [Limits] bound both, and can refuse
+// indefinite lengths and tags for formats that never hold them.
+//
 // Values decode to: uint64/int64 → int64 (or float64 when out of int64's
 // range), float16/32/64 → float64, byte string → []byte, text string →
 // string (valid UTF-8 required), array → []any, map → map[any]any (keys
@@ -16,7 +22,6 @@ package cbor
 
 import (
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -30,10 +35,17 @@ type Tag struct {
 	Content any
 }
 
-// Limits bound what one Decode may build.
+// Limits bound what one Decode or Reader may read, and which encodings it
+// takes.
 type Limits struct {
 	MaxDepth int // nesting of arrays, maps and tags; the top item is depth 1
 	MaxItems int // elements of one array, pairs of one map
+
+	// DefiniteOnly refuses indefinite-length strings, arrays and maps (and
+	// so every break byte), for formats written in definite lengths only.
+	DefiniteOnly bool
+	// NoTags refuses every tag, for formats that hold none.
+	NoTags bool
 }
 
 // Error is a decode failure at a byte offset.
@@ -50,7 +62,7 @@ var ErrTrailing = errors.New("cbor: extra data after the item")
 
 // Decode reads exactly one data item from data.
 func Decode(data []byte, lim Limits) (any, error) {
-	d := decoder{data: data, lim: lim}
+	d := decoder{Reader: Reader{data: data, lim: lim}}
 	v, err := d.item(1)
 	if err != nil {
 		return nil, err
@@ -76,7 +88,7 @@ func Decode(data []byte, lim Limits) (any, error) {
 // raw is the encoding of the value at path, a part of data (nil when path
 // leads nowhere), for [AppendJSON].
 func DecodeJSONAt(data []byte, lim Limits, path ...int64) (v any, raw []byte, err error) {
-	d := decoder{data: data, lim: lim, path: path, share: true}
+	d := decoder{Reader: Reader{data: data, lim: lim}, path: path, share: true}
 	v, err = d.item(1)
 	if err != nil {
 		return nil, nil, err
@@ -88,9 +100,7 @@ func DecodeJSONAt(data []byte, lim Limits, path ...int64) (v any, raw []byte, er
 }
 
 type decoder struct {
-	data []byte
-	off  int
-	lim  Limits
+	Reader
 
 	// path leads to the value read as JSON (DecodeJSONAt); onPath holds
 	// while the item being read is the one that path's next key leads into.
@@ -99,49 +109,6 @@ type decoder struct {
 
 	share bool   // text strings point into data (DecodeJSONAt)
 	raw   []byte // the encoding of the value at path (DecodeJSONAt)
-}
-
-func (d *decoder) fail(reason string) error { return &Error{Offset: d.off, Reason: reason} }
-
-const indefinite = -1
-
-// head reads an initial byte and its argument. For major types 2–5 and 7 an
-// indefinite length gives arg = indefinite.
-func (d *decoder) head() (major byte, info byte, arg uint64, err error) {
-	if d.off >= len(d.data) {
-		return 0, 0, 0, d.fail("unexpected end of data")
-	}
-	b := d.data[d.off]
-	d.off++
-	major, info = b>>5, b&0x1f
-	switch {
-	case info < 24:
-		return major, info, uint64(info), nil
-	case info <= 27:
-		n := 1 << (info - 24)
-		if len(d.data)-d.off < n {
-			return 0, 0, 0, d.fail("unexpected end of data")
-		}
-		p := d.data[d.off : d.off+n]
-		d.off += n
-		switch n {
-		case 1:
-			arg = uint64(p[0])
-		case 2:
-			arg = uint64(binary.BigEndian.Uint16(p))
-		case 4:
-			arg = uint64(binary.BigEndian.Uint32(p))
-		default:
-			arg = binary.BigEndian.Uint64(p)
-		}
-		return major, info, arg, nil
-	case info == 31:
-		if major == 0 || major == 1 || major == 6 {
-			return 0, 0, 0, d.fail("indefinite length for an integer or tag")
-		}
-		return major, info, 0, nil
-	}
-	return 0, 0, 0, d.fail("reserved additional information")
 }
 
 func (d *decoder) item(depth int) (any, error) {
@@ -317,76 +284,6 @@ func (d *decoder) array(info byte, arg uint64, depth int, read func(depth int) (
 	})
 	if err != nil {
 		return nil, err
-	}
-	return out, nil
-}
-
-// each reads the elements of an array, or the pairs of a map (pairs true),
-// whose head (info, arg) was just read at depth, calling elem with the
-// index of each: it checks the nesting depth, the limit on elements, and
-// the end of an indefinite-length one.
-func (d *decoder) each(info byte, arg uint64, depth int, pairs bool, elem func(i int) error) error {
-	tooMany := "array has too many elements"
-	if pairs {
-		tooMany = "map has too many pairs"
-	}
-	if depth > d.lim.MaxDepth {
-		return d.fail("nested too deeply")
-	}
-	if pairs && info != 31 && arg > uint64(d.lim.MaxItems) {
-		return d.fail(tooMany)
-	}
-	for i := 0; info == 31 || uint64(i) < arg; i++ {
-		if info == 31 && d.isBreak() {
-			break
-		}
-		if i >= d.lim.MaxItems {
-			return d.fail(tooMany)
-		}
-		if err := elem(i); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// isBreak consumes a break byte (0xff) if one is next.
-func (d *decoder) isBreak() bool {
-	if d.off < len(d.data) && d.data[d.off] == 0xff {
-		d.off++
-		return true
-	}
-	return false
-}
-
-// str reads the content of a byte or text string; an indefinite-length
-// string is the concatenation of definite chunks of the same major type.
-func (d *decoder) str(major, info byte, arg uint64) ([]byte, error) {
-	if info != 31 {
-		if arg > uint64(len(d.data)-d.off) {
-			return nil, d.fail("string longer than the data")
-		}
-		b := d.data[d.off : d.off+int(arg)]
-		d.off += int(arg)
-		return b, nil
-	}
-	out := []byte{}
-	for !d.isBreak() {
-		m, i, n, err := d.head()
-		if err != nil {
-			return nil, err
-		}
-		if m != major || i == 31 {
-			return nil, d.fail("bad chunk in an indefinite-length string")
-		}
-		chunk, err := d.str(m, i, n)
-		if err != nil {
-			return nil, err
-		}
-		if major == 3 && !utf8.Valid(chunk) {
-			return nil, d.fail("text chunk is not valid UTF-8")
-		}
-		out = append(out, chunk...)
 	}
 	return out, nil
 }

@@ -209,7 +209,10 @@ func nanFree(v any) bool {
 }
 
 // FuzzDifferential holds the reader to fxamacker/cbor: whatever this
-// package accepts, fxamacker accepts and reads the same.
+// package accepts, fxamacker accepts and reads the same. It holds the
+// package to itself too: [Reader.Raw] takes whole every item that Decode
+// takes, and Decode with DefiniteOnly and NoTags reads the same as without,
+// or refuses an item that Raw finds an indefinite length or a tag in.
 func FuzzDifferential(f *testing.F) {
 	// Seeds: the COSE messages of the test vectors.
 	files, _ := filepath.Glob("../../testdata/vectors/valid-*.txt")
@@ -235,6 +238,7 @@ func FuzzDifferential(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		checkStrict(t, b)
 		ours, err := Decode(b, lim)
 		if err != nil {
 			return
@@ -254,6 +258,32 @@ func FuzzDifferential(f *testing.F) {
 			t.Fatalf("%x: we read %#v, fxamacker %#v", b, ours, n)
 		}
 	})
+}
+
+// checkStrict holds Decode, with and without DefiniteOnly and NoTags, and
+// Reader.Raw to each other on b.
+func checkStrict(t *testing.T, b []byte) {
+	strict := lim
+	strict.DefiniteOnly, strict.NoTags = true, true
+	loose, err := Decode(b, lim)
+	if err == nil {
+		r := NewReader(b, lim)
+		if raw, rerr := r.Raw(1); rerr != nil || len(raw) != len(b) {
+			t.Fatalf("%x: Decode reads it, Raw takes %d bytes (%v)", b, len(raw), rerr)
+		}
+	}
+	strictV, serr := Decode(b, strict)
+	_, rawErr := NewReader(b, strict).Raw(1)
+	switch {
+	case serr == nil && err != nil:
+		t.Fatalf("%x: refused (%v) but read with DefiniteOnly and NoTags", b, err)
+	case serr == nil && !reflect.DeepEqual(strictV, loose) && nanFree(loose):
+		t.Fatalf("%x: %#v with DefiniteOnly and NoTags, %#v without", b, strictV, loose)
+	case serr == nil && rawErr != nil:
+		t.Fatalf("%x: Decode reads it with DefiniteOnly and NoTags, Raw refuses: %v", b, rawErr)
+	case serr != nil && err == nil && rawErr == nil:
+		t.Fatalf("%x: read without DefiniteOnly and NoTags, and Raw finds neither; refused with: %v", b, serr)
+	}
 }
 
 // hasInterpretedTag reports a tag that fxamacker interprets.

@@ -22,7 +22,7 @@ import (
 // written as U+FFFD. Its other checks and limits apply; on an error dst is
 // returned as it was.
 func AppendJSON(dst []byte, data []byte, lim Limits) ([]byte, error) {
-	d := decoder{data: data, lim: lim}
+	d := decoder{Reader: Reader{data: data, lim: lim}}
 	out, err := d.appendJSON(dst, 1)
 	if err != nil {
 		return dst, err

@@ -113,7 +113,7 @@ func WasmExec(goCmd string) (string, error) {
 	}
 	p := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js")
 	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("Go's wasm_exec.js: %w", err)
+		return "", fmt.Errorf("wasm_exec.js of the Go toolchain: %w", err)
 	}
 	return p, nil
 }

@@ -283,6 +283,13 @@ const ALGS = {
 };
 const MAX_CACHED_KEYS = 256;
 
+// importAlg is the importKey algorithm for a key of the module's: an ES256
+// key may be on P-256, P-384 or P-521 (ES256 is SHA-256 on the signer's
+// curve), which the JWK names.
+function importAlg(alg, jwk) {
+  return alg === "ES256" ? { name: "ECDSA", namedCurve: jwk.crv } : ALGS[alg].importAlg;
+}
+
 // fastPath verifies passes with the module and WebCrypto together (see
 // verify below); keys holds the imported CryptoKeys by the module's handle.
 function fastPath(api, c, s) {
@@ -297,7 +304,7 @@ function fastPath(api, c, s) {
       const jwk = api.jwk(Number(handle));
       if (!jwk) return null;
       if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-      const entry = { key: null, promise: s.importKey("jwk", jwk, ALGS[alg].importAlg, false, ["verify"]) };
+      const entry = { key: null, promise: s.importKey("jwk", jwk, importAlg(alg, jwk), false, ["verify"]) };
       entry.promise.then((key) => (entry.key = key), () => keys.delete(id));
       keys.set(id, (k = entry));
     }

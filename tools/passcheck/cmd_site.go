@@ -77,7 +77,7 @@ func runSiteBuild(e *env, args []string) int {
 	src := flags.String("src", "", "the passcheck source tree")
 	flags.Var(&keys, "trust-key", "publisher public key PEM (repeatable)")
 	kiosk := flags.Bool("kiosk", false, "start the page as a kiosk")
-	hold := flags.Duration("kiosk-hold", 0, "how long a kiosk holds a verdict (default 5s)")
+	hold := durationFlag(flags, "kiosk-hold", 0, "how long a kiosk holds a verdict (default 5s)")
 	single := flags.Bool("single-file", false, "write one HTML file that works from file://")
 	bundlePath := flags.String("trustlist", "", "with --single-file: the trust list to carry (folder or bundle)")
 	wasmFile := flags.String("wasm", "", "a module built already (make wasm) instead of building one")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -26,13 +25,16 @@ import (
 func init() {
 	register(&command{
 		Name:      "trustlist",
-		UsageLine: "trustlist keygen|build|verify|inspect [arguments]",
+		UsageLine: "trustlist keygen|build|publish|sync|verify|inspect [arguments]",
 		Short:     "make, publish and check the signed trust list",
 		Long: `The trust list is the signed bundle of document signer keys that the
 verifier trusts. Its commands:
 
 	passcheck trustlist keygen   make the publisher's signing key
 	passcheck trustlist build    gather signers, sign the bundle, publish a folder
+	                             or to S3-compatible object storage
+	passcheck trustlist publish  upload a folder built before to object storage
+	passcheck trustlist sync     build and publish from a config file (cron, CI)
 	passcheck trustlist verify   check a published list with the publisher's key
 	passcheck trustlist inspect  show what a bundle holds (without checking it)
 
@@ -61,9 +63,10 @@ Example:
 	})
 	register(&command{
 		Name: "trustlist build",
-		UsageLine: "trustlist build --key KEY.pem --out DIR [--dsc PATH]... [--gateway FILE|URL]...\n" +
-			"\t[--de-list FILE|URL --de-key PUB.pem] [--csca PATH]... [--valid-for 48h] [--sequence N] [--keep 3]",
-		Short: "build, sign and publish the trust list into a folder",
+		UsageLine: "trustlist build --key KEY.pem --out DIR|s3://BUCKET/PREFIX [--dsc PATH]... [--gateway FILE|URL]...\n" +
+			"\t[--de-list FILE|URL --de-key PUB.pem] [--csca PATH]... [--valid-for 48h] [--sequence N] [--keep 3]\n" +
+			"\t[--pointer-max-age 60s] [--path-style] [--dry-run]",
+		Short: "build, sign and publish the trust list into a folder or a bucket",
 		Long: `Build gathers document signer certificates from its sources, checks them,
 signs the bundle with the publisher key, and publishes it into DIR: the bundle
 under its content hash (trustlist-<sha256>.cose), the pointer trustlist.json,
@@ -80,12 +83,20 @@ was not issued by a CSCA of its own country is left out.
 
 The sequence grows by one from the one published in DIR (the current Unix time
 for a new DIR); --sequence sets it. The --keep most recent earlier bundles stay
-in DIR for clients that read the previous pointer.
+in DIR for clients that read the previous pointer. --pointer-max-age sets how
+long caches keep trustlist.json.
+
+With --out s3://BUCKET/PREFIX the same tree goes to S3-compatible object
+storage (see "passcheck help trustlist publish" for the order, the checks,
+the credentials, --path-style and --dry-run); the sequence follows the
+pointer in the bucket.
 
 Example:
 
 	passcheck trustlist build --key publisher.key --out public/trust \
-		--gateway https://gateway.example/trustList --csca cscas/`,
+		--gateway https://gateway.example/trustList --csca cscas/
+	AWS_REGION=eu-central-1 passcheck trustlist build --key publisher.key \
+		--out s3://trust-bucket/passcheck --gateway https://gateway.example/trustList`,
 		Run: runTrustlistBuild,
 	})
 	register(&command{
@@ -184,103 +195,28 @@ func writeNew(path string, data []byte, perm os.FileMode) error {
 
 func runTrustlistBuild(e *env, args []string) int {
 	fs := newFlagSet(e, commands["trustlist build"])
-	keyPath := fs.String("key", "", "the publisher's private key `FILE` (from trustlist keygen)")
-	out := fs.String("out", "", "publish into `DIR`")
-	var dsc, gateway, deList, csca stringList
-	fs.Var(&dsc, "dsc", "DSC certificates: a PEM/DER `PATH` or a folder (repeatable)")
-	fs.Var(&gateway, "gateway", "EU gateway trust-list JSON `FILE|URL` (repeatable)")
-	fs.Var(&deList, "de-list", "German DSC list `FILE|URL` (repeatable)")
-	deKey := fs.String("de-key", "", "public key `PEM` that signs the German list")
-	fs.Var(&csca, "csca", "CSCA certificates: a PEM/DER `PATH` or a folder (repeatable)")
-	validFor := fs.Duration("valid-for", publish.DefaultValidFor, "how long the list stays valid")
-	sequence := fs.Uint64("sequence", 0, "the list's sequence `N` (default: the published one + 1)")
-	keep := fs.Int("keep", 3, "earlier bundles to keep in DIR")
-	basePath := fs.String("base-path", "/", "URL `PATH` at which DIR is served, for the header rules")
-	timeout := fs.Duration("timeout", publish.DefaultTimeout, "time limit of each download")
+	c := defaultBuildConfig()
+	fs.StringVar(&c.Key, "key", "", "the publisher's private key `FILE` (from trustlist keygen)")
+	fs.StringVar(&c.Out, "out", "", "publish into `DIR`, or to s3://BUCKET/PREFIX")
+	fs.Var((*stringList)(&c.DSC), "dsc", "DSC certificates: a PEM/DER `PATH` or a folder (repeatable)")
+	fs.Var((*stringList)(&c.Gateway), "gateway", "EU gateway trust-list JSON `FILE|URL` (repeatable)")
+	fs.Var((*stringList)(&c.DEList), "de-list", "German DSC list `FILE|URL` (repeatable)")
+	fs.StringVar(&c.DEKey, "de-key", "", "public key `PEM` that signs the German list")
+	fs.Var((*stringList)(&c.CSCA), "csca", "CSCA certificates: a PEM/DER `PATH` or a folder (repeatable)")
+	fs.Var(&c.ValidFor, "valid-for", "how long the list stays valid")
+	fs.Uint64Var(&c.Sequence, "sequence", 0, "the list's sequence `N` (default: the published one + 1)")
+	fs.IntVar(&c.Keep, "keep", c.Keep, "earlier lists to keep reachable")
+	fs.StringVar(&c.BasePath, "base-path", c.BasePath, "URL `PATH` at which DIR is served, for the header rules")
+	fs.Var(&c.Timeout, "timeout", "time limit of each download")
+	addPublishFlags(fs, &c.publishConfig)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *keyPath == "" || *out == "" || fs.NArg() != 0 {
+	if c.Key == "" || c.Out == "" || fs.NArg() != 0 {
 		fs.Usage()
 		return 2
 	}
-	if len(dsc)+len(gateway)+len(deList) == 0 {
-		errorf(e, "no source of signers")
-		hintf(e, "give --dsc, --gateway or --de-list")
-		return 2
-	}
-	if *deKey != "" && len(deList) == 0 {
-		errorf(e, "--de-key without --de-list")
-		return 2
-	}
-	keyPEM, err := os.ReadFile(*keyPath)
-	if err != nil {
-		errorf(e, "%v", err)
-		return 2
-	}
-	key, err := publish.ParsePrivateKeyPEM(keyPEM)
-	if err != nil {
-		errorf(e, "%s: %v", *keyPath, err)
-		hintf(e, `make a publisher key with "passcheck trustlist keygen"`)
-		return 2
-	}
-	var dePub crypto.PublicKey
-	if *deKey != "" {
-		data, err := os.ReadFile(*deKey)
-		if err != nil {
-			errorf(e, "%v", err)
-			return 2
-		}
-		if dePub, err = publish.ParsePublicKeyPEM(data); err != nil {
-			errorf(e, "%s: %v", *deKey, err)
-			return 2
-		}
-	}
-	fetch := &publish.Fetcher{Timeout: *timeout}
-	var sources, cscas []publish.Source
-	for _, p := range dsc {
-		sources = append(sources, publish.Files(p))
-	}
-	for _, g := range gateway {
-		sources = append(sources, publish.Gateway(g, fetch))
-	}
-	for _, d := range deList {
-		sources = append(sources, publish.GermanList(d, dePub, fetch))
-	}
-	for _, p := range csca {
-		cscas = append(cscas, publish.Files(p))
-	}
-	now := time.Now()
-	seq := *sequence
-	if seq == 0 {
-		if seq, err = publish.NextSequence(*out, now); err != nil {
-			errorf(e, "%v", err)
-			return 2
-		}
-	}
-	bundle, report, err := publish.Build(context.Background(), publish.Options{
-		Sources:  sources,
-		CSCA:     cscas,
-		Key:      key,
-		Sequence: seq,
-		ValidFor: *validFor,
-		Now:      now,
-	})
-	if report != nil {
-		report.WriteText(e.stdout)
-	}
-	if err != nil {
-		errorf(e, "%v", err)
-		return 1
-	}
-	if err := publish.WriteTree(*out, bundle, *keep, publish.BasePath(*basePath)); err != nil {
-		errorf(e, "%v", err)
-		return 1
-	}
-	kid, _ := trustlist.KeyID(key.Public())
-	fmt.Fprintf(e.stdout, "signed with publisher key %s\nwrote %s and %s\n", hex.EncodeToString(kid),
-		filepath.Join(*out, publish.BundleName(bundle)), filepath.Join(*out, publish.PointerName))
-	return 0
+	return runBuild(e, &c)
 }
 
 func runTrustlistVerify(e *env, args []string) int {
@@ -515,7 +451,7 @@ func writeInspect(w io.Writer, info *inspectInfo) {
 func keyType(k crypto.PublicKey) string {
 	switch k := k.(type) {
 	case *ecdsa.PublicKey:
-		return "EC P-256"
+		return "EC " + k.Curve.Params().Name
 	case *rsa.PublicKey:
 		return fmt.Sprintf("RSA-%d", k.N.BitLen())
 	}

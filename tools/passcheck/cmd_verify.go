@@ -65,14 +65,23 @@ cannot be decoded, 2 for a usage or I/O error.
 	})
 }
 
-// readPass reads one pass text from standard input, refusing more than the
-// core accepts.
+// readPass reads one pass text from standard input. It reads at most one
+// byte more than the core accepts, so that a text too long for a pass
+// reaches the core and gets its code (INPUT_TOO_LARGE); empty input and
+// input holding several passes are usage errors, each with its message.
 func readPass(e *env) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(e.stdin, dcc.MaxInputLen+1))
 	if err != nil {
 		return "", err
 	}
-	return string(b), nil
+	text := string(b)
+	if strings.TrimSpace(text) == "" {
+		return "", errors.New("standard input is empty: give one pass text (HC1:...), e.g. passcheck verify < pass.txt")
+	}
+	if n := strings.Count(strings.ToUpper(text), dcc.Prefix); n > 1 && len(text) <= dcc.MaxInputLen {
+		return "", fmt.Errorf("standard input holds %d passes: verify one at a time", n)
+	}
+	return text, nil
 }
 
 // dscSigners reads the signers of --dsc files.

@@ -158,3 +158,29 @@ func TestVerifyTrustList(t *testing.T) {
 		t.Errorf("bad key: exit %d %s", code, stderr)
 	}
 }
+
+// The reasons tell the truth: a 1 MB paste that starts with HC1: is refused
+// for its size (INPUT_TOO_LARGE, not a pass), two passes on standard input
+// and an empty one are usage errors, each with its own message.
+func TestVerifyInputReasons(t *testing.T) {
+	text, now := vectorText(t, "valid-ps256-rsa3072")
+	huge := "HC1:" + strings.Repeat("A", 1<<20)
+	code, out, _ := runCmd(t, huge, "verify", "--json", "--dsc", signersPEM, "--at", now)
+	if code != 4 || !strings.Contains(out, "INPUT_TOO_LARGE") || strings.Contains(out, "PREFIX_INVALID") || !strings.Contains(out, `"verdict": "not-a-pass"`) {
+		t.Errorf("1 MB paste: exit %d\n%.400s", code, out)
+	}
+	code, _, stderr := runCmd(t, text+"\n"+text+"\n", "verify", "--dsc", signersPEM, "--at", now)
+	if code != 2 || !strings.Contains(stderr, "2 passes") {
+		t.Errorf("two passes: exit %d, %s", code, stderr)
+	}
+	for _, empty := range []string{"", " \n\t\n"} {
+		code, _, stderr = runCmd(t, empty, "verify", "--dsc", signersPEM)
+		if code != 2 || !strings.Contains(stderr, "standard input is empty") {
+			t.Errorf("empty input %q: exit %d, %s", empty, code, stderr)
+		}
+	}
+	// One pass with a trailing newline is still one pass.
+	if code, out, stderr := runCmd(t, text+"\n", "verify", "--dsc", signersPEM, "--at", now); code != 0 {
+		t.Errorf("one pass: exit %d %s %s", code, out, stderr)
+	}
+}

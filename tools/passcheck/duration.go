@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,28 +10,37 @@ import (
 	"time"
 )
 
-// durationValue is a flag.Value for a duration in the forms the help shows:
-// Go's own ("36h", "90m", "1h30m") and whole days, weeks and years ("30d",
-// "2w", "2y", "1y30d12h"). A year is 365 days and a day 24 hours: these
-// flags set validity periods, not calendar dates.
-type durationValue time.Duration
+// duration is a flag.Value, and a JSON string in sync's configuration, for
+// a duration in the forms the help shows: Go's own ("36h", "90m", "1h30m")
+// and whole days, weeks and years ("30d", "2w", "2y", "1y30d12h"). A year is
+// 365 days and a day 24 hours: these set validity periods, not calendar
+// dates.
+type duration time.Duration
 
-// durationFlag defines a duration flag that takes the forms of durationValue.
+// durationFlag defines a duration flag that takes the forms of duration.
 func durationFlag(fs *flag.FlagSet, name string, value time.Duration, usage string) *time.Duration {
 	d := value
-	fs.Var((*durationValue)(&d), name, usage)
+	fs.Var((*duration)(&d), name, usage)
 	return &d
 }
 
-func (d *durationValue) String() string { return formatDuration(time.Duration(*d)) }
+func (d *duration) String() string { return formatDuration(time.Duration(*d)) }
 
-func (d *durationValue) Set(s string) error {
+func (d *duration) Set(s string) error {
 	v, err := parseDuration(s)
 	if err != nil {
 		return err
 	}
-	*d = durationValue(v)
+	*d = duration(v)
 	return nil
+}
+
+func (d *duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("a duration is a string such as \"48h\" or \"2d\": %s", b)
+	}
+	return d.Set(s)
 }
 
 var durationUnits = map[byte]time.Duration{'y': 365 * 24 * time.Hour, 'w': 7 * 24 * time.Hour, 'd': 24 * time.Hour}

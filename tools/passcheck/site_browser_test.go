@@ -27,6 +27,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/browsertest"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/site"
@@ -123,6 +124,65 @@ func (env *siteEnv) variant(t testing.TB, dir string, bundle []byte) {
 	if err := publish.WriteTree(dir, bundle, 1); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// realSignersSite publishes, in a copy of the site, a trust list of the
+// demo's signers and of signers as real states publish them (self-signed
+// CA:TRUE, P-384 and P-521 keys, a negative serial number), and returns a
+// valid pass of each of the latter.
+func (env *siteEnv) realSignersSite(t testing.TB) (string, []demoPass) {
+	t.Helper()
+	now := env.demo.Now
+	nb, na := now.AddDate(-1, 0, 0), now.AddDate(1, 0, 0)
+	ca, err := issuer.NewCSCA("BE", issuer.EC384, nb, na)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dscs certSource
+	var passes []demoPass
+	for _, s := range []struct {
+		name string
+		self bool
+		o    issuer.DSCOptions
+	}{
+		{"self-signed-ca", true, issuer.DSCOptions{}},
+		{"p384", false, issuer.DSCOptions{KeyType: issuer.EC384}},
+		{"p521", false, issuer.DSCOptions{KeyType: issuer.EC521}},
+		{"negative-serial", false, issuer.DSCOptions{NegativeSerial: true}},
+	} {
+		o := s.o
+		o.NotBefore, o.NotAfter = nb, na
+		var d *issuer.DSC
+		if s.self {
+			d, err = issuer.NewSelfSignedDSC("BE", o)
+		} else {
+			d, err = ca.NewDSC(o)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		payload, err := payloadOptions{}.payload(dcc.KindVaccination, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := d.Issue(issuer.PassOptions{Payload: payload, IssuedAt: now.Add(-24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dscs = append(dscs, d)
+		passes = append(passes, demoPass{Name: s.name, Expect: "valid", Text: text})
+		env.secrets = append(env.secrets, text)
+	}
+	bundle, _, err := publish.Build(context.Background(), publish.Options{
+		Sources: []publish.Source{certSource(env.demo.signers), dscs},
+		Key:     env.demo.PublisherKey, Now: now, Sequence: uint64(now.Unix()),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "real")
+	env.variant(t, dir, bundle)
+	return dir, passes
 }
 
 func (env *siteEnv) pass(t testing.TB, name string) demoPass {
@@ -474,6 +534,25 @@ func TestSiteBrowser(t *testing.T) {
 			checkVerdict(t, p.paste(pass.Text), pass, "TRUSTLIST_EXPIRED")
 			p.next()
 		}
+	})
+
+	t.Run("real-signers", func(t *testing.T) {
+		// The signers real states use, in a trust list of their own: their
+		// passes are valid on the page (WebCrypto imports P-384 and P-521
+		// keys with their curve).
+		dir, passes := env.realSignersSite(t)
+		rsrv := serveSite(t, dir)
+		origins = append(origins, rsrv.URL)
+		p := openSite(t, b, rsrv.URL+"/")
+		pages = append(pages, p)
+		if got := eval[string](p, `document.getElementById("trust").dataset.state`); got != "ok" {
+			t.Errorf("trust status %q, want ok", got)
+		}
+		for _, pass := range passes {
+			checkVerdict(t, p.paste(pass.Text), pass)
+			p.next()
+		}
+		p.CheckNoConsoleErrors()
 	})
 
 	t.Run("demo-link", func(t *testing.T) {

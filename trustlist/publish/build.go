@@ -3,7 +3,8 @@
 // ([Files], [Gateway], [GermanList]), checks them (key identifier, key type,
 // optionally the chain to a country's CSCA), signs the bundle with the
 // publisher's ECDSA P-256 key ([Build]), and writes the static folder that a
-// web host serves ([WriteTree]).
+// web host serves ([WriteTree]). Which certificates it takes as signers is
+// the signer policy of package trustlist/certs and docs/trustlist.md.
 //
 // It is the write side, used by tools only: it parses X.509 and JSON and
 // uses the network, which the WebAssembly verifier never does.
@@ -31,6 +32,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/passcheck/passcheck/internal/cose"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/certs"
 	"github.com/passcheck/passcheck/trustlist/internal/encode"
@@ -69,21 +71,41 @@ type Report struct {
 	IssuedAt, ExpiresAt time.Time
 	Signers             int            // entries in the bundle
 	ByCountry           map[string]int // entries per country
+	ByKey               map[string]int // entries per key type: "ECDSA P-256", "RSA-2048", "ECDSA P-384"
+	Extra               int            // entries among the extra signers (P-384, P-521), which verifiers released before them skip
 	Expired             int            // entries whose certificate had expired at build time (kept)
 	Merged              int            // duplicates merged into one entry
+	Kept                []Remark       // signers kept that deserve a word: CA-flagged, negative serial, extra
 	LeftOut             []LeftOut
 	Notes               []string
 	Size                int // bundle bytes
 }
 
+// Remark is something to know about a signer that is in the list.
+type Remark struct {
+	Origin  string
+	KID     string // standard base64
+	Country string
+	Remark  string
+}
+
 // Build reads the sources, checks every candidate and signs the bundle.
 // It fails when a source cannot be read, when the key is not P-256, or when
 // no signer is left; candidates that fail a check are left out and listed in
-// the report:
+// the report with the reason:
 //   - a key identifier that is not the first 8 bytes of SHA-256 of the DER;
-//   - a public key other than ECDSA P-256 or RSA 2048, 3072 or 4096;
-//   - no country, or a CA certificate;
+//   - a public key other than ECDSA P-256, P-384 or P-521 or RSA 2048, 3072
+//     or 4096 (another curve, RSA below 2048 bits, Ed25519, ...);
+//   - no country;
+//   - a CA certificate whose key usage lacks digitalSignature, or a
+//     certificate that is also given as a CSCA;
 //   - with CSCAs given, no CSCA of the signer's country that issued it.
+//
+// Certificates flagged CA:TRUE whose key usage is absent or includes
+// digitalSignature, and certificates with a negative serial number, are
+// kept and named in [Report.Kept]. P-384 and P-521 signers go among the
+// extra signers (payload key 9), which verifiers released before them skip
+// while keeping every other signer.
 //
 // The same certificate from several sources is one entry. The bundle is
 // loaded back with [trustlist.Load] before it is returned.
@@ -106,6 +128,7 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 		IssuedAt:  now,
 		ExpiresAt: now.Add(validFor),
 		ByCountry: map[string]int{},
+		ByKey:     map[string]int{},
 	}
 	if r.Sequence == 0 {
 		r.Sequence = uint64(now.Unix())
@@ -127,11 +150,12 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 	}
 
 	seen := map[[32]byte]bool{}
-	var entries []wire.Entry
+	var entries, extra []wire.Entry
 	for _, c := range cands {
-		e, reason := check(c, cscas)
+		e, kind, reason := check(c, cscas)
+		kid := b64(certs.KID(c.Cert.Raw))
 		if reason != "" {
-			r.LeftOut = append(r.LeftOut, LeftOut{Origin: c.Origin, KID: b64(certs.KID(c.Cert.Raw)), Country: cmp.Or(c.Country, e.Country), Reason: reason})
+			r.LeftOut = append(r.LeftOut, LeftOut{Origin: c.Origin, KID: kid, Country: cmp.Or(c.Country, e.Country, strings.Join(c.Cert.Subject.Country, ",")), Reason: reason})
 			continue
 		}
 		sum := sha256.Sum256(c.Cert.Raw)
@@ -140,22 +164,44 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 			continue
 		}
 		seen[sum] = true
-		entries = append(entries, e)
+		remark := func(s string) {
+			r.Kept = append(r.Kept, Remark{Origin: c.Origin, KID: kid, Country: e.Country, Remark: s})
+		}
+		if kind.Baseline() {
+			entries = append(entries, e)
+		} else {
+			extra = append(extra, e)
+			remark(fmt.Sprintf("%s key: among the extra signers (verifiers built before %s support skip it and keep the rest)", kind, kind))
+		}
+		if certs.CAFlagged(c.Cert) {
+			ku := "no key usage"
+			if c.Cert.KeyUsage != 0 {
+				ku = "key usage with digitalSignature"
+			}
+			remark("a CA certificate (basicConstraints CA:TRUE, " + ku + ") kept as a document signer")
+		}
+		if certs.NegativeSerial(c.Cert) {
+			remark("negative serial number " + c.Cert.SerialNumber.String())
+		}
 		r.ByCountry[e.Country]++
+		r.ByKey[certs.KeyName(c.Cert)]++
 		if c.Cert.NotAfter.Before(now) {
 			r.Expired++
 		}
 	}
-	if len(entries) == 0 {
+	if len(entries)+len(extra) == 0 {
 		return nil, r, errors.New("build: no signer left to put in the list")
 	}
-	if len(entries) > trustlist.MaxSigners {
-		return nil, r, fmt.Errorf("build: %d signers, more than the %d a bundle may hold", len(entries), trustlist.MaxSigners)
+	if n := len(entries) + len(extra); n > trustlist.MaxSigners {
+		return nil, r, fmt.Errorf("build: %d signers, more than the %d a bundle may hold", n, trustlist.MaxSigners)
 	}
-	slices.SortFunc(entries, func(a, b wire.Entry) int {
+	order := func(a, b wire.Entry) int {
 		return cmp.Or(cmp.Compare(a.Country, b.Country), bytes.Compare(a.KID, b.KID), bytes.Compare(a.SPKI, b.SPKI))
-	})
-	r.Signers = len(entries)
+	}
+	slices.SortFunc(entries, order)
+	slices.SortFunc(extra, order)
+	r.Signers = len(entries) + len(extra)
+	r.Extra = len(extra)
 
 	bundle, err := Sign(o.Key, wire.Payload{
 		Version:   wire.Version,
@@ -163,6 +209,7 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 		IssuedAt:  r.IssuedAt.Unix(),
 		ExpiresAt: r.ExpiresAt.Unix(),
 		Signers:   entries,
+		Extra:     extra,
 	})
 	if err != nil {
 		return nil, r, err
@@ -176,22 +223,33 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 	if err != nil {
 		return nil, r, fmt.Errorf("build: the new bundle does not load: %w", err)
 	}
-	if l.Len() != len(entries) {
-		return nil, r, fmt.Errorf("build: the new bundle loads %d signers, not %d", l.Len(), len(entries))
+	if l.Len() != r.Signers || l.Skipped != 0 {
+		return nil, r, fmt.Errorf("build: the new bundle loads %d signers (%d skipped), not %d", l.Len(), l.Skipped, r.Signers)
 	}
 	return bundle, r, nil
 }
 
-// check turns a candidate into an entry, or says why it is left out.
-func check(c Candidate, cscas map[string][]*x509.Certificate) (wire.Entry, string) {
+// check turns a candidate into an entry and says what kind of key it has,
+// or says why it is left out.
+func check(c Candidate, cscas map[string][]*x509.Certificate) (wire.Entry, spki.Kind, string) {
 	cert := c.Cert
 	kid := certs.KID(cert.Raw)
 	if c.KID != nil && !bytes.Equal(c.KID, kid) {
-		return wire.Entry{}, fmt.Sprintf("kid %s is not the certificate's (%s: SHA-256 of the DER, first 8 bytes)", b64(c.KID), b64(kid))
+		return wire.Entry{}, 0, fmt.Sprintf("kid %s is not the certificate's (%s: SHA-256 of the DER, first 8 bytes)", b64(c.KID), b64(kid))
+	}
+	for _, cs := range cscas {
+		for _, ca := range cs {
+			if bytes.Equal(ca.Raw, cert.Raw) {
+				return wire.Entry{}, 0, "given as a CSCA (--csca) too: a CSCA is not a document signer"
+			}
+		}
 	}
 	s, err := certs.Signer(cert)
-	if err != nil {
-		return wire.Entry{}, "unsupported public key (" + keyName(cert) + "): the verifier takes ECDSA P-256 and RSA 2048, 3072 or 4096"
+	switch {
+	case errors.Is(err, certs.ErrCAOnly):
+		return wire.Entry{}, 0, "a CA certificate whose key usage lacks digitalSignature: it signs certificates, not passes (CSCAs go in --csca)"
+	case err != nil:
+		return wire.Entry{}, 0, "unsupported public key (" + certs.KeyName(cert) + "): the verifier takes ECDSA P-256, P-384 or P-521 and RSA 2048, 3072 or 4096"
 	}
 	e := wire.Entry{
 		KID:     kid,
@@ -207,18 +265,19 @@ func check(c Candidate, cscas map[string][]*x509.Certificate) (wire.Entry, strin
 		e.NotAfter = s.NotAfter.Unix()
 	}
 	if len(e.Country) != 2 || e.Country[0] < 'A' || e.Country[0] > 'Z' || e.Country[1] < 'A' || e.Country[1] > 'Z' {
-		return e, fmt.Sprintf("no country: %q is not an ISO 3166 alpha-2 code", e.Country)
-	}
-	if cert.BasicConstraintsValid && cert.IsCA {
-		return e, "a CA certificate, not a document signer (CSCAs go in --csca)"
+		return e, 0, fmt.Sprintf("no country: %q is not an ISO 3166 alpha-2 code", e.Country)
 	}
 	// The verifier reads the key with its own parser: make sure it agrees.
+	kind, err := spki.Check(e.SPKI)
+	if err != nil {
+		return e, 0, "public key: " + err.Error()
+	}
 	k, err := spki.Parse(e.SPKI)
 	if err != nil {
-		return e, "public key: " + err.Error()
+		return e, 0, "public key: " + err.Error()
 	}
 	if !k.(interface{ Equal(crypto.PublicKey) bool }).Equal(cert.PublicKey) {
-		return e, "public key: read differently by the verifier"
+		return e, 0, "public key: read differently by the verifier"
 	}
 	if cscas != nil {
 		ok := false
@@ -229,10 +288,10 @@ func check(c Candidate, cscas map[string][]*x509.Certificate) (wire.Entry, strin
 			}
 		}
 		if !ok {
-			return e, fmt.Sprintf("not issued by a CSCA of %s", e.Country)
+			return e, 0, fmt.Sprintf("not issued by a CSCA of %s", e.Country)
 		}
 	}
-	return e, ""
+	return e, kind, ""
 }
 
 func loadCSCAs(ctx context.Context, sources []Source, r *Report) (map[string][]*x509.Certificate, error) {
@@ -302,7 +361,7 @@ func Sign(key crypto.Signer, p any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	digest := sha256.Sum256(wire.SigStructure(prot, payload))
+	digest := sha256.Sum256(cose.SigStructure(prot, payload))
 	der, err := key.Sign(rand.Reader, digest[:], crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("build: signing: %w", err)
@@ -316,16 +375,6 @@ func Sign(key crypto.Signer, p any) ([]byte, error) {
 	rs.R.FillBytes(sig[:32])
 	rs.S.FillBytes(sig[32:])
 	return encode.Sign1(prot, payload, sig)
-}
-
-func keyName(c *x509.Certificate) string {
-	switch k := c.PublicKey.(type) {
-	case *ecdsa.PublicKey:
-		return "ECDSA " + k.Curve.Params().Name
-	case interface{ Size() int }:
-		return fmt.Sprintf("%s-%d", c.PublicKeyAlgorithm, k.Size()*8)
-	}
-	return c.PublicKeyAlgorithm.String()
 }
 
 // displayName is what the bundle keeps of a signer's subject: its common
@@ -363,6 +412,24 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, " (%d already expired, kept)", r.Expired)
 	}
 	b.WriteString("\n")
+	if len(r.ByKey) > 0 {
+		keys := make([]string, 0, len(r.ByKey))
+		for k := range r.ByKey {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString("keys:")
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, " %s %d", k, r.ByKey[k])
+		}
+		if r.Extra > 0 {
+			fmt.Fprintf(&b, " (%d among the extra signers)", r.Extra)
+		}
+		b.WriteString("\n")
+	}
 	countries := make([]string, 0, len(r.ByCountry))
 	for c := range r.ByCountry {
 		countries = append(countries, c)
@@ -370,6 +437,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	sort.Strings(countries)
 	for _, c := range countries {
 		fmt.Fprintf(&b, "  %s %6d\n", c, r.ByCountry[c])
+	}
+	if len(r.Kept) > 0 {
+		fmt.Fprintf(&b, "remarks on signers kept: %d\n", len(r.Kept))
+		for _, k := range r.Kept {
+			fmt.Fprintf(&b, "  %s [%s] kid %s: %s\n", k.Origin, k.Country, k.KID, k.Remark)
+		}
 	}
 	if len(r.LeftOut) > 0 {
 		fmt.Fprintf(&b, "left out: %d\n", len(r.LeftOut))

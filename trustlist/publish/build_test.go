@@ -171,12 +171,15 @@ func TestBuildCSCA(t *testing.T) {
 
 func TestBuildLeavesOut(t *testing.T) {
 	p := loadPKI(t)
-	k384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	p384 := certFrom(t, p.de, &x509.Certificate{Subject: pkix.Name{CommonName: "P-384", Country: []string{"DE"}}}, k384.Public())
+	k224, _ := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+	p224 := certFrom(t, p.de, &x509.Certificate{Subject: pkix.Name{CommonName: "P-224", Country: []string{"DE"}}}, k224.Public())
+	k1024, _ := rsa.GenerateKey(rand.Reader, 1024)
+	rsa1024 := certFrom(t, p.de, &x509.Certificate{Subject: pkix.Name{CommonName: "RSA-1024", Country: []string{"DE"}}}, k1024.Public())
 	badCountry := certFrom(t, p.de, &x509.Certificate{Subject: pkix.Name{CommonName: "bad country", Country: []string{"Germany"}}}, p.de1.Cert.PublicKey)
 	ca := certFrom(t, p.de, &x509.Certificate{Subject: pkix.Name{CommonName: "sub CA", Country: []string{"DE"}}, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}, p.de1.Cert.PublicKey)
 	src := candidates{
-		{Cert: p384, Origin: "p384"},
+		{Cert: p224, Origin: "p224"},
+		{Cert: rsa1024, Origin: "rsa1024"},
 		{Cert: badCountry, Origin: "bad country"},
 		{Cert: ca, Origin: "sub CA"},
 		{Cert: p.de1.Cert, Origin: "good"},
@@ -190,9 +193,10 @@ func TestBuildLeavesOut(t *testing.T) {
 		t.Errorf("%d signers, want 1", r.Signers)
 	}
 	for origin, reason := range map[string]string{
-		"p384":           "unsupported public key (ECDSA P-384)",
+		"p224":           "unsupported public key (ECDSA P-224)",
+		"rsa1024":        "unsupported public key (RSA-1024)",
 		"bad country":    "no country",
-		"sub CA":         "a CA certificate",
+		"sub CA":         "a CA certificate whose key usage lacks digitalSignature",
 		"kid of another": "is not the certificate's",
 	} {
 		if got := leftOut(r, origin); !strings.Contains(got, reason) {

@@ -215,7 +215,7 @@ func readItems(location string, items []gatewayItem) *Batch {
 				continue
 			}
 		}
-		cert, err := x509.ParseCertificate(der)
+		cert, err := certs.ParseDER(der)
 		if err != nil {
 			left("rawData: " + err.Error())
 			continue

@@ -54,15 +54,42 @@ func ReadPointer(dir string) (*Pointer, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p Pointer
-	if err := strictJSON(data, &p); err != nil {
+	p, err := ParsePointer(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, PointerName), err)
 	}
-	if !bundleRE.MatchString(p.Bundle) {
-		return nil, fmt.Errorf("%s: bundle %q is not a trustlist-<sha256>.cose name", filepath.Join(dir, PointerName), p.Bundle)
+	return p, nil
+}
+
+// MaxPointerSize caps the bytes of a trustlist.json that [ParsePointer]
+// reads (a pointer is about 300 bytes).
+const MaxPointerSize = 16 << 10
+
+// ParsePointer parses the content of a trustlist.json. It checks the form
+// of the bundle's name (a content-addressed name in the same folder) but
+// not the bundle.
+func ParsePointer(data []byte) (*Pointer, error) {
+	if len(data) > MaxPointerSize {
+		return nil, fmt.Errorf("%d bytes, more than %d", len(data), MaxPointerSize)
+	}
+	var p Pointer
+	if err := strictJSON(data, &p); err != nil {
+		return nil, err
+	}
+	if !IsPartName(p.Bundle) {
+		return nil, fmt.Errorf("bundle %q is not a trustlist-<sha256>.cose name", p.Bundle)
 	}
 	return &p, nil
 }
+
+// Parts returns the names of the content-addressed files that the pointer
+// reaches: what must be in place before it is published, and what keep-N
+// pruning must not remove while the pointer is among the kept ones.
+func (p *Pointer) Parts() []string { return []string{p.Bundle} }
+
+// IsPartName reports whether name is the name of a content-addressed part
+// of a trust-list tree (trustlist-<SHA-256 hex>.cose).
+func IsPartName(name string) bool { return bundleRE.MatchString(name) }
 
 // NextSequence returns the sequence for the next list published in dir: the
 // current pointer's plus one, or now as Unix seconds when dir has no pointer
@@ -70,56 +97,130 @@ func ReadPointer(dir string) (*Pointer, error) {
 func NextSequence(dir string, now time.Time) (uint64, error) {
 	p, err := ReadPointer(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return uint64(max(now.Unix(), 1)), nil
+		return SequenceAfter(nil, now), nil
 	}
 	if err != nil {
 		return 0, err
 	}
-	return p.Sequence + 1, nil
+	return SequenceAfter(p, now), nil
 }
 
-// TreeOption adjusts [WriteTree].
+// SequenceAfter returns the sequence of the list published after the one
+// that prev points to: prev's plus one, or now as Unix seconds when nothing
+// is published yet (prev nil). Every publisher ([WriteTree] and the object
+// store's) numbers lists this way.
+func SequenceAfter(prev *Pointer, now time.Time) uint64 {
+	if prev == nil {
+		return uint64(max(now.Unix(), 1))
+	}
+	return prev.Sequence + 1
+}
+
+// CheckSuccession returns an error when next may not replace prev, the
+// pointer published at where (prev nil: nothing published yet): a lower
+// sequence (a rollback), or the same sequence with other content.
+// Republishing the same list is allowed.
+func CheckSuccession(where string, prev, next *Pointer) error {
+	switch {
+	case prev == nil:
+	case prev.Sequence > next.Sequence:
+		return fmt.Errorf("build: %s already publishes sequence %d; this bundle has %d (a rollback)", where, prev.Sequence, next.Sequence)
+	case prev.Sequence == next.Sequence && prev.SHA256 != next.SHA256:
+		return fmt.Errorf("build: %s already publishes sequence %d with other content; build with a higher sequence", where, next.Sequence)
+	}
+	return nil
+}
+
+// TreeOption adjusts [NewTree] and [WriteTree].
 type TreeOption func(*treeConfig)
 
-type treeConfig struct{ base string }
+type treeConfig struct {
+	base          string
+	pointerMaxAge time.Duration
+}
 
 // BasePath sets the URL path at which the folder is served, for the header
 // rules (default "/"): "/trust/" when the folder is published as
 // https://example.org/trust/.
 func BasePath(p string) TreeOption { return func(c *treeConfig) { c.base = p } }
 
+// DefaultPointerMaxAge is how long caches may serve trustlist.json without
+// asking again, unless [PointerMaxAge] says otherwise.
+const DefaultPointerMaxAge = 60 * time.Second
+
+// MaxPointerMaxAge caps [PointerMaxAge]: a verifier learns of a new list at
+// the latest this long after it is published.
+const MaxPointerMaxAge = time.Hour
+
+// PointerMaxAge sets the max-age of trustlist.json's Cache-Control
+// (default [DefaultPointerMaxAge], whole seconds from 0 to
+// [MaxPointerMaxAge]).
+func PointerMaxAge(d time.Duration) TreeOption {
+	return func(c *treeConfig) { c.pointerMaxAge = d }
+}
+
 var basePathRE = regexp.MustCompile(`^/([A-Za-z0-9._~-]+/)*$`)
 
-// WriteTree publishes bundle into dir, a folder that any static host serves
-// as it is:
-//
-//	dir/trustlist-<sha256>.cose   the bundle, immutable, named by its content
-//	dir/trustlist.json            the pointer (see [Pointer])
-//	dir/_headers                  Cache-Control and Content-Type rules (Netlify, Cloudflare Pages)
-//	dir/trustlist.nginx.conf      the same rules for nginx
-//
-// Each file is written to a temporary name and renamed, the bundle first and
-// the pointer last, so that a host never serves a pointer to a missing or
-// partial bundle. The keep most recent earlier bundles stay, for clients that
-// read the previous pointer just before the switch; older ones are removed.
-// WriteTree refuses a bundle whose sequence is below the published one, or
-// equal to it with other content.
-func WriteTree(dir string, bundle []byte, keep int, opts ...TreeOption) error {
-	cfg := treeConfig{base: "/"}
+func newTreeConfig(opts []TreeOption) (treeConfig, error) {
+	cfg := treeConfig{base: "/", pointerMaxAge: DefaultPointerMaxAge}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	if !basePathRE.MatchString(cfg.base) {
-		return fmt.Errorf("build: base path %q must start and end with / and hold only letters, digits and ._~-", cfg.base)
+		return cfg, fmt.Errorf("build: base path %q must start and end with / and hold only letters, digits and ._~-", cfg.base)
+	}
+	if cfg.pointerMaxAge < 0 || cfg.pointerMaxAge > MaxPointerMaxAge || cfg.pointerMaxAge%time.Second != 0 {
+		return cfg, fmt.Errorf("build: pointer max-age %s must be whole seconds from 0 to %s", cfg.pointerMaxAge, MaxPointerMaxAge)
+	}
+	return cfg, nil
+}
+
+// FileKind is the role of a file in a published tree, which decides when it
+// is written.
+type FileKind int
+
+const (
+	// KindPart is a content-addressed part (the bundle): immutable, written
+	// before anything points to it.
+	KindPart FileKind = iota
+	// KindHostRules is a header-rules file for a static web host (_headers,
+	// trustlist.nginx.conf). Object storage sets the headers on each object
+	// instead and does not need it.
+	KindHostRules
+	// KindPointer is trustlist.json: written last, once every part it
+	// reaches is in place.
+	KindPointer
+)
+
+// File is one file of a published tree, with the headers it is served with.
+type File struct {
+	Name         string // relative to the tree's root
+	Kind         FileKind
+	Data         []byte
+	ContentType  string
+	CacheControl string
+}
+
+// Tree is one published trust list: its pointer and its files in the order
+// they must be written (parts, host rules, the pointer last). [WriteTree]
+// writes it to a folder; the object-store publisher
+// (trustlist/publish/objstore) uploads it with the same names and headers.
+type Tree struct {
+	Pointer Pointer
+	Files   []File
+}
+
+// NewTree describes the tree that publishes bundle. It parses the bundle
+// (without checking its signature) for its sequence and dates.
+func NewTree(bundle []byte, opts ...TreeOption) (*Tree, error) {
+	cfg, err := newTreeConfig(opts)
+	if err != nil {
+		return nil, err
 	}
 	l, err := trustlist.ParseUnverified(bundle)
 	if err != nil {
-		return fmt.Errorf("build: not a bundle: %w", err)
+		return nil, fmt.Errorf("build: not a bundle: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	removeTemps(dir)
 	name := BundleName(bundle)
 	sum := sha256.Sum256(bundle)
 	ptr := Pointer{
@@ -130,51 +231,130 @@ func WriteTree(dir string, bundle []byte, keep int, opts ...TreeOption) error {
 		IssuedAt:  l.IssuedAt.Format(time.RFC3339),
 		ExpiresAt: l.ExpiresAt.Format(time.RFC3339),
 	}
-	prev, err := ReadPointer(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return err
-	case prev.Sequence > ptr.Sequence:
-		return fmt.Errorf("build: %s already publishes sequence %d; this bundle has %d (a rollback)", dir, prev.Sequence, ptr.Sequence)
-	case prev.Sequence == ptr.Sequence && prev.SHA256 != ptr.SHA256:
-		return fmt.Errorf("build: %s already publishes sequence %d with other content; build with a higher sequence", dir, ptr.Sequence)
-	}
-
-	if err := writeAtomic(dir, name, bundle); err != nil {
-		return err
-	}
-	if err := writeAtomic(dir, HeadersName, []byte(Headers(cfg.base))); err != nil {
-		return err
-	}
-	if err := writeAtomic(dir, NginxName, []byte(NginxSnippet(cfg.base))); err != nil {
-		return err
-	}
 	pj, err := json.MarshalIndent(ptr, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	pc := pointerCacheControl(cfg.pointerMaxAge)
+	return &Tree{
+		Pointer: ptr,
+		Files: []File{
+			{Name: name, Kind: KindPart, Data: bundle, ContentType: bundleType, CacheControl: bundleCache},
+			{Name: HeadersName, Kind: KindHostRules, Data: []byte(headers(cfg.base, pc)), ContentType: textType, CacheControl: rulesCache},
+			{Name: NginxName, Kind: KindHostRules, Data: []byte(nginxSnippet(cfg.base, pc)), ContentType: textType, CacheControl: rulesCache},
+			{Name: PointerName, Kind: KindPointer, Data: append(pj, '\n'), ContentType: pointerType, CacheControl: pc},
+		},
+	}, nil
+}
+
+// PointerHeaders returns the Content-Type and Cache-Control of
+// trustlist.json under opts, as [NewTree] gives them.
+func PointerHeaders(opts ...TreeOption) (contentType, cacheControl string, err error) {
+	cfg, err := newTreeConfig(opts)
+	if err != nil {
+		return "", "", err
+	}
+	return pointerType, pointerCacheControl(cfg.pointerMaxAge), nil
+}
+
+// File returns the tree's file called name, or nil.
+func (t *Tree) File(name string) *File {
+	for i := range t.Files {
+		if t.Files[i].Name == name {
+			return &t.Files[i]
+		}
+	}
+	return nil
+}
+
+// WriteTree publishes bundle into dir, a folder that any static host serves
+// as it is:
+//
+//	dir/trustlist-<sha256>.cose   the bundle, immutable, named by its content
+//	dir/trustlist.json            the pointer (see [Pointer])
+//	dir/_headers                  Cache-Control and Content-Type rules (Netlify, Cloudflare Pages)
+//	dir/trustlist.nginx.conf      the same rules for nginx
+//
+// Each file of the [Tree] is written to a temporary name and renamed in the
+// tree's order, the bundle first and the pointer last, so that a host never
+// serves a pointer to a missing or partial bundle. The keep most recent
+// earlier bundles stay, for clients that read the previous pointer just
+// before the switch; older ones are removed (see [Stale]). WriteTree refuses
+// a bundle whose sequence is below the published one, or equal to it with
+// other content.
+func WriteTree(dir string, bundle []byte, keep int, opts ...TreeOption) error {
+	tree, err := NewTree(bundle, opts...)
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(dir, PointerName, append(pj, '\n')); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return prune(dir, name, ptr.Sequence, keep)
+	removeTemps(dir)
+	prev, err := ReadPointer(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		prev = nil
+	case err != nil:
+		return err
+	}
+	if err := CheckSuccession(dir, prev, &tree.Pointer); err != nil {
+		return err
+	}
+	for _, f := range tree.Files {
+		if err := writeAtomic(dir, f.Name, f.Data); err != nil {
+			return err
+		}
+	}
+	return prune(dir, &tree.Pointer, keep)
 }
 
-// prune removes the bundles older than the keep most recent earlier ones.
-// Bundles it cannot read, or with a sequence not below current, stay.
-func prune(dir, current string, seq uint64, keep int) error {
+// PartInfo is a part found in a published tree, with the sequence of the
+// newest list it belongs to.
+type PartInfo struct {
+	Name     string
+	Sequence uint64
+}
+
+// Stale returns the names of the parts to remove once current is live:
+// those that neither current nor the keep most recent earlier lists reach.
+// A part of a list newer than current (another publisher's), or reached by
+// current, always stays. Every publisher prunes by this rule, after the new
+// pointer is in place.
+func Stale(parts []PartInfo, current *Pointer, keep int) []string {
+	reached := map[string]bool{}
+	for _, n := range current.Parts() {
+		reached[n] = true
+	}
+	var seqs []uint64 // earlier lists, newest first
+	for _, p := range parts {
+		if p.Sequence < current.Sequence && !slices.Contains(seqs, p.Sequence) {
+			seqs = append(seqs, p.Sequence)
+		}
+	}
+	slices.SortFunc(seqs, func(a, b uint64) int { return -cmpUint(a, b) })
+	kept := seqs[:min(max(keep, 0), len(seqs))]
+	var stale []string
+	for _, p := range parts {
+		if reached[p.Name] || p.Sequence >= current.Sequence || slices.Contains(kept, p.Sequence) {
+			continue
+		}
+		stale = append(stale, p.Name)
+	}
+	slices.Sort(stale)
+	return slices.Compact(stale)
+}
+
+// prune removes the bundles that [Stale] names. Bundles it cannot read stay.
+func prune(dir string, current *Pointer, keep int) error {
 	matches, err := filepath.Glob(filepath.Join(dir, bundleGlob))
 	if err != nil {
 		return err
 	}
-	type old struct {
-		path string
-		seq  uint64
-	}
-	var olds []old
+	var parts []PartInfo
 	for _, m := range matches {
 		base := filepath.Base(m)
-		if base == current || !bundleRE.MatchString(base) {
+		if !IsPartName(base) {
 			continue
 		}
 		data, err := os.ReadFile(m)
@@ -182,17 +362,13 @@ func prune(dir, current string, seq uint64, keep int) error {
 			continue
 		}
 		l, err := trustlist.ParseUnverified(data)
-		if err != nil || l.Sequence >= seq {
+		if err != nil {
 			continue
 		}
-		olds = append(olds, old{m, l.Sequence})
+		parts = append(parts, PartInfo{base, l.Sequence})
 	}
-	slices.SortFunc(olds, func(a, b old) int { return -cmpUint(a.seq, b.seq) })
-	for i, o := range olds {
-		if i < max(keep, 0) {
-			continue
-		}
-		if err := os.Remove(o.path); err != nil {
+	for _, name := range Stale(parts, current, keep) {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
 			return err
 		}
 	}
@@ -260,19 +436,29 @@ func removeTemps(dir string) {
 	}
 }
 
-// Cache lifetimes and media type of the published files.
+// Cache lifetimes and media types of the published files.
 const (
-	pointerCache = "public, max-age=60, must-revalidate"
-	bundleCache  = "public, max-age=31536000, immutable"
-	pointerType  = "application/json; charset=utf-8"
-	bundleType   = `application/cose; cose-type="cose-sign1"`
+	bundleCache = "public, max-age=31536000, immutable"
+	rulesCache  = "no-cache"
+	pointerType = "application/json; charset=utf-8"
+	bundleType  = `application/cose; cose-type="cose-sign1"`
+	textType    = "text/plain; charset=utf-8"
 )
+
+// pointerCacheControl is trustlist.json's Cache-Control: cached for maxAge,
+// then asked again; never transformed by a proxy or CDN (its bytes are
+// what the bundle's hash is checked against).
+func pointerCacheControl(maxAge time.Duration) string {
+	return fmt.Sprintf("public, max-age=%d, must-revalidate, no-transform", int64(maxAge/time.Second))
+}
 
 // Headers returns the _headers rules (Netlify and Cloudflare Pages syntax)
 // for a trust-list folder served at base ("/" or "/trust/"): the pointer is
 // revalidated after a minute, the bundles are immutable, and both may be
 // fetched from any origin (the verifier widget runs on other sites).
-func Headers(base string) string {
+func Headers(base string) string { return headers(base, pointerCacheControl(DefaultPointerMaxAge)) }
+
+func headers(base, pointerCache string) string {
 	return fmt.Sprintf(`# passcheck trust list (written by passcheck trustlist build)
 %[1]s%[2]s
   Content-Type: %[3]s
@@ -291,6 +477,10 @@ func Headers(base string) string {
 // [Headers], to include in the server block whose root serves the folder at
 // base.
 func NginxSnippet(base string) string {
+	return nginxSnippet(base, pointerCacheControl(DefaultPointerMaxAge))
+}
+
+func nginxSnippet(base, pointerCache string) string {
 	return fmt.Sprintf(`# passcheck trust list (written by passcheck trustlist build).
 # Include it in the server block that serves this folder at %[1]s:
 #   include /path/to/this/folder/%[7]s;

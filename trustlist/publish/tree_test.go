@@ -201,3 +201,78 @@ func TestNextSequence(t *testing.T) {
 		t.Errorf("ReadPointer(empty) = %v", err)
 	}
 }
+
+func TestNewTree(t *testing.T) {
+	b := bundleAt(t, 7, 0)
+	tree, err := NewTree(b, PointerMaxAge(5*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range tree.Files {
+		got = append(got, f.Name+" "+f.ContentType+" "+f.CacheControl)
+	}
+	want := []string{
+		BundleName(b) + ` application/cose; cose-type="cose-sign1" public, max-age=31536000, immutable`,
+		HeadersName + " text/plain; charset=utf-8 no-cache",
+		NginxName + " text/plain; charset=utf-8 no-cache",
+		PointerName + " application/json; charset=utf-8 public, max-age=300, must-revalidate, no-transform",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("files\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if tree.Files[0].Kind != KindPart || tree.Files[3].Kind != KindPointer || tree.Files[1].Kind != KindHostRules {
+		t.Errorf("kinds %v", tree.Files)
+	}
+	p, err := ParsePointer(tree.File(PointerName).Data)
+	if err != nil || *p != tree.Pointer || !slices.Equal(p.Parts(), []string{BundleName(b)}) {
+		t.Errorf("pointer %+v, %v; tree says %+v", p, err, tree.Pointer)
+	}
+	// The host rules carry the same pointer max-age as the object headers.
+	if !strings.Contains(string(tree.File(HeadersName).Data), "Cache-Control: public, max-age=300, must-revalidate, no-transform\n") {
+		t.Errorf("_headers:\n%s", tree.File(HeadersName).Data)
+	}
+	for _, d := range []time.Duration{-time.Second, 1500 * time.Millisecond, 2 * time.Hour} {
+		if _, err := NewTree(b, PointerMaxAge(d)); err == nil || !strings.Contains(err.Error(), "max-age") {
+			t.Errorf("PointerMaxAge(%s): %v", d, err)
+		}
+	}
+	if tree.File("nope") != nil {
+		t.Error("File(nope) found something")
+	}
+}
+
+func TestStale(t *testing.T) {
+	cur := &Pointer{Sequence: 10, Bundle: "cur"}
+	parts := []PartInfo{{"cur", 10}, {"a", 9}, {"b", 8}, {"b2", 8}, {"c", 7}, {"d", 3}, {"new", 11}, {"orphan", 10}}
+	for _, tc := range []struct {
+		keep int
+		want []string
+	}{
+		{0, []string{"a", "b", "b2", "c", "d"}},
+		{1, []string{"b", "b2", "c", "d"}},
+		{2, []string{"c", "d"}}, // two parts of list 8 both stay
+		{-1, []string{"a", "b", "b2", "c", "d"}},
+		{9, nil},
+	} {
+		if got := Stale(parts, cur, tc.keep); !slices.Equal(got, tc.want) {
+			t.Errorf("keep %d: %v, want %v", tc.keep, got, tc.want)
+		}
+	}
+	// A part that an old list and the current one share stays.
+	if got := Stale([]PartInfo{{"cur", 2}}, cur, 0); got != nil {
+		t.Errorf("shared part: %v", got)
+	}
+}
+
+func TestParsePointerLimits(t *testing.T) {
+	for name, data := range map[string]string{
+		"huge":     `{"sequence":1,"bundle":"` + strings.Repeat("a", MaxPointerSize) + `"}`,
+		"trailing": `{"sequence":1,"bundle":"trustlist-` + strings.Repeat("0", 64) + `.cose"} {}`,
+		"path":     `{"sequence":1,"bundle":"x/trustlist-` + strings.Repeat("0", 64) + `.cose"}`,
+	} {
+		if _, err := ParsePointer([]byte(data)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

@@ -66,9 +66,13 @@ const disabledFeatures = "NetworkTimeServiceQuerying,OptimizationHints,Optimizat
 	"CertificateTransparencyComponentUpdater,DialMediaRouteProvider,InterestFeedContentSuggestions,SigninInterceptBubble"
 
 // ChromiumPath returns the Chromium executable, or skips t when there is
-// none; under CI=true it fails t instead.
+// none; under CI=true it fails t instead. With go test -short it skips t:
+// browser tests take tens of seconds, and make test runs them.
 func ChromiumPath(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short (make test runs it)")
+	}
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		if _, err := os.Stat(p); err != nil {
 			missing(t, fmt.Sprintf("$CHROMIUM=%s: %v", p, err))

@@ -17,6 +17,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	_ "crypto/sha512" // SHA-384 and SHA-512, to sign certificates again
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -28,16 +29,21 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/base45"
+	"github.com/passcheck/passcheck/trustlist/certs"
 	"github.com/veraison/go-cose"
 )
 
-// KeyType names a signing key: "ec" (ECDSA P-256, ES256) or "rsa2048",
-// "rsa3072", "rsa4096" (RSASSA-PSS, PS256).
+// KeyType names a signing key: "ec" (ECDSA P-256, ES256), "ec384" and
+// "ec521" (ECDSA P-384 and P-521, also ES256: SHA-256 on the larger curve,
+// as some member states sign), or "rsa2048", "rsa3072", "rsa4096"
+// (RSASSA-PSS, PS256).
 type KeyType string
 
 // The key types.
 const (
 	EC      KeyType = "ec"
+	EC384   KeyType = "ec384"
+	EC521   KeyType = "ec521"
 	RSA2048 KeyType = "rsa2048"
 	RSA3072 KeyType = "rsa3072"
 	RSA4096 KeyType = "rsa4096"
@@ -48,6 +54,10 @@ func NewKey(kt KeyType) (crypto.Signer, error) {
 	switch kt {
 	case EC, "":
 		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case EC384:
+		return ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	case EC521:
+		return ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	case RSA2048:
 		return rsa.GenerateKey(rand.Reader, 2048)
 	case RSA3072:
@@ -55,7 +65,7 @@ func NewKey(kt KeyType) (crypto.Signer, error) {
 	case RSA4096:
 		return rsa.GenerateKey(rand.Reader, 4096)
 	}
-	return nil, fmt.Errorf("issuer: unknown key type %q (want ec, rsa2048, rsa3072 or rsa4096)", kt)
+	return nil, fmt.Errorf("issuer: unknown key type %q (want ec, ec384, ec521, rsa2048, rsa3072 or rsa4096)", kt)
 }
 
 // Extended key usage OIDs of hcert §5.1.1, and their alternates.
@@ -131,6 +141,20 @@ type DSCOptions struct {
 	NotAfter  time.Time
 	Country   string // default: the authority's
 	Name      string // common name; default "DSC <country>"
+
+	// CA flags the certificate basicConstraints CA:TRUE, as two states'
+	// test DSCs and some production DSCs are ([NewSelfSignedDSC] always
+	// does).
+	CA bool
+	// KeyUsage is the X.509 key usage; 0 means digitalSignature, or no
+	// key-usage extension at all for [NewSelfSignedDSC] (as openssl req
+	// -x509 makes).
+	KeyUsage x509.KeyUsage
+	// NegativeSerial gives the certificate a negative serial number, as
+	// some production DSCs have. x509.CreateCertificate refuses one: the
+	// certificate is made with a positive serial, which is then replaced
+	// in the DER, and the certificate signed again by hand.
+	NegativeSerial bool
 }
 
 // DSC is a document signer: its certificate and key.
@@ -145,6 +169,22 @@ type DSC struct {
 
 // NewDSC issues a document signer certificate.
 func (ca *Authority) NewDSC(o DSCOptions) (*DSC, error) {
+	if o.KeyUsage == 0 {
+		o.KeyUsage = x509.KeyUsageDigitalSignature
+	}
+	return newDSC(ca.Cert, ca.Key, ca.Country, o)
+}
+
+// NewSelfSignedDSC makes a self-signed document signer flagged
+// basicConstraints CA:TRUE, as openssl req -x509 makes by default and as
+// two member states publish their test DSCs.
+func NewSelfSignedDSC(country string, o DSCOptions) (*DSC, error) {
+	o.CA = true
+	return newDSC(nil, nil, country, o)
+}
+
+// newDSC issues a DSC under parent (self-signed when parent is nil).
+func newDSC(parent *x509.Certificate, parentKey crypto.Signer, country string, o DSCOptions) (*DSC, error) {
 	key := o.Key
 	if key == nil {
 		var err error
@@ -152,32 +192,97 @@ func (ca *Authority) NewDSC(o DSCOptions) (*DSC, error) {
 			return nil, err
 		}
 	}
-	country := o.Country
-	if country == "" {
-		country = ca.Country
+	if o.Country != "" {
+		country = o.Country
 	}
 	name := o.Name
 	if name == "" {
 		name = "DSC " + country
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber:       serial(),
-		Subject:            pkix.Name{Country: []string{country}, Organization: []string{"passcheck test"}, CommonName: name},
-		NotBefore:          o.NotBefore,
-		NotAfter:           o.NotAfter,
-		KeyUsage:           x509.KeyUsageDigitalSignature,
-		UnknownExtKeyUsage: UsageOIDs(o.Usage, o.AltOIDs),
+		SerialNumber:          serial(),
+		Subject:               pkix.Name{Country: []string{country}, Organization: []string{"passcheck test"}, CommonName: name},
+		NotBefore:             o.NotBefore,
+		NotAfter:              o.NotAfter,
+		KeyUsage:              o.KeyUsage,
+		UnknownExtKeyUsage:    UsageOIDs(o.Usage, o.AltOIDs),
+		BasicConstraintsValid: o.CA,
+		IsCA:                  o.CA,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.Key)
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
 	if err != nil {
 		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
+	if o.NegativeSerial {
+		if der, err = negateSerial(der, parentKey); err != nil {
+			return nil, err
+		}
+	}
+	cert, err := certs.ParseDER(der)
 	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(der)
 	return &DSC{Cert: cert, DER: der, Key: key, KID: sum[:8], Country: country, Usage: o.Usage}, nil
+}
+
+// negateSerial returns the certificate der with its serial number negated,
+// signed again by key with the same signature algorithm.
+func negateSerial(der []byte, key crypto.Signer) ([]byte, error) {
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	var c struct {
+		TBS    asn1.RawValue
+		SigAlg asn1.RawValue
+		Sig    asn1.BitString
+	}
+	if rest, err := asn1.Unmarshal(der, &c); err != nil || len(rest) != 0 {
+		return nil, fmt.Errorf("issuer: certificate: %v", err)
+	}
+	var version, serialNumber asn1.RawValue
+	rest, err := asn1.Unmarshal(c.TBS.Bytes, &version)
+	if err != nil {
+		return nil, err
+	}
+	if rest, err = asn1.Unmarshal(rest, &serialNumber); err != nil {
+		return nil, err
+	}
+	negative, err := asn1.Marshal(new(big.Int).Neg(cert.SerialNumber))
+	if err != nil {
+		return nil, err
+	}
+	content := append(append(append([]byte(nil), version.FullBytes...), negative...), rest...)
+	tbs, err := asn1.Marshal(asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: content})
+	if err != nil {
+		return nil, err
+	}
+	var h crypto.Hash
+	switch cert.SignatureAlgorithm {
+	case x509.ECDSAWithSHA256, x509.SHA256WithRSA:
+		h = crypto.SHA256
+	case x509.ECDSAWithSHA384, x509.SHA384WithRSA:
+		h = crypto.SHA384
+	case x509.ECDSAWithSHA512, x509.SHA512WithRSA:
+		h = crypto.SHA512
+	default:
+		return nil, fmt.Errorf("issuer: cannot sign again with %v", cert.SignatureAlgorithm)
+	}
+	d := h.New()
+	d.Write(tbs)
+	sig, err := key.Sign(rand.Reader, d.Sum(nil), h)
+	if err != nil {
+		return nil, err
+	}
+	return asn1.Marshal(struct {
+		TBS    asn1.RawValue
+		SigAlg asn1.RawValue
+		Sig    asn1.BitString
+	}{asn1.RawValue{FullBytes: tbs}, c.SigAlg, asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}})
 }
 
 // Signer returns the trust-store entry for d.
@@ -194,7 +299,7 @@ func (d *DSC) CertPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: d.DER})
 }
 
-// Alg returns the COSE algorithm of d's key: ES256 or PS256.
+// Alg returns the COSE algorithm of d's key: ES256 (on any curve) or PS256.
 func (d *DSC) Alg() int64 {
 	if _, ok := d.Key.(*rsa.PrivateKey); ok {
 		return dcc.AlgPS256
@@ -230,12 +335,14 @@ const (
 
 // PassOptions describe a pass to issue. Zero values give a normal pass.
 type PassOptions struct {
-	Kind      dcc.Kind       // default vaccination; ignored when Payload is set
-	Payload   map[string]any // the DCC payload; default SamplePayload(Kind)
-	Issuer    string         // iss; default the DSC's country
-	IssuedAt  time.Time      // iat; default now
-	ExpiresAt time.Time      // exp; default IssuedAt + 1 year
-	FloatTime bool           // encode iat and exp as floats, as some issuers do
+	Kind         dcc.Kind       // default vaccination; ignored when Payload is set
+	Payload      map[string]any // the DCC payload; default SamplePayload(Kind)
+	Issuer       string         // iss; default the DSC's country
+	IssuedAt     time.Time      // iat; default now
+	ExpiresAt    time.Time      // exp; default IssuedAt + 1 year
+	FloatTime    bool           // encode iat and exp as floats, as some issuers do
+	OmitExpiry   bool           // leave out exp, which hcert requires
+	OmitIssuedAt bool           // leave out iat, which hcert requires
 
 	KID              []byte // override the kid (default the DSC's)
 	KIDPlace         KIDPlace
@@ -285,6 +392,12 @@ func (d *DSC) IssueCOSE(o PassOptions) ([]byte, error) {
 	claims := map[int]any{1: iss, 4: exp.Unix(), 6: iat.Unix(), -260: map[int]any{1: payload}}
 	if o.FloatTime {
 		claims[4], claims[6] = float64(exp.Unix()), float64(iat.Unix())+0.5
+	}
+	if o.OmitExpiry {
+		delete(claims, 4)
+	}
+	if o.OmitIssuedAt {
+		delete(claims, 6)
 	}
 	cwt, err := cbor.Marshal(claims)
 	if err != nil {

@@ -33,8 +33,8 @@ type sign1 struct {
 }
 
 // Sign1 returns the tagged COSE_Sign1 message (RFC 9052 §4.2) with an empty
-// unprotected header. The signature covers [wire.SigStructure] of protected
-// and payload.
+// unprotected header. The signature covers the Sig_structure of protected
+// and payload (cose.SigStructure in internal/cose).
 func Sign1(protected, payload, signature []byte) ([]byte, error) {
 	b, err := encMode.Marshal(sign1{
 		Protected:   protected,

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/passcheck/passcheck/internal/cbor"
+	"github.com/passcheck/passcheck/internal/cose"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
 
@@ -58,7 +59,7 @@ func TestSigStructure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := wire.SigStructure(prot, payload); !bytes.Equal(got, want) {
+		if got := cose.SigStructure(prot, payload); !bytes.Equal(got, want) {
 			t.Errorf("payload of %d bytes: Sig_structure differs from the encoder's", n)
 		}
 	}

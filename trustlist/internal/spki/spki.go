@@ -1,5 +1,6 @@
 // Package spki parses and writes the X.509 SubjectPublicKeyInfo (RFC 5280
-// §4.1.2.7) of the two key types that EU DCC signers use, ECDSA P-256 and RSA,
+// §4.1.2.7) of the key types that EU DCC signers use: ECDSA on P-256 (the
+// norm), P-384 and P-521 (which some states use under ES256), and RSA,
 // without crypto/x509 (which would add about 570 KB to the WebAssembly build).
 //
 // Only DER is accepted: definite, minimal lengths; minimal, positive INTEGERs;
@@ -29,6 +30,8 @@ var rsaSizes = [...]int{2048, 3072, 4096}
 var (
 	oidECPublicKey   = []byte{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}             // 1.2.840.10045.2.1
 	oidP256          = []byte{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07}       // 1.2.840.10045.3.1.7
+	oidP384          = []byte{0x2b, 0x81, 0x04, 0x00, 0x22}                         // 1.3.132.0.34
+	oidP521          = []byte{0x2b, 0x81, 0x04, 0x00, 0x23}                         // 1.3.132.0.35
 	oidRSAEncryption = []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01} // 1.2.840.113549.1.1.1
 )
 
@@ -52,20 +55,57 @@ type Kind uint8
 const (
 	P256 Kind = 1 + iota // ECDSA on P-256
 	RSA                  // RSA of 2048, 3072 or 4096 bits
+	P384                 // ECDSA on P-384
+	P521                 // ECDSA on P-521
 )
 
-// Parse returns the *ecdsa.PublicKey (P-256, point checked to be on the curve)
-// or *rsa.PublicKey (2048, 3072 or 4096 bits; odd exponent from 3 to 2³¹−1)
-// that der encodes.
+// String names the kind for people: "ECDSA P-256", "RSA".
+func (k Kind) String() string {
+	switch k {
+	case P256:
+		return "ECDSA P-256"
+	case RSA:
+		return "RSA"
+	case P384:
+		return "ECDSA P-384"
+	case P521:
+		return "ECDSA P-521"
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// Baseline reports whether every reader of bundle format 1 accepts keys of
+// kind k among the signers of payload key 5: P-256 and RSA. Readers before
+// P-384 and P-521 were added refuse the whole bundle on any other kind
+// there, so the builder puts those signers under the extra signers' key,
+// which such readers skip (see trustlist/internal/wire).
+func (k Kind) Baseline() bool { return k == P256 || k == RSA }
+
+// curve returns the curve of an EC kind, and its field size in bytes.
+func (k Kind) curve() (elliptic.Curve, int) {
+	switch k {
+	case P256:
+		return elliptic.P256(), 32
+	case P384:
+		return elliptic.P384(), 48
+	case P521:
+		return elliptic.P521(), 66
+	}
+	return nil, 0
+}
+
+// Parse returns the *ecdsa.PublicKey (P-256, P-384 or P-521, point checked
+// to be on the curve) or *rsa.PublicKey (2048, 3072 or 4096 bits; odd
+// exponent from 3 to 2³¹−1) that der encodes.
 func Parse(der []byte) (crypto.PublicKey, error) {
 	k, err := check(der)
 	if err != nil {
 		return nil, err
 	}
-	if k.kind == P256 {
-		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), k.point)
+	if c, _ := k.kind.curve(); c != nil {
+		pub, err := ecdsa.ParseUncompressedPublicKey(c, k.point)
 		if err != nil {
-			return nil, fmt.Errorf("spki: P-256 point: %v", err)
+			return nil, fmt.Errorf("spki: %s point: %v", c.Params().Name, err)
 		}
 		return pub, nil
 	}
@@ -73,17 +113,18 @@ func Parse(der []byte) (crypto.PublicKey, error) {
 }
 
 // Check does what [Parse] does without building the key, and so without the
-// one costly step: it does not check that a P-256 point is on the curve (nor
+// one costly step: it does not check that an EC point is on the curve (nor
 // that its coordinates are below the field's prime). Everything else is
-// checked: the DER, the algorithm and curve, an uncompressed point of 65
-// bytes, the RSA modulus size and parity and the exponent. A key that Check
-// accepts and Parse refuses is a P-256 point off the curve.
+// checked: the DER, the algorithm and curve, an uncompressed point of the
+// curve's size (65 bytes for P-256), the RSA modulus size and parity and the
+// exponent. A key that Check accepts and Parse refuses is an EC point off
+// the curve.
 func Check(der []byte) (Kind, error) {
 	k, err := check(der)
 	return k.kind, err
 }
 
-// key is what check read: the point of a P-256 key, or the modulus and
+// key is what check read: the point of an EC key, or the modulus and
 // exponent of an RSA key.
 type key struct {
 	kind  Kind
@@ -131,14 +172,23 @@ func check(der []byte) (key, error) {
 		if len(rest) != 0 {
 			return key{}, errors.New("spki: trailing algorithm parameters")
 		}
-		if !bytes.Equal(curve, oidP256) {
-			return key{}, fmt.Errorf("spki: EC curve other than P-256: %w", ErrUnsupported)
+		var kind Kind
+		switch {
+		case bytes.Equal(curve, oidP256):
+			kind = P256
+		case bytes.Equal(curve, oidP384):
+			kind = P384
+		case bytes.Equal(curve, oidP521):
+			kind = P521
+		default:
+			return key{}, fmt.Errorf("spki: EC curve %x, not P-256, P-384 or P-521: %w", curve, ErrUnsupported)
 		}
 		// SEC 1 §2.3.3: an uncompressed point is 0x04 ‖ x ‖ y.
-		if len(pub) != 65 || pub[0] != 4 {
-			return key{}, errors.New("spki: P-256 point: not an uncompressed point of 65 bytes")
+		c, size := kind.curve()
+		if len(pub) != 1+2*size || pub[0] != 4 {
+			return key{}, fmt.Errorf("spki: %s point: not an uncompressed point of %d bytes", c.Params().Name, 1+2*size)
 		}
-		return key{kind: P256, point: pub}, nil
+		return key{kind: kind, point: pub}, nil
 	case bytes.Equal(oid, oidRSAEncryption):
 		// RFC 3279 §2.3.1: the parameters are NULL (crypto/x509 also
 		// rejects keys that omit them).

@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -51,6 +52,8 @@ func TestParseAgreesWithX509(t *testing.T) {
 		der  []byte
 	}{
 		{"P-256", ecSPKI(t, elliptic.P256())},
+		{"P-384", ecSPKI(t, elliptic.P384())},
+		{"P-521", ecSPKI(t, elliptic.P521())},
 		{"RSA-2048", rsaSPKI(t, 2048, 65537)},
 		{"RSA-3072", rsaSPKI(t, 3072, 65537)},
 		{"RSA-4096", rsaSPKI(t, 4096, 3)},
@@ -62,8 +65,18 @@ func TestParseAgreesWithX509(t *testing.T) {
 			}
 			kind, err := Check(tc.der)
 			wantKind := RSA
-			if _, ok := got.(*ecdsa.PublicKey); ok {
-				wantKind = P256
+			if k, ok := got.(*ecdsa.PublicKey); ok {
+				wantKind = map[string]Kind{"P-256": P256, "P-384": P384, "P-521": P521}[k.Curve.Params().Name]
+			}
+			wantName := "ECDSA " + tc.name
+			if wantKind == RSA {
+				wantName = "RSA"
+			}
+			if kind.String() != wantName {
+				t.Errorf("Kind.String = %q, want %q", kind, wantName)
+			}
+			if kind.Baseline() != (wantKind == P256 || wantKind == RSA) {
+				t.Errorf("%v.Baseline() = %v", kind, kind.Baseline())
 			}
 			if err != nil || kind != wantKind {
 				t.Fatalf("Check = %v, %v; want %v", kind, err, wantKind)
@@ -88,6 +101,13 @@ func TestParseRejects(t *testing.T) {
 	good := ecSPKI(t, elliptic.P256())
 	offCurve := bytes.Clone(good)
 	offCurve[len(offCurve)-1] ^= 1
+	good384 := ecSPKI(t, elliptic.P384())
+	offCurve384 := bytes.Clone(good384)
+	offCurve384[len(offCurve384)-1] ^= 1
+	// A P-384 key whose point has the length of a P-256 one.
+	short384 := append(bytes.Clone(good384[:len(good384)-97]), good[len(good)-65:]...)
+	short384[1] -= 32
+	short384[len(good384)-97-2] -= 32
 	compressed := bytes.Clone(good)
 	compressed[len(p256Prefix)] = 0x02
 	rsaGood := rsaSPKI(t, 2048, 65537)
@@ -112,7 +132,9 @@ func TestParseRejects(t *testing.T) {
 		{"RSA even exponent", rsaSPKI(t, 2048, 65536), false},
 		{"RSA exponent 1", rsaSPKI(t, 2048, 1), false},
 		{"too long", make([]byte, MaxLen+1), false},
-		{"P-384", ecSPKI(t, elliptic.P384()), true},
+		{"P-384 point off the curve", offCurve384, false},
+		{"P-384 point of 65 bytes", short384, false},
+		{"P-224", ecSPKI(t, elliptic.P224()), true},
 		{"Ed25519", edDER, true},
 		{"RSA-1024", rsaSPKI(t, 1024, 65537), true},
 		{"RSA-2047", rsaSPKI(t, 2047, 65537), true},
@@ -129,9 +151,9 @@ func TestParseRejects(t *testing.T) {
 			// Check refuses the same, except a point off the curve,
 			// which only Parse looks at.
 			kind, err := Check(tc.der)
-			if tc.name == "point off the curve" {
-				if err != nil || kind != P256 {
-					t.Fatalf("Check = %v, %v; want P256 and no error (the curve check is Parse's)", kind, err)
+			if strings.HasSuffix(tc.name, "point off the curve") {
+				if err != nil || kind.Baseline() != (kind == P256) || (kind != P256 && kind != P384) {
+					t.Fatalf("Check = %v, %v; want an EC kind and no error (the curve check is Parse's)", kind, err)
 				}
 				return
 			}
@@ -166,10 +188,12 @@ func TestMarshalP256(t *testing.T) {
 
 // FuzzParse checks that Parse never panics and accepts nothing that
 // crypto/x509 rejects or reads differently, and that Check accepts what
-// Parse accepts, and more only for P-256 points (Parse's curve check).
+// Parse accepts, and more only for EC points (Parse's curve check).
 func FuzzParse(f *testing.F) {
 	f.Add(ecSPKI(f, elliptic.P256()))
 	f.Add(ecSPKI(f, elliptic.P384()))
+	f.Add(ecSPKI(f, elliptic.P521()))
+	f.Add(ecSPKI(f, elliptic.P224()))
 	f.Add(rsaSPKI(f, 2048, 65537))
 	f.Add(rsaSPKI(f, 3072, 3))
 	f.Add([]byte{0x30, 0x03, 0x30, 0x01, 0x00})
@@ -177,7 +201,7 @@ func FuzzParse(f *testing.F) {
 		kind, checkErr := Check(der)
 		got, err := Parse(der)
 		if err != nil {
-			if checkErr == nil && kind != P256 {
+			if checkErr == nil && kind == RSA {
 				t.Fatalf("Check accepted an %v key that Parse refuses (%v): %x", kind, err, der)
 			}
 			return

@@ -3,11 +3,12 @@
 // and the writer (trustlist/publish, through trustlist/internal/encode) share
 // it. The bundle format is documented field by field in docs/trustlist.md.
 //
-// Reading uses passcheck's own strict CBOR reader (internal/cbor), not a
-// general library, so that the WebAssembly module carries no reflection-based
-// CBOR code: this package imports no encoder. On top of internal/cbor it
-// refuses what bundles never hold: indefinite lengths and tags (other than
-// the leading COSE_Sign1 tag).
+// Reading uses passcheck's own strict CBOR and COSE readers (internal/cbor,
+// internal/cose, which read passes too), not a general library, so that the
+// WebAssembly module carries no reflection-based CBOR code: this package
+// imports no encoder. It sets them to refuse what bundles never hold:
+// indefinite lengths and tags (other than the leading COSE_Sign1 tag). The
+// signature covers cose.SigStructure of the protected header and payload.
 package wire
 
 // Version is the payload format version that this code writes and reads.
@@ -24,6 +25,13 @@ const (
 	KeyValueSets   = 6 // reserved: EU value sets
 	KeyRules       = 7 // reserved: business rules
 	KeyRevocations = 8 // reserved: revoked certificate hashes
+	// KeyExtraSigners holds signers, in the entry format of KeySigners,
+	// whose key type readers of an earlier release refuse (P-384, P-521, and
+	// any type added later): such readers refuse the whole bundle on a key
+	// type they do not know among KeySigners, but skip this key. A reader
+	// skips an entry here whose key type it does not know. See
+	// docs/trustlist.md, "Signer policy".
+	KeyExtraSigners = 9
 )
 
 // Signer entry keys.
@@ -37,13 +45,6 @@ const (
 	EntrySPKI      = 7
 )
 
-// Protected header labels (RFC 9052 §3.1).
-const (
-	HeaderAlg  = 1
-	HeaderCrit = 2
-	HeaderKID  = 4
-)
-
 // Payload is the signed content of a bundle. The struct tags are the
 // writer's (github.com/fxamacker/cbor/v2, in trustlist/internal/encode);
 // the reader fills it by hand ([DecodePayload]).
@@ -53,6 +54,7 @@ type Payload struct {
 	IssuedAt  int64   `cbor:"3,keyasint"` // Unix seconds
 	ExpiresAt int64   `cbor:"4,keyasint"` // Unix seconds
 	Signers   []Entry `cbor:"5,keyasint"`
+	Extra     []Entry `cbor:"9,keyasint,omitempty"` // KeyExtraSigners; read by [DecodeEntries]
 }
 
 // Entry is one trusted document signer.
@@ -63,7 +65,7 @@ type Entry struct {
 	NotAfter  int64  `cbor:"4,keyasint,omitempty"` // Unix seconds; absent: unbounded
 	Usage     uint8  `cbor:"5,keyasint,omitempty"` // dcc.KeyUsage bits; absent: every kind
 	Subject   string `cbor:"6,keyasint,omitempty"` // the subject's common name, for display
-	SPKI      []byte `cbor:"7,keyasint"`           // DER SubjectPublicKeyInfo, P-256 or RSA
+	SPKI      []byte `cbor:"7,keyasint"`           // DER SubjectPublicKeyInfo: P-256 or RSA; P-384, P-521 in Extra
 }
 
 // Protected is the COSE protected header of a bundle, as the writer writes
@@ -79,52 +81,3 @@ const AlgES256 = -7
 // TagSign1 is the CBOR tag of a COSE_Sign1 message (RFC 9052 §2), as its
 // encoded head byte: major type 6, value 18.
 const TagSign1 = 0xd2
-
-// Sign1 is a decoded COSE_Sign1 envelope. The unprotected header is not
-// kept: nothing in it is trusted.
-type Sign1 struct {
-	Protected []byte // the serialized protected header, as received
-	Payload   []byte
-	Signature []byte
-}
-
-// sigContext is the context string of a COSE_Sign1 signature.
-const sigContext = "Signature1"
-
-// SigStructure returns the bytes that a COSE_Sign1 signature covers (RFC 9052
-// §4.4): ["Signature1", protected, external_aad = h”, payload].
-func SigStructure(protected, payload []byte) []byte {
-	b := SigStructurePrefix(protected, len(payload), len(payload))
-	return append(b, payload...)
-}
-
-// SigStructurePrefix returns the Sig_structure up to the payload's content:
-// the Sig_structure is the prefix followed by the payload's payloadLen bytes,
-// so that a signature can be checked without copying a large payload. The
-// result has room for extra more bytes.
-func SigStructurePrefix(protected []byte, payloadLen, extra int) []byte {
-	b := make([]byte, 0, 2+len(sigContext)+9+len(protected)+1+9+extra)
-	b = append(b, 0x84, 0x60|byte(len(sigContext))) // array(4), text(10)
-	b = append(b, sigContext...)
-	b = appendHead(b, 2, uint64(len(protected)))
-	b = append(b, protected...)
-	b = append(b, 0x40) // external_aad: empty byte string
-	return appendHead(b, 2, uint64(payloadLen))
-}
-
-// appendHead appends a CBOR head of major type major with argument n in its
-// shortest form (RFC 8949 §4.2.1).
-func appendHead(b []byte, major byte, n uint64) []byte {
-	m := major << 5
-	switch {
-	case n < 24:
-		return append(b, m|byte(n))
-	case n <= 0xff:
-		return append(b, m|24, byte(n))
-	case n <= 0xffff:
-		return append(b, m|25, byte(n>>8), byte(n))
-	case n <= 0xffffffff:
-		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-}

@@ -18,14 +18,6 @@ import (
 
 var lim = cbor.Limits{MaxDepth: 16, MaxItems: 100_000}
 
-func TestSigStructure(t *testing.T) {
-	got := wire.SigStructure([]byte{0xa1, 0x01, 0x26}, []byte{0x01})
-	want := "84" + "6a" + hex.EncodeToString([]byte("Signature1")) + "43a10126" + "40" + "4101"
-	if hex.EncodeToString(got) != want {
-		t.Errorf("Sig_structure\n got %x\nwant %s", got, want)
-	}
-}
-
 func mustHex(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
@@ -133,7 +125,11 @@ func TestDecodeProtected(t *testing.T) {
 		{"empty", "", 0, "", "end of data"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := wire.DecodeProtected(mustHex(t, tc.hex), lim)
+			// The header in an envelope: {h'<header>', {}, h'00', h''}.
+			prot := mustHex(t, tc.hex)
+			msg := cbor.AppendHead([]byte{0x84}, 2, uint64(len(prot)))
+			msg = append(append(msg, prot...), 0xa0, 0x41, 0x00, 0x40)
+			p, err := wire.DecodeSign1(msg, lim)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("error %v, want one about %q", err, tc.err)
