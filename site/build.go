@@ -234,6 +234,9 @@ func Build(o Options) (*Manifest, error) {
 		return nil, err
 	}
 
+	// The headers for static hosts that read them from the site.
+	b.add(HeadersFile, HeadersFile, staticHeaders(origin, o.TrustListURL))
+
 	return b.m, b.write(!o.NoCompress)
 }
 

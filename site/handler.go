@@ -15,6 +15,7 @@ import (
 // handler serves a built site with production headers.
 type handler struct {
 	root fs.FS
+	dir  string // the folder, its symbolic links resolved
 	csp  string
 }
 
@@ -33,8 +34,9 @@ type handler struct {
 //     X-Content-Type-Options nosniff, Cross-Origin-Opener-Policy
 //     same-origin; files under [DownloadDir] as attachments.
 //
-// It serves files only (no directory listings, never the .br/.gz copies or
-// the manifest by name) and answers GET and HEAD.
+// It serves files only (no directory listings, never the .br/.gz copies,
+// the manifest or [HeadersFile] by name), never a file that a symbolic link
+// leads to outside dir, and answers GET and HEAD.
 func Handler(dir string) (http.Handler, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -50,7 +52,14 @@ func Handler(dir string) (http.Handler, error) {
 	if m, err := ReadManifest(dir); err == nil {
 		origin = m.TrustListOrigin
 	}
-	return &handler{root: os.DirFS(dir), csp: CSP(origin, false)}, nil
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		return nil, err
+	}
+	return &handler{root: os.DirFS(real), dir: real, csp: CSP(origin, false)}, nil
 }
 
 var (
@@ -62,10 +71,10 @@ var (
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Content-Security-Policy", h.csp)
-	hd.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
-	hd.Set("Referrer-Policy", "no-referrer")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+	for _, kv := range commonHeaders() {
+		k, v, _ := strings.Cut(kv, ": ")
+		hd.Set(k, v)
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		hd.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -75,7 +84,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if name == "" || strings.HasSuffix(r.URL.Path, "/") && name != "" && isDir(h.root, name) {
 		name = path.Join(name, "index.html")
 	}
-	if !fs.ValidPath(name) || strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") || name == ManifestName {
+	if !fs.ValidPath(name) || strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") || name == ManifestName || name == HeadersFile || !h.inside(name) {
 		http.NotFound(w, r)
 		return
 	}
@@ -112,7 +121,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			cst, err := fs.Stat(h.root, name+enc.ext)
-			if err != nil || cst.ModTime().Before(st.ModTime()) {
+			if err != nil || cst.ModTime().Before(st.ModTime()) || !h.inside(name+enc.ext) {
 				continue
 			}
 			serveName = name + enc.ext
@@ -138,6 +147,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// never share a validator.
 	hd.Set("ETag", fmt.Sprintf(`"%x-%x%s"`, modtime.UnixNano(), st.Size(), path.Ext(serveName)))
 	http.ServeContent(w, r, name, modtime, rs)
+}
+
+// inside reports whether name (a valid fs path) is, once every symbolic
+// link on its way is followed, a file within the served folder: a link
+// that leads out of it (to /etc, to a home folder) is not served.
+func (h *handler) inside(name string) bool {
+	real, err := filepath.EvalSymlinks(filepath.Join(h.dir, filepath.FromSlash(name)))
+	if err != nil {
+		return os.IsNotExist(err) // nothing there: the Open that follows answers 404
+	}
+	rel, err := filepath.Rel(h.dir, real)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func isDir(root fs.FS, name string) bool {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // TestSiteLanguagesComplete holds every string table to English's keys, and
@@ -381,4 +382,83 @@ func readValueSets(dir string) (map[string]map[string]string, error) {
 		out[set] = m
 	}
 	return out, nil
+}
+
+// TestServeNoSymlinkOut checks that Handler never serves a file that a
+// symbolic link leads to outside its folder (a link to a secret, or to a
+// folder holding one), while a link inside the folder still works.
+func TestServeNoSymlinkOut(t *testing.T) {
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("SECRET"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>page</p>"), 0o644)
+	os.WriteFile(filepath.Join(dir, "inside.txt"), []byte("inside"), 0o644)
+	for link, target := range map[string]string{"leak.txt": secret, "out": outside, "index.html.br": secret, "ok.txt": filepath.Join(dir, "inside.txt")} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	// The folder itself may be reached through a link: that is not "out".
+	via := filepath.Join(t.TempDir(), "via")
+	if err := os.Symlink(dir, via); err != nil {
+		t.Fatal(err)
+	}
+	h, err := Handler(via)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for path, want := range map[string]int{"/leak.txt": 404, "/out/secret.txt": 404, "/ok.txt": 200, "/index.html": 200} {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "br")
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || strings.Contains(string(body), "SECRET") {
+			t.Errorf("GET %s = %d %q, want %d and no secret", path, resp.StatusCode, body, want)
+		}
+	}
+}
+
+// TestStaticHeadersFile checks the _headers file a build writes for static
+// hosts: the full policy with frame-ancestors for every page (embed.html
+// included), the caching rules, and that Handler does not serve it.
+func TestStaticHeadersFile(t *testing.T) {
+	h := string(staticHeaders("https://trust.example.org", "https://trust.example.org/dcc/trustlist.json"))
+	for _, want := range []string{
+		"/*\n  Content-Security-Policy: " + CSP("https://trust.example.org", false) + "\n",
+		"frame-ancestors 'none'",
+		"connect-src 'self' https://trust.example.org",
+		"  X-Content-Type-Options: nosniff\n",
+		"/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n",
+		"/download/*\n  Content-Disposition: attachment\n",
+	} {
+		if !strings.Contains(h, want) {
+			t.Errorf("_headers lacks %q:\n%s", want, h)
+		}
+	}
+	if strings.Contains(h, "trustlist") {
+		t.Errorf("_headers has trust-list rules for a list on another origin:\n%s", h)
+	}
+	// The trust list beside the page, or in a folder of the site: its own
+	// rules too (trustlist build writes a _headers of the same name).
+	for url, base := range map[string]string{"trustlist.json": "/", "./trust/trustlist.json": "/trust/"} {
+		h := string(staticHeaders("", url))
+		if !strings.Contains(h, publish.Headers(base)) || !strings.Contains(h, "frame-ancestors 'none'") {
+			t.Errorf("trust list at %s: _headers lacks its rules at %s:\n%s", url, base, h)
+		}
+	}
+	// Every header line is indented under a path.
+	for _, line := range strings.Split(strings.TrimSpace(h), "\n") {
+		if !strings.HasPrefix(line, "/") && !strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "#") {
+			t.Errorf("_headers line %q is neither a path nor an indented header", line)
+		}
+	}
 }

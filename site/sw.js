@@ -15,7 +15,7 @@
 // The build injects the precache list, the build id and the trust-list URL.
 
 import { precache, buildId, trustListURL } from "passcheck:sw";
-import { readPointer, checkBundle } from "./js/pointer.js";
+import { readPointer, checkBundle, readCapped, pointerSequence, compareSeq, MAX_POINTER_BYTES, MAX_BUNDLE_BYTES } from "./js/pointer.js";
 
 const STATIC = "passcheck-static-" + buildId;
 const TRUST = "passcheck-trust";
@@ -111,13 +111,17 @@ async function pointer(event) {
   return (await cache.match(pointerURL)) || fetch(event.request);
 }
 
+// bundle answers a bundle from the trust cache, else from the network,
+// read with the same cap as everywhere (an endless answer is cut off and
+// fails); it caches only what refreshTrust checked against a pointer.
 async function bundle(req) {
   const cache = await caches.open(TRUST);
   const hit = await cache.match(req.url);
   if (hit) return hit;
   const resp = await fetch(req);
-  if (resp.ok) await cache.put(req.url, resp.clone());
-  return resp;
+  if (!resp.ok) return resp;
+  const bytes = await readCapped(resp, MAX_BUNDLE_BYTES, "trust-list bundle");
+  return new Response(bytes, { status: 200, headers: { "Content-Type": "application/cose" } });
 }
 
 // refreshTrust fetches the pointer and, when it names a bundle that is not
@@ -135,7 +139,8 @@ async function doRefresh() {
   const cache = await caches.open(TRUST);
   const resp = await fetch(pointerURL, { cache: "no-cache", credentials: "omit" });
   if (!resp.ok) throw new Error("pointer: HTTP " + resp.status);
-  const body = await resp.clone().text();
+  // Every download is streamed with a hard cap (pointer.js readCapped).
+  const body = new TextDecoder().decode(await readCapped(resp, MAX_POINTER_BYTES, "trustlist.json"));
   // The same checks as the page's (pointer.js): a bundle that the page
   // would refuse is never cached.
   const p = readPointer(JSON.parse(body), pointerURL);
@@ -144,12 +149,20 @@ async function doRefresh() {
   const old = await cache.match(pointerURL);
   const oldBody = old ? await old.text() : "";
   if (oldBody === body && (await cache.match(bundleURL))) return;
+  // A pointer to an older list than the cached one is not cached: the
+  // cache's mark is never lowered (the page refuses the rollback anyway).
+  // Sequences are compared exactly, from the text (above 2^53 a number
+  // parsed by JSON.parse is not exact).
+  if (oldBody && compareSeq(pointerSequence(body), pointerSequence(oldBody)) < 0) {
+    throw new Error("pointer: sequence " + pointerSequence(body) + " is below the cached " + pointerSequence(oldBody));
+  }
 
   if (!(await cache.match(bundleURL))) {
     const b = await fetch(bundleURL, { credentials: "omit" });
     if (!b.ok) throw new Error("bundle: HTTP " + b.status);
-    await checkBundle(await b.clone().arrayBuffer(), p, crypto.subtle);
-    await cache.put(bundleURL, b);
+    const bytes = await readCapped(b, MAX_BUNDLE_BYTES, "trust-list bundle");
+    await checkBundle(bytes, p, crypto.subtle);
+    await cache.put(bundleURL, new Response(bytes, { status: 200, headers: { "Content-Type": "application/cose" } }));
   }
   await cache.put(pointerURL, new Response(body, { headers: { "Content-Type": "application/json" } }));
 
@@ -167,7 +180,7 @@ async function doRefresh() {
 
   if (oldBody && oldBody !== body) {
     for (const c of await self.clients.matchAll({ type: "window" })) {
-      c.postMessage({ type: "passcheck-trustlist-updated", sequence: p.sequence });
+      c.postMessage({ type: "passcheck-trustlist-updated", sequence: pointerSequence(body) });
     }
   }
 }

@@ -72,6 +72,18 @@ func widgetFiles(root string, in *inputs, page PageConfig, wasmPath string) (map
 	if err := checkNoInline("site/embed.html", string(files["embed.html"])); err != nil {
 		return nil, err
 	}
+	// The example page carries the policy too, for hosts that send none
+	// (the _headers file adds frame-ancestors where hosts read it).
+	origin, err := trustListOrigin(page.Config.TrustListURL)
+	if err != nil {
+		return nil, err
+	}
+	const marker = `<meta name="referrer" content="no-referrer">`
+	if strings.Count(string(files["embed.html"]), marker) != 1 {
+		return nil, fmt.Errorf("site build: site/embed.html has no single %s", marker)
+	}
+	files["embed.html"] = []byte(strings.Replace(string(files["embed.html"]), marker,
+		marker+"\n"+`<meta http-equiv="Content-Security-Policy" content="`+CSP(origin, true)+`">`, 1))
 	files[TrustKeysFile] = []byte(page.Config.TrustKeys)
 	return files, nil
 }

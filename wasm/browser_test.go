@@ -186,12 +186,12 @@ func TestBrowserModule(t *testing.T) {
 
 	// Hostile input through the raw API, then a valid pass still verifies.
 	for expr, want := range map[string]string{
-		`globalThis.passcheck.verify("HC1:" + "A".repeat(50 << 20))`:             "PREFIX_INVALID",
+		`globalThis.passcheck.verify("HC1:" + "A".repeat(50 << 20))`:             "INPUT_TOO_LARGE",
 		`globalThis.passcheck.verify(undefined)`:                                 "INPUT_INVALID",
 		`globalThis.passcheck.verify(12)`:                                        "INPUT_INVALID",
 		`globalThis.passcheck.scanImage(new Uint8ClampedArray(8), 10000, 10000)`: "",
 		`globalThis.passcheck.loadTrustList(new Uint8Array(9 << 20), "x")`:       "INPUT_INVALID",
-		`pc.verify("HC1:" + "A".repeat(50 << 20))`:                               "PREFIX_INVALID",
+		`pc.verify("HC1:" + "A".repeat(50 << 20))`:                               "INPUT_TOO_LARGE",
 		`pc.loadTrustListBytes("not bytes")`:                                     "INPUT_INVALID",
 		`pc.verify({length: 1})`:                                                 "INPUT_INVALID",
 		`Promise.resolve(pc.scan({data: new Uint8ClampedArray(8), width: 1e4, height: 1e4})).then(x => x === null ? {errors: [{code: ""}]} : x)`: "",

@@ -134,10 +134,7 @@ func preparedAnswer(sess uint32, token float64, index int32, f func(*session, ui
 }
 
 func sessionByID(id uint32) *session {
-	if int64(id) < int64(len(sessions)) {
-		return sessions[id]
-	}
-	return nil
+	return sessions[int(id)]
 }
 
 // callArgs reads the arguments of pc_verify and pc_prepare.

@@ -142,7 +142,10 @@ func appendMessages(b []byte, ms []dcc.Message) []byte {
 }
 
 // appendStatus appends the JSON of a trust-list answer (loadTrustList and
-// status): {ok, errors, warnings, sequence, issuedAt, expiresAt, signers}.
+// status): {ok, errors, warnings, sequence, sequenceText, issuedAt,
+// expiresAt, signers}. sequenceText is the sequence in decimal: a number
+// above 2^53 does not survive JSON.parse exactly, and the pages compare
+// sequences exactly (their rollback memory).
 // Whole numbers and the RFC 3339 dates are written directly: strconv's
 // float formatting and time.Format are code that V8 would otherwise compile
 // on the first loadTrustList, which is part of the start-up.
@@ -155,10 +158,13 @@ func appendStatus(b []byte, out loadOutcome) []byte {
 	b = appendMessages(b, out.Warnings)
 	l := out.List
 	if l == nil {
-		return append(b, `,"sequence":null,"issuedAt":"","expiresAt":"","signers":0}`...)
+		return append(b, `,"sequence":null,"sequenceText":"","issuedAt":"","expiresAt":"","signers":0}`...)
 	}
 	b = append(b, `,"sequence":`...)
 	b = strconv.AppendUint(b, l.Sequence, 10)
+	b = append(b, `,"sequenceText":"`...)
+	b = strconv.AppendUint(b, l.Sequence, 10)
+	b = append(b, '"')
 	b = append(b, `,"issuedAt":"`...)
 	b = rfc3339.Append(b, l.IssuedAt)
 	b = append(b, `","expiresAt":"`...)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -92,9 +93,10 @@ func TestAppendStatus(t *testing.T) {
 		{OK: true, Errors: []dcc.Message{}, Warnings: []dcc.Message{{Code: "W", Message: "w"}}, List: out.List},
 	}
 	for i, o := range outcomes {
-		want := map[string]any{"ok": o.OK, "errors": o.Errors, "warnings": o.Warnings, "sequence": nil, "issuedAt": "", "expiresAt": "", "signers": 0}
+		want := map[string]any{"ok": o.OK, "errors": o.Errors, "warnings": o.Warnings, "sequence": nil, "sequenceText": "", "issuedAt": "", "expiresAt": "", "signers": 0}
 		if l := o.List; l != nil {
 			want["sequence"], want["signers"] = l.Sequence, l.Len()
+			want["sequenceText"] = strconv.FormatUint(l.Sequence, 10)
 			want["issuedAt"], want["expiresAt"] = l.IssuedAt.UTC().Format(time.RFC3339), l.ExpiresAt.UTC().Format(time.RFC3339)
 		}
 		var got any

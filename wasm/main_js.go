@@ -11,13 +11,17 @@
 //
 //	version                                   the build's version string
 //	loadTrustList(bundle, trustKeysPEM, lastSeenSequence?, {graceSeconds}?)
-//	                                          → {ok, errors, warnings, sequence, issuedAt, expiresAt, signers}
+//	                                          → {ok, errors, warnings, sequence, sequenceText, issuedAt, expiresAt, signers}
+//	                                          (lastSeenSequence: a number up to 2^53 or a decimal string up to 2^64-1;
+//	                                          sequenceText: the sequence in decimal, exact above 2^53)
 //	status()                                  → the same for the list in use
 //	verify(text, atMillis?)                   → Result, as passcheck verify --json
 //	jwk(handle)                               → the JSON Web Key of a key handle (see exports_js.go), or null
 //	id                                        the session's number, for the exported functions
 //	scanImage(rgba, width, height, frame?)    → QR text, null, or an error Result (frame: a live camera frame, read by the quicker ladder)
 //	newSession()                              → another object with these functions and its own trust list
+//	free()                                    frees the session: its trust list and its functions (which throw after)
+//	sha256(bytes)                             → the SHA-256 of a Uint8Array (at most a bundle's size) in hex, or an error Result
 //	qr                                        false in the build without the QR decoder (-tags noqr)
 //	warmUp(webCrypto?)                        verifies a built-in pass once, so that the first scan is fast
 //	warmUpPass                                that pass's text (signed by a key in no trust list), for the ES module's warm-up
@@ -33,10 +37,13 @@ package main
 import (
 	"crypto/ecdsa"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"runtime/debug"
+	"strconv"
 	"syscall/js"
 	"time"
 
@@ -66,25 +73,66 @@ func main() {
 	// But a phone is not a desktop: past 192 MiB (a few full-size camera
 	// frames in flight) collect as often as it takes.
 	debug.SetMemoryLimit(192 << 20)
+	shared = sharedFuncs{
+		scanImage:  safe(jsScanImage),
+		newSession: safe(func([]js.Value) any { return api(newSession()) }),
+		warmUp:     safe(func(args []js.Value) any { return warmUp(arg(args, 0).Truthy()) }),
+		sha256:     safe(jsSHA256),
+	}
 	js.Global().Set("passcheck", api(newSession()))
 	select {} // keep the functions alive
 }
 
-// api returns the JavaScript object whose functions act on s.
+// sharedFuncs are the functions that act on no session: one of each for
+// the module, shared by every session's object.
+type sharedFuncs struct{ scanImage, newSession, warmUp, sha256 js.Func }
+
+var shared sharedFuncs
+
+// api returns the JavaScript object whose functions act on s. Its free()
+// frees s and releases the functions made for it, so that neither the
+// session nor its trust list outlives the verifier that used it.
 func api(s *session) js.Value {
 	o := jsObject.New()
+	var own []js.Func
+	set := func(name string, f func([]js.Value) any) {
+		jf := safe(f)
+		own = append(own, jf)
+		o.Set(name, jf)
+	}
 	o.Set("version", version)
 	o.Set("qr", qrDecoder)
-	o.Set("loadTrustList", safe(s.jsLoadTrustList))
-	o.Set("status", safe(s.jsStatus))
-	o.Set("verify", safe(s.jsVerify))
-	o.Set("jwk", safe(s.jsJWK))
+	set("loadTrustList", s.jsLoadTrustList)
+	set("status", s.jsStatus)
+	set("verify", s.jsVerify)
+	set("jwk", s.jsJWK)
+	set("free", func([]js.Value) any {
+		s.free()
+		for _, f := range own {
+			f.Release()
+		}
+		own = nil
+		return nil
+	})
 	o.Set("id", s.id)
-	o.Set("scanImage", safe(jsScanImage))
-	o.Set("newSession", safe(func([]js.Value) any { return api(newSession()) }))
-	o.Set("warmUp", safe(func(args []js.Value) any { return warmUp(arg(args, 0).Truthy()) }))
+	o.Set("scanImage", shared.scanImage)
+	o.Set("newSession", shared.newSession)
+	o.Set("warmUp", shared.warmUp)
+	o.Set("sha256", shared.sha256)
 	o.Set("warmUpPass", warmUpPass)
 	return o
+}
+
+// sha256(bytes) → hex: the hash of a trust-list bundle, for pages where
+// WebCrypto is missing (an insecure context), so that the pointer's
+// SHA-256 is checked there too.
+func jsSHA256(args []js.Value) any {
+	b, bad := bytesArg(arg(args, 0), "the bytes", trustlist.MaxBundleSize)
+	if !bad.IsNull() {
+		return bad
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // safe wraps f as a JavaScript function that turns a panic into an
@@ -179,6 +227,21 @@ func wholeNumber(v js.Value, what string, def float64) (float64, js.Value) {
 	return f, js.Null()
 }
 
+// sequenceArg reads the last seen sequence: absent (0), a whole number up
+// to 2^53, or a decimal string up to 2^64-1 (exact where a number is not).
+func sequenceArg(v js.Value) (uint64, js.Value) {
+	if v.Type() == js.TypeString {
+		t := v.String()
+		n, err := strconv.ParseUint(t, 10, 64)
+		if err != nil || len(t) > 20 || t == "" || t[0] == '+' {
+			return 0, errorResult(dcc.InputInvalid, "the last seen sequence must be a decimal number from 0 to 2^64-1")
+		}
+		return n, js.Null()
+	}
+	f, bad := wholeNumber(v, "the last seen sequence", 0)
+	return uint64(f), bad
+}
+
 // loadTrustList(bundle, trustKeysPEM, lastSeenSequence?, {graceSeconds}?)
 func (s *session) jsLoadTrustList(args []js.Value) any {
 	bundle, bad := bytesArg(arg(args, 0), "the bundle", trustlist.MaxBundleSize)
@@ -189,7 +252,7 @@ func (s *session) jsLoadTrustList(args []js.Value) any {
 	if pemArg.Type() != js.TypeString || strLen(pemArg) > 64<<10 {
 		return loadErrorJS(errorResult(dcc.InputInvalid, "the trust keys must be a PEM string of at most 64 KiB"))
 	}
-	lastSeen, bad := wholeNumber(arg(args, 2), "the last seen sequence", 0)
+	lastSeen, bad := sequenceArg(arg(args, 2))
 	if !bad.IsNull() {
 		return loadErrorJS(bad)
 	}
@@ -200,7 +263,7 @@ func (s *session) jsLoadTrustList(args []js.Value) any {
 		}
 	}
 	now := time.Now()
-	out := s.load(bundle, pemArg.String(), uint64(lastSeen), time.Duration(min(grace, maxGrace.Seconds()))*time.Second, now)
+	out := s.load(bundle, pemArg.String(), lastSeen, time.Duration(min(grace, maxGrace.Seconds()))*time.Second, now)
 	return statusJS(out)
 }
 
@@ -208,7 +271,7 @@ func (s *session) jsLoadTrustList(args []js.Value) any {
 func loadErrorJS(r js.Value) js.Value {
 	return js.ValueOf(map[string]any{
 		"ok": false, "errors": r.Get("errors"), "warnings": []any{},
-		"sequence": nil, "issuedAt": "", "expiresAt": "", "signers": 0,
+		"sequence": nil, "sequenceText": "", "issuedAt": "", "expiresAt": "", "signers": 0,
 	})
 }
 

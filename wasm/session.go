@@ -17,7 +17,7 @@ const maxGrace = 366 * 24 * time.Hour
 // session is the module's state between calls: the trust list in use. It
 // holds no pass data beyond the last prepared pass (see [session.prepare]).
 type session struct {
-	id      int             // its index in sessions, for the exported functions
+	id      int             // its key in sessions, for the exported functions
 	list    *trustlist.List // the list in use; nil before a load succeeded
 	loadErr error           // why there is no list, when list is nil; nil before a load
 	grace   time.Duration   // how long past its expiry list still serves (amber, see trustlist.StateGrace)
@@ -39,14 +39,29 @@ type session struct {
 	lastHandle int
 }
 
-// sessions are every session made, by id. They live as long as the module,
-// as the JavaScript functions that act on them do.
-var sessions []*session
+// sessions are the sessions in use, by id: each lives until it is freed
+// ([session.free], the JavaScript free()), which a verifier that is
+// replaced or closed does, so that its trust list does not stay in memory.
+var (
+	sessions    = map[int]*session{}
+	lastSession = -1
+)
 
+// newSession makes a session. Ids are never reused, so that a call naming
+// a freed session finds none rather than another one.
 func newSession() *session {
-	s := &session{id: len(sessions)}
-	sessions = append(sessions, s)
+	lastSession++
+	s := &session{id: lastSession}
+	sessions[s.id] = s
 	return s
+}
+
+// free forgets the session: calls naming it find none, and its list, its
+// prepared pass and its key handles are left to the collector.
+func (s *session) free() {
+	delete(sessions, s.id)
+	s.list, s.loadErr = nil, nil
+	s.forget()
 }
 
 // errResult is a Result holding one error of code, one of dcc's, with

@@ -37,7 +37,7 @@ const scanner = new Scanner({
     for (const id of ["camera", "upload", "check"]) $(id).disabled = !on;
   },
   trust: updateTrust,
-  show: (result) => showVerdict(result, { quiet: false }),
+  show: (result, source, seen) => showVerdict(result, { quiet: false, seen }),
   camera(st) {
     $("viewfinder").hidden = st === "stopped";
     if (st === "starting") return;
@@ -63,7 +63,7 @@ function applyLanguage() {
 // under the verdict, so that it is always in view. It returns the state.
 function updateTrust() {
   const ts = scanner.trust();
-  for (const id of ["trust", "verdict-trust"]) renderTrust($(id), ts, state.tr);
+  for (const id of ["trust", "verdict-trust"]) renderTrust($(id), ts, state.tr, { singleFile: !!config.singleFile });
   return ts;
 }
 
@@ -73,10 +73,13 @@ function check(text) {
   return scanner.check(text, "page");
 }
 
-function showVerdict(result, { quiet }) {
+function showVerdict(result, { quiet, seen }) {
   const trust = updateTrust();
   const section = $("verdict");
-  const view = renderVerdict(section, result, trust, state.tr);
+  // The health details are one tap away on the scanner page, never on the
+  // kiosk, whose screen faces the queue.
+  const kiosk = !!(state.modes && state.modes.kiosk);
+  const view = renderVerdict(section, result, trust, state.tr, { details: kiosk ? "none" : "tap" });
   section.hidden = false;
   $("verdict-bar").hidden = false;
   document.body.classList.add("has-verdict");
@@ -95,7 +98,7 @@ function showVerdict(result, { quiet }) {
     live.textContent = "";
     setTimeout(() => (live.textContent = view.announce), 50);
     if ($("sound").checked) cue(view.verdict);
-    if (state.modes) state.modes.verdict(view.verdict);
+    if (state.modes) state.modes.verdict(view.verdict, seen);
   }
   return view;
 }
@@ -143,18 +146,29 @@ async function onUpload(ev) {
   const pc = scanner.verifier;
   if (!file || !pc) return;
   setStatus("scan.uploadReading");
-  let text = null;
+  // scanFile says what it found: a code, several, none, or a file that is
+  // not a picture; each has its own words.
+  let found;
   try {
-    text = await scanFile(file, (img) => pc.scan(img));
+    found = await scanFile(file, (img) => pc.scan(img));
   } catch {
-    text = null;
+    found = { notImage: true };
   }
-  if (!text) {
+  document.documentElement.dataset.upload = found.notImage ? "not-image" : found.several ? "several" : found.text ? "code" : "no-code";
+  if (found.notImage) {
+    setStatus("scan.uploadNotImage");
+    return;
+  }
+  if (found.several) {
+    setStatus("scan.uploadSeveral", { n: found.several });
+    return;
+  }
+  if (!found.text) {
     setStatus("scan.uploadNoCode");
     return;
   }
   setStatus("");
-  await check(text);
+  await check(found.text);
 }
 
 function onPaste(ev) {
@@ -277,6 +291,13 @@ async function start() {
     },
     idle: () => {
       if (!scanner.cameraRunning) setStatus("kiosk.noCamera");
+    },
+    // A barcode scanner's burst that is not a pass: most often a scanner
+    // on another keyboard layout than this device's.
+    unrecognised: () => {
+      const root = document.documentElement.dataset;
+      root.wedgeUnrecognised = String((Number(root.wedgeUnrecognised) || 0) + 1);
+      setStatus("scan.wedgeUnrecognised");
     },
     tr: state.tr,
   });

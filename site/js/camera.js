@@ -152,17 +152,29 @@ export class Camera {
 const UPLOAD_MAX_SIDE = 1600;
 
 /**
- * scanFile finds a QR code in an image file: the native detector first, then
- * the module's scan on the whole image (downscaled when huge).
+ * scanFile looks for a QR code in an image file and resolves to what it
+ * found: {text} for one code, {several: n} for a picture of n codes (the
+ * page asks for one at a time rather than guess which is meant), {} for
+ * none, {notImage: true} for a file that is not a picture. The browser's
+ * BarcodeDetector, where there is one, sees every code; the module's
+ * decoder (everywhere else) reads one code per picture and cannot tell
+ * whether there are more.
  */
 export async function scanFile(file, scanFn) {
-  const bitmap = await createImageBitmap(file);
+  if (file && typeof file.type === "string" && file.type !== "" && !file.type.startsWith("image/")) return { notImage: true };
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    return { notImage: true }; // not a picture the browser can read
+  }
   try {
     const detector = await nativeDetector();
     if (detector) {
-      const codes = await detector.detect(bitmap);
-      const qr = codes.find((c) => c.rawValue);
-      if (qr) return qr.rawValue;
+      const codes = (await detector.detect(bitmap)).filter((c) => c.rawValue);
+      const distinct = new Set(codes.map((c) => c.rawValue));
+      if (distinct.size > 1) return { several: distinct.size };
+      if (distinct.size === 1) return { text: codes[0].rawValue };
     }
     const scale = Math.min(1, UPLOAD_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
     const w = Math.max(1, Math.round(bitmap.width * scale));
@@ -172,7 +184,8 @@ export async function scanFile(file, scanFn) {
     canvas.height = h;
     const ctx = canvas.getContext("2d", { willReadFrequently: true });
     ctx.drawImage(bitmap, 0, 0, w, h);
-    return scanFn(ctx.getImageData(0, 0, w, h));
+    const text = scanFn(ctx.getImageData(0, 0, w, h));
+    return text ? { text } : {};
   } finally {
     if (bitmap.close) bitmap.close();
   }

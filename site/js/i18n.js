@@ -117,12 +117,29 @@ export class Translator {
     return v;
   }
 
-  /** duration says roughly how long ms is ("3 h", "2 days"). */
+  /**
+   * plural returns the string for key in the plural form of n in this
+   * language (Intl.PluralRules: key.one, key.few, key.other, …), with {n}
+   * filled; key.other is the fallback, then key itself.
+   */
+  plural(key, n, vars) {
+    let form = "other";
+    try {
+      form = new Intl.PluralRules(this.lang).select(n);
+    } catch {
+      // an engine without the language: "other"
+    }
+    const all = { n, ...(vars || {}) };
+    for (const k of [key + "." + form, key + ".other", key]) if (this.has(k)) return this.t(k, all);
+    return key;
+  }
+
+  /** duration says roughly how long ms is ("3 min", "5 hours", "1 day"). */
   duration(ms) {
     const s = Math.max(0, Math.round(ms / 1000));
-    if (s < 90) return this.t("time.seconds", { n: s });
-    if (s < 90 * 60) return this.t("time.minutes", { n: Math.round(s / 60) });
-    if (s < 48 * 3600) return this.t("time.hours", { n: Math.round(s / 3600) });
-    return this.t("time.days", { n: Math.round(s / 86400) });
+    if (s < 90) return this.plural("time.seconds", s);
+    if (s < 90 * 60) return this.plural("time.minutes", Math.round(s / 60));
+    if (s < 48 * 3600) return this.plural("time.hours", Math.round(s / 3600));
+    return this.plural("time.days", Math.round(s / 86400));
   }
 }

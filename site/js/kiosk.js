@@ -21,6 +21,13 @@ import { renderTrust } from "./render.js";
 
 /** DEFAULT_HOLD_SECONDS is how long a verdict stays when no N is given. */
 export const DEFAULT_HOLD_SECONDS = 5;
+/**
+ * REPEAT_GRACE_MS: the same pass seen again within the hold time and this
+ * long after its last sighting is the same visitor (a pass held in front of
+ * the camera is seen again as soon as the verdict clears): shown again,
+ * counted once.
+ */
+export const REPEAT_GRACE_MS = 5000;
 /** The hold is clamped to [MIN_HOLD_SECONDS, MAX_HOLD_SECONDS]. */
 export const MIN_HOLD_SECONDS = 1;
 export const MAX_HOLD_SECONDS = 300;
@@ -61,18 +68,34 @@ export function kioskSetting(search, built) {
 /**
  * Tally counts verdicts since start: numbers only, in memory only. A text
  * that is not a pass ("not-a-pass") is not counted: it is not a visitor.
+ * Nor is a pass seen again within repeatMs of its last sighting (the same
+ * fingerprint, scanner.js): one pass held in front of the camera for a
+ * while counts once. It keeps the last fingerprint only, never a pass.
  */
 export class Tally {
-  constructor() {
+  constructor(repeatMs) {
     this.valid = 0;
     this.invalid = 0;
     this.cannotCheck = 0;
+    this.repeatMs = Number(repeatMs) > 0 ? Number(repeatMs) : 0;
+    this.lastSeen = "";
+    this.lastAt = -Infinity;
   }
 
-  /** add counts one shown verdict (VERDICTS); it returns whether it counted. */
-  add(verdict) {
+  /**
+   * add counts one shown verdict (VERDICTS) of the text with fingerprint
+   * seen (optional), at nowMs; it returns whether it counted.
+   */
+  add(verdict, seen, nowMs) {
     const p = present(verdict);
     if (!p.counts) return false;
+    const at = typeof nowMs === "number" ? nowMs : Date.now();
+    if (seen && seen === this.lastSeen && at - this.lastAt <= this.repeatMs) {
+      this.lastAt = at; // still in front of the camera: the window goes on
+      return false;
+    }
+    this.lastSeen = seen || "";
+    this.lastAt = at;
     if (p.verdict === "valid") this.valid++;
     else if (p.verdict === "invalid") this.invalid++;
     else this.cannotCheck++;
@@ -153,7 +176,8 @@ export class Kiosk {
     this.tr = o.tr;
     this.now = typeof o.now === "function" ? o.now : () => Date.now();
     this.doc = o.document || document;
-    this.tally = new Tally();
+    this.tally = new Tally(this.holdMs + REPEAT_GRACE_MS);
+    this.singleFile = !!o.singleFile;
     this.timer = new HoldTimer(this.holdMs, () => this.expire());
     this.lock = null;
     this.ticker = 0;
@@ -196,14 +220,18 @@ export class Kiosk {
     if (this.lock) this.lock.release().catch(() => {});
     this.lock = null;
     if (this.bar) this.bar.remove();
+    if (this.idle) this.idle.remove();
     this.bar = null;
     delete this.doc.documentElement.dataset.kiosk;
     this.doc.body.classList.remove("kiosk");
   }
 
-  /** verdict counts a verdict now on screen and holds it for holdMs. */
-  verdict(verdict) {
-    this.tally.add(verdict);
+  /**
+   * verdict counts a verdict now on screen (once per pass, see Tally) and
+   * holds it for holdMs; seen is the text's fingerprint.
+   */
+  verdict(verdict, seen) {
+    this.tally.add(verdict, seen, this.now());
     this.timer.hold();
     this.doc.documentElement.dataset.kioskHolding = "true";
     this.restartCountdown();
@@ -244,11 +272,19 @@ export class Kiosk {
       counts.append(dt, dd);
       this.counts[k] = { dt, dd };
     }
-    this.hint = el("p", "kiosk-hint");
+    // The idle screen: what the guest is to do, large, while no verdict shows.
+    this.idle = el("div", "kiosk-idle");
+    this.idle.id = "kiosk-idle";
+    this.idleTitle = el("p", "kiosk-idle-title");
+    this.idleHint = el("p", "kiosk-idle-hint");
+    this.idle.append(this.idleTitle, this.idleHint);
+    const scan = this.doc.getElementById("scan");
+    if (scan) scan.prepend(this.idle);
+    else this.doc.body.append(this.idle);
     this.countdown = el("div", "kiosk-countdown");
     this.countdown.setAttribute("aria-hidden", "true");
     this.countdown.hidden = true;
-    bar.append(when, counts, this.trustLine, this.hint);
+    bar.append(when, counts, this.trustLine);
     this.doc.body.append(bar, this.countdown);
     this.bar = bar;
   }
@@ -279,8 +315,9 @@ export class Kiosk {
     this.counts.notValid.dt.textContent = this.t("kiosk.notValid");
     this.counts.notValid.dd.textContent = String(this.tally.notValid);
     this.counts.notValid.dd.title = this.t("kiosk.notValidDetail", { invalid: this.tally.invalid, cannotCheck: this.tally.cannotCheck });
-    if (this.tr) renderTrust(this.trustLine, this.trust(now), this.tr);
-    this.hint.textContent = this.t("kiosk.hint");
+    if (this.tr) renderTrust(this.trustLine, this.trust(now), this.tr, { singleFile: this.singleFile });
+    this.idleTitle.textContent = this.t("kiosk.idleTitle");
+    this.idleHint.textContent = this.t("kiosk.hint");
   }
 
   // --- wake lock and fullscreen ------------------------------------------------

@@ -2,7 +2,8 @@
 // Go test TestSiteJSUnit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { kioskSetting, Tally, HoldTimer, Kiosk, DEFAULT_HOLD_SECONDS, MAX_HOLD_SECONDS } from "./kiosk.js";
+import { kioskSetting, Tally, HoldTimer, Kiosk, DEFAULT_HOLD_SECONDS, MAX_HOLD_SECONDS, REPEAT_GRACE_MS } from "./kiosk.js";
+import { fingerprint } from "./scanner.js";
 
 test("kioskSetting reads ?kiosk and the build's setting", () => {
   const cases = [
@@ -44,6 +45,33 @@ test("Tally counts verdicts, not texts that are not passes", () => {
   assert.equal(t.cannotCheck, 3);
   assert.equal(t.notValid, 4);
   assert.equal(t.total, 7);
+});
+
+test("Tally counts a pass held in front of the camera once", () => {
+  const hold = 5000;
+  const t = new Tally(hold + REPEAT_GRACE_MS);
+  const pass = fingerprint("HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOOK.IR9B+9D-E6GPTDO6C58XMRJ0");
+  const other = fingerprint("HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOOK.IR9B+9D-E6GPTDO6C58XMRJ1");
+  assert.notEqual(pass, other);
+  // One pass held for 12 s: seen when it is shown, and again each time
+  // the verdict clears (every hold plus the time to find it again).
+  const sightings = [0, 5200, 10400];
+  assert.deepEqual(sightings.map((at) => t.add("valid", pass, at)), [true, false, false]);
+  assert.equal(t.valid, 1);
+  // The window runs from the last sighting: still the same visitor at 20 s.
+  assert.equal(t.add("valid", pass, 20000), false);
+  // A menu QR code in view meanwhile is neither counted nor breaks the chain.
+  for (let at = 20100; at < 30000; at += 2500) assert.equal(t.add("not-a-pass", fingerprint("https://menu.example/"), at), false);
+  assert.equal(t.add("valid", pass, 29000), false);
+  // Another pass counts; the first one back later counts again.
+  assert.equal(t.add("invalid", other, 29500), true);
+  assert.equal(t.add("valid", pass, 30000), true);
+  assert.equal(t.add("valid", pass, 30000 + hold + REPEAT_GRACE_MS + 1), true);
+  assert.equal(t.valid, 3);
+  assert.equal(t.invalid, 1);
+  // Without fingerprints (or without a window) every verdict counts.
+  const plain = new Tally();
+  assert.deepEqual([plain.add("valid", pass, 0), plain.add("valid", pass, 1)], [true, true]);
 });
 
 // fakeTimers is a manual clock for HoldTimer.

@@ -43,11 +43,12 @@ export async function loadVerifier(config) {
  *   updateTrust()        redraw the trust status
  *   startCamera()        start the camera (kiosk: at once, without a tap)
  *   idle()               after a kiosk reset: say how to scan
+ *   unrecognised()       a scanner's burst that is not a pass (wedge.js)
  *   tr                   the Translator
  * It returns {kiosk, verdict(verdict), setTranslator(tr), singleFile}.
  */
 export function startModes(config, page) {
-  const wedge = new Wedge({ onScan: (text) => page.check(text) });
+  const wedge = new Wedge({ onScan: (text) => page.check(text), onUnrecognised: () => page.unrecognised && page.unrecognised() });
   wedge.start();
 
   const setting = kioskSetting(location.search, config);
@@ -63,6 +64,7 @@ export function startModes(config, page) {
       },
       trust: (now) => page.scanner.trust(now),
       tr: page.tr,
+      singleFile: !!config.singleFile,
     });
     kiosk.start();
     page.startCamera();
@@ -73,8 +75,8 @@ export function startModes(config, page) {
   return {
     kiosk,
     singleFile: !!config.singleFile,
-    verdict(verdict) {
-      if (kiosk) kiosk.verdict(verdict);
+    verdict(verdict, seen) {
+      if (kiosk) kiosk.verdict(verdict, seen);
     },
     setTranslator(tr) {
       page.tr = tr;
@@ -115,7 +117,7 @@ function startBundleDrop(config, page, redraw) {
   const drop = new BundleDrop(page.scanner.verifier, keysID(config.trustKeys), input, (r) => {
     status.dataset.ok = String(!!r.ok);
     if (r.ok) {
-      status.textContent = page.tr.t(r.stored ? "offline.accepted" : "offline.acceptedNotKept", { sequence: r.sequence });
+      status.textContent = page.tr.t(r.stored ? "offline.accepted" : "offline.acceptedNotKept", { issued: page.tr.instant(r.issuedAt) });
     } else {
       const code = r.errors && r.errors.length ? r.errors[0].code : "TRUSTLIST_INVALID";
       status.textContent = page.tr.t("offline.refused", { reason: page.tr.reason(code, r.errors[0] && r.errors[0].message) });

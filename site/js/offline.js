@@ -15,7 +15,8 @@
 // Where it is not kept, the page starts again from the list built into it,
 // and the operator drops the newer bundle again.
 
-const MAX_BUNDLE_BYTES = 8 << 20; // trustlist.MaxBundleSize
+import { readCapped, compareSeq, seqText, MAX_BUNDLE_BYTES } from "./pointer.js";
+
 const BUNDLE_KEY = "passcheck.offline.bundle.";
 
 /** base64Bytes decodes standard base64 into bytes. */
@@ -117,15 +118,15 @@ export function forgetBundle(id) {
  */
 export function startTrustList(pc, builtIn, id) {
   const kept = storedBundle(id);
-  let keptSeq = null;
+  let keptSeq = "";
   if (kept) {
     const r = pc.loadTrustListBytes(kept);
-    if (r.ok) keptSeq = r.sequence;
+    if (r.ok) keptSeq = seqText(r.sequenceText) || seqText(r.sequence);
     else forgetBundle(id);
   }
   if (builtIn) {
     const r = pc.loadTrustListBytes(builtIn);
-    if (r.ok && keptSeq !== null && r.sequence > keptSeq) forgetBundle(id);
+    if (r.ok && keptSeq !== "" && compareSeq(seqText(r.sequenceText) || seqText(r.sequence), keptSeq) > 0) forgetBundle(id);
   }
 }
 
@@ -142,7 +143,14 @@ export async function acceptBundle(pc, file, id) {
   if (file.size > MAX_BUNDLE_BYTES) {
     return { ok: false, errors: [{ code: "TRUSTLIST_INVALID", message: `${file.size} bytes, more than ${MAX_BUNDLE_BYTES}` }], warnings: [], stored: false };
   }
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  // Read as a stream with the same cap as a download (pointer.js
+  // readCapped): a file that grows while read is cut off too.
+  let bytes;
+  try {
+    bytes = await readCapped(new Response(file), MAX_BUNDLE_BYTES, "the file");
+  } catch (e) {
+    return { ok: false, errors: [{ code: "TRUSTLIST_INVALID", message: String(e && e.message) }], warnings: [], stored: false };
+  }
   const r = pc.loadTrustListBytes(bytes);
   return { ...r, stored: r.ok ? storeBundle(id, bytes) : false };
 }

@@ -74,8 +74,10 @@ export interface TrustListLoad {
   ok: boolean;
   errors: Message[];
   warnings: Message[];
-  /** The list's sequence number, or null when no signed list was read. */
+  /** The list's sequence number, or null when no signed list was read (inexact above 2^53: see sequenceText). */
   sequence: number | null;
+  /** The list's sequence number in decimal, exact for every 64-bit sequence; "" when none. */
+  sequenceText: string;
   /** RFC 3339, or "". */
   issuedAt: string;
   expiresAt: string;
@@ -152,6 +154,14 @@ export interface Verifier {
   refreshTrustList(): Promise<TrustListLoad>;
   /** loadTrustListBytes loads a bundle given as bytes (a dropped file), with the same checks. */
   loadTrustListBytes(bundle: Uint8Array): TrustListLoad;
+  /**
+   * close frees the verifier's session and trust list inside the module.
+   * Calls after it answer with WASM_UNAVAILABLE ("closed"). Close a
+   * verifier you replace: the module keeps every open one.
+   */
+  close(): void;
+  /** closed: close() was called. */
+  readonly closed: boolean;
   /** Resolves once the warm-up (see LoadOptions.warmUp) is done; at once without one. Never rejects. */
   readonly warmedUp: Promise<void>;
 }

@@ -20,7 +20,7 @@
 // Go's wasm_exec.js must sit beside this file (make wasm and passcheck site
 // build put it there; the site's bundler inlines it).
 import "./wasm_exec.js";
-import { readPointer, checkBundle, hex, MAX_POINTER_BYTES, MAX_BUNDLE_BYTES } from "./pointer.js";
+import { readPointer, checkBundle, readCapped, seqText, compareSeq, hex, MAX_POINTER_BYTES, MAX_BUNDLE_BYTES } from "./pointer.js";
 
 const SEQUENCE_KEY = "passcheck.trustlist.sequence.";
 
@@ -44,8 +44,12 @@ function internalError(e) {
   return { valid: false, verdict: "cannot-check", errors: [msg("INTERNAL_ERROR", String(e && e.message))], warnings: [] };
 }
 
+function closedResult() {
+  return { valid: false, verdict: "cannot-check", errors: [msg("WASM_UNAVAILABLE", "This verifier was closed.")], warnings: [] };
+}
+
 function failedLoad(code, message) {
-  return { ok: false, errors: [msg(code, message)], warnings: [], sequence: null, issuedAt: "", expiresAt: "", signers: 0 };
+  return { ok: false, errors: [msg(code, message)], warnings: [], sequence: null, sequenceText: "", issuedAt: "", expiresAt: "", signers: 0 };
 }
 
 // The wasm is instantiated once per URL (or bytes) and shared: several
@@ -133,42 +137,49 @@ function storage() {
   }
 }
 
+// Sequences are 64-bit: they are kept and compared as decimal strings
+// (pointer.js seqText, compareSeq), exact above 2^53 where a number is not.
+
+// lastSeen is the stored highest sequence, in decimal, or "".
 function lastSeen(key) {
   const st = storage();
-  if (!st || !key) return 0;
+  if (!st || !key) return "";
   try {
-    const n = Number(st.getItem(key));
-    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+    return seqText(st.getItem(key));
   } catch {
-    return 0;
+    return "";
   }
 }
 
+// remember stores sequence when it is above the stored one: the mark is
+// never lowered.
 function remember(key, sequence) {
   const st = storage();
-  if (!st || !key || typeof sequence !== "number") return;
+  const s = seqText(sequence);
+  if (!st || !key || s === "") return;
   try {
-    if (sequence > lastSeen(key)) st.setItem(key, String(sequence));
+    if (compareSeq(s, lastSeen(key)) > 0) st.setItem(key, s);
   } catch {
     // full or disabled: the in-memory session still refuses rollbacks
   }
 }
 
+// fetchCapped downloads url, streaming, and never holds more than max
+// bytes of it (pointer.js readCapped): an endless answer is cut off.
 async function fetchCapped(url, max, what, cache) {
   const resp = await fetch(url, { cache, credentials: "same-origin" });
-  if (!resp.ok) throw new Error(`${what}: HTTP ${resp.status}`);
-  const len = Number(resp.headers.get("Content-Length"));
-  if (len > max) throw new Error(`${what}: ${len} bytes, more than ${max}`);
-  const buf = new Uint8Array(await resp.arrayBuffer());
-  if (buf.length > max) throw new Error(`${what}: ${buf.length} bytes, more than ${max}`);
-  return buf;
+  if (!resp.ok) {
+    if (resp.body && resp.body.cancel) resp.body.cancel().catch(() => {});
+    throw new Error(`${what}: HTTP ${resp.status}`);
+  }
+  return readCapped(resp, max, what);
 }
 
 // fetchBundle fetches the trustlist.json pointer and the bundle it names
 // (relative to the pointer, on the pointer's origin), and checks the bundle
 // against the pointer's size and SHA-256 (pointer.js, as the service worker
 // does). The bundle's own signature is checked by the module.
-async function fetchBundle(pointerURL) {
+async function fetchBundle(pointerURL, hash) {
   let parsed;
   try {
     // The pointer is revalidated each time; the bundle is named by its
@@ -192,7 +203,7 @@ async function fetchBundle(pointerURL) {
     return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`) };
   }
   try {
-    await checkBundle(bundle, pointer, subtle());
+    await checkBundle(bundle, pointer, subtle(), hash);
   } catch (e) {
     return { error: failedLoad(e.code || "TRUSTLIST_INVALID", e.message) };
   }
@@ -358,32 +369,42 @@ function fastPath(api, c, s) {
  */
 export async function load(options = {}) {
   const mod = await module(options);
-  const api = mod.api.newSession();
-  const c = calls(api, mod.exports);
   if (typeof options.trustKeys !== "string" || !options.trustKeys.includes("PUBLIC KEY")) {
     throw new PasscheckError("TRUSTLIST_KEY_INVALID", "load() needs trustKeys: the publisher's public key(s) in PEM");
   }
+  const api = mod.api.newSession();
+  const c = calls(api, mod.exports);
   const trustKeys = options.trustKeys;
   const graceSeconds = Number.isSafeInteger(options.graceSeconds) && options.graceSeconds > 0 ? options.graceSeconds : 0;
   const seqKey = await storageKey(trustKeys);
+  // Without WebCrypto (an insecure context) the module hashes the bundle.
+  const moduleHash = typeof api.sha256 === "function" ? (bytes) => {
+    const h = api.sha256(bytes);
+    return typeof h === "string" ? h : "";
+  } : null;
   const fast = options.webCrypto !== false && subtle() !== null ? fastPath(api, c, subtle()) : null;
   const pointerURL = options.trustListURL
     ? new URL(options.trustListURL, globalThis.location ? globalThis.location.href : undefined)
     : null;
 
-  let seenHere = 0;
+  let seenHere = "";
+  let closed = false;
 
   function loadBytes(bundle) {
+    if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
     if (!(bundle instanceof Uint8Array)) {
       return failedLoad("INPUT_INVALID", "The trust-list bundle must be a Uint8Array.");
     }
     // The highest sequence seen: stored (across reloads) or, where storage
     // is disabled or not kept (file:// pages in some browsers), at least
-    // the one in use by this verifier.
-    const r = api.loadTrustList(bundle, trustKeys, Math.max(lastSeen(seqKey), seenHere), { graceSeconds });
+    // the one in use by this verifier; exact, as a decimal string.
+    const stored = lastSeen(seqKey);
+    const floor = compareSeq(stored, seenHere) >= 0 ? stored : seenHere;
+    const r = api.loadTrustList(bundle, trustKeys, floor || 0, { graceSeconds });
     if (r.ok) {
-      if (typeof r.sequence === "number" && r.sequence > seenHere) seenHere = r.sequence;
-      remember(seqKey, r.sequence);
+      const seq = seqText(r.sequenceText) || seqText(r.sequence);
+      if (compareSeq(seq, seenHere) > 0) seenHere = seq;
+      remember(seqKey, seq);
     }
     return r;
   }
@@ -395,7 +416,8 @@ export async function load(options = {}) {
       last = failedLoad("TRUSTLIST_UNAVAILABLE", "load() was given no trustListURL.");
       return last;
     }
-    const got = await fetchBundle(pointerURL);
+    if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
+    const got = await fetchBundle(pointerURL, moduleHash);
     last = got.error || loadBytes(got.bundle);
     return last;
   }
@@ -414,6 +436,7 @@ export async function load(options = {}) {
 
     /** verify checks a pass's text; it always resolves to a Result. */
     verify(text, opts) {
+      if (closed) return Promise.resolve(closedResult());
       const at = opts && typeof opts.at === "number" ? opts.at : undefined;
       try {
         if (fast && typeof text === "string") return fast(text, at).catch(internalError);
@@ -430,7 +453,7 @@ export async function load(options = {}) {
      * read by a quicker ladder (the next frame follows soon anyway).
      */
     scan(image, options) {
-      if (!image || typeof image !== "object") return null;
+      if (closed || !image || typeof image !== "object") return null;
       const frame = !!(options && options.frame);
       const r = api.scanImage(image.data, image.width, image.height, frame);
       return typeof r === "string" ? r : null;
@@ -438,11 +461,13 @@ export async function load(options = {}) {
 
     /** The trust list in use. */
     get trustList() {
+      if (closed) return { ok: false, sequence: null, sequenceText: "", issuedAt: "", expiresAt: "", ageSeconds: null, signers: 0, errors: closedResult().errors, warnings: [], lastLoad: last };
       const st = api.status();
       const issued = Date.parse(st.issuedAt);
       return {
         ok: st.ok,
         sequence: st.sequence,
+        sequenceText: seqText(st.sequenceText) || seqText(st.sequence),
         issuedAt: st.issuedAt,
         expiresAt: st.expiresAt,
         ageSeconds: Number.isNaN(issued) ? null : Math.max(0, Math.round((Date.now() - issued) / 1000)),
@@ -460,6 +485,23 @@ export async function load(options = {}) {
     loadTrustListBytes(bundle) {
       last = loadBytes(bundle);
       return last;
+    },
+
+    /**
+     * close frees what the verifier holds in the module (its session and
+     * trust list). Calls after it answer "closed" (WASM_UNAVAILABLE); a
+     * second close does nothing. A page that replaces a verifier closes
+     * the old one, or the module keeps every list it ever loaded.
+     */
+    close() {
+      if (closed) return;
+      closed = true;
+      if (typeof api.free === "function") api.free();
+    },
+
+    /** closed: close() was called. */
+    get closed() {
+      return closed;
     },
   };
 

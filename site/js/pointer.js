@@ -59,6 +59,7 @@ export function readPointer(p, pointerURL) {
   }
   return {
     sequence: typeof p.sequence === "number" ? p.sequence : null,
+    sequenceText: typeof p.sequence === "number" ? seqText(p.sequence) : "",
     bundleURL,
     sha256,
     size: typeof p.size === "number" ? p.size : null,
@@ -66,16 +67,100 @@ export function readPointer(p, pointerURL) {
 }
 
 /**
+ * pointerSequence reads the sequence of a trustlist.json from its text,
+ * exactly: JSON.parse turns a sequence above 2^53 into a nearby number.
+ * It returns the sequence in decimal, or "" when the text gives none.
+ * @param {string} text
+ */
+export function pointerSequence(text) {
+  const m = /"sequence"\s*:\s*(\d{1,20})\s*[,}]/.exec(String(text));
+  return m ? seqText(m[1]) : "";
+}
+
+/**
+ * seqText writes a trust-list sequence (a whole number, or a decimal
+ * string as stored or as the module's sequenceText gives it) as a decimal
+ * string without leading zeros: the form compareSeq compares exactly.
+ * Anything else (negative, fractional, unsafe numbers, not a number) is "".
+ */
+export function seqText(v) {
+  if (typeof v === "number") return Number.isSafeInteger(v) && v >= 0 ? String(v) : "";
+  if (typeof v === "bigint") return v >= 0n ? v.toString() : "";
+  if (typeof v !== "string" || !/^\d{1,20}$/.test(v)) return "";
+  return v.replace(/^0+(?=\d)/, "");
+}
+
+/**
+ * compareSeq compares two sequences exactly (as seqText writes them, "" for
+ * none, which is below every sequence): -1, 0 or 1. Sequences are 64-bit,
+ * beyond the 2^53 that a JavaScript number holds exactly; they are compared
+ * as decimal strings, without BigInt.
+ */
+export function compareSeq(a, b) {
+  a = seqText(a);
+  b = seqText(b);
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * readCapped reads a fetch Response's body into bytes, streaming, and
+ * rejects as soon as it holds more than max bytes, whatever the response
+ * says of its length (a Content-Length above max is refused before
+ * reading; a body without one, chunked and endless, is cut off at max + 1
+ * bytes): never more than max bytes are kept.
+ * @param {Response} resp
+ * @param {number} max
+ * @param {string} what names the download in the error
+ * @returns {Promise<Uint8Array>}
+ */
+export async function readCapped(resp, max, what) {
+  const len = Number(resp.headers && resp.headers.get("Content-Length"));
+  if (len > max) {
+    if (resp.body && resp.body.cancel) resp.body.cancel().catch(() => {});
+    throw new PointerError(`${what}: ${len} bytes, more than ${max}`);
+  }
+  if (!resp.body || typeof resp.body.getReader !== "function") {
+    // No stream (an old browser): the whole body, then the check.
+    const buf = new Uint8Array(await resp.arrayBuffer());
+    if (buf.length > max) throw new PointerError(`${what}: more than ${max} bytes`);
+    return buf;
+  }
+  const reader = resp.body.getReader();
+  const chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.byteLength;
+    if (n > max) {
+      reader.cancel().catch(() => {});
+      throw new PointerError(`${what}: more than ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
  * checkBundle checks a bundle's bytes against the pointer read by
- * readPointer: its size and, where WebCrypto is at hand (subtle), its
- * SHA-256. It resolves when they match and rejects with a PointerError.
- * Without WebCrypto (an insecure context) only the size is checked; the
- * module still checks the bundle's signature.
+ * readPointer: its size and its SHA-256, computed by WebCrypto (subtle)
+ * where it is at hand, else by hash (the module's sha256: WebCrypto is
+ * missing in an insecure context). It resolves when they match and rejects
+ * with a PointerError; with neither, it rejects: an unchecked bundle is
+ * never taken.
  * @param {ArrayBuffer|Uint8Array} bytes
  * @param {{sha256: string, size: number|null}} pointer
  * @param {SubtleCrypto|null} subtle
+ * @param {((bytes: Uint8Array) => string)|null} [hash] hex SHA-256 without WebCrypto
  */
-export async function checkBundle(bytes, pointer, subtle) {
+export async function checkBundle(bytes, pointer, subtle, hash) {
   const n = bytes.byteLength;
   if (n > MAX_BUNDLE_BYTES) {
     throw new PointerError(`The trust-list bundle is ${n} bytes, more than ${MAX_BUNDLE_BYTES}.`);
@@ -83,7 +168,11 @@ export async function checkBundle(bytes, pointer, subtle) {
   if (pointer.size !== null && pointer.size !== n) {
     throw new PointerError("The trust-list bundle does not match the size in trustlist.json.");
   }
-  if (subtle && hex(await subtle.digest("SHA-256", bytes)) !== pointer.sha256) {
+  let sum;
+  if (subtle) sum = hex(await subtle.digest("SHA-256", bytes));
+  else if (typeof hash === "function") sum = hash(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+  else throw new PointerError("The trust-list bundle's SHA-256 cannot be checked in this browser.");
+  if (sum !== pointer.sha256) {
     throw new PointerError("The trust-list bundle does not match the SHA-256 in trustlist.json.");
   }
 }

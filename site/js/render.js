@@ -2,7 +2,7 @@
 // only ever set as textContent, never parsed as HTML. Shared by the scanner
 // page, the kiosk and the widget.
 
-import { judge, present, details } from "./verdict.js";
+import { judge, present, details, cleanText } from "./verdict.js";
 
 function el(tag, attrs, ...children) {
   const n = document.createElement(tag);
@@ -20,15 +20,27 @@ function el(tag, attrs, ...children) {
 
 /** stdName turns an ICAO 9303 name ("THI<MINH<ANH") into words. */
 export function stdName(s) {
-  return typeof s === "string" ? s.replace(/<+/g, " ").trim() : "";
+  return cleanText(s).replace(/<+/g, " ").trim();
 }
 
-/** holderName joins the holder's name in the pass's own script. */
+/**
+ * holderName joins the holder's name in the pass's own script, without
+ * bidirectional controls (verdict.js cleanText).
+ */
 export function holderName(h) {
   if (!h) return "";
-  const native = [h.givenName, h.familyName].filter(Boolean).join(" ");
+  const native = [cleanText(h.givenName), cleanText(h.familyName)].filter(Boolean).join(" ");
   if (native) return native;
   return [stdName(h.givenNameStd), stdName(h.familyNameStd)].filter(Boolean).join(" ");
+}
+
+/**
+ * isolated is a name from a pass as a node: its bidirectional controls
+ * removed, in a <bdi dir="auto"> so that its direction is its own and it
+ * cannot reorder what is around it.
+ */
+export function isolated(text) {
+  return el("bdi", { dir: "auto", text: cleanText(text) });
 }
 
 /**
@@ -57,8 +69,15 @@ export function verdictView(result, trust, tr) {
  * data is shown as an identity to compare with an ID card only when the
  * signature verified; otherwise, when shown at all, it sits in a box marked
  * as unverified.
+ *
+ * By default a verdict shows its status, why, and the holder's name and
+ * date of birth only: what staff need at a door. The health details (kind,
+ * product, dates, test centre, issuer) are drawn only when asked for:
+ * options.details "tap" adds a button that shows them (the scanner page),
+ * "none" never draws them (the kiosk, which turns the screen to the queue).
  */
-export function renderVerdict(container, result, trust, tr) {
+export function renderVerdict(container, result, trust, tr, options) {
+  const detailsMode = options && options.details === "none" ? "none" : "tap";
   const view = verdictView(result, trust, tr);
   container.replaceChildren();
   container.dataset.state = view.verdict;
@@ -105,14 +124,23 @@ export function renderVerdict(container, result, trust, tr) {
     }
   }
 
-  if (result && (result.kind || result.issuedAt)) {
-    const cert = certBlock(result, tr, view.verified);
-    if (view.verified) card.append(cert);
-    else {
-      const box = card.querySelector(".unverified");
-      if (box) box.append(cert);
-      else card.append(el("div", { class: "unverified", role: "note" }, cert));
-    }
+  if (detailsMode === "tap" && result && (result.kind || result.issuedAt)) {
+    // One tap away: the block is built when asked for, and dropped when
+    // hidden again, so that the DOM holds no health data unasked.
+    const box = el("div", { class: "details", id: "verdict-details", hidden: true });
+    const toggle = el("button", { type: "button", class: "details-toggle", id: "verdict-details-toggle", "aria-expanded": "false", "aria-controls": "verdict-details", text: tr.t("verdict.showDetails") });
+    toggle.addEventListener("click", () => {
+      const open = box.hidden;
+      box.replaceChildren();
+      if (open) {
+        const cert = certBlock(result, tr, view.verified);
+        box.append(view.verified ? cert : el("div", { class: "unverified", role: "note" }, cert));
+      }
+      box.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = tr.t(open ? "verdict.hideDetails" : "verdict.showDetails");
+    });
+    card.append(toggle, box);
   }
 
   if (view.warnings.length > 0) {
@@ -137,19 +165,19 @@ function holderBlock(h, tr, verified) {
     block.append(el("p", { text: tr.t("holder.none") }));
   } else {
     const dl = el("dl", { class: "holder-name" });
-    const fam = h.familyName || stdName(h.familyNameStd);
-    const giv = h.givenName || stdName(h.givenNameStd);
-    if (fam) dl.append(el("dt", { text: tr.t("holder.familyName") }), el("dd", { class: "name", "data-field": "familyName", text: fam }));
-    if (giv) dl.append(el("dt", { text: tr.t("holder.givenName") }), el("dd", { class: "name", "data-field": "givenName", text: giv }));
+    const fam = cleanText(h.familyName) || stdName(h.familyNameStd);
+    const giv = cleanText(h.givenName) || stdName(h.givenNameStd);
+    if (fam) dl.append(el("dt", { text: tr.t("holder.familyName") }), el("dd", { class: "name", "data-field": "familyName", dir: "auto" }, isolated(fam)));
+    if (giv) dl.append(el("dt", { text: tr.t("holder.givenName") }), el("dd", { class: "name", "data-field": "givenName", dir: "auto" }, isolated(giv)));
     block.append(dl);
-    const std = [h.familyNameStd, h.givenNameStd].filter(Boolean).join("<<");
+    const std = [cleanText(h.familyNameStd), cleanText(h.givenNameStd)].filter(Boolean).join("<<");
     if (std && hasNative) {
       block.append(
         el(
           "p",
           { class: "holder-std" },
           el("span", { class: "label", text: tr.t("holder.std") + ": " }),
-          el("span", { class: "mrz", lang: "en", "data-field": "std", text: std }),
+          el("span", { class: "mrz", lang: "en", dir: "ltr", "data-field": "std" }, isolated(std)),
         ),
       );
     }
@@ -160,7 +188,7 @@ function holderBlock(h, tr, verified) {
         "dl",
         { class: "holder-dob" },
         el("dt", { text: tr.t("holder.dob") }),
-        el("dd", { class: "dob", "data-field": "dateOfBirth", text: tr.date(h.dateOfBirth) }),
+        el("dd", { class: "dob", "data-field": "dateOfBirth", dir: "auto" }, isolated(tr.date(h.dateOfBirth))),
       ),
     );
   }
@@ -216,24 +244,33 @@ function certBlock(result, tr, verified) {
 }
 
 /**
- * renderTrust writes the trust-list status line ts (trustState, or
- * loadingTrust while loading) into node: the one trust line of the page,
- * the kiosk and the widget. It is always visible: a list past its expiry
- * turns the line amber and says what to do.
+ * trustText is the trust-list status line ts (trustState, or loadingTrust
+ * while loading) in words, for staff: how old the list is, how many
+ * signers it has and how long before it goes stale, or what to do when it
+ * has; never its raw sequence number. options.singleFile: the page is the
+ * single file, whose remedy for an old list is a newer list file, not a
+ * reload.
  */
-export function renderTrust(node, ts, tr) {
+export function trustText(ts, tr, options) {
+  const single = !!(options && options.singleFile);
+  if (ts.state === "loading") return tr.t("trust.loading");
+  if (ts.state === "missing") return tr.t(single ? "trust.missingSingle" : "trust.missing", { code: ts.code });
+  if (ts.state === "expired") return tr.t(single ? "trust.expiredSingle" : "trust.expired", { age: tr.duration(ts.expiredMs) });
+  return tr.t("trust.ok", { age: tr.duration(ts.ageMs), signers: tr.plural("trust.signers", ts.signers), left: tr.duration(ts.leftMs) });
+}
+
+/**
+ * renderTrust writes the trust-list status line ts into node: the one
+ * trust line of the page, the kiosk and the widget (trustText). It is
+ * always visible: a list past its expiry turns the line amber and says
+ * what to do. The sequence is kept in data-sequence (for tests and
+ * support), not in the words.
+ */
+export function renderTrust(node, ts, tr, options) {
   node.dataset.state = ts.state;
-  let text;
-  if (ts.state === "loading") {
-    text = tr.t("trust.loading");
-  } else if (ts.state === "missing") {
-    text = tr.t("trust.missing", { code: ts.code });
-  } else if (ts.state === "expired") {
-    text = tr.t("trust.expired", { age: tr.duration(ts.expiredMs), sequence: ts.sequence });
-  } else {
-    text = tr.t("trust.ok", { age: tr.duration(ts.ageMs), sequence: ts.sequence, signers: ts.signers });
-  }
-  node.textContent = text;
+  if (ts.sequenceText) node.dataset.sequence = ts.sequenceText;
+  else delete node.dataset.sequence;
+  node.textContent = trustText(ts, tr, options);
   if (ts.expiresMs !== null && ts.expiresMs !== undefined) node.title = tr.t("field.validUntil") + " " + tr.instant(ts.expiresMs);
   else node.removeAttribute("title");
 }

@@ -8,7 +8,8 @@
 //     status(key, vars) {},       // a status line: a string-table key, or "" to clear
 //     inputs(on) {},              // enable the inputs once the verifier is ready
 //     trust() {},                 // redraw the trust line (scanner.trust())
-//     show(result, source) {},    // draw a verdict; return what check should resolve to
+//     show(result, source, seen) {}, // draw a verdict; return what check should resolve to
+//                                 // (seen: a fingerprint of the text, see fingerprint)
 //     camera(state) {},           // the camera is "starting", "running" or "stopped"
 //     active() { return true },   // optional: false once the view is gone
 //   });
@@ -20,6 +21,21 @@
 
 import { trustState, loadingTrust, internalResult } from "./verdict.js";
 import { Camera } from "./camera.js";
+
+/**
+ * fingerprint names a scanned text without keeping it: a 32-bit FNV-1a hash
+ * and the length, so that a kiosk can tell the same pass held in front of
+ * the camera again from a new one (kiosk.js Tally) without holding the pass.
+ */
+export function fingerprint(text) {
+  const s = String(text);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16) + ":" + s.length;
+}
 
 export class Scanner {
   constructor(view) {
@@ -105,7 +121,7 @@ export class Scanner {
     }
     if (this.view.active && !this.view.active()) return null;
     this.result = result;
-    return this.view.show(result, source);
+    return this.view.show(result, source, fingerprint(text));
   }
 
   /** clear drops the Result on screen; the view removes its traces. */

@@ -58,7 +58,9 @@ export function present(verdict) {
  * @param {object|null} tl the verifier's trustList ({sequence, issuedAt, expiresAt, signers, errors, lastLoad, ...}) or null
  * @param {number} nowMs the clock, epoch milliseconds
  * @param {string} [failedCode] the code of a load that failed before any verifier existed
- * @returns {{state: "ok"|"expired"|"missing", code: string, sequence: number, signers: number, ageMs: number, expiredMs: number, expiresMs: number|null}}
+ * leftMs is how long the list has before it expires (0 once it has); the
+ * pages show it, so that staff see a list about to go stale.
+ * @returns {{state: "ok"|"expired"|"missing", code: string, sequence: number, sequenceText: string, signers: number, ageMs: number, leftMs: number, expiredMs: number, expiresMs: number|null}}
  */
 export function trustState(tl, nowMs, failedCode) {
   const issued = parseTime(tl && tl.issuedAt);
@@ -67,8 +69,10 @@ export function trustState(tl, nowMs, failedCode) {
     state: "ok",
     code: "",
     sequence: tl && typeof tl.sequence === "number" ? tl.sequence : 0,
+    sequenceText: tl && typeof tl.sequenceText === "string" && tl.sequenceText ? tl.sequenceText : tl && typeof tl.sequence === "number" ? String(tl.sequence) : "",
     signers: countSigners(tl),
     ageMs: issued === null ? 0 : Math.max(0, nowMs - issued),
+    leftMs: expires === null ? 0 : Math.max(0, expires - nowMs),
     expiredMs: 0,
     expiresMs: expires,
   };
@@ -87,7 +91,22 @@ export function trustState(tl, nowMs, failedCode) {
 
 /** loadingTrust is the trust state while the verifier is still loading. */
 export function loadingTrust() {
-  return { state: "loading", code: "TRUSTLIST_MISSING", sequence: 0, signers: 0, ageMs: 0, expiredMs: 0, expiresMs: null };
+  return { state: "loading", code: "TRUSTLIST_MISSING", sequence: 0, sequenceText: "", signers: 0, ageMs: 0, leftMs: 0, expiredMs: 0, expiresMs: null };
+}
+
+// The bidirectional controls that reorder text: embeddings and overrides
+// (U+202A–U+202E) and isolates (U+2066–U+2069). In a signed name they could
+// make it read as another name ("\u202Eanna" shows as "anna" reversed).
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * cleanText makes a text from a pass safe to show: the bidirectional
+ * controls are removed, so that a name reads in its own letters' order.
+ * The pages show the result isolated (dir="auto" in a <bdi>), so that a
+ * right-to-left name cannot reorder the text around it either.
+ */
+export function cleanText(s) {
+  return typeof s === "string" ? s.replace(BIDI_CONTROLS, "") : "";
 }
 
 function firstCode(o) {

@@ -4,7 +4,7 @@
 // it more cautious, never greener.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { judge, present, trustState, loadingTrust, internalResult, details, parseTime, VERDICTS } from "./verdict.js";
+import { judge, present, trustState, loadingTrust, internalResult, details, parseTime, cleanText, VERDICTS } from "./verdict.js";
 
 const NOW = Date.parse("2026-03-01T12:00:00Z");
 const HOUR = 3600 * 1000;
@@ -145,7 +145,11 @@ test("judge keeps messages and drops malformed entries", () => {
 });
 
 test("trustState", () => {
-  assert.deepEqual(OK, { state: "ok", code: "", sequence: 42, signers: 3, ageMs: 3 * HOUR, expiredMs: 0, expiresMs: Date.parse(LIST.expiresAt) });
+  const left = Date.parse(LIST.expiresAt) - NOW;
+  assert.deepEqual(OK, { state: "ok", code: "", sequence: 42, sequenceText: "42", signers: 3, ageMs: 3 * HOUR, leftMs: left, expiredMs: 0, expiresMs: Date.parse(LIST.expiresAt) });
+  // The exact sequence where the module gives it (above 2^53).
+  assert.equal(trustState({ ...LIST, sequence: 2 ** 60, sequenceText: "1152921504606846977" }, NOW).sequenceText, "1152921504606846977");
+  assert.equal(EXPIRED.leftMs, 0);
   assert.equal(EXPIRED.state, "expired");
   assert.equal(EXPIRED.code, "TRUSTLIST_EXPIRED");
   assert.equal(EXPIRED.expiredMs, HOUR);
@@ -218,4 +222,18 @@ test("every verdict has its words in every language", async () => {
     // The reasons the page adds itself.
     assert.ok(table["code.INTERNAL_ERROR"], `${f}: no code.INTERNAL_ERROR`);
   }
+});
+
+test("cleanText removes the bidirectional controls that could make a name read as another", () => {
+  // U+202E (right-to-left override) before "anna" shows "anna" reversed; an
+  // isolate (U+2067) and a pop (U+2069) around a name, embeddings (U+202A,
+  // U+202B) and pops (U+202C) likewise.
+  assert.equal(cleanText("\u202Eanna"), "anna");
+  assert.equal(cleanText("Nguy\u2067ễn\u2069"), "Nguyễn");
+  assert.equal(cleanText("\u202A\u202B\u202C\u202D\u202Ex\u2066\u2067\u2068\u2069"), "x");
+  // Right-to-left letters themselves stay: a name in Arabic or Hebrew is a name.
+  assert.equal(cleanText("محمد"), "محمد");
+  assert.equal(cleanText("שרה"), "שרה");
+  assert.equal(cleanText(undefined), "");
+  assert.equal(cleanText(42), "");
 });

@@ -10,6 +10,18 @@
 //     characters long;
 //   - it ends in a terminator key (Enter by default).
 //
+// A fast burst that ends in the terminator but does not start with the
+// prefix is a scan that went wrong, almost always a scanner set to another
+// keyboard layout than the computer's (a German layout types "HC1:" as
+// "HC1Ö" and swaps Y and Z): it is reported (onUnrecognised), so that the
+// page can say to check the scanner's layout, instead of nothing happening.
+// A burst that reads as a web address ("https://…": a menu's QR code) is
+// not a layout problem: it is handed on as a scan, and the verifier says it
+// is not a health pass.
+// A burst typed with Caps Lock on arrives with its case inverted ("hc1:…"):
+// the prefix is matched without regard to case and the text is given back
+// as the scanner meant it (an HC1 text has no lower-case letter: base45).
+//
 // Keys aimed at a text field (input, textarea, select, contenteditable) are
 // left alone: there the person is typing, or the scanner fills the field as
 // any keyboard would. Nothing is stored: the burst lives in memory until it
@@ -49,6 +61,8 @@ export class WedgeDecoder {
   /** reset drops the burst in progress. */
   reset() {
     this.buffer = "";
+    this.burst = 0; // every key of the burst, also those not kept in buffer
+    this.raw = ""; // the burst as typed, while it is not plausibly a pass
     this.last = -Infinity;
   }
 
@@ -56,6 +70,10 @@ export class WedgeDecoder {
    * key takes one key press: key is KeyboardEvent.key ("H", "Enter",
    * "Shift", …), at its time in milliseconds. It returns
    *   {scan: text}         a scan is complete (the terminator arrived in time);
+   *                        a text typed with Caps Lock on comes back as meant;
+   *   {unrecognised: n, text}  a burst of n keys at scanner speed ended in
+   *                        the terminator without the prefix (n >= minLength);
+   *                        text is the burst (at most maxLength keys);
    *   {consume: true}      the key belongs to what looks like a scan so far
    *                        (the caller may prevent its default action, e.g.
    *                        a space scrolling the page);
@@ -64,12 +82,20 @@ export class WedgeDecoder {
   key(key, at) {
     if (typeof key !== "string" || typeof at !== "number" || !isFinite(at)) return null;
     const gap = at - this.last;
-    if (this.buffer !== "" && gap > this.maxGapMs) this.buffer = ""; // too slow: a person, or a new burst
+    if (this.burst > 0 && gap > this.maxGapMs) {
+      // too slow: a person, or a new burst
+      this.buffer = "";
+      this.burst = 0;
+      this.raw = "";
+    }
     if (this.terminators.includes(key)) {
       const text = this.buffer;
-      const inTime = text !== "" && gap <= this.maxGapMs;
+      const burst = this.burst;
+      const raw = this.raw;
+      const inTime = burst > 0 && gap <= this.maxGapMs;
       this.reset();
-      if (inTime && text.length >= this.minLength && startsWithPrefix(text, this.prefix)) return { scan: text };
+      if (inTime && text.length >= this.minLength && startsWithPrefix(text, this.prefix)) return { scan: this.asMeant(text) };
+      if (inTime && burst >= this.minLength) return { unrecognised: burst, text: raw };
       return null;
     }
     if (key.length !== 1) {
@@ -78,6 +104,10 @@ export class WedgeDecoder {
       return this.buffer !== "" && this.plausible() ? { consume: true } : null;
     }
     this.last = at;
+    if (this.burst < this.maxLength) {
+      this.burst++;
+      this.raw += key;
+    }
     if (this.buffer.length >= this.maxLength) {
       this.buffer = "";
       return null;
@@ -92,12 +122,26 @@ export class WedgeDecoder {
     return { consume: true };
   }
 
+  /**
+   * asMeant gives a scan back as the scanner meant it: with the prefix as
+   * configured, and, when the text has no upper-case letter at all but the
+   * prefix has (Caps Lock inverted every letter), in upper case.
+   */
+  asMeant(text) {
+    if (text.startsWith(this.prefix)) return text;
+    if (this.prefix !== this.prefix.toLowerCase() && text === text.toLowerCase()) return text.toUpperCase();
+    return this.prefix + text.slice(this.prefix.length);
+  }
+
   /** plausible: the burst so far could be the start of a scan. */
   plausible() {
     const n = Math.min(this.buffer.length, this.prefix.length);
     return this.buffer.slice(0, n).toUpperCase() === this.prefix.slice(0, n).toUpperCase();
   }
 }
+
+/** URL_LIKE: a burst that reads as a web address is a scan of another code. */
+const URL_LIKE = /^[a-z][a-z0-9+.-]{1,15}:\/\/\S/i;
 
 function startsWithPrefix(text, prefix) {
   return text.slice(0, prefix.length).toUpperCase() === prefix.toUpperCase();
@@ -133,15 +177,17 @@ export function editable(ev) {
 
 /**
  * Wedge listens for scanner input on a document (or any EventTarget with
- * keydown events) and calls onScan(text) for each complete scan.
+ * keydown events) and calls onScan(text) for each complete scan, and
+ * onUnrecognised(n) for a burst at scanner speed without the prefix.
  *
- *   const w = new Wedge({ onScan: (text) => check(text) });
+ *   const w = new Wedge({ onScan: (text) => check(text), onUnrecognised: () => say("scan.wedgeUnrecognised") });
  *   w.start();
  */
 export class Wedge {
   constructor(options) {
     const o = options || {};
     this.onScan = typeof o.onScan === "function" ? o.onScan : () => {};
+    this.onUnrecognised = typeof o.onUnrecognised === "function" ? o.onUnrecognised : () => {};
     this.target = o.target || globalThis.document;
     this.decoder = new WedgeDecoder(o);
     this.listener = (ev) => this.handle(ev);
@@ -173,6 +219,15 @@ export class Wedge {
     }
     const r = this.decoder.key(ev.key, ev.timeStamp);
     if (!r) return;
+    if (r.unrecognised) {
+      // The scanner's Enter must not press whatever has the focus.
+      ev.preventDefault();
+      // A web address was read right: it is another code, which the
+      // verifier calls not a health pass. Anything else: the layout.
+      if (URL_LIKE.test(r.text)) this.onScan(r.text);
+      else this.onUnrecognised(r.unrecognised);
+      return;
+    }
     if (r.consume) {
       ev.preventDefault();
       return;

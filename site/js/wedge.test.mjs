@@ -50,8 +50,9 @@ test("one slow key anywhere breaks the burst", () => {
     if (r && r.scan) out.push(r.scan);
   });
   const r = dec.key("Enter", t + 10);
-  // What follows the pause starts mid-pass, without the prefix.
-  assert.equal(r, null);
+  // What follows the pause starts mid-pass, without the prefix: a fast
+  // burst that is not a scan, reported as such.
+  assert.deepEqual(r, { unrecognised: PASS.length - 30, text: PASS.slice(30) });
   assert.deepEqual(out, []);
 });
 
@@ -69,10 +70,32 @@ test("text without the prefix, or too short, is not a scan", () => {
   assert.deepEqual(scans(feed(dec, "HC1:ABC", 5)), ["HC1:ABC"]);
 });
 
-test("the prefix is matched without regard to case (Caps Lock on the scanner)", () => {
+test("the prefix is matched without regard to case, and the scan is given back as meant", () => {
   const dec = new WedgeDecoder();
-  const lower = "hc1:" + PASS.slice(4);
-  assert.deepEqual(scans(feed(dec, lower, 5)), [lower]);
+  const lowerPrefix = "hc1:" + PASS.slice(4);
+  assert.deepEqual(scans(feed(dec, lowerPrefix, 5)), [PASS]);
+  // Caps Lock on: every letter arrives inverted; the verifier gets the pass.
+  const capsLock = PASS.toLowerCase();
+  assert.ok(capsLock.startsWith("hc1:") && capsLock !== PASS);
+  assert.deepEqual(scans(feed(dec, capsLock, 5)), [PASS]);
+  assert.deepEqual(scans(feed(dec, "Hc1:" + PASS.slice(4), 5)), [PASS]);
+});
+
+test("a fast burst without the prefix is reported: a scanner on the wrong keyboard layout", () => {
+  // A US-layout scanner on a German computer: ":" comes as "Ö", Y and Z swap.
+  const german = PASS.replace(":", "Ö").replace(/[YZ]/g, (c) => (c === "Y" ? "Z" : "Y"));
+  let dec = new WedgeDecoder();
+  assert.deepEqual(feed(dec, german, 5).filter((r) => r.scan || r.unrecognised), [{ unrecognised: german.length, text: german }]);
+  // A French AZERTY layout: digits come as symbols ("HC&:").
+  dec = new WedgeDecoder();
+  assert.deepEqual(feed(dec, "HC&:" + PASS.slice(4), 3).filter((r) => r.unrecognised).map((r) => r.unrecognised), [PASS.length]);
+  // Too short, too slow, or no Enter: nothing is reported.
+  dec = new WedgeDecoder();
+  assert.deepEqual(feed(dec, "abcdef", 5).filter((r) => r.unrecognised), []);
+  dec = new WedgeDecoder();
+  assert.deepEqual(feed(dec, german, 80).filter((r) => r.unrecognised), []);
+  dec = new WedgeDecoder();
+  assert.deepEqual(feed(dec, german, 5, { enterGap: 400 }).filter((r) => r.unrecognised), []);
 });
 
 test("noise typed just before a scan in the same burst is dropped", () => {
@@ -180,4 +203,26 @@ test("editable looks through Shadow DOM to the real target", () => {
   const host = { tagName: "PASSCHECK-VERIFIER" };
   assert.equal(editable({ target: host, composedPath: () => [input, host] }), true);
   assert.equal(editable({ target: host, composedPath: () => [host] }), false);
+});
+
+test("Wedge reports a burst it does not recognise, never as a scan", () => {
+  const target = new EventTarget();
+  const scans = [];
+  const odd = [];
+  const w = new Wedge({ target, onScan: (t) => scans.push(t), onUnrecognised: (n) => odd.push(n) });
+  w.start();
+  let t = 0;
+  for (const ch of "HC1Ö" + PASS.slice(4)) w.handle(fakeKey(ch, (t += 4)));
+  const enter = fakeKey("Enter", t + 4);
+  w.handle(enter);
+  // Its Enter does not press the button that has the focus.
+  assert.equal(enter.defaultPrevented, true);
+  for (const ch of PASS.toLowerCase()) w.handle(fakeKey(ch, (t += 4)));
+  w.handle(fakeKey("Enter", t + 4));
+  // A menu's QR code read by the scanner: a scan (not a pass), not a layout problem.
+  t += 1000;
+  for (const ch of "https://menu.example/table/12") w.handle(fakeKey(ch, (t += 4)));
+  w.handle(fakeKey("Enter", t + 4));
+  assert.deepEqual(odd, [PASS.length]);
+  assert.deepEqual(scans, [PASS, "https://menu.example/table/12"]);
 });

@@ -58,7 +58,15 @@ export interface PasscheckErrorDetail {
  *     until "Scan next");
  *   - `hid`: "off" to ignore barcode-scanner (keyboard) input;
  *   - `camera`: "auto" to start the camera when ready, "off" to hide it;
- *   - `paste`: "off" to hide the paste box.
+ *   - `paste`: "off" to hide the paste box;
+ *   - `details`: "hidden" (the default) shows a verdict's status, the
+ *     holder's name and date of birth only; "tap" adds a button that shows
+ *     the health details (kind of certificate, dose, product, test). The
+ *     passcheck-result event carries the whole Result either way.
+ *
+ * The element closes the verifier it loaded when no instance uses it any
+ * more (a changed wasm-url, trustlist-url or trust-keys, or the element
+ * removed from the page), so that changing attributes leaks nothing.
  *
  * CSS custom properties: --passcheck-valid, --passcheck-invalid,
  * --passcheck-uncheckable, --passcheck-uncheckable-ink, --passcheck-ink,
@@ -67,9 +75,12 @@ export interface PasscheckErrorDetail {
  * --passcheck-stale-ink.
  *
  * Parts: status, viewfinder, video, actions, button, camera-button, paste,
- * input, check-button, verdict, title, name, dob, kind, reasons,
- * next-button, trust.
+ * input, check-button, verdict, title, name, dob, details-button, kind,
+ * reasons, next-button, trust.
  */
+/** The values of the `details` attribute. */
+export type PasscheckDetails = "hidden" | "tap";
+
 export declare class PasscheckVerifier extends HTMLElement {
   /** Resolves once the module and the trust list are loaded (or failed). */
   readonly ready: Promise<void>;

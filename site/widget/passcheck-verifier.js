@@ -25,7 +25,7 @@
 
 import { load } from "../js/passcheck.js";
 import { Wedge } from "../js/wedge.js";
-import { details } from "../js/verdict.js";
+import { details, cleanText } from "../js/verdict.js";
 import { Translator, pick } from "../js/i18n.js";
 import { verdictView, holderName, renderTrust } from "../js/render.js";
 import { Scanner } from "../js/scanner.js";
@@ -46,17 +46,49 @@ function defaultURL(u) {
 
 // --- one verifier per (module, trust list, keys) ------------------------------
 
+// Each loaded verifier is counted by the instances using it; the last to
+// let go (a new attribute set, or removed from the page) closes it, which
+// frees its session and trust list inside the module: attributes that
+// change all day leave nothing behind.
 const verifiers = new Map();
 
-function sharedVerifier(opts) {
-  const key = JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys]);
-  let p = verifiers.get(key);
-  if (!p) {
-    p = load(opts);
-    verifiers.set(key, p);
-    p.catch(() => verifiers.delete(key));
+function verifierKey(opts) {
+  return JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys]);
+}
+
+// acquireVerifier resolves to the verifier for opts, loading it when no
+// instance has it; release(key) lets it go.
+function acquireVerifier(opts) {
+  const key = verifierKey(opts);
+  let e = verifiers.get(key);
+  if (!e) {
+    e = { users: 0, promise: load(opts) };
+    verifiers.set(key, e);
+    e.promise.catch(() => {
+      if (verifiers.get(key) === e) verifiers.delete(key);
+    });
   }
-  return p;
+  e.users++;
+  return { key, promise: e.promise };
+}
+
+function releaseVerifier(key) {
+  const e = verifiers.get(key);
+  if (!e) return;
+  e.users--;
+  if (e.users > 0) return;
+  // Closed in the next task, unless taken again meanwhile (an element
+  // moved in the page is disconnected and connected at once).
+  setTimeout(() => {
+    if (e.users > 0 || verifiers.get(key) !== e) return;
+    verifiers.delete(key);
+    e.promise.then((v) => v.close(), () => {});
+  }, 0);
+}
+
+/** openVerifiers is how many verifiers the widgets of this page hold (for tests). */
+export function openVerifiers() {
+  return verifiers.size;
 }
 
 // trustKeysFrom returns the PEM text of the trust-keys attribute: the text
@@ -93,7 +125,7 @@ const hid = {
   add(el) {
     this.instances.add(el);
     if (!this.wedge) {
-      this.wedge = new Wedge({ onScan: (text) => this.route(text) });
+      this.wedge = new Wedge({ onScan: (text) => this.route(text), onUnrecognised: () => this.unrecognised() });
       this.wedge.start();
     }
   },
@@ -125,6 +157,13 @@ const hid = {
   route(text) {
     const el = this.target();
     if (el) el.check(text, "hid");
+  },
+
+  // A scanner's burst that is not a pass: the target says to check the
+  // scanner's keyboard layout.
+  unrecognised() {
+    const el = this.target();
+    if (el) el.setStatus("scan.wedgeUnrecognised");
   },
 };
 
@@ -187,6 +226,7 @@ textarea {
 .name { margin: 0.4rem 0 0; font-size: 1.5rem; font-weight: 700; overflow-wrap: anywhere; }
 .dob { margin: 0; font-size: 1.2rem; font-weight: 600; }
 .kind { margin: 0.3rem 0 0; }
+.verdict button.more { margin-top: 0.4rem; }
 .reasons { margin: 0.4rem 0 0; padding-left: 1.2rem; font-weight: 600; }
 .verdict button { margin-top: 0.6rem; background: var(--_paper); color: var(--_ink); border-color: var(--_paper); }
 .trust { margin: 0; font-size: 0.85rem; color: var(--_muted); }
@@ -233,8 +273,9 @@ const TEMPLATE = `
 </form>
 <section part="verdict" class="verdict" data-ref="verdict" hidden>
   <p part="title" class="title" data-ref="title" tabindex="-1"></p>
-  <p part="name" class="name" data-ref="name"></p>
+  <p part="name" class="name" data-ref="name" dir="auto"></p>
   <p part="dob" class="dob" data-ref="dob"></p>
+  <button part="button details-button" type="button" class="more" data-ref="more" aria-expanded="false" hidden></button>
   <p part="kind" class="kind" data-ref="kind"></p>
   <ul part="reasons" class="reasons" data-ref="reasons"></ul>
   <button part="button next-button" type="button" data-ref="next"></button>
@@ -251,7 +292,7 @@ const CONFIG_ATTRS = ["wasm-url", "trustlist-url", "trust-keys"];
  */
 export class PasscheckVerifier extends HTMLElement {
   static get observedAttributes() {
-    return [...CONFIG_ATTRS, "lang", "hid", "camera", "paste", "hold"];
+    return [...CONFIG_ATTRS, "lang", "hid", "camera", "paste", "hold", "details"];
   }
 
   constructor() {
@@ -287,6 +328,10 @@ export class PasscheckVerifier extends HTMLElement {
       this.check(r.pasteText.value, "paste");
     });
     r.next.addEventListener("click", () => this.reset());
+    r.more.addEventListener("click", () => {
+      this.detailsOpen = !this.detailsOpen;
+      if (this.result) this.show(this.result, true);
+    });
     // The instance the user last touched receives scanner input.
     this.addEventListener("pointerdown", () => hid.touch(this));
     this.addEventListener("focusin", () => hid.touch(this));
@@ -306,6 +351,16 @@ export class PasscheckVerifier extends HTMLElement {
     clearTimeout(this.holdTimer);
     this.scanner.stopCamera();
     this.clear();
+    // Let the verifier go (closed when no instance uses it); connected
+    // again, the element loads it again.
+    this.releaseVerifier();
+    this.startGen = (this.startGen || 0) + 1;
+    this._ready = null;
+  }
+
+  releaseVerifier() {
+    if (this.verifierKey) releaseVerifier(this.verifierKey);
+    this.verifierKey = "";
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -321,6 +376,7 @@ export class PasscheckVerifier extends HTMLElement {
       if (this._ready && this.isConnected) this.start();
       return;
     }
+    if (name === "details" && this.result) this.show(this.result, true);
     if (this.isConnected) this.applyOptions();
   }
 
@@ -358,14 +414,32 @@ export class PasscheckVerifier extends HTMLElement {
       const wasmAttr = this.getAttribute("wasm-url");
       const listAttr = this.getAttribute("trustlist-url");
       const keysAttr = this.getAttribute("trust-keys");
+      // The verifier of the attributes before is let go at once: the
+      // scanner shows nothing checked with it any more.
+      this.releaseVerifier();
+      const gen = (this.startGen = (this.startGen || 0) + 1);
       const r = await this.scanner.start(async () => {
         const trustKeys = keysAttr ? await trustKeysFrom(keysAttr) : config.trustKeys;
-        return sharedVerifier({
+        const got = acquireVerifier({
           wasmURL: wasmAttr ? new URL(wasmAttr, document.baseURI).href : defaultURL(config.wasmURL),
           trustListURL: listAttr ? new URL(listAttr, document.baseURI).href : defaultURL(config.trustListURL),
           trustKeys,
           graceSeconds: config.graceSeconds,
         });
+        try {
+          const v = await got.promise;
+          // A later start (attributes changed again) or a disconnect came
+          // first: this one is not used.
+          if (gen !== this.startGen || !this.isConnected) {
+            releaseVerifier(got.key);
+          } else {
+            this.verifierKey = got.key;
+          }
+          return v;
+        } catch (e) {
+          releaseVerifier(got.key);
+          throw e;
+        }
       });
       if (!r.ok) {
         if (r.code) this.fire("passcheck-error", { code: r.code, message: r.message });
@@ -408,6 +482,7 @@ export class PasscheckVerifier extends HTMLElement {
     r.pasteLabel.textContent = this.t("scan.pasteLabel");
     r.check.textContent = this.t("scan.check");
     r.next.textContent = this.t("verdict.next");
+    r.more.textContent = this.t(this.detailsOpen ? "verdict.hideDetails" : "verdict.showDetails");
     r.pasteText.setAttribute("aria-label", this.t("scan.pasteLabel"));
     if (this.statusKey !== undefined) this.setStatus(this.statusKey, this.statusVars);
     this.renderTrustLine();
@@ -450,19 +525,27 @@ export class PasscheckVerifier extends HTMLElement {
 
   show(result, quiet) {
     const r = this.refs;
+    if (!quiet) this.detailsOpen = false; // a new verdict starts with its details closed
     const view = verdictView(result, this.scanner.trust(), this.tr);
     this.renderTrustLine();
     r.verdict.dataset.state = view.verdict;
     r.verdict.dataset.verified = String(view.verified);
     r.title.textContent = view.title;
     // The holder is shown only when a trusted key verified the signature:
-    // never unverified data as an identity.
+    // never unverified data as an identity. The name without bidirectional
+    // controls, isolated (dir="auto" on its own element).
     const h = view.verified ? result.holder : null;
     r.name.textContent = h ? holderName(h) : "";
     r.name.hidden = !h;
-    r.dob.textContent = h && h.dateOfBirth ? this.t("holder.dob") + ": " + this.tr.date(h.dateOfBirth) : "";
+    r.dob.textContent = h && h.dateOfBirth ? this.t("holder.dob") + ": " + cleanText(this.tr.date(h.dateOfBirth)) : "";
     r.dob.hidden = !r.dob.textContent;
-    r.kind.textContent = view.verified ? this.kindLine(result) : view.verdict === "not-a-pass" ? view.sub : "";
+    // The health details (kind, product, test): never by default
+    // (details="hidden"); one tap away with details="tap".
+    const tap = this.getAttribute("details") === "tap" && view.verified;
+    r.more.hidden = !tap;
+    r.more.textContent = this.t(this.detailsOpen ? "verdict.hideDetails" : "verdict.showDetails");
+    r.more.setAttribute("aria-expanded", String(tap && !!this.detailsOpen));
+    r.kind.textContent = tap && this.detailsOpen ? this.kindLine(result) : view.verdict === "not-a-pass" ? view.sub : "";
     r.kind.hidden = !r.kind.textContent;
     r.reasons.replaceChildren(
       ...view.reasons.map((x) => {
@@ -511,6 +594,8 @@ export class PasscheckVerifier extends HTMLElement {
     delete r.verdict.dataset.state;
     delete r.verdict.dataset.verified;
     for (const n of [r.title, r.name, r.dob, r.kind, r.announce]) n.textContent = "";
+    this.detailsOpen = false;
+    r.more.hidden = true;
     r.reasons.replaceChildren();
     r.pasteText.value = "";
     r.paste.hidden = this.getAttribute("paste") === "off";

@@ -95,7 +95,17 @@ func TestSiteBuildKioskFlags(t *testing.T) {
 		if !regexp.MustCompile(`kiosk:!0,kioskHoldSeconds:4`).Match(js) {
 			t.Error("the page's script does not start as a kiosk with a 4 s hold")
 		}
-		for _, f := range []string{site.WidgetJS, site.WidgetDTS, "embed.html", "embed.js", "embed.css", site.TrustKeysFile} {
+		// Static hosts get the full policy (frame-ancestors, which a <meta>
+		// cannot carry) in _headers; embed.html carries the page's policy.
+		headers, err := os.ReadFile(filepath.Join(out, site.HeadersFile))
+		if err != nil || !strings.Contains(string(headers), "Content-Security-Policy: "+site.CSP("", false)) || !strings.Contains(string(headers), "frame-ancestors 'none'") {
+			t.Errorf("%s: %v\n%s", site.HeadersFile, err, headers)
+		}
+		embed, _ := os.ReadFile(filepath.Join(out, "embed.html"))
+		if !strings.Contains(string(embed), `<meta http-equiv="Content-Security-Policy" content="`+site.CSP("", true)+`">`) {
+			t.Error("embed.html carries no Content-Security-Policy")
+		}
+		for _, f := range []string{site.WidgetJS, site.WidgetDTS, "embed.html", "embed.js", "embed.css", site.TrustKeysFile, site.HeadersFile} {
 			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(f))); err != nil {
 				t.Errorf("the site build wrote no %s", f)
 			}

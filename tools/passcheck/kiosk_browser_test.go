@@ -468,6 +468,7 @@ type kioskState struct {
 	Clock         string
 	Trust         string
 	TrustState    string
+	TrustSeq      string
 	Kiosk         string
 	Wake          string
 	Active        string
@@ -482,6 +483,7 @@ const kioskStateJS = `(() => {
   return { hidden: v.hidden, state: v.dataset.state || "",
     valid: q('[data-count="valid"]'), notValid: q('[data-count="notValid"]'),
     clock: q("#kiosk-clock"), trust: q("#kiosk-trust"), trustState: (document.getElementById("kiosk-trust") || {dataset: {}}).dataset.state || "",
+    trustSeq: (document.getElementById("kiosk-trust") || {dataset: {}}).dataset.sequence || "",
     kiosk: document.documentElement.dataset.kiosk || "", wake: document.documentElement.dataset.kioskWake || "",
     active: document.activeElement ? document.activeElement.tagName : "", verdicts: document.documentElement.dataset.verdicts || "0",
     buttonsHidden: !visible("camera") && !visible("check") && !visible("next") };
@@ -501,7 +503,7 @@ func testKiosk(t *testing.T, env *kioskEnv, p *browsertest.Page, url string) {
 	if ok, _ := regexpMatch(`^\d{1,2}:\d{2}:\d{2}`, st.Clock); !ok {
 		t.Errorf("kiosk clock %q", st.Clock)
 	}
-	if st.TrustState != "ok" || !strings.Contains(st.Trust, "#") {
+	if st.TrustState != "ok" || st.TrustSeq == "" || strings.Contains(st.Trust, "#") || strings.Contains(st.Trust, st.TrustSeq) {
 		t.Errorf("kiosk trust line %q (%s)", st.Trust, st.TrustState)
 	}
 	if st.Active != "BODY" {
@@ -509,6 +511,28 @@ func testKiosk(t *testing.T, env *kioskEnv, p *browsertest.Page, url string) {
 	}
 	// This browser has no camera: the kiosk says it takes the scanner.
 	waitT(t, p, `document.getElementById("status").textContent.includes("barcode scanner")`, 10*time.Second)
+	// The idle screen tells the guest what to do, large; one trust line
+	// (the bar's) is on screen; the clock keeps to one line on a phone.
+	idle := evalT[map[string]any](t, p, `(() => { const n = document.getElementById("kiosk-idle"); const t = n.querySelector(".kiosk-idle-title");
+	  return { visible: n.offsetParent !== null, text: n.textContent, size: parseFloat(getComputedStyle(t).fontSize) }; })()`)
+	if idle["visible"] != true || !strings.Contains(idle["text"].(string), "Show your pass") || idle["size"].(float64) < 32 {
+		t.Errorf("kiosk idle screen %v: want it visible, saying what to do, at least 32 px", idle)
+	}
+	lines := evalT[[]string](t, p, `[...document.querySelectorAll("#trust, #kiosk-trust")].filter((n) => n.offsetParent !== null).map((n) => n.textContent)`)
+	if len(lines) != 1 || !strings.Contains(lines[0], "expires in") {
+		t.Errorf("kiosk trust lines %q, want one", lines)
+	}
+	for _, w := range []int64{412, 320} {
+		if err := chromedp.Do(p.Ctx, chromedp.EmulateViewport(w, 800)); err != nil {
+			t.Fatal(err)
+		}
+		if h := evalT[float64](t, p, `(() => { const c = document.getElementById("kiosk-clock"); return c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).fontSize); })()`); h > 1.5 {
+			t.Errorf("at %d px the kiosk clock is %.1f lines high: it wraps", w, h)
+		}
+	}
+	if err := chromedp.Do(p.Ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
 
 	// The page's own clock times the hold: when the verdict showed and when
 	// it left.
@@ -608,6 +632,7 @@ func trustBundle(t *testing.T, d *demo, now time.Time, validFor time.Duration, s
 type singleState struct {
 	Ready, Single bool
 	Trust, State  string
+	Seq           string
 	BundleOK      string
 	BundleCode    string
 	BundleText    string
@@ -616,7 +641,7 @@ type singleState struct {
 const singleStateJS = `(() => {
   const tr = document.getElementById("trust"), bs = document.getElementById("bundle-status");
   return { ready: document.documentElement.dataset.ready === "true", single: document.documentElement.dataset.singleFile === "true",
-    trust: tr.textContent, state: tr.dataset.state,
+    trust: tr.textContent, state: tr.dataset.state, seq: tr.dataset.sequence || "",
     bundleOK: bs ? bs.dataset.ok || "" : "", bundleCode: bs ? bs.dataset.code || "" : "", bundleText: bs ? bs.textContent : "" };
 })()`
 
@@ -652,7 +677,7 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 		return evalT[singleState](t, p, singleStateJS)
 	}
 	st := open(page)
-	if !st.Single || st.State != "ok" || !strings.Contains(st.Trust, fmt.Sprint(seq)) {
+	if !st.Single || st.State != "ok" || st.Seq != fmt.Sprint(seq) {
 		t.Fatalf("single-file page: %+v", st)
 	}
 	for _, pass := range d.Passes {
@@ -686,17 +711,17 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 		waitT(t, p, `document.getElementById("bundle-status").textContent !== `+string(js), 10*time.Second)
 		return evalT[singleState](t, p, singleStateJS)
 	}
-	if st := take(newer, true); st.BundleOK != "true" || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
+	if st := take(newer, true); st.BundleOK != "true" || st.Seq != fmt.Sprint(seq+10) {
 		t.Errorf("newer bundle: %+v", st)
 	}
-	if st := take(older, true); st.BundleOK != "false" || st.BundleCode != "TRUSTLIST_ROLLBACK" || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
+	if st := take(older, true); st.BundleOK != "false" || st.BundleCode != "TRUSTLIST_ROLLBACK" || st.Seq != fmt.Sprint(seq+10) {
 		t.Errorf("older bundle: %+v", st)
 	}
-	if st := take(foreign, false); st.BundleOK != "false" || !strings.HasPrefix(st.BundleCode, "TRUSTLIST_") || !strings.Contains(st.Trust, fmt.Sprint(seq+10)) {
+	if st := take(foreign, false); st.BundleOK != "false" || !strings.HasPrefix(st.BundleCode, "TRUSTLIST_") || st.Seq != fmt.Sprint(seq+10) {
 		t.Errorf("foreign bundle: %+v", st)
 	}
 	// After a reload the newer list is still in use (kept in localStorage).
-	if st := open(page); !strings.Contains(st.Trust, fmt.Sprint(seq+10)) || st.State != "ok" {
+	if st := open(page); st.Seq != fmt.Sprint(seq+10) || st.State != "ok" {
 		t.Errorf("after reload: %+v", st)
 	}
 	// Without the stored sequence, an older bundle is still refused while
@@ -719,6 +744,9 @@ func testSingleFile(t *testing.T, env *kioskEnv, p *browsertest.Page) {
 	os.WriteFile(stale, []byte(strings.Replace(string(html), cur, exp, 1)), 0o644)
 	if st := open(stale); st.State != "expired" {
 		t.Errorf("expired list: trust state %q (%q), want expired", st.State, st.Trust)
+	} else if !strings.Contains(st.Trust, "Load a newer trust list") || strings.Contains(st.Trust, "reload") || strings.Contains(st.Trust, "internet") {
+		// The single file's remedy is a newer list file, not a reload.
+		t.Errorf("expired list on the single-file page says %q, want: load a newer trust list", st.Trust)
 	}
 	js, _ := json.Marshal(env.pass(t, d, "valid-vaccination").Text)
 	evalT[bool](t, p, `(() => { document.getElementById("paste-text").value = `+string(js)+`; document.getElementById("check").click(); return true; })()`)

@@ -650,7 +650,7 @@ func TestSiteBrowser(t *testing.T) {
 		}
 		seq := strconv.FormatInt(env.demo.Now.Add(time.Minute).Unix(), 10)
 		eval[bool](p, ask)
-		p.waitFor(`document.getElementById("trust").textContent.includes("#`+seq+`")`, 30*time.Second)
+		p.waitFor(`document.getElementById("trust").dataset.sequence === "`+seq+`"`, 30*time.Second)
 		if n := counter.count(publish.BundleName(newer)); n != 1 {
 			t.Errorf("the new bundle was downloaded %d times, want 1", n)
 		}

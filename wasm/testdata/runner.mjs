@@ -6,10 +6,57 @@
 // copied by the test beside Go's wasm_exec.js; "raw" steps call the wasm's
 // own globalThis.passcheck API.
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 import { benchVerify } from "./benchverify.mjs";
 
 const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
+// The soak mode reads the module's memory: the instance is caught here.
+let lastInstance = null;
+{
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate = async (...args) => {
+    const r = await instantiate(...args);
+    lastInstance = r.instance || r;
+    return r;
+  };
+}
+// A localStorage for the modes that need the rollback memory.
+if (job.storage) {
+  const m = new Map();
+  globalThis.localStorage = {
+    getItem: (k) => (m.has(k) ? m.get(k) : null),
+    setItem: (k, v) => m.set(k, String(v)),
+    removeItem: (k) => m.delete(k),
+    get length() { return m.size; },
+    key: (i) => [...m.keys()][i] ?? null,
+    dump: () => Object.fromEntries(m),
+  };
+}
+
+// serve answers the paths of routes: a Buffer, or "endless" (a chunked
+// body that never ends); it counts the bytes sent.
+async function serve(routes) {
+  const state = { sent: 0 };
+  const server = createServer((req, res) => {
+    const r = routes[new URL(req.url, "http://x").pathname];
+    if (r === undefined) return res.writeHead(404).end();
+    if (r !== "endless") return res.end(r);
+    res.writeHead(200);
+    const chunk = Buffer.alloc(64 << 10, 0x41);
+    let stop = false;
+    req.on("close", () => (stop = true));
+    const pump = () => {
+      while (!stop && state.sent < 2 ** 31) {
+        state.sent += chunk.length;
+        if (!res.write(chunk)) return res.once("drain", pump);
+      }
+    };
+    pump();
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${server.address().port}`, state, close: () => { server.closeAllConnections(); server.close(); } };
+}
 const t0 = performance.now();
 const { load } = await import(pathToFileURL(job.module).href);
 const wasm = readFileSync(job.wasm);
@@ -196,6 +243,67 @@ const modes = {
     return out;
   },
 };
+
+Object.assign(modes, {
+  // soak: load() job.loads times, each verifier closed when the next is
+  // loaded (as a page or the widget replaces one), with one verify each;
+  // the module's memory and the JavaScript heap after each hundred.
+  async soak() {
+    const g = job.groups[0];
+    const c = g.cases[0];
+    const samples = [];
+    let prev = null;
+    let valid = 0;
+    for (let i = 1; i <= job.loads; i++) {
+      const v = await load({ wasm, trustList: b64(g.bundle), trustKeys: g.keys, webCrypto: false, warmUp: false });
+      if (prev) prev.close();
+      if ((await v.verify(c.text, { at: c.at })).valid) valid++;
+      prev = v;
+      if (i % 100 === 0) {
+        if (globalThis.gc) globalThis.gc();
+        samples.push({ loads: i, wasmBytes: lastInstance.exports.mem.buffer.byteLength, jsHeap: process.memoryUsage().heapUsed });
+      }
+    }
+    prev.close();
+    prev.close(); // twice: nothing happens
+    const afterClose = await prev.verify(c.text, { at: c.at });
+    return { samples, valid, closedCodes: afterClose.errors.map((e) => e.code), closedFlag: prev.closed };
+  },
+
+  // sequence: trust lists with sequences above 2^53 loaded one after the
+  // other with the rollback memory of localStorage, a fresh verifier each
+  // time (a reload): what each load said, and the stored mark.
+  async sequence() {
+    const out = [];
+    for (const g of job.groups) {
+      const v = await load({ wasm, trustList: b64(g.bundle), trustKeys: g.keys, webCrypto: false, warmUp: false });
+      const r = v.trustList.lastLoad;
+      out.push({ ok: r.ok, codes: r.errors.map((e) => e.code), sequenceText: r.sequenceText || "", inUse: v.trustList.sequenceText, mark: Object.values(globalThis.localStorage.dump()).join(",") });
+      v.close();
+    }
+    return out;
+  },
+
+  // fetch: load() from a server (trustListURL) that answers as job.routes
+  // say (base64 bodies, or "endless"), with WebCrypto hidden when
+  // job.noSubtle: the load's codes, the bytes the server sent, and how much
+  // the process grew.
+  async fetch() {
+    if (job.noSubtle) Object.defineProperty(globalThis.crypto, "subtle", { value: undefined, configurable: true });
+    const routes = {};
+    for (const [k, v] of Object.entries(job.routes)) routes[k] = v === "endless" ? v : Buffer.from(v, "base64");
+    const srv = await serve(routes);
+    try {
+      const g = job.groups[0];
+      const rss0 = process.memoryUsage().rss;
+      const v = await load({ wasm, trustListURL: srv.url + "/trustlist.json", trustKeys: g.keys, webCrypto: false, warmUp: false });
+      const r = v.trustList.lastLoad;
+      return { ok: r.ok, codes: r.errors.map((e) => e.code), messages: r.errors.map((e) => e.message), sent: srv.state.sent, grown: process.memoryUsage().rss - rss0, subtle: !!(globalThis.crypto && globalThis.crypto.subtle) };
+    } finally {
+      srv.close();
+    }
+  },
+});
 
 const answer = await modes[job.mode]();
 // Exit only once the answer is written: a pipe is written asynchronously.
