@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 	"unsafe"
@@ -166,4 +167,19 @@ func answerPanic(ret *int32) {
 	if r := recover(); r != nil {
 		*ret = answer(appendResult(nil, errResult(dcc.InternalError, fmt.Sprintf("the verifier hit a bug: %v", r))))
 	}
+}
+
+// errResult is a Result holding one error of code, one of dcc's, with
+// detail for logs.
+func errResult(code dcc.Code, detail string) *dcc.Result {
+	return dcc.ErrorResult(dcc.NewMessage(code, detail))
+}
+
+// clockMillis reads a validation clock in milliseconds since the epoch:
+// years 1 to 9999, the range of RFC 3339; an error Result otherwise.
+func clockMillis(ms float64) (time.Time, *dcc.Result) {
+	if math.IsNaN(ms) || ms < -62135596800000 || ms > 253402300799999 {
+		return time.Time{}, errResult(dcc.InputInvalid, "the clock is not a date between the years 1 and 9999")
+	}
+	return time.UnixMilli(int64(ms)).UTC(), nil
 }

@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
-	"math"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -62,21 +61,6 @@ func (s *session) free() {
 	delete(sessions, s.id)
 	s.list, s.loadErr = nil, nil
 	s.forget()
-}
-
-// errResult is a Result holding one error of code, one of dcc's, with
-// detail for logs.
-func errResult(code dcc.Code, detail string) *dcc.Result {
-	return dcc.ErrorResult(dcc.NewMessage(code, detail))
-}
-
-// clockMillis reads a validation clock in milliseconds since the epoch:
-// years 1 to 9999, the range of RFC 3339; an error Result otherwise.
-func clockMillis(ms float64) (time.Time, *dcc.Result) {
-	if math.IsNaN(ms) || ms < -62135596800000 || ms > 253402300799999 {
-		return time.Time{}, errResult(dcc.InputInvalid, "the clock is not a date between the years 1 and 9999")
-	}
-	return time.UnixMilli(int64(ms)).UTC(), nil
 }
 
 // loadOutcome is the answer to loadTrustList. List is the list whose

@@ -871,12 +871,6 @@ func (c *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mu.Unlock()
 }
 
-func (c *countingHandler) totals() (int64, int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n, c.br
-}
-
 type countingWriter struct {
 	http.ResponseWriter
 	n      int64
