@@ -1,19 +1,93 @@
 package qrimage
 
-// bitmap is a binarized image: dark[y*w+x] is true for a dark pixel.
+// bitmap is a binarized image: a gray image and the threshold of each
+// pixel, computed once per image (block thresholds, or one global one)
+// and applied on demand, so that no full-size image of bits is ever
+// allocated and a scan that reads only some rows thresholds only those.
 type bitmap struct {
+	g    *gray
 	w, h int
-	dark []bool
+	// bw is the number of blocks per row for local thresholds; 0 means
+	// one global limit.
+	bw  int
+	lim []int32 // per block: a pixel is dark when its gray value ≤ lim
+	// colBlock is the block column of each x (local thresholds).
+	colBlock []int32
+	global   int32
 }
 
-func (b *bitmap) at(x, y int) bool { return b.dark[y*b.w+x] }
-
-// binarize thresholds g with the method of bin.
-func binarize(g *gray, bin binarizer) *bitmap {
-	if bin == global || g.w < 5*blockSize || g.h < 5*blockSize {
-		return binarizeGlobal(g)
+// blockOf returns the block row (or column) that binarizeLocal thresholds
+// coordinate v of a side of n pixels with: v/blockSize, except that the
+// last block ends at the edge and overlaps the one before it.
+func blockOf(v, n int) int {
+	if v >= n-blockSize {
+		return (n+blockSize-1)/blockSize - 1
 	}
-	return binarizeLocal(g)
+	return v / blockSize
+}
+
+func (b *bitmap) at(x, y int) bool {
+	v := int32(b.g.pix[y*b.w+x])
+	if b.bw == 0 {
+		return v <= b.global
+	}
+	return v <= b.lim[blockOf(y, b.h)*b.bw+int(b.colBlock[x])]
+}
+
+// rowRuns appends the lengths and starts of the runs of equal bits in row
+// y to runs and starts, and reports whether the first run is dark.
+func (b *bitmap) rowRuns(y int, runs, starts []int) ([]int, []int, bool) {
+	pix := b.g.pix[y*b.w : (y+1)*b.w]
+	var lim []int32
+	if b.bw > 0 {
+		lim = b.lim[blockOf(y, b.h)*b.bw:]
+	}
+	first := b.at(0, y)
+	dark, start := first, 0
+	// A run of pixels under one threshold: the whole row for a global
+	// one, a block for local ones (the last block overlaps the one before
+	// it).
+	span := func(x0, x1 int, t int32) {
+		for x, v := range pix[x0:x1] {
+			if (int32(v) <= t) != dark {
+				runs = append(runs, x0+x-start)
+				starts = append(starts, start)
+				start, dark = x0+x, !dark
+			}
+		}
+	}
+	if b.bw == 0 {
+		span(0, len(pix), b.global)
+	} else {
+		for bx := 0; bx < b.bw; bx++ {
+			x0, x1 := bx*blockSize, min((bx+1)*blockSize, b.w-blockSize)
+			if bx == b.bw-1 {
+				x0, x1 = max(0, b.w-blockSize), b.w
+			}
+			span(x0, x1, lim[bx])
+		}
+	}
+	runs = append(runs, len(pix)-start)
+	starts = append(starts, start)
+	return runs, starts, first
+}
+
+// binarize thresholds g with the method of bin. A non-nil sc lends its
+// buffers (the result is valid until sc binarizes again with bin).
+func binarize(g *gray, bin binarizer, sc *scratch) *bitmap {
+	var b *bitmap
+	if sc != nil {
+		b = &sc.bm[bin]
+	} else {
+		b = new(bitmap)
+	}
+	b.g, b.w, b.h = g, g.w, g.h
+	if bin == global || g.w < 5*blockSize || g.h < 5*blockSize {
+		binarizeGlobal(g, b)
+	} else {
+		binarizeLocal(g, b, sc)
+	}
+	return b
 }
 
 // blockSize is the side of the blocks of binarizeLocal.
@@ -30,10 +104,16 @@ const minRange = 24
 // (spread at most minRange) takes half its minimum, or its neighbours'
 // black point when that is higher: inside a large dark module there is no
 // edge to threshold at, and inside a light margin the value must stay
-// light.
-func binarizeLocal(g *gray) *bitmap {
+// light. The last block of a row or column ends at the image's edge,
+// overlapping the one before it.
+func binarizeLocal(g *gray, b *bitmap, sc *scratch) {
 	bw, bh := (g.w+blockSize-1)/blockSize, (g.h+blockSize-1)/blockSize
-	black := make([]int, bw*bh)
+	var black []int
+	if sc != nil {
+		black = grow(&sc.black, bw*bh)
+	} else {
+		black = make([]int, bw*bh)
+	}
 	for by := 0; by < bh; by++ {
 		y0 := min(by*blockSize, g.h-blockSize)
 		for bx := 0; bx < bw; bx++ {
@@ -59,12 +139,11 @@ func binarizeLocal(g *gray) *bitmap {
 			black[by*bw+bx] = avg
 		}
 	}
-	b := &bitmap{w: g.w, h: g.h, dark: make([]bool, g.w*g.h)}
+	b.bw = bw
+	b.lim = grow(&b.lim, bw*bh)
 	for by := 0; by < bh; by++ {
-		y0 := min(by*blockSize, g.h-blockSize)
 		cy := clampInt(by, 2, bh-3)
 		for bx := 0; bx < bw; bx++ {
-			x0 := min(bx*blockSize, g.w-blockSize)
 			cx := clampInt(bx, 2, bw-3)
 			sum := 0
 			for y := cy - 2; y <= cy+2; y++ {
@@ -72,15 +151,13 @@ func binarizeLocal(g *gray) *bitmap {
 					sum += black[y*bw+x]
 				}
 			}
-			t := sum / 25
-			for y := y0; y < y0+blockSize; y++ {
-				for x := x0; x < x0+blockSize; x++ {
-					b.dark[y*g.w+x] = int(g.pix[y*g.w+x]) <= t
-				}
-			}
+			b.lim[by*bw+bx] = int32(sum / 25)
 		}
 	}
-	return b
+	b.colBlock = grow(&b.colBlock, g.w)
+	for x := range b.colBlock {
+		b.colBlock[x] = int32(blockOf(x, g.w))
+	}
 }
 
 // binarizeGlobal thresholds all of g at one black point, found from the
@@ -88,7 +165,7 @@ func binarizeLocal(g *gray) *bitmap {
 // highest peaks (the method of ZXing's GlobalHistogramBinarizer). It holds
 // up better than local thresholds under blur and noise, and worse under
 // uneven light.
-func binarizeGlobal(g *gray) *bitmap {
+func binarizeGlobal(g *gray, b *bitmap) {
 	const buckets = 32
 	var hist [buckets]int
 	for row := 1; row < 5; row++ {
@@ -97,12 +174,17 @@ func binarizeGlobal(g *gray) *bitmap {
 			hist[g.pix[y*g.w+x]>>3]++
 		}
 	}
-	t := blackPoint(hist[:])
-	b := &bitmap{w: g.w, h: g.h, dark: make([]bool, g.w*g.h)}
-	for i, v := range g.pix {
-		b.dark[i] = int(v) < t
+	// Dark below the black point: at most one less.
+	b.bw, b.global = 0, int32(blackPoint(hist[:])-1)
+}
+
+// grow returns (*buf)[:n], reallocating *buf when it is shorter.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
 	}
-	return b
+	*buf = (*buf)[:n]
+	return *buf
 }
 
 // blackPoint returns the threshold (in gray levels) between the dark and

@@ -23,11 +23,22 @@ func lum(r, g, b, a uint32) byte {
 // grayFromRGBA converts non-premultiplied RGBA bytes (canvas ImageData).
 func grayFromRGBA(pix []byte, w, h int) *gray {
 	g := newGray(w, h)
-	for i := range g.pix {
-		p := pix[4*i : 4*i+4 : 4*i+4]
-		g.pix[i] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
-	}
+	rgbaToGray(g.pix, pix)
 	return g
+}
+
+// rgbaToGray writes the luminance of the RGBA pixels pix into dst, one
+// byte per pixel.
+func rgbaToGray(dst, pix []byte) {
+	pix = pix[:4*len(dst)]
+	for i := range dst {
+		p := pix[4*i : 4*i+4 : 4*i+4]
+		if p[3] == 255 { // opaque, as a camera frame is: no division
+			dst[i] = byte((uint32(p[0]) + 2*uint32(p[1]) + uint32(p[2])) / 4)
+			continue
+		}
+		dst[i] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
+	}
 }
 
 // grayFromImage converts any image, with fast paths for the types that the
