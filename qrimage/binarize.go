@@ -1,5 +1,7 @@
 package qrimage
 
+import "encoding/binary"
+
 // bitmap is a binarized image: a gray image and the threshold of each
 // pixel, computed once per image (block thresholds, or one global one)
 // and applied on demand, so that no full-size image of bits is ever
@@ -38,38 +40,74 @@ func (b *bitmap) at(x, y int) bool {
 // y to runs and starts, and reports whether the first run is dark.
 func (b *bitmap) rowRuns(y int, runs, starts []int) ([]int, []int, bool) {
 	pix := b.g.pix[y*b.w : (y+1)*b.w]
-	var lim []int32
-	if b.bw > 0 {
-		lim = b.lim[blockOf(y, b.h)*b.bw:]
-	}
 	first := b.at(0, y)
-	dark, start := first, 0
-	// A run of pixels under one threshold: the whole row for a global
-	// one, a block for local ones (the last block overlaps the one before
-	// it).
-	span := func(x0, x1 int, t int32) {
-		for x, v := range pix[x0:x1] {
-			if (int32(v) <= t) != dark {
-				runs = append(runs, x0+x-start)
-				starts = append(starts, start)
-				start, dark = x0+x, !dark
-			}
-		}
-	}
+	rs := runState{dark: first, runs: runs, starts: starts}
 	if b.bw == 0 {
-		span(0, len(pix), b.global)
+		rs.span(pix, 0, len(pix), b.global)
 	} else {
-		for bx := 0; bx < b.bw; bx++ {
-			x0, x1 := bx*blockSize, min((bx+1)*blockSize, b.w-blockSize)
-			if bx == b.bw-1 {
-				x0, x1 = max(0, b.w-blockSize), b.w
+		// One threshold per block; the last block overlaps the one before
+		// it.
+		lim := b.lim[blockOf(y, b.h)*b.bw:]
+		for bx := 0; bx < b.bw-1; bx++ {
+			rs.span(pix, bx*blockSize, min((bx+1)*blockSize, b.w-blockSize), lim[bx])
+		}
+		rs.span(pix, max(0, b.w-blockSize), b.w, lim[b.bw-1])
+	}
+	rs.runs = append(rs.runs, len(pix)-rs.start)
+	rs.starts = append(rs.starts, rs.start)
+	return rs.runs, rs.starts, first
+}
+
+// runState is the run that rowRuns is in.
+type runState struct {
+	dark         bool
+	start        int
+	runs, starts []int
+}
+
+// SWAR constants: the high bit of each 16-bit lane, 1 in each lane, and
+// the low byte of each lane.
+const (
+	laneHigh = 0x8000800080008000
+	laneOne  = 0x0001000100010001
+	laneLow  = 0x00ff00ff00ff00ff
+)
+
+// span extends the runs over pix[x0:x1], thresholded at t (dark ≤ t).
+// Eight pixels on the same side of t as the current run, the common case
+// away from edges, cost one test: each pixel goes into a 16-bit lane
+// with its high bit set, and subtracting t+1 clears that bit exactly when
+// the pixel is at most t.
+func (rs *runState) span(pix []byte, x0, x1 int, t int32) {
+	x := x0
+	if t >= -1 && t < 255 {
+		sub := uint64(t+1) * laneOne
+		for ; x+8 <= x1; x += 8 {
+			v := binary.LittleEndian.Uint64(pix[x:])
+			even := (v&laneLow | laneHigh) - sub
+			odd := (v>>8&laneLow | laneHigh) - sub
+			if rs.dark {
+				if (even|odd)&laneHigh == 0 { // every pixel dark
+					continue
+				}
+			} else if even&odd&laneHigh == laneHigh { // every pixel light
+				continue
 			}
-			span(x0, x1, lim[bx])
+			rs.pixels(pix, x, x+8, t)
 		}
 	}
-	runs = append(runs, len(pix)-start)
-	starts = append(starts, start)
-	return runs, starts, first
+	rs.pixels(pix, x, x1, t)
+}
+
+// pixels extends the runs over pix[x0:x1] one pixel at a time.
+func (rs *runState) pixels(pix []byte, x0, x1 int, t int32) {
+	for x := x0; x < x1; x++ {
+		if (int32(pix[x]) <= t) != rs.dark {
+			rs.runs = append(rs.runs, x-rs.start)
+			rs.starts = append(rs.starts, rs.start)
+			rs.start, rs.dark = x, !rs.dark
+		}
+	}
 }
 
 // binarize thresholds g with the method of bin. A non-nil sc lends its
