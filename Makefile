@@ -5,7 +5,7 @@ WASM_FLAGS = -trimpath -ldflags='-s -w -buildid=' -buildvcs=false
 GOROOT    := $(shell $(GO) env GOROOT)
 FUZZTIME  ?= 30s
 
-.PHONY: run test vet fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-scan bench-trustlist fuzz vectors clean
+.PHONY: run test vet fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-scan bench-frames bench-trustlist fuzz vectors clean
 
 ## run: build and serve the demo site (demo keys, passes and trust list)
 run:
@@ -54,7 +54,7 @@ site:
 	$(GO) run ./tools/passcheck site build --trust-key $(TRUST_KEY) --out dist
 
 ## bench: Go benchmarks (decode, verify, trust list) and the browser/Node harnesses
-bench: bench-scan bench-trustlist bench-site bench-wasm
+bench: bench-scan bench-frames bench-trustlist bench-site bench-wasm
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## bench-wasm: verify native vs WebAssembly in Node and headless Chromium (pure Go and WebCrypto), start-up, and the sizes (docs/wasm.md)
@@ -73,6 +73,10 @@ bench-trustlist:
 bench-scan:
 	@test -x /usr/bin/zbarimg || { echo "bench-scan needs zbarimg: apt-get install -y zbar-tools"; exit 1; }
 	$(GO) test -tags benchscan -run '^TestCompareZbar$$' -count=1 -v ./qrimage
+
+## bench-frames: camera frames (no code; the hard cases on a 640×480 and a 1280×720 canvas) through the module's scanImage in frame mode against @zxing/library and jsQR under Node (installed from npm into a temporary folder), and a native Scanner (docs/scan.md)
+bench-frames:
+	$(GO) test -tags benchframes -run '^TestFrameBench$$' -count=1 -timeout 30m -v ./qrimage
 
 ## vectors: regenerate testdata/vectors and fail if they changed
 vectors:

@@ -29,7 +29,7 @@ func blockOf(v, n int) int {
 }
 
 func (b *bitmap) at(x, y int) bool {
-	v := int32(b.g.pix[y*b.w+x])
+	v := int32(b.g.row(y)[x])
 	if b.bw == 0 {
 		return v <= b.global
 	}
@@ -39,19 +39,27 @@ func (b *bitmap) at(x, y int) bool {
 // rowRuns appends the lengths and starts of the runs of equal bits in row
 // y to runs and starts, and reports whether the first run is dark.
 func (b *bitmap) rowRuns(y int, runs, starts []int) ([]int, []int, bool) {
-	pix := b.g.pix[y*b.w : (y+1)*b.w]
+	pix := b.g.row(y)
 	first := b.at(0, y)
 	rs := runState{dark: first, runs: runs, starts: starts}
 	if b.bw == 0 {
 		rs.span(pix, 0, len(pix), b.global)
 	} else {
 		// One threshold per block; the last block overlaps the one before
-		// it.
+		// it. The loop tests whole blocks itself: a call per block costs
+		// more than the test in WebAssembly.
 		lim := b.lim[blockOf(y, b.h)*b.bw:]
-		for bx := 0; bx < b.bw-1; bx++ {
-			rs.span(pix, bx*blockSize, min((bx+1)*blockSize, b.w-blockSize), lim[bx])
+		for bx := 0; bx < b.bw; bx++ {
+			x0, x1 := bx*blockSize, min((bx+1)*blockSize, b.w-blockSize)
+			if bx == b.bw-1 {
+				x0, x1 = b.w-blockSize, b.w
+			}
+			t := lim[bx]
+			if x1-x0 == blockSize && t < 255 && sameSide(binary.LittleEndian.Uint64(pix[x0:]), uint64(t+1)*laneOne, rs.dark) {
+				continue
+			}
+			rs.pixels(pix, x0, x1, t)
 		}
-		rs.span(pix, max(0, b.w-blockSize), b.w, lim[b.bw-1])
 	}
 	rs.runs = append(rs.runs, len(pix)-rs.start)
 	rs.starts = append(rs.starts, rs.start)
@@ -73,27 +81,30 @@ const (
 	laneLow  = 0x00ff00ff00ff00ff
 )
 
-// span extends the runs over pix[x0:x1], thresholded at t (dark ≤ t).
-// Eight pixels on the same side of t as the current run, the common case
-// away from edges, cost one test: each pixel goes into a 16-bit lane
-// with its high bit set, and subtracting t+1 clears that bit exactly when
-// the pixel is at most t.
+// sameSide reports whether the eight pixels of v are all dark (dark) or
+// all light (!dark), for sub = (t+1) in each 16-bit lane, 0 ≤ t+1 ≤ 255:
+// each pixel goes into a lane with its high bit set, and subtracting t+1
+// clears that bit exactly when the pixel is at most t.
+func sameSide(v, sub uint64, dark bool) bool {
+	even := (v&laneLow | laneHigh) - sub
+	odd := (v>>8&laneLow | laneHigh) - sub
+	if dark {
+		return (even|odd)&laneHigh == 0
+	}
+	return even&odd&laneHigh == laneHigh
+}
+
+// span extends the runs over pix[x0:x1], thresholded at t (dark ≤ t),
+// eight pixels at a time where they are all on the side of the current
+// run.
 func (rs *runState) span(pix []byte, x0, x1 int, t int32) {
 	x := x0
 	if t >= -1 && t < 255 {
 		sub := uint64(t+1) * laneOne
 		for ; x+8 <= x1; x += 8 {
-			v := binary.LittleEndian.Uint64(pix[x:])
-			even := (v&laneLow | laneHigh) - sub
-			odd := (v>>8&laneLow | laneHigh) - sub
-			if rs.dark {
-				if (even|odd)&laneHigh == 0 { // every pixel dark
-					continue
-				}
-			} else if even&odd&laneHigh == laneHigh { // every pixel light
-				continue
+			if !sameSide(binary.LittleEndian.Uint64(pix[x:]), sub, rs.dark) {
+				rs.pixels(pix, x, x+8, t)
 			}
-			rs.pixels(pix, x, x+8, t)
 		}
 	}
 	rs.pixels(pix, x, x1, t)
@@ -113,19 +124,25 @@ func (rs *runState) pixels(pix []byte, x0, x1 int, t int32) {
 // binarize thresholds g with the method of bin. A non-nil sc lends its
 // buffers (the result is valid until sc binarizes again with bin).
 func binarize(g *gray, bin binarizer, sc *scratch) *bitmap {
-	var b *bitmap
+	b := new(bitmap)
 	if sc != nil {
 		b = &sc.bm[bin]
-	} else {
-		b = new(bitmap)
 	}
+	binarizeInto(b, g, bin, sc, 1)
+	return b
+}
+
+// binarizeInto thresholds g with the method of bin into b. Local
+// thresholds take their statistics from every rowStep-th row of each
+// block: 1 for the grid reader; 2 for the look for a code, which then
+// converts only the rows it reads.
+func binarizeInto(b *bitmap, g *gray, bin binarizer, sc *scratch, rowStep int) {
 	b.g, b.w, b.h = g, g.w, g.h
 	if bin == global || g.w < 5*blockSize || g.h < 5*blockSize {
 		binarizeGlobal(g, b)
 	} else {
-		binarizeLocal(g, b, sc)
+		binarizeLocal(g, b, sc, rowStep)
 	}
-	return b
 }
 
 // blockSize is the side of the blocks of binarizeLocal.
@@ -144,7 +161,7 @@ const minRange = 24
 // edge to threshold at, and inside a light margin the value must stay
 // light. The last block of a row or column ends at the image's edge,
 // overlapping the one before it.
-func binarizeLocal(g *gray, b *bitmap, sc *scratch) {
+func binarizeLocal(g *gray, b *bitmap, sc *scratch, rowStep int) {
 	bw, bh := (g.w+blockSize-1)/blockSize, (g.h+blockSize-1)/blockSize
 	var black []int
 	if sc != nil {
@@ -156,15 +173,8 @@ func binarizeLocal(g *gray, b *bitmap, sc *scratch) {
 		y0 := min(by*blockSize, g.h-blockSize)
 		for bx := 0; bx < bw; bx++ {
 			x0 := min(bx*blockSize, g.w-blockSize)
-			sum, lo, hi := 0, 255, 0
-			for y := y0; y < y0+blockSize; y++ {
-				row := g.pix[y*g.w+x0 : y*g.w+x0+blockSize]
-				for _, v := range row {
-					sum += int(v)
-					lo, hi = min(lo, int(v)), max(hi, int(v))
-				}
-			}
-			avg := sum / (blockSize * blockSize)
+			sum, lo, hi := blockStats(g, x0, y0, rowStep)
+			avg := sum * rowStep / (blockSize * blockSize)
 			if hi-lo <= minRange {
 				avg = lo / 2
 				if bx > 0 && by > 0 {
@@ -179,16 +189,25 @@ func binarizeLocal(g *gray, b *bitmap, sc *scratch) {
 	}
 	b.bw = bw
 	b.lim = grow(&b.lim, bw*bh)
+	// The 5×5 sums, as five-block sums along each row of blocks, then
+	// five of those down each column.
+	var rows []int
+	if sc != nil {
+		rows = grow(&sc.rowSums, bw*bh)
+	} else {
+		rows = make([]int, bw*bh)
+	}
+	for by := 0; by < bh; by++ {
+		r := black[by*bw : (by+1)*bw]
+		for bx := 0; bx < bw; bx++ {
+			cx := clampInt(bx, 2, bw-3)
+			rows[by*bw+bx] = r[cx-2] + r[cx-1] + r[cx] + r[cx+1] + r[cx+2]
+		}
+	}
 	for by := 0; by < bh; by++ {
 		cy := clampInt(by, 2, bh-3)
 		for bx := 0; bx < bw; bx++ {
-			cx := clampInt(bx, 2, bw-3)
-			sum := 0
-			for y := cy - 2; y <= cy+2; y++ {
-				for x := cx - 2; x <= cx+2; x++ {
-					sum += black[y*bw+x]
-				}
-			}
+			sum := rows[(cy-2)*bw+bx] + rows[(cy-1)*bw+bx] + rows[cy*bw+bx] + rows[(cy+1)*bw+bx] + rows[(cy+2)*bw+bx]
 			b.lim[by*bw+bx] = int32(sum / 25)
 		}
 	}
@@ -197,6 +216,38 @@ func binarizeLocal(g *gray, b *bitmap, sc *scratch) {
 		b.colBlock[x] = int32(blockOf(x, g.w))
 	}
 }
+
+// blockStats returns the sum, minimum and maximum of the gray values of
+// every rowStep-th row of the 8×8 block at (x0, y0). It reads each row as
+// one word and keeps four 16-bit lanes of sums, minima and maxima for the
+// even bytes and four for the odd ones (SWAR), which in WebAssembly costs
+// a third of a loop over the 64 bytes.
+func blockStats(g *gray, x0, y0, rowStep int) (sum, lo, hi int) {
+	var acc uint64
+	mn, mx := uint64(laneLow), uint64(0)
+	for y := y0; y < y0+blockSize; y += rowStep {
+		v := binary.LittleEndian.Uint64(g.row(y)[x0:])
+		for _, l := range [2]uint64{v & laneLow, v >> 8 & laneLow} {
+			acc += l
+			mn = laneMin(mn, l)
+			mx = laneMax(mx, l)
+		}
+	}
+	sum = int((acc * laneOne) >> 48) // the four lanes added into the top one
+	lo, hi = 255, 0
+	for k := 0; k < 64; k += 16 {
+		lo = min(lo, int(mn>>k&0xff))
+		hi = max(hi, int(mx>>k&0xff))
+	}
+	return sum, lo, hi
+}
+
+// laneGE returns all ones in each 16-bit lane where a ≥ b, for lanes
+// holding 0…255.
+func laneGE(a, b uint64) uint64 { return ((a | laneHigh) - b) & laneHigh >> 15 * 0xffff }
+
+func laneMin(a, b uint64) uint64 { m := laneGE(a, b); return b&m | a&^m }
+func laneMax(a, b uint64) uint64 { m := laneGE(a, b); return a&m | b&^m }
 
 // binarizeGlobal thresholds all of g at one black point, found from the
 // histogram of the middle of the image: the valley between the two
@@ -207,9 +258,8 @@ func binarizeGlobal(g *gray, b *bitmap) {
 	const buckets = 32
 	var hist [buckets]int
 	for row := 1; row < 5; row++ {
-		y := g.h * row / 5
-		for x := g.w / 5; x < g.w*4/5; x++ {
-			hist[g.pix[y*g.w+x]>>3]++
+		for _, v := range g.row(g.h * row / 5)[g.w/5 : g.w*4/5] {
+			hist[v>>3]++
 		}
 	}
 	// Dark below the black point: at most one less.

@@ -118,7 +118,7 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 			if !ok {
 				continue
 			}
-			if minContrast > 0 && contrast(bm.g.pix[y*w:(y+1)*w], starts[i+1:i+4], r[1:4]) < minContrast {
+			if minContrast > 0 && contrast(bm.g.row(y), starts[i+1:i+4], r[1:4]) < minContrast {
 				continue
 			}
 			cx := float64(starts[i+2]) + float64(r[2])/2

@@ -8,7 +8,10 @@ package qrimage
 type scratch struct {
 	gray         gray
 	bm           [2]bitmap
+	gate         [2]bitmap // the look for a code's
+	have         []bool
 	black        []int
+	rowSums      []int
 	runs, starts []int
 	cl           clusters
 }

@@ -2,7 +2,10 @@
 // (qrimage/framebench_test.go): the passcheck module's scanImage in frame
 // mode against @zxing/library and jsQR, on the same frames, in the same
 // process, one decoder after the other on each frame so that a slow moment
-// of the machine weighs on all three. It reads a job (JSON) from the file
+// of the machine weighs on all three. Each call is timed by the clock
+// (median of the runs) and by the process's CPU time (mean; it counts
+// V8's and the collector's other threads too), which the load of other
+// processes bends less. It reads a job (JSON) from the file
 // named by its argument and prints one JSON answer.
 //
 // Each frame is a file of gray bytes, expanded here to the RGBA of a canvas
@@ -87,20 +90,24 @@ const out = [];
 for (const f of job.frames) {
   const rgba = rgbaOf(f.file, f.w, f.h);
   const times = Object.fromEntries(names.map((n) => [n, []]));
+  const cpu = Object.fromEntries(names.map((n) => [n, 0]));
   const texts = {};
   const reps = f.text ? job.repsCode : job.repsNoCode;
   for (let k = 0; k < reps; k++) {
     for (const n of names) {
+      const c = process.cpuUsage();
       const a = performance.now();
       const text = decoders[n](rgba, f.w, f.h);
       times[n].push(performance.now() - a);
+      const u = process.cpuUsage(c);
+      cpu[n] += (u.user + u.system) / 1000;
       if (k === 0) texts[n] = text;
       else if (texts[n] !== text) throw new Error(`${f.name}: ${n} read differently on a second run`);
     }
   }
   out.push({
     name: f.name,
-    results: Object.fromEntries(names.map((n) => [n, { ms: median(times[n]), best: Math.min(...times[n]), read: texts[n] === f.text && f.text !== "", wrong: texts[n] !== null && texts[n] !== f.text }])),
+    results: Object.fromEntries(names.map((n) => [n, { ms: median(times[n]), best: Math.min(...times[n]), cpu: cpu[n] / reps, read: texts[n] === f.text && f.text !== "", wrong: texts[n] !== null && texts[n] !== f.text }])),
   });
 }
 process.stdout.write(JSON.stringify({ node: process.version, warmMs, frames: out }));
