@@ -11,11 +11,9 @@ type bitmap struct {
 	w, h int
 	// bw is the number of blocks per row for local thresholds; 0 means
 	// one global limit.
-	bw  int
-	lim []int32 // per block: a pixel is dark when its gray value ≤ lim
-	// colBlock is the block column of each x (local thresholds).
-	colBlock []int32
-	global   int32
+	bw     int
+	lim    []int32 // per block: a pixel is dark when its gray value ≤ lim
+	global int32
 }
 
 // blockOf returns the block row (or column) that binarizeLocal thresholds
@@ -33,33 +31,48 @@ func (b *bitmap) at(x, y int) bool {
 	if b.bw == 0 {
 		return v <= b.global
 	}
-	return v <= b.lim[blockOf(y, b.h)*b.bw+int(b.colBlock[x])]
+	return v <= b.lim[blockOf(y, b.h)*b.bw+blockOf(x, b.w)]
 }
 
 // rowRuns appends the lengths and starts of the runs of equal bits in row
 // y to runs and starts, and reports whether the first run is dark.
+//
+// It goes eight pixels at a time, under one threshold: a block's for local
+// thresholds (the last block overlaps the one before it, so the one
+// before ends early), the global one otherwise. Eight pixels on the side
+// of the current run, the common case away from edges, cost one test
+// (SWAR): each pixel goes into a 16-bit lane with its high bit set, and
+// subtracting t+1 clears that bit exactly when the pixel is at most t.
 func (b *bitmap) rowRuns(y int, runs, starts []int) ([]int, []int, bool) {
 	pix := b.g.row(y)
 	first := b.at(0, y)
 	rs := runState{dark: first, runs: runs, starts: starts}
-	if b.bw == 0 {
-		rs.span(pix, 0, len(pix), b.global)
-	} else {
-		// One threshold per block; the last block overlaps the one before
-		// it. The loop tests whole blocks itself: a call per block costs
-		// more than the test in WebAssembly.
-		lim := b.lim[blockOf(y, b.h)*b.bw:]
-		for bx := 0; bx < b.bw; bx++ {
-			x0, x1 := bx*blockSize, min((bx+1)*blockSize, b.w-blockSize)
-			if bx == b.bw-1 {
-				x0, x1 = b.w-blockSize, b.w
+	var lim []int32
+	if b.bw > 0 {
+		lim = b.lim[blockOf(y, b.h)*b.bw:]
+	}
+	t := b.global
+	for x0 := 0; x0 < b.w; {
+		x1 := min(x0+blockSize, b.w)
+		if lim != nil {
+			bx := b.bw - 1
+			if x0 < b.w-blockSize {
+				bx, x1 = x0/blockSize, min(x1, b.w-blockSize)
 			}
-			t := lim[bx]
-			if x1-x0 == blockSize && t < 255 && sameSide(binary.LittleEndian.Uint64(pix[x0:]), uint64(t+1)*laneOne, rs.dark) {
+			t = lim[bx]
+		}
+		if x1-x0 == blockSize && t < 255 {
+			v := binary.LittleEndian.Uint64(pix[x0:])
+			sub := uint64(t+1) * laneOne
+			even := (v&laneLow | laneHigh) - sub
+			odd := (v>>8&laneLow | laneHigh) - sub
+			if rs.dark && (even|odd)&laneHigh == 0 || !rs.dark && even&odd&laneHigh == laneHigh {
+				x0 = x1
 				continue
 			}
-			rs.pixels(pix, x0, x1, t)
 		}
+		rs.pixels(pix, x0, x1, t)
+		x0 = x1
 	}
 	rs.runs = append(rs.runs, len(pix)-rs.start)
 	rs.starts = append(rs.starts, rs.start)
@@ -81,35 +94,6 @@ const (
 	laneLow  = 0x00ff00ff00ff00ff
 )
 
-// sameSide reports whether the eight pixels of v are all dark (dark) or
-// all light (!dark), for sub = (t+1) in each 16-bit lane, 0 ≤ t+1 ≤ 255:
-// each pixel goes into a lane with its high bit set, and subtracting t+1
-// clears that bit exactly when the pixel is at most t.
-func sameSide(v, sub uint64, dark bool) bool {
-	even := (v&laneLow | laneHigh) - sub
-	odd := (v>>8&laneLow | laneHigh) - sub
-	if dark {
-		return (even|odd)&laneHigh == 0
-	}
-	return even&odd&laneHigh == laneHigh
-}
-
-// span extends the runs over pix[x0:x1], thresholded at t (dark ≤ t),
-// eight pixels at a time where they are all on the side of the current
-// run.
-func (rs *runState) span(pix []byte, x0, x1 int, t int32) {
-	x := x0
-	if t >= -1 && t < 255 {
-		sub := uint64(t+1) * laneOne
-		for ; x+8 <= x1; x += 8 {
-			if !sameSide(binary.LittleEndian.Uint64(pix[x:]), sub, rs.dark) {
-				rs.pixels(pix, x, x+8, t)
-			}
-		}
-	}
-	rs.pixels(pix, x, x1, t)
-}
-
 // pixels extends the runs over pix[x0:x1] one pixel at a time.
 func (rs *runState) pixels(pix []byte, x0, x1 int, t int32) {
 	for x := x0; x < x1; x++ {
@@ -122,17 +106,19 @@ func (rs *runState) pixels(pix []byte, x0, x1 int, t int32) {
 }
 
 // binarize thresholds g with the method of bin. A non-nil sc lends its
-// buffers (the result is valid until sc binarizes again with bin).
+// buffers (the result is valid until sc binarizes again with bin); nil
+// allocates.
 func binarize(g *gray, bin binarizer, sc *scratch) *bitmap {
-	b := new(bitmap)
-	if sc != nil {
-		b = &sc.bm[bin]
+	if sc == nil {
+		sc = new(scratch)
 	}
+	b := &sc.bm[bin]
 	binarizeInto(b, g, bin, sc, 1)
 	return b
 }
 
-// binarizeInto thresholds g with the method of bin into b. Local
+// binarizeInto thresholds g with the method of bin into b, with the
+// buffers of sc (not nil). Local
 // thresholds take their statistics from every rowStep-th row of each
 // block: 1 for the grid reader; 2 for the look for a code, which then
 // converts only the rows it reads.
@@ -163,12 +149,7 @@ const minRange = 24
 // overlapping the one before it.
 func binarizeLocal(g *gray, b *bitmap, sc *scratch, rowStep int) {
 	bw, bh := (g.w+blockSize-1)/blockSize, (g.h+blockSize-1)/blockSize
-	var black []int
-	if sc != nil {
-		black = grow(&sc.black, bw*bh)
-	} else {
-		black = make([]int, bw*bh)
-	}
+	black := grow(&sc.black, bw*bh)
 	for by := 0; by < bh; by++ {
 		y0 := min(by*blockSize, g.h-blockSize)
 		for bx := 0; bx < bw; bx++ {
@@ -178,25 +159,20 @@ func binarizeLocal(g *gray, b *bitmap, sc *scratch, rowStep int) {
 			if hi-lo <= minRange {
 				avg = lo / 2
 				if bx > 0 && by > 0 {
-					nb := (black[(by-1)*bw+bx] + 2*black[by*bw+bx-1] + black[(by-1)*bw+bx-1]) / 4
+					nb := int(black[(by-1)*bw+bx]+2*black[by*bw+bx-1]+black[(by-1)*bw+bx-1]) / 4
 					if lo < nb {
 						avg = nb
 					}
 				}
 			}
-			black[by*bw+bx] = avg
+			black[by*bw+bx] = int32(avg)
 		}
 	}
 	b.bw = bw
 	b.lim = grow(&b.lim, bw*bh)
 	// The 5×5 sums, as five-block sums along each row of blocks, then
 	// five of those down each column.
-	var rows []int
-	if sc != nil {
-		rows = grow(&sc.rowSums, bw*bh)
-	} else {
-		rows = make([]int, bw*bh)
-	}
+	rows := grow(&sc.rowSums, bw*bh)
 	for by := 0; by < bh; by++ {
 		r := black[by*bw : (by+1)*bw]
 		for bx := 0; bx < bw; bx++ {
@@ -208,12 +184,8 @@ func binarizeLocal(g *gray, b *bitmap, sc *scratch, rowStep int) {
 		cy := clampInt(by, 2, bh-3)
 		for bx := 0; bx < bw; bx++ {
 			sum := rows[(cy-2)*bw+bx] + rows[(cy-1)*bw+bx] + rows[cy*bw+bx] + rows[(cy+1)*bw+bx] + rows[(cy+2)*bw+bx]
-			b.lim[by*bw+bx] = int32(sum / 25)
+			b.lim[by*bw+bx] = sum / 25
 		}
-	}
-	b.colBlock = grow(&b.colBlock, g.w)
-	for x := range b.colBlock {
-		b.colBlock[x] = int32(blockOf(x, g.w))
 	}
 }
 
@@ -266,7 +238,11 @@ func binarizeGlobal(g *gray, b *bitmap) {
 	b.bw, b.global = 0, int32(blackPoint(hist[:])-1)
 }
 
-// grow returns (*buf)[:n], reallocating *buf when it is shorter.
+// grow returns (*buf)[:n], reallocating *buf when it is shorter. It stays
+// out of line, as does checkRGBA: inlined, the copies cost the
+// WebAssembly module about a kilobyte (brotli) for no measurable speed.
+//
+//go:noinline
 func grow[T any](buf *[]T, n int) []T {
 	if cap(*buf) < n {
 		*buf = make([]T, n)

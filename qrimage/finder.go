@@ -146,37 +146,33 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 // and 2 (light) is than the mean of run 1 (dark); starts and lens give the
 // runs' places in row.
 func contrast(row []byte, starts, lens []int) int {
-	mean := func(k int) int {
-		s := 0
+	var mean [3]int
+	for k := range mean {
 		for _, v := range row[starts[k] : starts[k]+lens[k]] {
-			s += int(v)
+			mean[k] += int(v)
 		}
-		return s / lens[k]
+		mean[k] /= lens[k]
 	}
-	return (mean(0)+mean(2))/2 - mean(1)
+	return (mean[0]+mean[2])/2 - mean[1]
 }
 
 // clusters groups hits that lie within two modules of each other. A grid
 // of cells indexes the clusters, so that the thousands of chance hits on
 // noise or moiré cost linear time; each cell lists its clusters in the
-// order they were made (head, tail and next are indices into cands, -1
-// for none).
+// order they were made (head, tail and next hold an index into cands plus
+// one, 0 for none).
 type clusters struct {
-	cands      []finderCand
-	next       []int32
-	head, tail []int32
-	cw, ch     int // cells per row and column
+	cands  []finderCand
+	next   []int32
+	cells  []int32 // head and tail of each cell
+	cw, ch int     // cells per row and column
 }
 
 const clusterCell = 16 // pixels
 
 func (cl *clusters) reset(w, h int) {
 	cl.cw, cl.ch = w/clusterCell+1, h/clusterCell+1
-	cl.head = grow(&cl.head, cl.cw*cl.ch)
-	cl.tail = grow(&cl.tail, cl.cw*cl.ch)
-	for i := range cl.head {
-		cl.head[i], cl.tail[i] = -1, -1
-	}
+	clear(grow(&cl.cells, 2*cl.cw*cl.ch))
 	cl.cands, cl.next = cl.cands[:0], cl.next[:0]
 }
 
@@ -185,8 +181,8 @@ func (cl *clusters) add(x, y, m float64) {
 	reach := int(4*m)/clusterCell + 1
 	for gy := max(0, cy-reach); gy <= min(cl.ch-1, cy+reach); gy++ {
 		for gx := max(0, cx-reach); gx <= min(cl.cw-1, cx+reach); gx++ {
-			for i := cl.head[gy*cl.cw+gx]; i >= 0; i = cl.next[i] {
-				c := &cl.cands[i]
+			for i := cl.cells[2*(gy*cl.cw+gx)]; i > 0; i = cl.next[i-1] {
+				c := &cl.cands[i-1]
 				lim := 2 * math.Max(c.module, m)
 				if math.Abs(c.x-x) < lim && math.Abs(c.y-y) < lim {
 					n := float64(c.hits)
@@ -199,16 +195,16 @@ func (cl *clusters) add(x, y, m float64) {
 			}
 		}
 	}
-	i := int32(len(cl.cands))
 	cl.cands = append(cl.cands, finderCand{x: x, y: y, module: m, hits: 1})
-	cl.next = append(cl.next, -1)
-	cell := clampInt(cy, 0, cl.ch-1)*cl.cw + clampInt(cx, 0, cl.cw-1)
-	if cl.tail[cell] < 0 {
-		cl.head[cell] = i
+	cl.next = append(cl.next, 0)
+	i := int32(len(cl.cands)) // index plus one
+	cell := 2 * (clampInt(cy, 0, cl.ch-1)*cl.cw + clampInt(cx, 0, cl.cw-1))
+	if tail := cl.cells[cell+1]; tail == 0 {
+		cl.cells[cell] = i
 	} else {
-		cl.next[cl.tail[cell]] = i
+		cl.next[tail-1] = i
 	}
-	cl.tail[cell] = i
+	cl.cells[cell+1] = i
 }
 
 // finderTriple is three patterns in the order top-left, top-right,

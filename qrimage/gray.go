@@ -1,7 +1,6 @@
 package qrimage
 
 import (
-	"encoding/binary"
 	"image"
 )
 
@@ -15,15 +14,15 @@ type gray struct {
 	// holds the RGBA pixels. Code that reads pix directly runs only after
 	// complete.
 	src  []byte
-	have []bool
+	have []byte // 1: converted
 }
 
 // row returns row y, converting it first when it is still RGBA.
 func (g *gray) row(y int) []byte {
 	r := g.pix[y*g.w : (y+1)*g.w]
-	if g.have != nil && !g.have[y] {
+	if g.have != nil && g.have[y] == 0 {
 		rgbaToGray(r, g.src[4*y*g.w:4*(y+1)*g.w])
-		g.have[y] = true
+		g.have[y] = 1
 	}
 	return r
 }
@@ -55,30 +54,9 @@ func grayFromRGBA(pix []byte, w, h int) *gray {
 }
 
 // rgbaToGray writes the luminance of the RGBA pixels pix into dst, one
-// byte per pixel. Two opaque pixels, the camera's case, are loaded as one
-// little-endian word and converted in 16-bit lanes (r + 2g + b ≤ 1020),
-// which in WebAssembly costs a fraction of eight bounds-checked byte
-// loads.
+// byte per pixel.
 func rgbaToGray(dst, pix []byte) {
 	pix = pix[:4*len(dst)]
-	i := 0
-	for ; i+2 <= len(dst); i += 2 {
-		v := binary.LittleEndian.Uint64(pix[4*i:])
-		if v&0xff000000ff000000 == 0xff000000ff000000 {
-			// Lanes of r+b and g: bytes 0 and 2 (r, b), then 1 (g), of
-			// each pixel.
-			rb := v&0x000000ff000000ff + v>>16&0x000000ff000000ff
-			g := v >> 8 & 0x000000ff000000ff
-			l := (rb + 2*g) >> 2 // each pixel's luminance in the low byte of its word
-			dst[i], dst[i+1] = byte(l), byte(l>>32)
-			continue
-		}
-		rgbaToGraySlow(dst[i:i+2], pix[4*i:4*i+8])
-	}
-	rgbaToGraySlow(dst[i:], pix[4*i:])
-}
-
-func rgbaToGraySlow(dst, pix []byte) {
 	for i := range dst {
 		p := pix[4*i : 4*i+4 : 4*i+4]
 		dst[i] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))

@@ -108,6 +108,8 @@ func rgbaGray(pix []byte, width, height int) (*gray, error) {
 }
 
 // checkRGBA checks the size and that pix holds 4×width×height bytes.
+//
+//go:noinline
 func checkRGBA(pix []byte, width, height int) error {
 	if err := checkSize(width, height); err != nil {
 		return err

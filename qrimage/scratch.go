@@ -9,9 +9,9 @@ type scratch struct {
 	gray         gray
 	bm           [2]bitmap
 	gate         [2]bitmap // the look for a code's
-	have         []bool
-	black        []int
-	rowSums      []int
+	have         []byte
+	black        []int32
+	rowSums      []int32
 	runs, starts []int
 	cl           clusters
 }
