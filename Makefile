@@ -7,7 +7,7 @@ FUZZTIME  ?= 30s
 STATICCHECK_VERSION = v0.8.2
 STATICCHECK = $(CURDIR)/.bin/staticcheck
 
-.PHONY: run test vet staticcheck fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-scan bench-trustlist fuzz vectors clean
+.PHONY: run test vet staticcheck fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-scan bench-frames bench-trustlist fuzz vectors clean
 
 ## run: build and serve the demo site (demo keys, passes and trust list)
 run:
@@ -66,8 +66,8 @@ site:
 	@test -n "$(TRUST_KEY)" || { echo "make site needs TRUST_KEY=PUB.pem (make one with: go run ./tools/passcheck trustlist keygen --key publisher.key --pub publisher.pem)"; exit 2; }
 	$(GO) run ./tools/passcheck site build --trust-key $(TRUST_KEY) --out dist
 
-## bench: Go benchmarks (decode, verify, trust list, rules) and the browser/Node harnesses
-bench: bench-scan bench-trustlist bench-site bench-wasm
+## bench: Go benchmarks (decode, verify, trust list, rules, revocation) and the browser/Node harnesses
+bench: bench-scan bench-frames bench-trustlist bench-site bench-wasm
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## bench-wasm: verify native vs WebAssembly in Node and headless Chromium (pure Go and WebCrypto), start-up, and the sizes (docs/wasm.md)
@@ -86,6 +86,10 @@ bench-trustlist:
 bench-scan:
 	@test -x /usr/bin/zbarimg || { echo "bench-scan needs zbarimg: apt-get install -y zbar-tools"; exit 1; }
 	$(GO) test -tags benchscan -run '^TestCompareZbar$$' -count=1 -v ./qrimage
+
+## bench-frames: camera frames (no code; the hard cases on a 640×480 and a 1280×720 canvas) through the module's scanImage in frame mode against @zxing/library and jsQR under Node (installed from npm into a temporary folder), and a native Scanner (docs/scan.md)
+bench-frames:
+	$(GO) test -tags benchframes -run '^TestFrameBench$$' -count=1 -timeout 30m -v ./qrimage
 
 ## vectors: regenerate testdata/vectors and fail if they changed
 vectors:

@@ -9,6 +9,7 @@ import "embed"
 //go:embed dcc/api.go
 //go:embed dcc/codes.go
 //go:embed dcc/decode.go
+//go:embed dcc/doc.go
 //go:embed dcc/errors.go
 //go:embed dcc/generate.go
 //go:embed dcc/schema.go
@@ -36,6 +37,8 @@ import "embed"
 //go:embed qrimage/internal/qrdecode/tables.go
 //go:embed qrimage/ladder.go
 //go:embed qrimage/qrimage.go
+//go:embed qrimage/scanner.go
+//go:embed qrimage/scratch.go
 //go:embed qrimage/transform.go
 //go:embed trustlist/codes.go
 //go:embed trustlist/internal/spki/spki.go

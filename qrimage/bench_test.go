@@ -4,6 +4,7 @@ package qrimage
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -65,6 +66,57 @@ func BenchmarkNoCode640x480(b *testing.B) {
 				if _, err := f(pix, w, h); err == nil {
 					b.Fatal("read a code in a frame without one")
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkFrames is the native side of make bench-frames: a Scanner on
+// the camera frames of frames_test.go, each group in turn: the scenes
+// without a code one by one, and the hard cases on the desk scene (one
+// iteration reads every frame of the group; ms/frame is the mean).
+func BenchmarkFrames(b *testing.B) {
+	frames, _ := testFrames(b)
+	type group struct {
+		name   string
+		frames []testFrame
+	}
+	var groups []group
+	for _, sz := range frameSizes {
+		size := fmt.Sprintf("%dx%d", sz[0], sz[1])
+		for _, k := range sceneKinds {
+			g := group{name: "nocode-" + k + "-" + size}
+			for _, f := range frames {
+				if f.name == k+" "+size {
+					g.frames = append(g.frames, f)
+				}
+			}
+			groups = append(groups, g)
+		}
+		g := group{name: "code-" + size}
+		for _, f := range frames {
+			if f.kind == "code" && f.w == sz[0] && f.h == sz[1] {
+				g.frames = append(g.frames, f)
+			}
+		}
+		groups = append(groups, g)
+	}
+	for _, g := range groups {
+		b.Run(g.name, func(b *testing.B) {
+			var s Scanner
+			reads := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				reads = 0
+				for _, f := range g.frames {
+					if text, err := s.Scan(f.pix, f.w, f.h); err == nil && text == f.text {
+						reads++
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*len(g.frames)), "ms/frame")
+			if g.frames[0].text != "" {
+				b.ReportMetric(float64(reads), "reads")
 			}
 		})
 	}

@@ -13,6 +13,10 @@ import (
 // several plausible triples: the Reed–Solomon check of the decoder rejects
 // the wrong ones.
 
+// maxCands is how many candidates, those with the most hits, the grid
+// reader forms triples from.
+const maxCands = 12
+
 // finderCand is a cluster of row/column hits on one finder pattern.
 type finderCand struct {
 	x, y   float64 // centre
@@ -82,30 +86,26 @@ func columnRuns(bm *bitmap, x, y, maxRun int) (r [5]int, cy float64, ok bool) {
 	return r, float64(up+1+down) / 2, true
 }
 
-// findFinderCandidates scans every row of bm for 1:1:3:1:1 runs, checks the
-// column through each hit, and clusters the hits. The result is sorted by
-// the number of hits, most first, and capped.
-func findFinderCandidates(bm *bitmap) []finderCand {
+// findFinderCandidates scans every step-th row of bm for 1:1:3:1:1 runs,
+// checks the column through each hit, and clusters the hits. With
+// minContrast > 0 a hit also needs its two light runs to be that many gray
+// levels lighter, on average, than its dark core. The result is sorted by
+// the number of hits, most first, and capped at limit. A non-nil sc lends
+// its buffers: the result is then valid until sc's next scan.
+func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch) []finderCand {
+	if sc == nil {
+		sc = new(scratch)
+	}
 	w, h := bm.w, bm.h
-	var cl clusters
-	runs := make([]int, 0, 64)
-	starts := make([]int, 0, 64)
-	for y := 0; y < h; y++ {
-		runs, starts = runs[:0], starts[:0]
-		row := bm.dark[y*w : (y+1)*w]
-		start := 0
-		for x := 1; x < w; x++ {
-			if row[x] != row[x-1] {
-				runs = append(runs, x-start)
-				starts = append(starts, start)
-				start = x
-			}
-		}
-		runs = append(runs, w-start)
-		starts = append(starts, start)
-		// Runs alternate; the first run is dark when row[0] is.
+	cl := &sc.cl
+	cl.reset(w, h)
+	runs, starts := sc.runs[:0], sc.starts[:0]
+	for y := 0; y < h; y += step {
+		var firstDark bool
+		runs, starts, firstDark = bm.rowRuns(y, runs[:0], starts[:0])
+		// Runs alternate; the first run is dark when the row starts dark.
 		first := 1
-		if row[0] {
+		if firstDark {
 			first = 0
 		}
 		for i := first; i+5 <= len(runs); i += 2 {
@@ -116,6 +116,9 @@ func findFinderCandidates(bm *bitmap) []finderCand {
 			}
 			m, ok := ratioOK(r)
 			if !ok {
+				continue
+			}
+			if minContrast > 0 && contrast(bm.g.row(y), starts[i+1:i+4], r[1:4]) < minContrast {
 				continue
 			}
 			cx := float64(starts[i+2]) + float64(r[2])/2
@@ -130,34 +133,56 @@ func findFinderCandidates(bm *bitmap) []finderCand {
 			cl.add(cx, cy, (m+mv)/2)
 		}
 	}
+	sc.runs, sc.starts = runs, starts
 	cands := cl.cands
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
-	if len(cands) > 12 {
-		cands = cands[:12]
+	if len(cands) > limit {
+		cands = cands[:limit]
 	}
 	return cands
 }
 
+// contrast returns how much lighter, in gray levels, the mean of runs 0
+// and 2 (light) is than the mean of run 1 (dark); starts and lens give the
+// runs' places in row.
+func contrast(row []byte, starts, lens []int) int {
+	var mean [3]int
+	for k := range mean {
+		for _, v := range row[starts[k] : starts[k]+lens[k]] {
+			mean[k] += int(v)
+		}
+		mean[k] /= lens[k]
+	}
+	return (mean[0]+mean[2])/2 - mean[1]
+}
+
 // clusters groups hits that lie within two modules of each other. A grid
 // of cells indexes the clusters, so that the thousands of chance hits on
-// noise or moiré cost linear time.
+// noise or moiré cost linear time; each cell lists its clusters in the
+// order they were made (head, tail and next hold an index into cands plus
+// one, 0 for none).
 type clusters struct {
-	cands []finderCand
-	cells map[[2]int][]int // cell → indices into cands
+	cands  []finderCand
+	next   []int32
+	cells  []int32 // head and tail of each cell
+	cw, ch int     // cells per row and column
 }
 
 const clusterCell = 16 // pixels
 
+func (cl *clusters) reset(w, h int) {
+	cl.cw, cl.ch = w/clusterCell+1, h/clusterCell+1
+	clear(grow(&cl.cells, 2*cl.cw*cl.ch))
+	cl.cands, cl.next = cl.cands[:0], cl.next[:0]
+}
+
 func (cl *clusters) add(x, y, m float64) {
-	if cl.cells == nil {
-		cl.cells = map[[2]int][]int{}
-	}
 	cx, cy := int(x)/clusterCell, int(y)/clusterCell
 	reach := int(4*m)/clusterCell + 1
-	for gy := cy - reach; gy <= cy+reach; gy++ {
-		for gx := cx - reach; gx <= cx+reach; gx++ {
-			for _, i := range cl.cells[[2]int{gx, gy}] {
-				c := &cl.cands[i]
+	for gy := max(0, cy-reach); gy <= min(cl.ch-1, cy+reach); gy++ {
+		for gx := max(0, cx-reach); gx <= min(cl.cw-1, cx+reach); gx++ {
+			for i := cl.cells[2*(gy*cl.cw+gx)]; i > 0; i = cl.next[i-1] {
+				c := &cl.cands[i-1]
 				lim := 2 * math.Max(c.module, m)
 				if math.Abs(c.x-x) < lim && math.Abs(c.y-y) < lim {
 					n := float64(c.hits)
@@ -170,9 +195,16 @@ func (cl *clusters) add(x, y, m float64) {
 			}
 		}
 	}
-	key := [2]int{cx, cy}
-	cl.cells[key] = append(cl.cells[key], len(cl.cands))
 	cl.cands = append(cl.cands, finderCand{x: x, y: y, module: m, hits: 1})
+	cl.next = append(cl.next, 0)
+	i := int32(len(cl.cands)) // index plus one
+	cell := 2 * (clampInt(cy, 0, cl.ch-1)*cl.cw + clampInt(cx, 0, cl.cw-1))
+	if tail := cl.cells[cell+1]; tail == 0 {
+		cl.cells[cell] = i
+	} else {
+		cl.next[tail-1] = i
+	}
+	cl.cells[cell+1] = i
 }
 
 // finderTriple is three patterns in the order top-left, top-right,

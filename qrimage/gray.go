@@ -9,6 +9,32 @@ import (
 type gray struct {
 	pix  []byte
 	w, h int
+	// A Scanner converts a frame's rows on demand: while have is not nil,
+	// row y of pix holds gray values only once have[y] is true, and src
+	// holds the RGBA pixels. Code that reads pix directly runs only after
+	// complete.
+	src  []byte
+	have []byte // 1: converted
+}
+
+// row returns row y, converting it first when it is still RGBA.
+func (g *gray) row(y int) []byte {
+	r := g.pix[y*g.w : (y+1)*g.w]
+	if g.have != nil && g.have[y] == 0 {
+		rgbaToGray(r, g.src[4*y*g.w:4*(y+1)*g.w])
+		g.have[y] = 1
+	}
+	return r
+}
+
+// complete converts every row still RGBA and lets go of the RGBA pixels.
+func (g *gray) complete() {
+	if g.have != nil {
+		for y := range g.h {
+			g.row(y)
+		}
+	}
+	g.have, g.src = nil, nil
 }
 
 func newGray(w, h int) *gray { return &gray{pix: make([]byte, w*h), w: w, h: h} }
@@ -23,11 +49,18 @@ func lum(r, g, b, a uint32) byte {
 // grayFromRGBA converts non-premultiplied RGBA bytes (canvas ImageData).
 func grayFromRGBA(pix []byte, w, h int) *gray {
 	g := newGray(w, h)
-	for i := range g.pix {
-		p := pix[4*i : 4*i+4 : 4*i+4]
-		g.pix[i] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
-	}
+	rgbaToGray(g.pix, pix)
 	return g
+}
+
+// rgbaToGray writes the luminance of the RGBA pixels pix into dst, one
+// byte per pixel.
+func rgbaToGray(dst, pix []byte) {
+	pix = pix[:4*len(dst)]
+	for i := range dst {
+		p := pix[4*i : 4*i+4 : 4*i+4]
+		dst[i] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
+	}
 }
 
 // grayFromImage converts any image, with fast paths for the types that the

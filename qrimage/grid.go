@@ -15,9 +15,8 @@ import (
 // several finder triples, the estimated dimension and its neighbours, and
 // several transforms; the decoder's Reed–Solomon check rejects the wrong
 // ones.
-func readGrid(g *gray, bin binarizer) (text string, ok bool) {
-	bm := binarize(g, bin)
-	for _, t := range finderTriples(findFinderCandidates(bm), 4) {
+func readGrid(g *gray, bm *bitmap, sc *scratch) (text string, ok bool) {
+	for _, t := range finderTriples(findFinderCandidates(bm, 1, maxCands, 0, sc), 4) {
 		if text, ok := readTriple(g, t); ok {
 			return text, true
 		}

@@ -14,10 +14,26 @@ const (
 )
 
 // frame is one image going down the ladder, with the derived images that
-// several steps share computed once.
+// several steps share computed once: the bitmaps of the base image (each
+// binarized once) and the padded, upscaled and inverted images.
 type frame struct {
 	base    *gray
+	sc      *scratch // buffers; nil allocates
+	bms     [2]*bitmap
 	derived map[string]*gray
+}
+
+// bitmap returns the base image binarized with bin.
+func (f *frame) bitmap(bin binarizer) *bitmap {
+	if f.bms[bin] == nil {
+		f.bms[bin] = binarize(f.base, bin, f.sc)
+	}
+	return f.bms[bin]
+}
+
+// gridBase runs our grid sampler on the base image.
+func (f *frame) gridBase(bin binarizer) (string, bool) {
+	return readGrid(f.base, f.bitmap(bin), f.sc)
 }
 
 func (f *frame) get(key string, build func() *gray) *gray {
@@ -62,7 +78,7 @@ func gridOf(g *gray) (string, bool) {
 	if g == nil {
 		return "", false
 	}
-	return readGrid(g, hybrid)
+	return readGrid(g, binarize(g, hybrid, nil), nil)
 }
 
 func (f *frame) inverted() *gray {
@@ -77,8 +93,8 @@ func (f *frame) boxed() *gray {
 // gozxing's reader with its own steps for comparison: compare_test.go); the
 // ladders pick and order the ones that earned their place.
 var candidates = []step{
-	{"grid", func(f *frame) (string, bool) { return readGrid(f.base, hybrid) }},
-	{"grid-global", func(f *frame) (string, bool) { return readGrid(f.base, global) }},
+	{"grid", func(f *frame) (string, bool) { return f.gridBase(hybrid) }},
+	{"grid-global", func(f *frame) (string, bool) { return f.gridBase(global) }},
 	{"grid-up2", func(f *frame) (string, bool) { return gridOf(f.upscaled(2)) }},
 	{"grid-up3", func(f *frame) (string, bool) { return gridOf(f.upscaled(3)) }},
 	{"grid-box", func(f *frame) (string, bool) { return gridOf(f.boxed()) }},
@@ -117,6 +133,11 @@ func pickFrom(steps []step, names ...string) []step {
 // decodeGray runs the steps on g until one reads a code.
 func decodeGray(g *gray, steps []step) (string, error) {
 	f := &frame{base: g}
+	return f.climb(steps)
+}
+
+// climb runs the steps on f until one reads a code.
+func (f *frame) climb(steps []step) (string, error) {
 	for _, s := range steps {
 		if text, ok := s.try(f); ok {
 			return text, nil

@@ -73,16 +73,16 @@ func Decode(img image.Image) (string, error) {
 	return decodeGray(grayFromImage(img), ladder)
 }
 
-// DecodeFrame is [DecodeRGBA] with a short ladder, for live camera frames
-// where the next frame comes soon: the grid reader on the frame as it is,
-// with local and then global thresholds, without upscales or inversion. On a 640×480 frame without a code it costs
-// a fraction of the full ladder (see docs/scan.md).
+// DecodeFrame is [DecodeRGBA] for live camera frames, where the next frame
+// comes soon: it first looks for finder patterns on every other row and
+// answers ErrNotFound at once when no three could form a code, and then
+// runs a short ladder: the grid reader on the frame as it is, with local
+// and then global thresholds, without upscales or inversion. A camera loop
+// should keep a [Scanner], which does the same and reuses its buffers from
+// one frame to the next (see docs/scan.md).
 func DecodeFrame(pix []byte, width, height int) (string, error) {
-	g, err := rgbaGray(pix, width, height)
-	if err != nil {
-		return "", err
-	}
-	return decodeGray(g, frameLadder)
+	var s Scanner
+	return s.Scan(pix, width, height)
 }
 
 // DecodeRGBA returns the text of the QR code in a frame of non-premultiplied
@@ -101,11 +101,21 @@ func DecodeRGBA(pix []byte, width, height int) (string, error) {
 // rgbaGray checks the size and buffer length before it allocates the gray
 // image.
 func rgbaGray(pix []byte, width, height int) (*gray, error) {
-	if err := checkSize(width, height); err != nil {
+	if err := checkRGBA(pix, width, height); err != nil {
 		return nil, err
 	}
-	if len(pix) != 4*width*height {
-		return nil, fmt.Errorf("%w: %d bytes of pixels for %d×%d RGBA (want %d)", ErrImage, len(pix), width, height, 4*width*height)
-	}
 	return grayFromRGBA(pix, width, height), nil
+}
+
+// checkRGBA checks the size and that pix holds 4×width×height bytes.
+//
+//go:noinline
+func checkRGBA(pix []byte, width, height int) error {
+	if err := checkSize(width, height); err != nil {
+		return err
+	}
+	if len(pix) != 4*width*height {
+		return fmt.Errorf("%w: %d bytes of pixels for %d×%d RGBA (want %d)", ErrImage, len(pix), width, height, 4*width*height)
+	}
+	return nil
 }

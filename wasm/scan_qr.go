@@ -14,9 +14,19 @@ import (
 // qrDecoder tells the pages whether scanImage can decode (see scan_noqr.go).
 const qrDecoder = true
 
-// scan decodes the QR code in an RGBA image, with the quicker ladder for a
-// live camera frame. The size is checked against qrimage's limits before the
-// pixels are copied.
+// frames reads live camera frames: it keeps its buffers from one frame to
+// the next, and so does frameRGBA, the copy of the frame's pixels. The
+// module runs on one thread, and a frame is read to the end before the
+// next call, so one of each serves every session.
+var (
+	frames    qrimage.Scanner
+	frameRGBA []byte
+)
+
+// scan decodes the QR code in an RGBA image; a live camera frame goes to
+// the Scanner, which answers quickly when there is no code, an uploaded
+// picture up the full ladder. The size is checked against qrimage's limits
+// before the pixels are copied.
 func scan(pix js.Value, w, h int, frame bool) any {
 	if w <= 0 || h <= 0 || w > qrimage.MaxDimension || h > qrimage.MaxDimension || w*h > qrimage.MaxPixels {
 		return errorResult(dcc.InputInvalid, fmt.Sprintf("an image of %d×%d pixels; at most %d a side and %d in all", w, h, qrimage.MaxDimension, qrimage.MaxPixels))
@@ -27,13 +37,20 @@ func scan(pix js.Value, w, h int, frame bool) any {
 	if n := pix.Length(); n != 4*w*h {
 		return errorResult(dcc.InputInvalid, fmt.Sprintf("%d bytes of pixels for %d×%d RGBA, want %d", n, w, h, 4*w*h))
 	}
-	b := make([]byte, 4*w*h)
-	js.CopyBytesToGo(b, pix)
-	decode := qrimage.DecodeRGBA
+	var text string
+	var err error
 	if frame {
-		decode = qrimage.DecodeFrame
+		if cap(frameRGBA) < 4*w*h {
+			frameRGBA = make([]byte, 4*w*h)
+		}
+		b := frameRGBA[:4*w*h]
+		js.CopyBytesToGo(b, pix)
+		text, err = frames.Scan(b, w, h)
+	} else {
+		b := make([]byte, 4*w*h)
+		js.CopyBytesToGo(b, pix)
+		text, err = qrimage.DecodeRGBA(b, w, h)
 	}
-	text, err := decode(b, w, h)
 	switch {
 	case err == nil:
 		return text

@@ -1,0 +1,74 @@
+package qrimage
+
+// A Scanner reads QR codes from a stream of camera frames, as
+// [DecodeFrame] does, and keeps its buffers from one frame to the next: a
+// frame allocates no full-size image once a frame of that size has been
+// read. Most frames of a camera loop hold no code, so a Scanner first
+// looks for finder patterns on every other row, with thresholds taken
+// from those rows and converting only the rows it reads to gray, and
+// answers [ErrNotFound] at once when no three candidates could be the
+// corners of a code. Only then does it convert the rest of the frame,
+// binarize it once with each method, and climb the frame ladder, which
+// reads exactly what it read without that first look.
+//
+// The zero value is ready to use. A Scanner is not safe for concurrent use.
+// It holds on to the buffers of the largest frame it has read (about one
+// byte per pixel) but not to the pixels it was given.
+type Scanner struct {
+	sc scratch
+}
+
+// Scan returns the text of the QR code in a frame of non-premultiplied RGBA
+// pixels, 4 bytes per pixel, row by row (a canvas ImageData), with the
+// checks and errors of [DecodeRGBA].
+func (s *Scanner) Scan(pix []byte, width, height int) (string, error) {
+	if err := checkRGBA(pix, width, height); err != nil {
+		return "", err
+	}
+	g := &s.sc.gray
+	g.w, g.h = width, height
+	g.pix = grow(&g.pix, width*height)
+	g.src, g.have = pix, grow(&s.sc.have, height)
+	clear(g.have)
+	f := &frame{base: g, sc: &s.sc}
+	if !f.mayHoldCode() {
+		g.have, g.src = nil, nil
+		return "", ErrNotFound
+	}
+	g.complete()
+	return f.climb(frameLadder)
+}
+
+// gateCands is how many candidates the look for a code keeps: more than
+// the grid reader's maxCands, since every other row gives a cluster about
+// half the hits.
+const gateCands = 2 * maxCands
+
+// gateContrast is the contrast, in gray levels, between a candidate's
+// light runs and its dark core below which the look for a code ignores
+// it: the sensor noise and soft edges of a scene make look-alikes of about
+// that contrast under a global threshold. It is under half the contrast
+// of the faintest hard case (contrast-35: ink 110, paper 145); every frame
+// of TestScannerReadsAsLadder still reads at 38.
+const gateContrast = 16
+
+// mayHoldCode reports whether three finder-pattern candidates found on
+// every other row (with local thresholds, then with the global one) could
+// be the corners of a code. A finder pattern's 3-module core spans at
+// least 3 rows at 1 pixel per module, so a row through it is always
+// scanned; the local thresholds come from the same rows (4 of each 8×8
+// block's), which moves them little. The candidates need the contrast
+// gateContrast, and more of them are kept than the grid reader keeps
+// (each has about half its hits). TestScannerReadsAsLadder checks that
+// every frame the frame ladder reads passes.
+func (f *frame) mayHoldCode() bool {
+	for _, bin := range [...]binarizer{hybrid, global} {
+		bm := &f.sc.gate[bin]
+		binarizeInto(bm, f.base, bin, f.sc, 2)
+		cands := findFinderCandidates(bm, 2, gateCands, gateContrast, f.sc)
+		if len(finderTriples(cands, 1)) > 0 {
+			return true
+		}
+	}
+	return false
+}
