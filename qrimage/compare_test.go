@@ -462,3 +462,13 @@ func finderBox(g *gray) (r image.Rectangle, module float64, ok bool) {
 	r = r.Intersect(image.Rect(0, 0, g.w, g.h))
 	return r, module, !r.Empty()
 }
+
+// crop returns the part of g inside r, clipped to g.
+func (g *gray) crop(r image.Rectangle) *gray {
+	r = r.Intersect(image.Rect(0, 0, g.w, g.h))
+	o := newGray(r.Dx(), r.Dy())
+	for y := 0; y < o.h; y++ {
+		copy(o.pix[y*o.w:(y+1)*o.w], g.pix[(r.Min.Y+y)*g.w+r.Min.X:])
+	}
+	return o
+}

@@ -146,16 +146,6 @@ func (g *gray) pad(n int) *gray {
 	return o
 }
 
-// crop returns the part of g inside r, clipped to g.
-func (g *gray) crop(r image.Rectangle) *gray {
-	r = r.Intersect(image.Rect(0, 0, g.w, g.h))
-	o := newGray(r.Dx(), r.Dy())
-	for y := 0; y < o.h; y++ {
-		copy(o.pix[y*o.w:(y+1)*o.w], g.pix[(r.Min.Y+y)*g.w+r.Min.X:])
-	}
-	return o
-}
-
 // scale returns g enlarged f times with bilinear interpolation (pixel
 // centres aligned), which smooths the staircase of small modules instead of
 // copying it as nearest-neighbour would.

@@ -343,9 +343,12 @@ func jwk(k any) any {
 		default:
 			return nil
 		}
-		x, y := make([]byte, size), make([]byte, size)
-		k.X.FillBytes(x)
-		k.Y.FillBytes(y)
+		// The uncompressed point: 0x04 ‖ X ‖ Y, each size bytes.
+		point, err := k.Bytes()
+		if err != nil || len(point) != 1+2*size {
+			return nil
+		}
+		x, y := point[1:1+size], point[1+size:]
 		return map[string]any{"kty": "EC", "crv": crv, "x": b64(x), "y": b64(y), "ext": true}
 	case *rsa.PublicKey:
 		e := make([]byte, 0, 8)
