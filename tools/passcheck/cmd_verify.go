@@ -16,10 +16,10 @@ import (
 
 func init() {
 	register(&command{
-		Name:      "verify",
+		Name: "verify",
 		UsageLine: "verify [--dsc CERT]... [--trustlist DIR|FILE --trust-key PUB.pem]... [--state FILE|none] [--at RFC3339]\n" +
 			"\t[--rules SRC [--valuesets SRC]] [--country CC|none] [--region R] [--lang L] [--json] < PASS",
-		Short:     "verify one pass read from standard input",
+		Short: "verify one pass read from standard input",
 		Long: `
 Verify reads the text of one pass QR code ("HC1:...") from standard input,
 checks it, and prints a verdict, or with --json the Result.

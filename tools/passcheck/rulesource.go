@@ -61,10 +61,10 @@ func ruleSetOf(rs *publish.RuleSet) *rules.Set {
 
 // inspectRules is what "trustlist inspect" shows of a bundle's rules.
 type inspectRules struct {
-	Countries []string          `json:"countries"` // countries with Acceptance rules
-	Rules     []inspectRule     `json:"rules"`
-	ValueSets map[string]int    `json:"valueSets"` // value-set id → number of codes
-	Problems  []string          `json:"problems"`  // rules the verifier would leave out
+	Countries []string       `json:"countries"` // countries with Acceptance rules
+	Rules     []inspectRule  `json:"rules"`
+	ValueSets map[string]int `json:"valueSets"` // value-set id → number of codes
+	Problems  []string       `json:"problems"`  // rules the verifier would leave out
 }
 
 type inspectRule struct {
