@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { benchVerify } from "./benchverify.mjs";
+import { ruleModes } from "./rules.mjs";
 
 const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const t0 = performance.now();
@@ -197,6 +198,7 @@ const modes = {
   },
 };
 
+Object.assign(modes, ruleModes(job, verifier, b64));
 const answer = await modes[job.mode]();
 // Exit only once the answer is written: a pipe is written asynchronously.
 process.stdout.write(JSON.stringify(answer), () => process.exit(0));
