@@ -27,6 +27,7 @@ type RuleSet struct {
 
 // RulesReport says which rules a build published.
 type RulesReport struct {
+	Origin    string         // RuleSet.Origin
 	Rules     int            // rules in the bundle
 	ByCountry map[string]int // rules per country
 	ValueSets int            // value sets in the bundle
@@ -40,7 +41,7 @@ func encodeRules(p *wire.Payload, rs *RuleSet, r *Report) error {
 	if rs == nil || rs.Loaded == nil {
 		return nil
 	}
-	rep := &RulesReport{ByCountry: map[string]int{}}
+	rep := &RulesReport{Origin: rs.Origin, ByCountry: map[string]int{}}
 	for _, pr := range rs.Loaded.Problems {
 		r.LeftOut = append(r.LeftOut, LeftOut{Origin: pr.Source, Reason: "rule: " + pr.Err.Error()})
 	}
@@ -118,7 +119,7 @@ func compactJSON(v any) (string, error) {
 	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
-// writeRules prints the rules part of the report.
+// writeText prints the rules part of the report.
 func (rep *RulesReport) writeText(b *strings.Builder) {
 	if rep == nil {
 		b.WriteString("rules: none (technical check only)\n")
@@ -129,7 +130,11 @@ func (rep *RulesReport) writeText(b *strings.Builder) {
 		countries = append(countries, c)
 	}
 	sort.Strings(countries)
-	fmt.Fprintf(b, "rules: %d from %d rule countries, %d value sets\n", rep.Rules, len(countries), rep.ValueSets)
+	fmt.Fprintf(b, "rules: %d from %d rule countries, %d value sets", rep.Rules, len(countries), rep.ValueSets)
+	if rep.Origin != "" {
+		fmt.Fprintf(b, " (from %s)", rep.Origin)
+	}
+	b.WriteString("\n")
 	for _, c := range countries {
 		fmt.Fprintf(b, "  %s %6d\n", c, rep.ByCountry[c])
 	}
