@@ -5,6 +5,7 @@ package main
 import (
 	"syscall/js"
 
+	"github.com/passcheck/passcheck/certlogic"
 	"github.com/passcheck/passcheck/internal/jsonread"
 	"github.com/passcheck/passcheck/rules"
 )
@@ -42,18 +43,21 @@ func jsEvalRule(args []js.Value) any {
 	if ruleText.Type() != js.TypeString || dataText.Type() != js.TypeString || strLen(ruleText) > rules.MaxRuleBytes || strLen(dataText) > rules.MaxRuleBytes {
 		return evalAnswer(nil, "the rule and the data must be JSON strings of at most 1 MiB")
 	}
-	loaded := rules.ParseRules("rule", []byte(ruleText.String()))
-	if len(loaded.Problems) > 0 {
-		return evalAnswer(nil, loaded.Problems[0].Err.Error())
+	// One rule as JSON (not the CMS envelopes and arrays that
+	// rules.ParseRules reads: that code stays out of the module).
+	tree, err := jsonread.Read([]byte(ruleText.String()), jsonread.Limits{MaxBytes: rules.MaxRuleBytes, MaxDepth: certlogic.DefaultLimits.MaxDepth + 8})
+	if err != nil {
+		return evalAnswer(nil, "rule: "+err.Error())
 	}
-	if len(loaded.Rules) != 1 {
-		return evalAnswer(nil, "give exactly one rule")
+	rule, err := rules.ParseRule(tree, certlogic.DefaultLimits)
+	if err != nil {
+		return evalAnswer(nil, err.Error())
 	}
 	data, err := jsonread.Read([]byte(dataText.String()), jsonread.Limits{MaxBytes: rules.MaxRuleBytes})
 	if err != nil {
 		return evalAnswer(nil, "data: "+err.Error())
 	}
-	res, err := loaded.Rules[0].Eval(data)
+	res, err := rule.Eval(data)
 	if err != nil {
 		return evalAnswer(nil, err.Error())
 	}
