@@ -28,6 +28,7 @@ import { Wedge } from "../js/wedge.js";
 import { details } from "../js/verdict.js";
 import { Translator, pick } from "../js/i18n.js";
 import { verdictView, holderName, renderTrust } from "../js/render.js";
+import { parseChoice, ruleNotes, rulesLine } from "../js/rules.js";
 import { Scanner } from "../js/scanner.js";
 import { config } from "passcheck:build";
 
@@ -49,7 +50,7 @@ function defaultURL(u) {
 const verifiers = new Map();
 
 function sharedVerifier(opts) {
-  const key = JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys]);
+  const key = JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys, opts.rules]);
   let p = verifiers.get(key);
   if (!p) {
     p = load(opts);
@@ -243,7 +244,7 @@ const TEMPLATE = `
 <div class="sr-only" data-ref="announce" role="alert" aria-live="assertive" aria-atomic="true"></div>
 `;
 
-const CONFIG_ATTRS = ["wasm-url", "trustlist-url", "trust-keys"];
+const CONFIG_ATTRS = ["wasm-url", "trustlist-url", "trust-keys", "rules-country", "rules-region"];
 
 /**
  * PasscheckVerifier is the <passcheck-verifier> element. See
@@ -365,6 +366,10 @@ export class PasscheckVerifier extends HTMLElement {
           trustListURL: listAttr ? new URL(listAttr, document.baseURI).href : defaultURL(config.trustListURL),
           trustKeys,
           graceSeconds: config.graceSeconds,
+          // rules-country (and rules-region): the rule country, "none" for technical check only; default the build's.
+          rules: this.hasAttribute("rules-country")
+            ? { ...parseChoice(this.getAttribute("rules-country")), region: (this.getAttribute("rules-region") || "").trim() }
+            : parseChoice(config.rulesCountry || ""),
         });
       });
       if (!r.ok) {
@@ -415,6 +420,8 @@ export class PasscheckVerifier extends HTMLElement {
 
   renderTrustLine() {
     renderTrust(this.refs.trust, this.scanner.trust(), this.tr);
+    const v = this.scanner.verifier;
+    if (v) this.refs.trust.textContent += " · " + rulesLine(v.rules, Date.now(), this.tr); // rules.js
   }
 
   // --- checking ------------------------------------------------------------------
@@ -472,7 +479,21 @@ export class PasscheckVerifier extends HTMLElement {
         return li;
       }),
     );
-    r.reasons.hidden = view.reasons.length === 0;
+    // rules.js: which rule refused and why, or "technical check only".
+    const rn = ruleNotes(result, this.tr);
+    for (const n of rn.notes) {
+      const li = document.createElement("li");
+      li.dataset.rule = n.id;
+      li.textContent = (n.lead ? n.lead + " " : "") + n.text;
+      r.reasons.append(li);
+    }
+    if (rn.technical && view.verdict !== "not-a-pass") {
+      const li = document.createElement("li");
+      li.className = "rules-technical";
+      li.textContent = this.t("rules.technicalOnly");
+      r.reasons.append(li);
+    }
+    r.reasons.hidden = r.reasons.children.length === 0;
     r.verdict.hidden = false;
     r.paste.hidden = true;
     r.pasteText.value = "";
