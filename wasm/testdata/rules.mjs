@@ -41,22 +41,29 @@ export function ruleModes(job, verifier, b64) {
         const u = process.cpuUsage();
         return (u.user + u.system) / 1000;
       };
-      const out = {};
-      for (const choice of group.choices) {
-        pc.setRules(choice);
-        const per = {};
-        for (const c of group.cases) {
-          for (let i = 0; i < 50; i++) await pc.verify(c.text, { at: c.at });
-          const times = [];
-          for (let b = 0; b < job.iterations; b++) {
+      // Batches alternate the choices, so that the machine's drift falls
+      // on each alike.
+      const times = {};
+      for (let b = -3; b < job.iterations; b++) {
+        for (const choice of group.choices) {
+          pc.setRules(choice);
+          for (const c of group.cases) {
             const t0 = cpu();
-            for (let i = 0; i < 20; i++) await pc.verify(c.text, { at: c.at });
-            times.push((cpu() - t0) / 20);
+            for (let i = 0; i < 40; i++) await pc.verify(c.text, { at: c.at });
+            const ms = (cpu() - t0) / 40;
+            const key = JSON.stringify(choice);
+            if (b < 0) continue; // warm-up
+            ((times[key] ||= {})[c.name] ||= []).push(ms);
           }
-          times.sort((a, b) => a - b);
-          per[c.name] = { medianMs: times[times.length >> 1], minMs: times[0] };
         }
-        out[JSON.stringify(choice)] = per;
+      }
+      const out = {};
+      for (const [key, per] of Object.entries(times)) {
+        out[key] = {};
+        for (const [name, list] of Object.entries(per)) {
+          list.sort((a, b) => a - b);
+          out[key][name] = { medianMs: list[list.length >> 1], minMs: list[0] };
+        }
       }
       return out;
     },
