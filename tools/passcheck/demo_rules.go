@@ -16,9 +16,6 @@ import (
 //go:embed demorules
 var demoRuleFiles embed.FS
 
-// demoCountry is the rule country of demoRuleFiles.
-const demoCountry = "XX"
-
 // demoRuleSet is what the demo's trust list carries: the EU baseline, the
 // demo country's rules, and the EU value sets.
 func demoRuleSet() (*publish.RuleSet, error) {
