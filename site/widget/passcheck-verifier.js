@@ -479,21 +479,22 @@ export class PasscheckVerifier extends HTMLElement {
         return li;
       }),
     );
-    // rules.js: which rule refused and why, or "technical check only".
+    // rules.js: which rule refused and why, after the reason of its code;
+    // or "technical check only" on the kind line.
     const rn = ruleNotes(result, this.tr);
-    for (const n of rn.notes) {
-      const li = document.createElement("li");
-      li.dataset.rule = n.id;
-      li.textContent = (n.lead ? n.lead + " " : "") + n.text;
-      r.reasons.append(li);
+    for (const li of r.reasons.children) {
+      const want = { RULE_FAILED: "failed", RULE_OPEN: "open" }[li.dataset.code];
+      const notes = rn.notes.filter((n) => n.result === want);
+      if (want && notes.length > 0) {
+        li.textContent += " " + notes.map((n) => (n.lead ? n.lead + " " : "") + n.text).join(" ");
+        rn.notes = rn.notes.filter((n) => n.result !== want);
+      }
     }
     if (rn.technical && view.verdict !== "not-a-pass") {
-      const li = document.createElement("li");
-      li.className = "rules-technical";
-      li.textContent = this.t("rules.technicalOnly");
-      r.reasons.append(li);
+      r.kind.textContent = (r.kind.textContent ? r.kind.textContent + " · " : "") + this.t("rules.technicalOnly");
+      r.kind.hidden = false;
     }
-    r.reasons.hidden = r.reasons.children.length === 0;
+    r.reasons.hidden = view.reasons.length === 0;
     r.verdict.hidden = false;
     r.paste.hidden = true;
     r.pasteText.value = "";
