@@ -74,7 +74,7 @@ bench: bench-scan bench-frames bench-trustlist bench-site bench-wasm
 
 ## bench-wasm: verify native vs WebAssembly in Node and headless Chromium (pure Go and WebCrypto), start-up, and the sizes (docs/wasm.md)
 bench-wasm: wasm-size
-	$(GO) test -tags benchwasm -run '^TestWasmBench$$' -count=1 -v ./wasm
+	$(GO) test -tags benchwasm -run '^TestWasm(Rule)?Bench$$' -count=1 -v ./wasm
 
 ## bench-site: the scanner page in headless Chromium: navigation to ready (cold, and from the service worker), fake camera to verdict, bytes of the first visit (docs/site.md)
 bench-site:

@@ -6,12 +6,19 @@ import "embed"
 
 // wasmSources holds the files that compiling ./wasm needs (internal/wasmbuild.Sources).
 //
+//go:embed certlogic/certlogic.go
+//go:embed certlogic/compile.go
+//go:embed certlogic/datetime.go
+//go:embed certlogic/errors.go
+//go:embed certlogic/eval.go
+//go:embed certlogic/limits.go
 //go:embed dcc/api.go
 //go:embed dcc/codes.go
 //go:embed dcc/decode.go
 //go:embed dcc/doc.go
 //go:embed dcc/errors.go
 //go:embed dcc/generate.go
+//go:embed dcc/rules.go
 //go:embed dcc/schema.go
 //go:embed dcc/values.go
 //go:embed dcc/valuesets.go
@@ -24,6 +31,7 @@ import "embed"
 //go:embed internal/cbor/json.go
 //go:embed internal/cbor/reader.go
 //go:embed internal/cose/cose.go
+//go:embed internal/jsonread/jsonread.go
 //go:embed internal/jsontext/jsontext.go
 //go:embed internal/rfc3339/rfc3339.go
 //go:embed qrimage/binarize.go
@@ -40,6 +48,15 @@ import "embed"
 //go:embed qrimage/scanner.go
 //go:embed qrimage/scratch.go
 //go:embed qrimage/transform.go
+//go:embed rules/apply.go
+//go:embed rules/bundle.go
+//go:embed rules/errors.go
+//go:embed rules/evaluate.go
+//go:embed rules/rule.go
+//go:embed rules/ruletest.go
+//go:embed rules/select.go
+//go:embed rules/source.go
+//go:embed rules/valuesets.go
 //go:embed trustlist/codes.go
 //go:embed trustlist/internal/spki/spki.go
 //go:embed trustlist/internal/wire/extra.go
@@ -48,11 +65,14 @@ import "embed"
 //go:embed trustlist/internal/wire/wire.go
 //go:embed trustlist/keys.go
 //go:embed trustlist/revindex.go
+//go:embed trustlist/rules.go
 //go:embed trustlist/status.go
 //go:embed trustlist/trustlist.go
 //go:embed wasm/exports_js.go
 //go:embed wasm/json.go
 //go:embed wasm/main_js.go
+//go:embed wasm/rules.go
+//go:embed wasm/rules_js.go
 //go:embed wasm/scan_noqr.go
 //go:embed wasm/scan_qr.go
 //go:embed wasm/session.go

@@ -206,6 +206,9 @@ type Result struct {
 	Signer      *SignerInfo `json:"signer"`    // nil unless a signer verified the signature
 	Holder      *Holder     `json:"holder"`    // nil when the payload could not be read
 	Certificate any         `json:"certificate"`
+	// Rules is how the business rules ended (see [RulesOutcome]); nil for a
+	// technical check only.
+	Rules *RulesOutcome `json:"rules"`
 
 	certificateCBOR []byte // Certificate's encoding in the pass
 }

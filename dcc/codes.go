@@ -84,6 +84,13 @@ var registry = map[Code]entry{
 	"TRUSTLIST_KEY_INVALID":       {CannotCheck, ""},
 	"TRUSTLIST_MISSING":           {CannotCheck, ""},
 
+	// Business rules (rules.go; package rules evaluates them). In a Result,
+	// a failed rule's message is the rule's English description, an open
+	// rule's names the rule and why.
+	RuleFailed:   {Invalid, "The pass is not accepted here: a business rule of the chosen country refuses it."},
+	RuleOpen:     {CannotCheck, "A business rule could not be checked."},
+	RulesMissing: {CannotCheck, "The chosen rule country has no business rule in force: the pass cannot be checked against its rules."},
+
 	// The ES module (site/js/passcheck.js) only: its messages are there.
 	"TRUSTLIST_UNAVAILABLE": {CannotCheck, ""}, // the pointer or bundle could not be fetched
 	"WASM_UNAVAILABLE":      {CannotCheck, ""}, // load() could not start the module

@@ -153,7 +153,7 @@ func TestEveryCodeHasAMessage(t *testing.T) {
 	for _, c := range []dcc.Code{dcc.PrefixInvalid, dcc.Base45Invalid, dcc.CompressionInvalid, dcc.COSEInvalid, dcc.CBORInvalid,
 		dcc.SchemaInvalid, dcc.KIDUnknown, dcc.AlgorithmUnsupported, dcc.SignatureInvalid, dcc.CertExpired, dcc.CertNotYetValid,
 		dcc.SignerExpired, dcc.SignerNotYetValid, dcc.KeyUsageMismatch, dcc.ValueUnknown,
-		dcc.InputInvalid, dcc.InternalError, dcc.QRUnavailable} {
+		dcc.InputInvalid, dcc.InternalError, dcc.QRUnavailable, dcc.RuleFailed, dcc.RuleOpen, dcc.RulesMissing} {
 		if c.Message() == "" || !strings.HasSuffix(c.Message(), ".") {
 			t.Errorf("%s: message %q is not a sentence", c, c.Message())
 		}

@@ -10,6 +10,9 @@ const (
 	RuleInvalid Code = "RULE_INVALID"
 	// SourceInvalid: a rule or value-set source cannot be read.
 	SourceInvalid Code = "RULE_SOURCE_INVALID"
+	// RuleFailed: a rule's result was false: the pass is not accepted
+	// (dcc.RuleFailed in a Result).
+	RuleFailed Code = "RULE_FAILED"
 	// RuleOpen: a rule could not be evaluated (engine, engine version,
 	// schema version, an evaluation error, or a result that is not a
 	// boolean).

@@ -65,6 +65,9 @@ type Options struct {
 	// KioskHold is how long a kiosk holds a verdict; 0 means the page's
 	// default.
 	KioskHold time.Duration
+	// RulesCountry is the pages' default rule country ([Config.RulesCountry]):
+	// "" for the EU baseline, "none" for technical check only.
+	RulesCountry string
 }
 
 // Manifest is what a build wrote, saved as [ManifestName] beside the page:
@@ -135,6 +138,7 @@ func Build(o Options) (*Manifest, error) {
 		GraceSeconds:     trustGrace.Seconds(),
 		Kiosk:            o.Kiosk,
 		KioskHoldSeconds: o.KioskHold.Seconds(),
+		RulesCountry:     o.RulesCountry,
 	})
 
 	// The page's script and style.

@@ -41,6 +41,10 @@ type Config struct {
 	Kiosk bool `json:"kiosk,omitempty"`
 	// KioskHoldSeconds is how long a kiosk holds a verdict; 0: the default.
 	KioskHoldSeconds float64 `json:"kioskHoldSeconds,omitempty"`
+	// RulesCountry is the default rule country (site/js/rules.js): "" for
+	// the EU baseline, "none" for technical check only, a country code, or
+	// "CC/REGION". The operator's setting and ?rules= override it.
+	RulesCountry string `json:"rulesCountry,omitempty"`
 	// SingleFile is set in the single-file page, which reads the module and
 	// the trust list from the elements WasmID and TrustListID.
 	SingleFile bool `json:"singleFile,omitempty"`

@@ -42,6 +42,7 @@ type SingleFileOptions struct {
 	WasmFile     string   // as [Options.WasmFile]
 	Kiosk        bool     // start as a kiosk (?kiosk=0 turns it off)
 	KioskHold    time.Duration
+	RulesCountry string    // the default rule country (Options.RulesCountry)
 	Now          time.Time // the clock for checking the bundle; zero means now
 }
 
@@ -109,6 +110,7 @@ func BuildSingleFile(o SingleFileOptions) (*SingleFileInfo, error) {
 		TrustListID:      SingleFileTrustListID,
 		Kiosk:            o.Kiosk,
 		KioskHoldSeconds: o.KioskHold.Seconds(),
+		RulesCountry:     o.RulesCountry,
 	})
 	opts := esbuildOptions(t.root, []string{"site/js/app.js", "site/css/app.css"}, virtualModules(map[string]any{buildModule: cfg}, in.wasmExec))
 	opts.Outdir = filepath.Join(t.root, "site-out")

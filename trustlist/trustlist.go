@@ -147,9 +147,10 @@ func (l *List) All() []dcc.Signer {
 	return all
 }
 
-// Reserved returns the raw CBOR of a top-level payload key that this version
-// does not interpret (value sets, rules, revocations are reserved for later
-// versions of the builder), or nil when the bundle has none. The extra
+// Reserved returns the raw CBOR of a top-level payload key that this package
+// does not interpret (value sets and rules, which package rules reads, see
+// [List.RuleSources]; keys reserved for later content), or nil when the
+// bundle has none. The extra
 // signers (key 9) are interpreted: Reserved(9) is nil.
 func (l *List) Reserved(key uint64) []byte { return bytes.Clone(l.reserved[key]) }
 

@@ -103,16 +103,23 @@ func appendResult(b []byte, r *dcc.Result) []byte {
 		b = append(b, "null"...)
 	}
 	b = append(b, `,"certificate":`...)
+	b = appendCertificate(b, r)
+	b = append(b, `,"rules":`...)
+	b = appendRules(b, r.Rules)
+	return append(b, '}')
+}
+
+// appendCertificate appends the certificate of r: straight from the pass's
+// encoding, since in Go compiled to WebAssembly walking Certificate's maps
+// was most of the cost of writing a Result; through appendJSON for a Result
+// not from a pass.
+func appendCertificate(b []byte, r *dcc.Result) []byte {
 	if raw := r.CertificateCBOR(); raw != nil {
-		// Straight from the pass's encoding: in Go compiled to
-		// WebAssembly, walking Certificate's maps was most of the cost of
-		// writing a Result.
 		if out, err := cbor.AppendJSON(b, raw, certificateLimits); err == nil {
-			return append(out, '}')
+			return out
 		}
 	}
-	b = appendJSON(b, r.Certificate)
-	return append(b, '}')
+	return appendJSON(b, r.Certificate)
 }
 
 // certificateLimits bound the transcoding of a certificate; dcc read the

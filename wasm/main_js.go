@@ -25,6 +25,8 @@
 //	qr                                        false in the build without the QR decoder (-tags noqr)
 //	warmUp(webCrypto?)                        verifies a built-in pass once, so that the first scan is fast
 //	warmUpPass                                that pass's text (signed by a key in no trust list), for the ES module's warm-up
+//	rules({country, region}?)                 chooses the rule country (none: technical check only) → the rules in use
+//	evalRule(ruleJSON, dataJSON)              → {result, error}: one rule on {"payload", "external"}, as a rule test
 //
 // Errors are Result-shaped objects ({valid: false, errors: [{code, message}],
 // ...}); nothing is thrown.
@@ -120,6 +122,8 @@ func api(s *session) js.Value {
 	o.Set("warmUp", shared.warmUp)
 	o.Set("sha256", shared.sha256)
 	o.Set("warmUpPass", warmUpPass)
+	o.Set("rules", safe(s.jsRules))     // rules_js.go
+	o.Set("evalRule", safe(jsEvalRule)) // rules_js.go
 	return o
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -36,6 +37,8 @@ type session struct {
 	handles    map[crypto.PublicKey]int
 	handleKeys map[int]crypto.PublicKey
 	lastHandle int
+
+	rules ruleState // the business rules (rules.go)
 }
 
 // sessions are the sessions in use, by id: each lives until it is freed
@@ -118,6 +121,7 @@ func (s *session) verify(p *dcc.Pass, opts dcc.Options, now time.Time) *dcc.Resu
 	st := s.status(now)
 	r := dcc.Verify(p, st.Keys(), opts)
 	st.AddTo(r)
+	s.applyRules(r, cmp.Or(opts.Now, now))
 	return r
 }
 

@@ -10,6 +10,7 @@ import { renderVerdict, renderTrust } from "./render.js";
 import { scanFile } from "./camera.js";
 import { cue } from "./cues.js";
 import { Scanner } from "./scanner.js";
+import { renderRulesLine, ruleSetting } from "./rules.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -55,6 +56,7 @@ function applyLanguage() {
   $("camera").textContent = t(scanner.cameraRunning ? "scan.stop" : "scan.start");
   $("torch").textContent = t(scanner.camera && scanner.camera.torchOn ? "scan.torchOff" : "scan.torchOn");
   updateTrust();
+  if (scanner.verifier) rulesSetting();
   if (state.modes) state.modes.setTranslator(tr);
   if (scanner.result) showVerdict(scanner.result, { quiet: true });
 }
@@ -64,6 +66,7 @@ function applyLanguage() {
 function updateTrust() {
   const ts = scanner.trust();
   for (const id of ["trust", "verdict-trust"]) renderTrust($(id), ts, state.tr, { singleFile: !!config.singleFile });
+  for (const id of ["rules-line", "verdict-rules"]) renderRulesLine($(id), scanner.verifier, state.tr);
   return ts;
 }
 
@@ -234,6 +237,15 @@ function registerServiceWorker() {
   });
 }
 
+// rulesSetting fills the rule-country setting (rules.js) once the verifier
+// knows the trust list's rule countries; a change shows on the next verdict.
+function rulesSetting() {
+  ruleSetting($("rules-country"), $("rules-region"), scanner.verifier, state.tr, (out) => {
+    setStatus(out.ok ? "" : "rules.settingRefused", { error: out.error });
+    updateTrust();
+  });
+}
+
 // --- start -------------------------------------------------------------------
 
 function languageSwitch() {
@@ -276,6 +288,7 @@ async function start() {
   const pending = takeFragmentPass();
   const started = await scanner.start(() => loadVerifier(config));
   if (!started.ok) return;
+  rulesSetting();
   document.documentElement.dataset.ready = "true";
   document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
   state.modes = startModes(config, {

@@ -3,7 +3,7 @@
 // imports only from the layers below it:
 //   library   passcheck.js (the public ES module), pointer.js (the trust
 //             list's pointer check, shared with the service worker)
-//   shared    verdict, render, i18n, camera, wedge, cues, scanner: the UI
+//   shared    verdict, render, i18n, camera, wedge, cues, scanner, rules: the UI
 //             that the page and the widget share
 //   page      app (the scanner page), modes, kiosk, offline
 //   widget    ../widget/passcheck-verifier.js, beside the page: never
@@ -15,7 +15,7 @@ import { readdir, readFile } from "node:fs/promises";
 
 const LAYERS = {
   library: ["js/passcheck.js", "js/pointer.js"],
-  shared: ["js/verdict.js", "js/render.js", "js/i18n.js", "js/camera.js", "js/wedge.js", "js/cues.js", "js/scanner.js"],
+  shared: ["js/verdict.js", "js/render.js", "js/i18n.js", "js/camera.js", "js/wedge.js", "js/cues.js", "js/scanner.js", "js/rules.js"],
   page: ["js/app.js", "js/modes.js", "js/kiosk.js", "js/offline.js"],
   widget: ["widget/passcheck-verifier.js"],
   worker: ["sw.js"],

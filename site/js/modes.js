@@ -12,6 +12,7 @@ import { load } from "./passcheck.js";
 import { Wedge } from "./wedge.js";
 import { Kiosk, kioskSetting } from "./kiosk.js";
 import { embedded, embeddedWasm, startTrustList, BundleDrop, keysID } from "./offline.js";
+import { ruleChoice } from "./rules.js";
 
 /**
  * loadVerifier loads the module and the trust list as the build says: from
@@ -26,10 +27,11 @@ export async function loadVerifier(config) {
       trustListURL: config.trustListURL,
       trustKeys: config.trustKeys,
       graceSeconds: config.graceSeconds,
+      rules: ruleChoice(config),
     });
   }
   const wasm = await embeddedWasm(config.wasmID);
-  const pc = await load({ wasm, trustKeys: config.trustKeys, graceSeconds: config.graceSeconds });
+  const pc = await load({ wasm, trustKeys: config.trustKeys, graceSeconds: config.graceSeconds, rules: ruleChoice(config) });
   startTrustList(pc, embedded(config.trustListID), keysID(config.trustKeys));
   return pc;
 }

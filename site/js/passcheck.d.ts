@@ -67,6 +67,61 @@ export interface Result {
   holder: Holder | null;
   /** The DCC payload as decoded (a JSON tree), or null. */
   certificate: unknown;
+  /**
+   * How the business rules ended (docs/rules.md); null only for a technical
+   * check only (rule country "none"). results is empty when rules were due
+   * but not evaluated (the pass failed a technical check).
+   */
+  rules: RulesOutcome | null;
+}
+
+/** The business-rule part of a Result. */
+export interface RulesOutcome {
+  country: string;
+  region: string;
+  results: RuleResult[];
+}
+
+/** How one business rule ended. */
+export interface RuleResult {
+  id: string;
+  version: string;
+  type: "Acceptance" | "Invalidation";
+  country: string;
+  certificateType: "General" | "Vaccination" | "Test" | "Recovery";
+  result: "passed" | "failed" | "open";
+  /** In English. */
+  description: string;
+  /** Every language the rule has; pick the page's, else English. */
+  descriptions: { lang: string; desc: string }[];
+  affectedFields: string[];
+}
+
+/** The rule country and region a verifier applies. */
+export interface RulesChoice {
+  /** "" (nothing chosen: the EU baseline), "EU", "none" (technical check only), or a two-letter country code. */
+  country?: string;
+  region?: string;
+}
+
+/** The business rules in use. */
+export interface RulesStatus {
+  /** false when the last choice was refused (error says why); the choice before it stays. */
+  ok: boolean;
+  error: string;
+  /** The rule country that applies: "EU", a country code, or "none" (technical check only). */
+  country: string;
+  region: string;
+  /** Whether the page chose the country (else the default applies). */
+  chosen: boolean;
+  /** The countries the trust list has rules for. */
+  countries: string[];
+  rules: number;
+  valueSets: number;
+  /** Rules of the trust list that did not read and are left out. */
+  leftOut: number;
+  /** RFC 3339: when the trust list carrying the rules was issued, or "". */
+  issuedAt: string;
 }
 
 /** The outcome of loading a trust list. */
@@ -123,6 +178,8 @@ export interface LoadOptions {
    * task after load() resolves; `verifier.warmedUp` tells when it is done.
    */
   warmUp?: boolean;
+  /** The rule country and region (see Verifier.setRules); default: the EU baseline when the trust list carries rules. */
+  rules?: RulesChoice;
 }
 
 export interface VerifyOptions {
@@ -162,6 +219,12 @@ export interface Verifier {
   close(): void;
   /** closed: close() was called. */
   readonly closed: boolean;
+  /** The business rules in use, read when accessed. */
+  readonly rules: RulesStatus;
+  /** setRules chooses the rule country and region for the verifies that follow. */
+  setRules(choice: RulesChoice): RulesStatus;
+  /** evalRule evaluates one rule (its JSON) on a data object ({payload, external}, JSON), as a rule test does. */
+  evalRule(rule: string, data: string): { result: unknown; error: string };
   /** Resolves once the warm-up (see LoadOptions.warmUp) is done; at once without one. Never rejects. */
   readonly warmedUp: Promise<void>;
 }

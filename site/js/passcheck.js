@@ -374,6 +374,8 @@ export async function load(options = {}) {
   }
   const api = mod.api.newSession();
   const c = calls(api, mod.exports);
+  // The rule country (docs/rules.md): {country, region}; nothing chosen is the EU baseline.
+  if (options.rules && typeof options.rules === "object") api.rules(options.rules);
   const trustKeys = options.trustKeys;
   const graceSeconds = Number.isSafeInteger(options.graceSeconds) && options.graceSeconds > 0 ? options.graceSeconds : 0;
   const seqKey = await storageKey(trustKeys);
@@ -476,6 +478,21 @@ export async function load(options = {}) {
         warnings: st.warnings,
         lastLoad: last,
       };
+    },
+
+    /** The business rules in use: {ok, error, country, region, chosen, countries, rules, valueSets, leftOut, issuedAt}. */
+    get rules() {
+      return api.rules();
+    },
+
+    /** setRules chooses the rule country ("" default, "EU", "none" or a country code) and region. */
+    setRules(choice) {
+      return api.rules(choice && typeof choice === "object" ? choice : {});
+    },
+
+    /** evalRule evaluates one rule (JSON text) on {payload, external} (JSON text), as a rule test: {result, error}. */
+    evalRule(rule, data) {
+      return api.evalRule(rule, data);
     },
 
     /** refreshTrustList fetches the trust list again; the list in use stays when the new one fails. */

@@ -2,6 +2,7 @@
 // only ever set as textContent, never parsed as HTML. Shared by the scanner
 // page, the kiosk and the widget.
 
+import { renderRules } from "./rules.js";
 import { judge, present, details, cleanText } from "./verdict.js";
 
 function el(tag, attrs, ...children) {
@@ -153,6 +154,7 @@ export function renderVerdict(container, result, trust, tr, options) {
       ),
     );
   }
+  renderRules(card, result, tr, view.verdict); // rules.js: which rule refused, or "technical check only"
   container.append(card);
   return view;
 }

@@ -53,6 +53,11 @@ export interface PasscheckErrorDetail {
  *   - `trustlist-url`: URL of the trust list's trustlist.json pointer;
  *   - `trust-keys`: the publisher's public key(s) as PEM text, or the URL of
  *     a PEM file on the page's own origin;
+ *   - `rules-country`: the business-rule country: "EU" (the EU baseline),
+ *     a country code, or "none" for a technical check only (default: the
+ *     build's, else the EU baseline); `rules-region`: a region of it. The
+ *     trust line says what is applied; each verdict event's result carries
+ *     `rules` (docs/rules.md);
  *   - `lang`: "en", "vi", … (default: the browser's language);
  *   - `hold`: seconds a verdict stays before the element clears it (default:
  *     until "Scan next");

@@ -28,6 +28,7 @@ import { Wedge } from "../js/wedge.js";
 import { details, cleanText } from "../js/verdict.js";
 import { Translator, pick } from "../js/i18n.js";
 import { verdictView, holderName, renderTrust } from "../js/render.js";
+import { parseChoice, ruleNotes, rulesLine } from "../js/rules.js";
 import { Scanner } from "../js/scanner.js";
 import { config } from "passcheck:build";
 
@@ -53,7 +54,7 @@ function defaultURL(u) {
 const verifiers = new Map();
 
 function verifierKey(opts) {
-  return JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys]);
+  return JSON.stringify([opts.wasmURL, opts.trustListURL, opts.trustKeys, opts.rules]);
 }
 
 // acquireVerifier resolves to the verifier for opts, loading it when no
@@ -284,7 +285,7 @@ const TEMPLATE = `
 <div class="sr-only" data-ref="announce" role="alert" aria-live="assertive" aria-atomic="true"></div>
 `;
 
-const CONFIG_ATTRS = ["wasm-url", "trustlist-url", "trust-keys"];
+const CONFIG_ATTRS = ["wasm-url", "trustlist-url", "trust-keys", "rules-country", "rules-region"];
 
 /**
  * PasscheckVerifier is the <passcheck-verifier> element. See
@@ -425,6 +426,10 @@ export class PasscheckVerifier extends HTMLElement {
           trustListURL: listAttr ? new URL(listAttr, document.baseURI).href : defaultURL(config.trustListURL),
           trustKeys,
           graceSeconds: config.graceSeconds,
+          // rules-country (and rules-region): the rule country, "none" for technical check only; default the build's.
+          rules: this.hasAttribute("rules-country")
+            ? { ...parseChoice(this.getAttribute("rules-country")), region: (this.getAttribute("rules-region") || "").trim() }
+            : parseChoice(config.rulesCountry || ""),
         });
         try {
           const v = await got.promise;
@@ -490,6 +495,8 @@ export class PasscheckVerifier extends HTMLElement {
 
   renderTrustLine() {
     renderTrust(this.refs.trust, this.scanner.trust(), this.tr);
+    const v = this.scanner.verifier;
+    if (v) this.refs.trust.textContent += " · " + rulesLine(v.rules, Date.now(), this.tr); // rules.js
   }
 
   // --- checking ------------------------------------------------------------------
@@ -555,6 +562,21 @@ export class PasscheckVerifier extends HTMLElement {
         return li;
       }),
     );
+    // rules.js: which rule refused and why, after the reason of its code;
+    // or "technical check only" on the kind line.
+    const rn = ruleNotes(result, this.tr);
+    for (const li of r.reasons.children) {
+      const want = { RULE_FAILED: "failed", RULE_OPEN: "open" }[li.dataset.code];
+      const notes = rn.notes.filter((n) => n.result === want);
+      if (want && notes.length > 0) {
+        li.textContent += " " + notes.map((n) => (n.lead ? n.lead + " " : "") + n.text).join(" ");
+        rn.notes = rn.notes.filter((n) => n.result !== want);
+      }
+    }
+    if (rn.technical && view.verdict !== "not-a-pass") {
+      r.kind.textContent = (r.kind.textContent ? r.kind.textContent + " · " : "") + this.t("rules.technicalOnly");
+      r.kind.hidden = false;
+    }
     r.reasons.hidden = view.reasons.length === 0;
     r.verdict.hidden = false;
     r.paste.hidden = true;

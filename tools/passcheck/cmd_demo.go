@@ -110,6 +110,8 @@ type demoPass struct {
 	Expect string   // the page's verdict: "valid", "invalid" or "unknown"
 	Codes  []string // the error codes of the Result, in any order
 	Text   string   // the QR text, HC1:…
+
+	opts payloadOptions // how the payload differs from the sample's
 }
 
 // demo is the demo material: keys, passes and a signed trust list.
@@ -178,12 +180,14 @@ func makeDemo(now time.Time, validFor time.Duration) (*demo, error) {
 		{demoPass{Name: "tampered", Title: "Tampered", Note: "The signature does not match the content.", Expect: "invalid", Codes: []string{string(dcc.SignatureInvalid)}}, all, dcc.KindVaccination,
 			issuer.PassOptions{IssuedAt: recent.IssuedAt, ExpiresAt: recent.ExpiresAt, CorruptSignature: true}},
 		{demoPass{Name: "unknown-signer", Title: "Unknown signer", Note: "Signed by a key that is not in the trust list: cannot be checked.", Expect: "unknown", Codes: []string{string(dcc.KIDUnknown)}}, unknown, dcc.KindVaccination, recent},
+		{demoPass{Name: "stale-test", Title: "Test too old", Note: "A genuine PCR test sampled 80 hours ago: the EU rules accept one for 72 hours.", Expect: "invalid", Codes: []string{string(dcc.RuleFailed)}, opts: payloadOptions{sampledAt: now.Add(-80 * time.Hour).Format(time.RFC3339)}}, all, dcc.KindTest, recent},
+		{demoPass{Name: "incomplete-vaccination", Title: "Incomplete vaccination", Note: "A genuine pass for dose 1 of 2: the EU rules want a complete series.", Expect: "invalid", Codes: []string{string(dcc.RuleFailed)}, opts: payloadOptions{dose: "1/2"}}, all, dcc.KindVaccination, recent},
 		{demoPass{Name: "wrong-key-usage", Title: "Wrong key usage", Note: "A vaccination signed by a signer allowed to sign tests only.", Expect: "invalid", Codes: []string{string(dcc.KeyUsageMismatch)}}, testOnly, dcc.KindVaccination, recent},
 	}
 	for _, s := range specs {
 		o := s.opt
 		o.Kind = s.kind
-		payload, err := payloadOptions{}.payload(s.kind, now)
+		payload, err := s.pass.opts.payload(s.kind, now)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.pass.Name, err)
 		}
@@ -217,7 +221,12 @@ func (s certSource) String() string { return "demo signers" }
 
 // trustList signs a trust list of the demo's signers, issued at issued.
 func (d *demo) trustList(issued time.Time, validFor time.Duration) ([]byte, error) {
+	rs, err := demoRuleSet()
+	if err != nil {
+		return nil, err
+	}
 	bundle, _, err := publish.Build(context.Background(), publish.Options{
+		Rules:    rs,
 		Sources:  []publish.Source{certSource(d.signers)},
 		Key:      d.PublisherKey,
 		ValidFor: validFor,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/rules"
 	"github.com/passcheck/passcheck/trustlist"
 )
 
@@ -30,11 +31,19 @@ func TestDemoPasses(t *testing.T) {
 	if l.Len() != 2 {
 		t.Errorf("demo trust list has %d signers, want 2", l.Len())
 	}
+	set, problems, err := rules.ReadBundle(l.RuleSources())
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("demo rules: %v %v", err, problems)
+	}
+	if c := set.Countries(); !slices.Equal(c, []string{"EU", "XX"}) {
+		t.Errorf("demo rule countries %v", c)
+	}
 	seen := map[string]bool{}
 	for _, p := range d.Passes {
 		t.Run(p.Name, func(t *testing.T) {
 			seen[p.Expect] = true
 			r := dcc.Check(p.Text, l, dcc.Options{Now: now})
+			set.Apply(r, rules.Choice{}, now) // the pages' default: the EU baseline
 			var codes []string
 			for _, e := range r.Errors {
 				codes = append(codes, string(e.Code))
@@ -66,6 +75,17 @@ func TestDemoPasses(t *testing.T) {
 	}
 	if _, err := trustlist.Load(stale, []crypto.PublicKey(keys), now, 0); !isCode(err, trustlist.Expired) {
 		t.Errorf("stale list: Load error = %v, want %s", err, trustlist.Expired)
+	}
+}
+
+// The demo country's rules pass their own tests.
+func TestDemoRuleTests(t *testing.T) {
+	rep, err := rules.RunTests([]string{"demorules"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Summary(); s != "12 passed, 0 failed, 0 skipped" {
+		t.Errorf("rules test demorules: %s", s)
 	}
 }
 

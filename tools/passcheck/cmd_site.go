@@ -6,13 +6,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passcheck/passcheck/rules"
 	"github.com/passcheck/passcheck/site"
 )
 
 func init() {
 	register(&command{
 		Name:      "site build",
-		UsageLine: "site build [--trustlist-url URL] [--trust-key PUB.pem]... [--kiosk [--kiosk-hold 5s]] [--out DIR] [--src DIR]\n       site build --single-file --trustlist DIR|BUNDLE --trust-key PUB.pem... [--kiosk] --out FILE.html",
+		UsageLine: "site build [--trustlist-url URL] [--trust-key PUB.pem]... [--kiosk [--kiosk-hold 5s]] [--rules-country CC|none] [--out DIR] [--src DIR]\n       site build --single-file --trustlist DIR|BUNDLE --trust-key PUB.pem... [--kiosk] --out FILE.html",
 		Short:     "build the scanner site into a folder any static host serves",
 		Long: `
 Site build bundles the scanner page, which this program carries (no source
@@ -44,6 +45,10 @@ Flags:
                        verdict held then cleared, counter, clock, wake lock
                        (?kiosk=0 turns it off; without it, ?kiosk turns it on)
   --kiosk-hold D       how long a kiosk holds a verdict (default 5s, 1s–5m)
+  --rules-country CC   the default rule country of the pages: EU (the EU
+                       baseline, the default), a country code, CC/REGION, or
+                       none (technical check only); the operator's setting on
+                       the page and ?rules=CC override it (docs/rules.md)
   --single-file        write one HTML file (--out FILE.html) that carries the
                        module, the page and the trust list given with
                        --trustlist, and works from file:// with no server
@@ -81,6 +86,7 @@ func runSiteBuild(e *env, args []string) int {
 	single := flags.Bool("single-file", false, "write one HTML file that works from file://")
 	bundlePath := flags.String("trustlist", "", "with --single-file: the trust list to carry (folder or bundle)")
 	wasmFile := flags.String("wasm", "", "a module built already (make wasm) instead of building one")
+	rulesCountry := flags.String("rules-country", "", "the pages' default rule `COUNTRY` (or CC/REGION, or none); default the EU baseline")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -97,7 +103,11 @@ func runSiteBuild(e *env, args []string) int {
 		hintf(e, "make a publisher key with: passcheck trustlist keygen --key publisher.key --pub publisher.pem")
 		return 2
 	}
-	opts := site.Options{Out: *out, TrustListURL: *tl, Dir: *src, Kiosk: *kiosk, KioskHold: *hold, WasmFile: *wasmFile, Version: Version}
+	if _, ok := (rules.Choice{Country: strings.SplitN(*rulesCountry, "/", 2)[0]}).Normalize(); *rulesCountry != "" && !ok {
+		errorf(e, "--rules-country %q: give EU, none, a two-letter country code, or CC/REGION", *rulesCountry)
+		return 2
+	}
+	opts := site.Options{Out: *out, TrustListURL: *tl, Dir: *src, Kiosk: *kiosk, KioskHold: *hold, WasmFile: *wasmFile, Version: Version, RulesCountry: *rulesCountry}
 	for _, k := range keys {
 		data, err := os.ReadFile(k)
 		if err != nil {
@@ -143,7 +153,7 @@ func runSingleFileBuild(e *env, o site.Options, bundlePath string) int {
 	}
 	info, err := site.BuildSingleFile(site.SingleFileOptions{
 		Dir: o.Dir, Out: o.Out, TrustKeysPEM: o.TrustKeysPEM, Bundle: bundle, Version: o.Version,
-		Kiosk: o.Kiosk, KioskHold: o.KioskHold, WasmFile: o.WasmFile,
+		Kiosk: o.Kiosk, KioskHold: o.KioskHold, WasmFile: o.WasmFile, RulesCountry: o.RulesCountry,
 	})
 	if err != nil {
 		errorf(e, "%v", err)

@@ -65,7 +65,8 @@ Example:
 		Name: "trustlist build",
 		UsageLine: "trustlist build --key KEY.pem --out DIR|s3://BUCKET/PREFIX [--dsc PATH]... [--gateway FILE|URL]...\n" +
 			"\t[--de-list FILE|URL --de-key PUB.pem] [--csca PATH]... [--valid-for 48h] [--sequence N] [--keep 3]\n" +
-			"\t[--revocations SRC]... [--revocations-valid-for 48h] [--pointer-max-age 60s] [--path-style] [--dry-run]",
+			"\t[--revocations SRC]... [--revocations-valid-for 48h] [--rules SRC|none] [--valuesets SRC]\n" +
+			"\t[--pointer-max-age 60s] [--path-style] [--dry-run]",
 		Short: "build, sign and publish the trust list into a folder or a bucket",
 		Long: `Build gathers document signer certificates from its sources, checks them,
 signs the bundle with the publisher key, and publishes it into DIR: the bundle
@@ -80,6 +81,15 @@ Sources (at least one):
 
 With --csca (files or folders of CSCA certificates), a signer whose certificate
 was not issued by a CSCA of its own country is left out.
+
+The bundle carries business rules and value sets (docs/rules.md): by default
+the EU baseline rules and the EU value sets that passcheck ships; --rules SRC
+takes them from a folder in the EU business-rule layout (every rule.json below
+it), a rule JSON file (one rule or an array), or rules in the gateway's CMS
+envelope (the CMS signature is not checked: the report says so); --valuesets
+SRC from the map of value-set id to codes or EU value-set documents. A rule
+that fails the gateway's schema or the CertLogic validator is reported and left
+out. --rules none publishes no rules: verifiers then do technical checks only.
 
 Revocations (docs/trustlist.md, "Revocation"): --revocations SRC is an EU
 gateway batch file (JSON), a plain list (lines "UCI <uci>", "COUNTRYCODEUCI
@@ -127,8 +137,9 @@ Example:
 		Name:      "trustlist inspect",
 		UsageLine: "trustlist inspect [--json] DIR|FILE",
 		Short:     "show a trust list's content, without checking its signature",
-		Long: `Inspect prints what a bundle holds: sequence, dates, publisher key ID, and
-each signer (country, kid, key, kinds it may sign, validity, name). It checks
+		Long: `Inspect prints what a bundle holds: sequence, dates, publisher key ID,
+each signer (country, kid, key, kinds it may sign, validity, name), and the
+business rules (rule countries, each rule, the value sets). It checks
 no signature and no expiry: use "trustlist verify" for that.
 
 Example:
@@ -218,6 +229,8 @@ func runTrustlistBuild(e *env, args []string) int {
 	fs.Var(&c.Timeout, "timeout", "time limit of each download")
 	fs.Var((*stringList)(&c.Revocations), "revocations", "revocation `SRC`: gateway batch JSON, a plain list, or a folder (repeatable)")
 	fs.Var(&c.RevocationsValidFor, "revocations-valid-for", "how long the revocation index stays valid")
+	fs.StringVar(&c.Rules, "rules", "", "business rules: a rule folder or file `SRC`, or none (default: the EU baseline built in)")
+	fs.StringVar(&c.ValueSets, "valuesets", "", "value sets `SRC`: the id → codes map or EU value-set documents (default: the EU value sets built in)")
 	addPublishFlags(fs, &c.publishConfig)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -416,6 +429,10 @@ func runTrustlistInspect(e *env, args []string) int {
 			Subject:   s.Subject,
 		})
 	}
+	if info.Rules, err = inspectRulesOf(l); err != nil {
+		errorf(e, "rules: %v", err)
+		return 1
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -440,6 +457,7 @@ type inspectInfo struct {
 	Signers      []inspectSigner `json:"signers"`
 	// Revocations summarises the revocation data a folder's pointer names.
 	Revocations *inspectRevocations `json:"revocations,omitempty"`
+	Rules       *inspectRules       `json:"rules"` // null when the bundle carries none
 }
 
 type inspectSigner struct {
@@ -464,6 +482,7 @@ func writeInspect(w io.Writer, info *inspectInfo) {
 	}
 	w.Write(b.Bytes())
 	writeInspectRevocations(w, info.Revocations)
+	writeInspectRules(w, info.Rules)
 }
 
 func keyType(k crypto.PublicKey) string {

@@ -119,6 +119,10 @@ type buildConfig struct {
 	// Revocations are the revocation sources (cmd_revocation.go).
 	Revocations         []string `json:"revocations"`
 	RevocationsValidFor duration `json:"revocations-valid-for"`
+	// Rules and ValueSets are the business-rule sources (rulesource.go):
+	// "" for the EU baseline the binary ships, Rules "none" for none.
+	Rules     string `json:"rules"`
+	ValueSets string `json:"valuesets"`
 	publishConfig
 	WarnBefore duration `json:"warn-before"` // sync only
 }
@@ -226,6 +230,11 @@ func runBuild(e *env, c *buildConfig) int {
 	for _, p := range c.CSCA {
 		cscas = append(cscas, publish.Files(p))
 	}
+	ruleSet, err := loadRuleSet(c.Rules, c.ValueSets)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
 	now := time.Now()
 	seq := c.Sequence
 	if seq == 0 {
@@ -246,6 +255,7 @@ func runBuild(e *env, c *buildConfig) int {
 		Sequence: seq,
 		ValidFor: time.Duration(c.ValidFor),
 		Now:      now,
+		Rules:    ruleSet,
 	})
 	if report != nil {
 		report.WriteText(e.stdout)

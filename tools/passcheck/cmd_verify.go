@@ -16,9 +16,10 @@ import (
 
 func init() {
 	register(&command{
-		Name:      "verify",
-		UsageLine: "verify [--dsc CERT]... [--trustlist DIR|FILE --trust-key PUB.pem]... [--revocations SRC]... [--state FILE|none] [--at RFC3339] [--json] < PASS",
-		Short:     "verify one pass read from standard input",
+		Name: "verify",
+		UsageLine: "verify [--dsc CERT]... [--trustlist DIR|FILE --trust-key PUB.pem]... [--revocations SRC]... [--state FILE|none]\n" +
+			"\t[--at RFC3339] [--rules SRC [--valuesets SRC]] [--country CC|none] [--region R] [--lang L] [--json] < PASS",
+		Short: "verify one pass read from standard input",
 		Long: `
 Verify reads the text of one pass QR code ("HC1:...") from standard input,
 checks it, and prints a verdict, or with --json the Result.
@@ -49,6 +50,19 @@ the warning REVOCATION_UNCHECKED.
 --at sets the validation clock for the pass (RFC 3339, fractional seconds
 allowed); the default is now.
 
+Business rules (docs/rules.md) decide whether a verified pass is accepted
+in the rule country: --rules SRC evaluates the rules of a source (a folder in
+the EU business-rule layout, a rule JSON file, rules in CMS envelopes; the
+value sets from --valuesets SRC, by default the EU ones built in); with
+--trustlist, the rules the trust list carries are used. --country CC chooses
+the rule country (default EU: the EU baseline; a member state's rules replace
+it), --region R a region of it; --country none is technical check only. Rules
+are evaluated only when --rules or --country is given or the trust list
+carries rules; --country EU alone uses the EU baseline built into passcheck.
+A failed rule is RULE_FAILED (not valid), a rule that could not be evaluated
+RULE_OPEN, a country with no rule in force RULES_MISSING (cannot check).
+--lang L prints the rule descriptions in that language where a rule has it.
+
 The exit code follows the Result's verdict: 0 valid, 1 invalid, 3 cannot
 check (the signer is not trusted, or the trust list cannot be used: the
 pass's other failed checks are then unverified), 4 not a pass (the text is
@@ -57,6 +71,7 @@ not a readable pass); 2 is a usage or I/O error.
 Example:
 
 	passcheck verify --dsc signer.pem --at 2021-06-01T00:00:00Z < pass.txt
+	passcheck verify --trustlist public/trust --trust-key publisher.pub --country DE < pass.txt
 `,
 		Run: runVerify,
 	})
@@ -139,6 +154,7 @@ func runVerify(e *env, args []string) int {
 	stateFlag := fs.String("state", "", "rollback memory of --trustlist: `FILE`, or none; default the user's state folder")
 	var revSources stringList
 	fs.Var(&revSources, "revocations", "check against these revocation sources: gateway batch JSON, a plain list, or a folder (repeatable)")
+	ruleFlags := addVerifyRuleFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -162,6 +178,7 @@ func runVerify(e *env, args []string) int {
 	}
 	keys := keyChain{signers}
 	var status *trustlist.Status
+	var verifiedList *trustlist.List // the list that loaded, for its rules
 	if *trustlistPath != "" {
 		if len(trustKeys) == 0 {
 			errorf(e, "--trustlist needs the publisher's key")
@@ -196,6 +213,9 @@ func runVerify(e *env, args []string) int {
 		}
 		// A list that failed to load means the pass cannot be checked
 		// against it: the Result says so, as the pages do.
+		if err == nil {
+			verifiedList = list
+		}
 		st := trustlist.Judge(list, 0, now, err)
 		if k := st.Keys(); k != nil {
 			keys = append(keys, k)
@@ -209,6 +229,9 @@ func runVerify(e *env, args []string) int {
 		errorf(e, "reading the pass: %v", err)
 		return exitUsage
 	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now() // the rules' clock too
+	}
 	r := dcc.Check(text, keys, opts)
 	if status != nil {
 		status.AddTo(r)
@@ -219,6 +242,9 @@ func runVerify(e *env, args []string) int {
 		return exitUsage
 	}
 	addRevocation(r, text, revStatus, time.Now())
+	if code := ruleFlags.apply(e, r, verifiedList, opts.Now); code != 0 {
+		return code
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -228,6 +254,7 @@ func runVerify(e *env, args []string) int {
 		}
 	} else {
 		printVerdict(e.stdout, r)
+		ruleFlags.print(e.stdout, r)
 	}
 	return verdictExit(r.Verdict)
 }

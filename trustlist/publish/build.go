@@ -63,6 +63,9 @@ type Options struct {
 	ValidFor time.Duration
 	// Now is the build time; zero means time.Now().
 	Now time.Time
+	// Rules, when not nil, are the business rules and value sets the
+	// bundle carries (payload keys 7 and 6); nil publishes none.
+	Rules *RuleSet
 }
 
 // Report says what a build did.
@@ -78,7 +81,8 @@ type Report struct {
 	Kept                []Remark       // signers kept that deserve a word: CA-flagged, negative serial, extra
 	LeftOut             []LeftOut
 	Notes               []string
-	Size                int // bundle bytes
+	Rules               *RulesReport // nil when the bundle carries no rules
+	Size                int          // bundle bytes
 }
 
 // Remark is something to know about a signer that is in the list.
@@ -203,14 +207,18 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 	r.Signers = len(entries) + len(extra)
 	r.Extra = len(extra)
 
-	bundle, err := Sign(o.Key, wire.Payload{
+	payload := wire.Payload{
 		Version:   wire.Version,
 		Sequence:  r.Sequence,
 		IssuedAt:  r.IssuedAt.Unix(),
 		ExpiresAt: r.ExpiresAt.Unix(),
 		Signers:   entries,
 		Extra:     extra,
-	})
+	}
+	if err := encodeRules(&payload, o.Rules, r); err != nil {
+		return nil, r, err
+	}
+	bundle, err := Sign(o.Key, payload)
 	if err != nil {
 		return nil, r, err
 	}
@@ -225,6 +233,9 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 	}
 	if l.Len() != r.Signers || l.Skipped != 0 {
 		return nil, r, fmt.Errorf("build: the new bundle loads %d signers (%d skipped), not %d", l.Len(), l.Skipped, r.Signers)
+	}
+	if err := checkRules(l, r); err != nil {
+		return nil, r, err
 	}
 	return bundle, r, nil
 }
@@ -457,6 +468,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, ": %s\n", l.Reason)
 		}
 	}
+	r.Rules.writeText(&b)
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}

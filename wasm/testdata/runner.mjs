@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 import { benchVerify } from "./benchverify.mjs";
+import { ruleModes } from "./rules.mjs";
 
 const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
 // The soak mode reads the module's memory: the instance is caught here.
@@ -305,6 +306,7 @@ Object.assign(modes, {
   },
 });
 
+Object.assign(modes, ruleModes(job, verifier, b64));
 const answer = await modes[job.mode]();
 // Exit only once the answer is written: a pipe is written asynchronously.
 process.stdout.write(JSON.stringify(answer), () => process.exit(0));

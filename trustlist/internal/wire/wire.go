@@ -14,16 +14,17 @@ package wire
 // Version is the payload format version that this code writes and reads.
 const Version = 1
 
-// Top-level payload keys. Keys 6 to 8 are reserved for later content; a
-// reader ignores keys it does not know, so adding one needs no new Version.
+// Top-level payload keys. A reader ignores keys it does not know, so adding
+// one needs no new Version: readers before the business rules skip keys 6
+// and 7.
 const (
 	KeyVersion     = 1
 	KeySequence    = 2
 	KeyIssuedAt    = 3
 	KeyExpiresAt   = 4
 	KeySigners     = 5
-	KeyValueSets   = 6 // reserved: EU value sets
-	KeyRules       = 7 // reserved: business rules
+	KeyValueSets   = 6 // value sets: one text string, the JSON map of value-set id → codes
+	KeyRules       = 7 // business rules: an array of text strings, each one rule's JSON (the gateway's model)
 	KeyRevocations = 8 // reserved: revoked certificate hashes
 	// KeyExtraSigners holds signers, in the entry format of KeySigners,
 	// whose key type readers of an earlier release refuse (P-384, P-521, and
@@ -49,12 +50,14 @@ const (
 // writer's (github.com/fxamacker/cbor/v2, in trustlist/internal/encode);
 // the reader fills it by hand ([DecodePayload]).
 type Payload struct {
-	Version   uint64  `cbor:"1,keyasint"`
-	Sequence  uint64  `cbor:"2,keyasint"`
-	IssuedAt  int64   `cbor:"3,keyasint"` // Unix seconds
-	ExpiresAt int64   `cbor:"4,keyasint"` // Unix seconds
-	Signers   []Entry `cbor:"5,keyasint"`
-	Extra     []Entry `cbor:"9,keyasint,omitempty"` // KeyExtraSigners; read by [DecodeEntries]
+	Version   uint64   `cbor:"1,keyasint"`
+	Sequence  uint64   `cbor:"2,keyasint"`
+	IssuedAt  int64    `cbor:"3,keyasint"` // Unix seconds
+	ExpiresAt int64    `cbor:"4,keyasint"` // Unix seconds
+	Signers   []Entry  `cbor:"5,keyasint"`
+	ValueSets string   `cbor:"6,keyasint,omitempty"` // KeyValueSets; read by package rules
+	Rules     []string `cbor:"7,keyasint,omitempty"` // KeyRules; read by package rules
+	Extra     []Entry  `cbor:"9,keyasint,omitempty"` // KeyExtraSigners; read by [DecodeEntries]
 }
 
 // Entry is one trusted document signer.

@@ -1,0 +1,285 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/jsonread"
+	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/rules"
+	"github.com/passcheck/passcheck/rules/eu"
+	"github.com/passcheck/passcheck/trustlist/publish"
+)
+
+// ruleFolders are the public rule sets with tests: the EU's, and the demo
+// country's.
+var ruleFolders = []string{"../testdata/business-rules/EU", "../tools/passcheck/demorules/XX"}
+
+type ruleTestCase struct {
+	Name string `json:"name"`
+	Rule string `json:"rule"`
+	Data string `json:"data"`
+}
+
+// TestNodeRuleParity evaluates every public rule test in the module under
+// Node (evalRule) and natively, and compares both with the expected result.
+func TestNodeRuleParity(t *testing.T) {
+	m := buildModule(t)
+	pub := newPublisher(t)
+	var cases []ruleTestCase
+	want := map[string]any{}
+	expected := map[string]any{}
+	for _, folder := range ruleFolders {
+		dirs, _ := filepath.Glob(filepath.Join(folder, "*", "rule.json"))
+		if len(dirs) == 0 {
+			t.Fatalf("no rules in %s", folder)
+		}
+		for _, ruleFile := range dirs {
+			ruleText, err := os.ReadFile(ruleFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			loaded := rules.ParseRules(ruleFile, ruleText)
+			if len(loaded.Rules) != 1 {
+				t.Fatalf("%s: %v", ruleFile, loaded.Problems)
+			}
+			tests, _ := filepath.Glob(filepath.Join(filepath.Dir(ruleFile), "tests", "*.json"))
+			for _, tf := range tests {
+				raw, err := os.ReadFile(tf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var test struct {
+					Payload, External json.RawMessage
+					Expected          any
+				}
+				if err := json.Unmarshal(raw, &test); err != nil {
+					t.Fatalf("%s: %v", tf, err)
+				}
+				data := `{"payload":` + string(test.Payload) + `,"external":` + string(test.External) + `}`
+				tree, err := jsonread.Read([]byte(data), jsonread.Limits{MaxBytes: 1 << 20})
+				if err != nil {
+					t.Fatalf("%s: %v", tf, err)
+				}
+				res, err := loaded.Rules[0].Eval(tree)
+				native := map[string]any{"result": res, "error": ""}
+				if err != nil {
+					native = map[string]any{"result": nil, "error": err.Error()}
+				}
+				name := strings.TrimPrefix(tf, "../")
+				cases = append(cases, ruleTestCase{Name: name, Rule: string(ruleText), Data: data})
+				want[name] = jsonTree(t, native)
+				expected[name] = test.Expected
+			}
+		}
+	}
+	if len(cases) < 50 {
+		t.Fatalf("only %d rule tests found", len(cases))
+	}
+	bundle := pub.bundle(t, []*x509.Certificate{fillerCert(t)}, 1, time.Now(), time.Hour)
+	var got map[string]any
+	runNode(t, m, map[string]any{"mode": "ruleeval", "groups": []nodeGroup{{Bundle: b64(bundle), Keys: pub.pem}}, "ruleTests": cases}, &got)
+	for name, w := range want {
+		if !reflect.DeepEqual(got[name], w) {
+			t.Errorf("%s: module %v, native %v", name, got[name], w)
+		}
+		if r := w.(map[string]any)["result"]; r != expected[name] {
+			t.Errorf("%s: native %v, expected %v", name, r, expected[name])
+		}
+	}
+	t.Logf("%d rule tests equal in the module and natively", len(want))
+}
+
+// TestNodeRules verifies passes through the module (both paths) with a
+// trust list carrying rules, under each rule choice, and compares every
+// Result, its rules field included, with the native one (dcc.Check, then
+// rules.Set.Apply); and a list without rules.
+func TestNodeRules(t *testing.T) {
+	m := buildModule(t)
+	pub := newPublisher(t)
+	now := time.Now().UTC()
+	ca, err := issuer.NewCSCA("AT", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsc, err := ca.NewDSC(issuer.DSCOptions{NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	issue := func(mod func(map[string]any), corrupt bool) string {
+		p := issuer.SamplePayload(dcc.KindVaccination)
+		mod(p)
+		s, err := dsc.Issue(issuer.PassOptions{Payload: p, IssuedAt: now.Add(-time.Hour), CorruptSignature: corrupt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	vacc := func(dn int64, daysAgo int) func(map[string]any) {
+		return func(p map[string]any) {
+			e := p["v"].([]any)[0].(map[string]any)
+			e["dn"], e["dt"] = dn, now.AddDate(0, 0, -daysAgo).Format("2006-01-02")
+		}
+	}
+	test := func(hoursAgo int) func(map[string]any) {
+		return func(p map[string]any) {
+			delete(p, "v")
+			p["t"] = issuer.SamplePayload(dcc.KindTest)["t"]
+			p["t"].([]any)[0].(map[string]any)["sc"] = now.Add(-time.Duration(hoursAgo) * time.Hour).Format(time.RFC3339)
+		}
+	}
+	at := now.UnixMilli()
+	cases := []nodeCase{
+		{Name: "vaccinated 60 days ago", Text: issue(vacc(2, 60), false), At: at},
+		{Name: "vaccinated 5 days ago", Text: issue(vacc(2, 5), false), At: at},
+		{Name: "dose 1 of 2", Text: issue(vacc(1, 60), false), At: at},
+		{Name: "test of 10 h", Text: issue(test(10), false), At: at},
+		{Name: "test of 30 h", Text: issue(test(30), false), At: at},
+		{Name: "test of 80 h", Text: issue(test(80), false), At: at},
+		{Name: "tampered", Text: issue(vacc(1, 60), true), At: at},
+	}
+	loaded, err := eu.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := rules.LoadRules("../tools/passcheck/demorules")
+	if err != nil || len(demo.Problems) > 0 {
+		t.Fatal(err, demo.Problems)
+	}
+	loaded.Rules = append(loaded.Rules, demo.Rules...)
+	vs, err := eu.ValueSets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs := []*x509.Certificate{fillerCert(t), dsc.Cert}
+	withRules, _, err := publish.Build(context.Background(), publish.Options{
+		Sources: []publish.Source{certSource(certs)}, Key: pub.key, Sequence: 1, Now: now, ValidFor: time.Hour,
+		Rules: &publish.RuleSet{Loaded: loaded, ValueSets: vs},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type group struct {
+		nodeGroup
+		Name    string           `json:"name"`
+		Choices []map[string]any `json:"choices"`
+	}
+	groups := []group{
+		{nodeGroup{Bundle: b64(withRules), Keys: pub.pem, Cases: cases}, "with rules", []map[string]any{
+			nil, {"country": "EU"}, {"country": "none"}, {"country": "xx"}, {"country": "XX", "region": "R2"}, {"country": "DE"}, {"country": "Germany"}, {"country": ""},
+		}},
+		{nodeGroup{Bundle: b64(pub.bundle(t, certs, 2, now, time.Hour)), Keys: pub.pem, Cases: cases}, "without rules", []map[string]any{
+			nil, {"country": "EU"}, {"country": "none"},
+		}},
+	}
+	want := map[string]any{}
+	verdicts := map[string]dcc.Verdict{}
+	for _, g := range groups {
+		list := pub.list(t, mustDecode(t, g.Bundle))
+		set, _, err := rules.ReadBundle(list.RuleSources())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &session{list: list}
+		choice := rules.Choice{}
+		for _, c := range g.Choices {
+			key := g.Name + "/" + string(mustJSON(t, c)) + "/"
+			if c != nil {
+				country, _ := c["country"].(string)
+				region, _ := c["region"].(string)
+				if s.setRules(country, region) {
+					choice = s.rules.choice
+				}
+			}
+			if rc, _ := list.RuleSources(); rc == nil && choice.Country == "" {
+				set = nil
+			}
+			eff := choice
+			if eff.Country == "" {
+				eff.Country = "EU"
+				if set == nil {
+					eff.Country = "none"
+				}
+			}
+			for _, pc := range g.Cases {
+				r := dcc.Check(pc.Text, list, dcc.Options{Now: time.UnixMilli(pc.At)})
+				set.Apply(r, eff, time.UnixMilli(pc.At))
+				want[key+pc.Name] = jsonTree(t, r)
+				verdicts[key+pc.Name] = r.Verdict
+			}
+		}
+	}
+	var got map[string]any
+	runNode(t, m, map[string]any{"mode": "rules", "groups": groups}, &got)
+	for name, w := range want {
+		g, _ := got[name].(map[string]any)
+		if !reflect.DeepEqual(g["pure"], w) {
+			t.Errorf("%s: pure-Go WebAssembly differs from native\n got %v\nwant %v", name, g["pure"], w)
+		}
+		if !reflect.DeepEqual(g["fast"], w) {
+			t.Errorf("%s: WebCrypto path differs from native\n got %v\nwant %v", name, g["fast"], w)
+		}
+	}
+	// What the verdicts must be, whatever both sides agree on.
+	for name, v := range map[string]dcc.Verdict{
+		`with rules/null/vaccinated 60 days ago`:                           dcc.VerdictValid,
+		`with rules/null/dose 1 of 2`:                                      dcc.VerdictInvalid,
+		`with rules/null/test of 80 h`:                                     dcc.VerdictInvalid,
+		`with rules/null/test of 30 h`:                                     dcc.VerdictValid,
+		`with rules/{"country":"none"}/dose 1 of 2`:                        dcc.VerdictValid,
+		`with rules/{"country":"xx"}/test of 30 h`:                         dcc.VerdictInvalid,
+		`with rules/{"country":"xx"}/vaccinated 5 days ago`:                dcc.VerdictInvalid,
+		`with rules/{"country":"XX","region":"R2"}/vaccinated 60 days ago`: dcc.VerdictCannotCheck,
+		`with rules/{"country":"XX","region":"R2"}/dose 1 of 2`:            dcc.VerdictInvalid,
+		`with rules/{"country":"DE"}/vaccinated 60 days ago`:               dcc.VerdictCannotCheck,
+		`with rules/{"country":"Germany"}/vaccinated 60 days ago`:          dcc.VerdictCannotCheck, // refused: DE stays
+		`with rules/{"country":""}/dose 1 of 2`:                            dcc.VerdictInvalid,
+		`without rules/null/dose 1 of 2`:                                   dcc.VerdictValid,
+		`without rules/{"country":"EU"}/vaccinated 60 days ago`:            dcc.VerdictCannotCheck,
+		`with rules/null/tampered`:                                         dcc.VerdictInvalid,
+	} {
+		if verdicts[name] != v {
+			t.Errorf("%s: verdict %s, want %s", name, verdicts[name], v)
+		}
+	}
+	st, _ := got[`with rules/{"country":"Germany"}/status`].(map[string]any)
+	if st["ok"] != false || st["country"] != "DE" {
+		t.Errorf("a refused choice: status %v", st)
+	}
+	st, _ = got[`with rules/null/status`].(map[string]any)
+	if st["country"] != "EU" || st["chosen"] != false || st["rules"] != float64(len(loaded.Rules)) || !reflect.DeepEqual(st["countries"], []any{"EU", "XX"}) {
+		t.Errorf("default status %v", st)
+	}
+	st, _ = got[`without rules/null/status`].(map[string]any)
+	if st["country"] != "none" {
+		t.Errorf("without rules: status %v", st)
+	}
+}
+
+func mustDecode(t testing.TB, s string) []byte {
+	t.Helper()
+	var b []byte
+	if err := json.Unmarshal([]byte(`"`+s+`"`), &b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
