@@ -3,15 +3,14 @@ package publish
 import (
 	"bytes"
 	"context"
-	"crypto"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/passcheck/passcheck/internal/testkit/oldreader"
 	"github.com/passcheck/passcheck/rules"
 	"github.com/passcheck/passcheck/rules/eu"
-	frozen "github.com/passcheck/passcheck/trustlist/internal/frozen/reader"
 )
 
 // A bundle carries the rules and value sets it was built with; a bad rule
@@ -80,12 +79,12 @@ func TestBuildRules(t *testing.T) {
 	}
 
 	// The deployed reader skips keys 6 and 7.
-	old, err := frozen.Load(b, []crypto.PublicKey{p.key.Public()}, testNow, 0)
-	if err != nil {
-		t.Fatalf("the reader before rules refuses a bundle with rules: %v", err)
+	old := oldreader.Load(t, b, p.key.Public(), testNow)
+	if old.Error != "" {
+		t.Fatalf("the reader before rules refuses a bundle with rules: %s", old.Error)
 	}
-	if old.Len() != 1 {
-		t.Errorf("the reader before rules: %d signers", old.Len())
+	if len(old.Signers) != 1 {
+		t.Errorf("the reader before rules: %d signers", len(old.Signers))
 	}
 
 	// Without rules, neither key.
