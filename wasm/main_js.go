@@ -80,6 +80,7 @@ func main() {
 		newSession: safe(func([]js.Value) any { return api(newSession()) }),
 		warmUp:     safe(func(args []js.Value) any { return warmUp(arg(args, 0).Truthy()) }),
 		sha256:     safe(jsSHA256),
+		evalRule:   safe(jsEvalRule),
 	}
 	js.Global().Set("passcheck", api(newSession()))
 	select {} // keep the functions alive
@@ -87,7 +88,7 @@ func main() {
 
 // sharedFuncs are the functions that act on no session: one of each for
 // the module, shared by every session's object.
-type sharedFuncs struct{ scanImage, newSession, warmUp, sha256 js.Func }
+type sharedFuncs struct{ scanImage, newSession, warmUp, sha256, evalRule js.Func }
 
 var shared sharedFuncs
 
@@ -108,6 +109,7 @@ func api(s *session) js.Value {
 	set("status", s.jsStatus)
 	set("verify", s.jsVerify)
 	set("jwk", s.jsJWK)
+	set("rules", s.jsRules) // rules_js.go
 	set("free", func([]js.Value) any {
 		s.free()
 		for _, f := range own {
@@ -122,8 +124,7 @@ func api(s *session) js.Value {
 	o.Set("warmUp", shared.warmUp)
 	o.Set("sha256", shared.sha256)
 	o.Set("warmUpPass", warmUpPass)
-	o.Set("rules", safe(s.jsRules))     // rules_js.go
-	o.Set("evalRule", safe(jsEvalRule)) // rules_js.go
+	o.Set("evalRule", shared.evalRule) // rules_js.go
 	return o
 }
 
