@@ -121,8 +121,10 @@ export interface RevocationStatus {
   entries: number;
   /** Seconds since the index was issued, or null. */
   ageSeconds: number | null;
-  /** Why it is not ok: REVOCATION_STALE, and a refused index's code (TRUSTLIST_ROLLBACK, …). */
+  /** Why it is not ok: REVOCATION_STALE; in a load's answer, first the refused index's code (TRUSTLIST_ROLLBACK, …). */
   errors: Message[];
+  /** In trustList.revocations: the answer to the last load or refresh. */
+  lastLoad?: RevocationStatus | null;
 }
 
 export interface LoadOptions {
@@ -189,7 +191,8 @@ export interface Verifier {
   /**
    * loadRevocationBytes loads a revocation index and its parts given as
    * bytes (the single-file page); index null, with why, says there is none.
-   * An older index than one seen is refused and the data in use stays.
+   * An older index than one seen is refused (TRUSTLIST_ROLLBACK first in
+   * the answer's errors) and the data in use stays.
    */
   loadRevocationBytes(index: Uint8Array | null, parts: (Uint8Array | null)[], why?: string): RevocationStatus | null;
   /**

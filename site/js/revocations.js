@@ -223,7 +223,7 @@ export function revocationsFor({ api, trustKeys, seqKey, storage, subtle, module
     last = api.loadRevocations(ok ? index : null, list, trustKeys, floor || 0, typeof why === "string" ? why : "");
     const refused = last.errors.some((e) => e.code !== "REVOCATION_STALE");
     if (ok && last.loaded && !refused) remember(seqText(last.sequenceText));
-    return state();
+    return shape(last);
   }
 
   // hashOf is the hex SHA-256 of bytes: WebCrypto, else the module's.
@@ -244,7 +244,7 @@ export function revocationsFor({ api, trustKeys, seqKey, storage, subtle, module
       return loadBytes(null, [], e.message);
     }
     if (!rp) return loadBytes(null, [], "trustlist.json names no revocation index");
-    if (rp.sha256 === inUse && last && last.loaded) return state();
+    if (rp.sha256 === inUse && last && last.loaded) return shape(api.revocations());
     const got = await fetchRevocations(rp, (url, max, what) => fetchCapped(url, max, what, "default"), hashOf);
     const out = loadBytes(got.index, got.parts, got.why);
     if (got.index && last && last.ok) inUse = rp.sha256;
@@ -253,8 +253,13 @@ export function revocationsFor({ api, trustKeys, seqKey, storage, subtle, module
 
   // state is pc.trustList.revocations: the data in use.
   function state() {
-    if (typeof api.revocations !== "function") return null;
-    const r = api.revocations();
+    return typeof api.revocations === "function" ? shape(api.revocations()) : null;
+  }
+
+  // shape is the module's answer as pc shows it; lastLoad is the answer to
+  // the last load, whose errors say why an index was refused while the
+  // data in use stayed.
+  function shape(r) {
     const issued = Date.parse(r.issuedAt);
     return {
       ok: r.ok,
