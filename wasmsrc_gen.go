@@ -37,6 +37,12 @@ import "embed"
 //go:embed qrimage/ladder.go
 //go:embed qrimage/qrimage.go
 //go:embed qrimage/transform.go
+//go:embed revocation/hash.go
+//go:embed revocation/layout.go
+//go:embed revocation/load.go
+//go:embed revocation/part.go
+//go:embed revocation/set.go
+//go:embed revocation/status.go
 //go:embed trustlist/codes.go
 //go:embed trustlist/internal/spki/spki.go
 //go:embed trustlist/internal/wire/extra.go
@@ -50,6 +56,8 @@ import "embed"
 //go:embed wasm/exports_js.go
 //go:embed wasm/json.go
 //go:embed wasm/main_js.go
+//go:embed wasm/revocation.go
+//go:embed wasm/revocation_js.go
 //go:embed wasm/scan_noqr.go
 //go:embed wasm/scan_qr.go
 //go:embed wasm/session.go
