@@ -184,6 +184,7 @@ func makeDemo(now time.Time, validFor time.Duration) (*demo, error) {
 		{demoPass{Name: "unknown-signer", Title: "Unknown signer", Note: "Signed by a key that is not in the trust list: cannot be checked.", Expect: "unknown", Codes: []string{string(dcc.KIDUnknown)}}, unknown, dcc.KindVaccination, recent, 0},
 		{demoPass{Name: "wrong-key-usage", Title: "Wrong key usage", Note: "A vaccination signed by a signer allowed to sign tests only.", Expect: "invalid", Codes: []string{string(dcc.KeyUsageMismatch)}}, testOnly, dcc.KindVaccination, recent, 0},
 		{demoPass{Name: "revoked-uci", Title: "Revoked (by UCI)", Note: "Genuine, but its issuer revoked it: its certificate identifier is in the revocation list.", Expect: "invalid", Codes: []string{string(dcc.CertRevoked)}}, all, dcc.KindVaccination, recent, revocation.UCI},
+		{demoPass{Name: "revoked-countrycodeuci", Title: "Revoked (by country and UCI)", Note: "Genuine, but its issuer revoked it: its country code and certificate identifier are in the revocation list.", Expect: "invalid", Codes: []string{string(dcc.CertRevoked)}}, all, dcc.KindVaccination, recent, revocation.CountryCodeUCI},
 		{demoPass{Name: "revoked-signature", Title: "Revoked (by signature)", Note: "Genuine, but its issuer revoked it: its signature is in the revocation list.", Expect: "invalid", Codes: []string{string(dcc.CertRevoked)}}, all, dcc.KindVaccination, recent, revocation.Signature},
 	}
 	var revoked []revocation.Entry

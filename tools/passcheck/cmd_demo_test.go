@@ -40,8 +40,8 @@ func TestDemoPasses(t *testing.T) {
 		byName[p.Name()] = d.Revocations.Parts[i]
 	}
 	rev := loadParts(ix, func(name string, _ int) ([]byte, error) { return byName[name], nil })
-	if rev.Set.Len() != 2 || rev.Stale(now) != "" {
-		t.Errorf("demo revocation list: %d entries, stale %q; want 2, fresh", rev.Set.Len(), rev.Stale(now))
+	if rev.Set.Len() != 3 || rev.Stale(now) != "" {
+		t.Errorf("demo revocation list: %d entries, stale %q; want 3, fresh", rev.Set.Len(), rev.Stale(now))
 	}
 	seen := map[string]bool{}
 	for _, p := range d.Passes {

@@ -607,7 +607,7 @@ func TestSiteBrowser(t *testing.T) {
 		p.SetOffline(true)
 		defer p.SetOffline(false)
 		p.reload()
-		for _, name := range []string{"valid-vaccination", "tampered", "unknown-signer"} {
+		for _, name := range []string{"valid-vaccination", "tampered", "unknown-signer", "revoked-signature"} {
 			pass := env.pass(t, name)
 			checkVerdict(t, p.paste(pass.Text), pass)
 			p.next()
