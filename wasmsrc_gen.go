@@ -48,6 +48,12 @@ import "embed"
 //go:embed qrimage/scanner.go
 //go:embed qrimage/scratch.go
 //go:embed qrimage/transform.go
+//go:embed revocation/hash.go
+//go:embed revocation/layout.go
+//go:embed revocation/load.go
+//go:embed revocation/part.go
+//go:embed revocation/set.go
+//go:embed revocation/status.go
 //go:embed rules/apply.go
 //go:embed rules/bundle.go
 //go:embed rules/errors.go
@@ -71,6 +77,8 @@ import "embed"
 //go:embed wasm/exports_js.go
 //go:embed wasm/json.go
 //go:embed wasm/main_js.go
+//go:embed wasm/revocation.go
+//go:embed wasm/revocation_js.go
 //go:embed wasm/rules.go
 //go:embed wasm/rules_js.go
 //go:embed wasm/scan_noqr.go

@@ -2,6 +2,7 @@ package revocation_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"runtime"
 	"testing"
@@ -134,4 +135,29 @@ func brotliLen(p []byte) int {
 	w.Write(p)
 	w.Close()
 	return z.Len()
+}
+
+// BenchmarkNewStatus1M is what a verifier does with the published data of
+// 1,000,000 entries: each part checked against the index's size and
+// SHA-256, then decoded into a Set (revocation.NewStatus). Under Node
+// (make bench-revocation) it is the module's load; it reports the Go heap
+// in use after it and a collection, per entry (budget: 1.5 × 16 B).
+func BenchmarkNewStatus1M(b *testing.B) {
+	s, _ := revocation.NewSet(millionEntries())
+	part := revocation.EncodePart(s)
+	ix := revocation.Index{Parts: []revocation.PartRef{{SHA256: sha256.Sum256(part), Size: len(part)}}}
+	s = nil
+	var st *revocation.Status
+	for b.Loop() {
+		st = nil
+		if st = revocation.NewStatus(ix, [][]byte{part}); st.Problem != "" {
+			b.Fatal(st.Problem)
+		}
+	}
+	part = nil
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	b.ReportMetric(float64(m.HeapAlloc)/float64(st.Set.Len()), "heap-B/entry")
+	runtime.KeepAlive(st)
 }

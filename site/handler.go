@@ -64,7 +64,7 @@ func Handler(dir string) (http.Handler, error) {
 
 var (
 	// hashedRE matches the content-hashed names of the build and the trust list.
-	hashedRE = regexp.MustCompile(`^assets/[A-Za-z0-9_.-]+-[A-Za-z0-9]{8,}\.[a-z]+$|(^|/)trustlist-[0-9a-f]{64}\.cose$`)
+	hashedRE = regexp.MustCompile(`^assets/[A-Za-z0-9_.-]+-[A-Za-z0-9]{8,}\.[a-z]+$|(^|/)trustlist-[0-9a-f]{64}\.(cose|index|part)$`)
 )
 
 // ServeHTTP serves one request.

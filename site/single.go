@@ -30,6 +30,12 @@ const (
 	// SingleFileTrustListID is the id of the single-file page's element
 	// that carries the trust list (base64).
 	SingleFileTrustListID = "passcheck-trustlist"
+	// SingleFileRevocationsID is the id of the element that carries the
+	// revocation index (base64; data-parts: how many parts follow), and,
+	// with "-<i>" after it, of the element of its i-th part. The page
+	// (offline.js startRevocations) reads them; without them every pass is
+	// amber (REVOCATION_STALE).
+	SingleFileRevocationsID = "passcheck-revocations"
 )
 
 // SingleFileOptions describe a single-file build.
@@ -37,13 +43,19 @@ type SingleFileOptions struct {
 	Out          string   // the HTML file to write
 	TrustKeysPEM [][]byte // publisher public keys pinned into the page
 	Bundle       []byte   // the trust list to carry, signed by one of TrustKeysPEM
-	Version      string   // as [Options.Version]
-	Dir          string   // as [Options.Dir]
-	WasmFile     string   // as [Options.WasmFile]
-	Kiosk        bool     // start as a kiosk (?kiosk=0 turns it off)
-	KioskHold    time.Duration
-	RulesCountry string    // the default rule country (Options.RulesCountry)
-	Now          time.Time // the clock for checking the bundle; zero means now
+	// RevocationIndex and RevocationParts are the revocation data to carry
+	// (the index and its parts, in its order), checked by the page against
+	// TrustKeysPEM. Without them the page has no revocation list: every
+	// pass is amber (REVOCATION_STALE) until a page that carries one is used.
+	RevocationIndex []byte
+	RevocationParts [][]byte
+	Version         string // as [Options.Version]
+	Dir             string // as [Options.Dir]
+	WasmFile        string // as [Options.WasmFile]
+	Kiosk           bool   // start as a kiosk (?kiosk=0 turns it off)
+	KioskHold       time.Duration
+	RulesCountry    string    // the default rule country (Options.RulesCountry)
+	Now             time.Time // the clock for checking the bundle; zero means now
 }
 
 // SingleFileInfo is what [BuildSingleFile] wrote.
@@ -153,6 +165,8 @@ func BuildSingleFile(o SingleFileOptions) (*SingleFileInfo, error) {
 		Style:     style,
 		WasmGzip:  gz.Bytes(),
 		Bundle:    o.Bundle,
+		RevIndex:  o.RevocationIndex,
+		RevParts:  o.RevocationParts,
 		IconSVG:   icon,
 		BuildNote: fmt.Sprintf("passcheck %s single-file page; trust list #%d, expires %s", o.Version, list.Sequence, list.ExpiresAt.UTC().Format(time.RFC3339)),
 	})
@@ -229,6 +243,8 @@ func singleFileCSP(scriptHash, styleHash string) string {
 type singlePage struct {
 	CSP, Script, Style string
 	WasmGzip, Bundle   []byte
+	RevIndex           []byte
+	RevParts           [][]byte
 	IconSVG            []byte
 	BuildNote          string
 }
@@ -249,10 +265,10 @@ func singleFilePage(html string, p singlePage) (string, error) {
 		{`<link rel="icon" href="icon.svg" type="image/svg+xml">`, icon},
 		{`<link rel="apple-touch-icon" href="icon-192.png">`, ""},
 		{"</body>", fmt.Sprintf("<script type=\"application/octet-stream\" id=\"%s\" data-encoding=\"gzip\">%s</script>\n"+
-			"<script type=\"application/octet-stream\" id=\"%s\">%s</script>\n"+
+			"<script type=\"application/octet-stream\" id=\"%s\">%s</script>\n%s"+
 			"<script type=\"module\">%s</script>\n</body>",
 			SingleFileWasmID, base64.StdEncoding.EncodeToString(p.WasmGzip),
-			SingleFileTrustListID, base64.StdEncoding.EncodeToString(p.Bundle), p.Script)},
+			SingleFileTrustListID, base64.StdEncoding.EncodeToString(p.Bundle), revocationBlocks(p.RevIndex, p.RevParts), p.Script)},
 	} {
 		if n := strings.Count(html, r.old); n != 1 {
 			return "", fmt.Errorf("site build: site/index.html has %d of %q, want 1", n, r.old)
@@ -261,4 +277,19 @@ func singleFilePage(html string, p singlePage) (string, error) {
 	}
 	html = strings.Replace(html, "<!-- The build replaces the PASSCHECK_* markers below with the hashed assets and the CSP. -->\n", "", 1)
 	return html, nil
+}
+
+// revocationBlocks writes the elements that carry the revocation data
+// (SingleFileRevocationsID); "" without an index.
+func revocationBlocks(index []byte, parts [][]byte) string {
+	if len(index) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "<script type=\"application/octet-stream\" id=\"%s\" data-parts=\"%d\">%s</script>\n",
+		SingleFileRevocationsID, len(parts), base64.StdEncoding.EncodeToString(index))
+	for i, p := range parts {
+		fmt.Fprintf(&b, "<script type=\"application/octet-stream\" id=\"%s-%d\">%s</script>\n", SingleFileRevocationsID, i, base64.StdEncoding.EncodeToString(p))
+	}
+	return b.String()
 }

@@ -8,14 +8,18 @@
 //   worker then refreshes it in the background: the pointer is revalidated,
 //   and the bundle is downloaded only when the pointer names a new one. Open
 //   pages are told when a new list is in the cache. A verdict never waits for
-//   the network.
+//   the network. The revocation index that the pointer names and every part
+//   it names are cached the same way (content-addressed, checked against
+//   their SHA-256 before they are stored, stored before the pointer), so
+//   that a device offline for a day still knows yesterday's revocations.
 // - The worker caches nothing else and sends nothing anywhere: pass data
 //   never reaches it (verification runs in the page).
 //
 // The build injects the precache list, the build id and the trust-list URL.
 
 import { precache, buildId, trustListURL } from "passcheck:sw";
-import { readPointer, checkBundle, readCapped, pointerSequence, compareSeq, MAX_POINTER_BYTES, MAX_BUNDLE_BYTES } from "./js/pointer.js";
+import { readPointer, checkBundle, readCapped, pointerSequence, compareSeq, hex, MAX_POINTER_BYTES, MAX_BUNDLE_BYTES } from "./js/pointer.js";
+import { readRevocations, indexParts, MAX_INDEX_BYTES, MAX_PART_BYTES } from "./js/revocations.js";
 
 const STATIC = "passcheck-static-" + buildId;
 const TRUST = "passcheck-trust";
@@ -81,6 +85,10 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(bundle(req));
     return;
   }
+  if (/\/trustlist-[0-9a-f]{64}\.(index|part)$/.test(url.pathname)) {
+    event.respondWith(revocationFile(req, url.pathname.endsWith(".part") ? MAX_PART_BYTES : MAX_INDEX_BYTES));
+    return;
+  }
   if (url.origin !== self.location.origin) return;
   if (req.mode === "navigate" && (bare === scope || bare === indexURL)) {
     event.respondWith(fromStatic(indexURL, req));
@@ -124,6 +132,78 @@ async function bundle(req) {
   return new Response(bytes, { status: 200, headers: { "Content-Type": "application/cose" } });
 }
 
+// revocationFile answers a revocation index or part from the trust cache,
+// else from the network, capped; the module checks it against the index.
+async function revocationFile(req, max) {
+  const cache = await caches.open(TRUST);
+  const hit = await cache.match(req.url);
+  if (hit) return hit;
+  const resp = await fetch(req);
+  if (!resp.ok) return resp;
+  const bytes = await readCapped(resp, max, "revocation file");
+  return new Response(bytes, { status: 200, headers: { "Content-Type": "application/octet-stream" } });
+}
+
+// sha256Hex is the hex SHA-256 of bytes.
+async function sha256Hex(bytes) {
+  return hex(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+// cacheRevocations caches the index the pointer p names (parsed: the
+// pointer's JSON) and every part it names, each checked against the
+// SHA-256 that names it; it returns the URLs to keep. A part that cannot
+// be fetched now is left out (the page then reports the list stale) and
+// fetched again on the next refresh.
+async function cacheRevocations(cache, parsed) {
+  const rp = readRevocations(parsed, pointerURL);
+  if (!rp) return [];
+  const indexURL = rp.indexURL.href;
+  let index;
+  const hit = await cache.match(indexURL);
+  if (hit) {
+    index = new Uint8Array(await hit.arrayBuffer());
+  } else {
+    const r = await fetch(indexURL, { credentials: "omit" });
+    if (!r.ok) throw new Error("revocation index: HTTP " + r.status);
+    index = await readCapped(r, MAX_INDEX_BYTES, "revocation index");
+    if ((rp.size !== null && index.byteLength !== rp.size) || (await sha256Hex(index)) !== rp.sha256) {
+      throw new Error("revocation index: does not match trustlist.json");
+    }
+    await cache.put(indexURL, new Response(index, { status: 200, headers: { "Content-Type": "application/cose" } }));
+  }
+  const keep = [indexURL];
+  for (const part of indexParts(index)) {
+    const url = new URL(part.name, rp.indexURL).href;
+    keep.push(url);
+    if (await cache.match(url)) continue;
+    try {
+      const r = await fetch(url, { credentials: "omit" });
+      if (!r.ok) continue;
+      const bytes = await readCapped(r, Math.min(part.size, MAX_PART_BYTES), "revocation part");
+      if ("trustlist-" + (await sha256Hex(bytes)) + ".part" !== part.name) continue;
+      await cache.put(url, new Response(bytes, { status: 200, headers: { "Content-Type": "application/octet-stream" } }));
+    } catch {
+      // retried on the next refresh
+    }
+  }
+  return keep;
+}
+
+// revocationURLs lists the index and parts that a cached pointer's text
+// names, from the cache (to keep them while a page may still read them).
+async function revocationURLs(cache, body) {
+  try {
+    const rp = readRevocations(JSON.parse(body), pointerURL);
+    if (!rp) return [];
+    const hit = await cache.match(rp.indexURL.href);
+    if (!hit) return [rp.indexURL.href];
+    const parts = indexParts(new Uint8Array(await hit.arrayBuffer()));
+    return [rp.indexURL.href, ...parts.map((p) => new URL(p.name, rp.indexURL).href)];
+  } catch {
+    return [];
+  }
+}
+
 // refreshTrust fetches the pointer and, when it names a bundle that is not
 // cached yet, the bundle; it stores the bundle first and the pointer last, so
 // the cache never holds a pointer to a missing bundle.
@@ -135,6 +215,13 @@ function refreshTrust(force) {
   return refreshing;
 }
 
+// revocationsCached tells whether every revocation file the pointer's text
+// names is in the cache.
+async function revocationsCached(cache, body) {
+  for (const u of await revocationURLs(cache, body)) if (!(await cache.match(u))) return false;
+  return true;
+}
+
 async function doRefresh() {
   const cache = await caches.open(TRUST);
   const resp = await fetch(pointerURL, { cache: "no-cache", credentials: "omit" });
@@ -143,12 +230,13 @@ async function doRefresh() {
   const body = new TextDecoder().decode(await readCapped(resp, MAX_POINTER_BYTES, "trustlist.json"));
   // The same checks as the page's (pointer.js): a bundle that the page
   // would refuse is never cached.
-  const p = readPointer(JSON.parse(body), pointerURL);
+  const parsed = JSON.parse(body);
+  const p = readPointer(parsed, pointerURL);
   const bundleURL = p.bundleURL.href;
 
   const old = await cache.match(pointerURL);
   const oldBody = old ? await old.text() : "";
-  if (oldBody === body && (await cache.match(bundleURL))) return;
+  if (oldBody === body && (await cache.match(bundleURL)) && (await revocationsCached(cache, body))) return;
   // A pointer to an older list than the cached one is not cached: the
   // cache's mark is never lowered (the page refuses the rollback anyway).
   // Sequences are compared exactly, from the text (above 2^53 a number
@@ -164,17 +252,21 @@ async function doRefresh() {
     await checkBundle(bytes, p, crypto.subtle);
     await cache.put(bundleURL, new Response(bytes, { status: 200, headers: { "Content-Type": "application/cose" } }));
   }
+  // A revocation index that cannot be cached now does not hold the bundle
+  // back: the page reports the revocation list stale until it can.
+  const revocationKeep = await cacheRevocations(cache, parsed).catch(() => []);
   await cache.put(pointerURL, new Response(body, { headers: { "Content-Type": "application/json" } }));
 
-  // Keep the current bundle and the one before it (a page may still be
-  // reading it); drop older ones.
-  const keep = new Set([bundleURL, pointerURL]);
+  // Keep the current bundle and revocation files and the ones before them
+  // (a page may still be reading them); drop older ones.
+  const keep = new Set([bundleURL, pointerURL, ...revocationKeep]);
   if (oldBody) {
     try {
       keep.add(new URL(JSON.parse(oldBody).bundle, pointerURL).href);
     } catch {
       // an unreadable old pointer keeps nothing
     }
+    for (const u of await revocationURLs(cache, oldBody)) keep.add(u);
   }
   for (const r of await cache.keys()) if (!keep.has(r.url)) await cache.delete(r);
 

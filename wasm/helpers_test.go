@@ -160,7 +160,7 @@ type module struct {
 // lib lists the files a page needs beside the module to import js: the ES
 // module, the pointer check it imports, and Go's wasm_exec.js.
 func (m module) lib() []string {
-	return []string{m.js, filepath.Join(m.dir, "pointer.js"), filepath.Join(m.dir, "wasm_exec.js")}
+	return []string{m.js, filepath.Join(m.dir, "pointer.js"), filepath.Join(m.dir, "revocations.js"), filepath.Join(m.dir, "wasm_exec.js")}
 }
 
 var (
@@ -192,7 +192,7 @@ func buildModule(t testing.TB) module {
 		built = module{dir: buildDir, wasm: filepath.Join(buildDir, "passcheck.wasm"), js: filepath.Join(buildDir, "passcheck.js")}
 		buildErr = buildWasm(built.wasm)
 		if buildErr == nil {
-			buildErr = copyFiles(buildDir, goroot()+"/lib/wasm/wasm_exec.js", "../site/js/passcheck.js", "../site/js/pointer.js", "../site/js/passcheck.d.ts")
+			buildErr = copyFiles(buildDir, goroot()+"/lib/wasm/wasm_exec.js", "../site/js/passcheck.js", "../site/js/pointer.js", "../site/js/revocations.js", "../site/js/passcheck.d.ts")
 		}
 	})
 	if buildErr != nil {

@@ -15,6 +15,10 @@
 //	                                          (lastSeenSequence: a number up to 2^53 or a decimal string up to 2^64-1;
 //	                                          sequenceText: the sequence in decimal, exact above 2^53)
 //	status()                                  → the same for the list in use
+//	loadRevocations(index, parts, trustKeysPEM, lastSeenSequence?, why?)
+//	                                          → {ok, errors, warnings, loaded, sequence, sequenceText, issuedAt, expiresAt, entries}
+//	                                          (the signed revocation index and its parts; revocation_js.go)
+//	revocations()                             → the same for the revocation data in use
 //	verify(text, atMillis?)                   → Result, as passcheck verify --json
 //	jwk(handle)                               → the JSON Web Key of a key handle (see exports_js.go), or null
 //	id                                        the session's number, for the exported functions
@@ -110,6 +114,8 @@ func api(s *session) js.Value {
 	set("verify", s.jsVerify)
 	set("jwk", s.jsJWK)
 	set("rules", s.jsRules) // rules_js.go
+	set("loadRevocations", s.jsLoadRevocations)
+	set("revocations", s.jsRevocations)
 	set("free", func([]js.Value) any {
 		s.free()
 		for _, f := range own {

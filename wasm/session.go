@@ -21,6 +21,7 @@ type session struct {
 	list    *trustlist.List // the list in use; nil before a load succeeded
 	loadErr error           // why there is no list, when list is nil; nil before a load
 	grace   time.Duration   // how long past its expiry list still serves (amber, see trustlist.StateGrace)
+	rev     *revocations    // the revocation data (revocation.go); nil before loadRevocations
 
 	// The pass last given to prepare, for speculate and verifyPrepared, with
 	// its validation clock, the time of the call and its candidate keys.
@@ -62,7 +63,7 @@ func newSession() *session {
 // prepared pass and its key handles are left to the collector.
 func (s *session) free() {
 	delete(sessions, s.id)
-	s.list, s.loadErr = nil, nil
+	s.list, s.loadErr, s.rev = nil, nil, nil
 	s.forget()
 }
 
@@ -121,6 +122,7 @@ func (s *session) verify(p *dcc.Pass, opts dcc.Options, now time.Time) *dcc.Resu
 	st := s.status(now)
 	r := dcc.Verify(p, st.Keys(), opts)
 	st.AddTo(r)
+	s.checkRevocation(r, p, now)
 	s.applyRules(r, cmp.Or(opts.Now, now))
 	return r
 }

@@ -11,7 +11,7 @@
 import { load } from "./passcheck.js";
 import { Wedge } from "./wedge.js";
 import { Kiosk, kioskSetting } from "./kiosk.js";
-import { embedded, embeddedWasm, startTrustList, BundleDrop, keysID } from "./offline.js";
+import { embedded, embeddedWasm, startTrustList, startRevocations, BundleDrop, keysID } from "./offline.js";
 import { ruleChoice } from "./rules.js";
 
 /**
@@ -33,6 +33,7 @@ export async function loadVerifier(config) {
   const wasm = await embeddedWasm(config.wasmID);
   const pc = await load({ wasm, trustKeys: config.trustKeys, graceSeconds: config.graceSeconds, rules: ruleChoice(config) });
   startTrustList(pc, embedded(config.trustListID), keysID(config.trustKeys));
+  startRevocations(pc);
   return pc;
 }
 

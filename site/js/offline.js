@@ -130,6 +130,26 @@ export function startTrustList(pc, builtIn, id) {
   }
 }
 
+/** REVOCATIONS_ID is site.SingleFileRevocationsID. */
+const REVOCATIONS_ID = "passcheck-revocations";
+
+/**
+ * startRevocations loads the revocation data the single-file page carries
+ * (the index in the element REVOCATIONS_ID, part i in REVOCATIONS_ID-i),
+ * checked by the module against the pinned keys like a downloaded one. A
+ * page built without it has no revocation list: every pass is amber
+ * (REVOCATION_STALE), and so is every pass once the carried index expires
+ * (a dropped trust-list file carries no revocations: a newer page does).
+ */
+export function startRevocations(pc) {
+  const index = embedded(REVOCATIONS_ID);
+  if (!index) return pc.loadRevocationBytes(null, [], "this page carries no revocation list");
+  const n = Math.min(64, Number(document.getElementById(REVOCATIONS_ID).dataset.parts) || 0);
+  const parts = [];
+  for (let i = 0; i < n; i++) parts.push(embedded(REVOCATIONS_ID + "-" + i));
+  return pc.loadRevocationBytes(index, parts);
+}
+
 /**
  * acceptBundle checks a dropped or picked file and, when it verifies and is
  * not older than the list in use, makes it the list in use and keeps it.

@@ -151,6 +151,35 @@ export interface TrustListStatus extends TrustListLoad {
   ageSeconds: number | null;
   /** The outcome of the last load or refresh, which may have failed while an older list stays in use. */
   lastLoad: TrustListLoad;
+  /** The revocation list in use (null once closed). */
+  revocations: RevocationStatus | null;
+}
+
+/**
+ * The revocation list in use: the signed index that trustlist.json names
+ * and its parts, fetched with the trust list (never because of a pass).
+ * While it is missing, incomplete or past its expiry, every pass is amber
+ * (REVOCATION_STALE); a revoked pass is red (CERT_REVOKED).
+ */
+export interface RevocationStatus {
+  /** true when it is complete and fresh. */
+  ok: boolean;
+  /** false while no signed index has been loaded. */
+  loaded: boolean;
+  /** The index's sequence (exact up to 2^53; sequenceText is exact always), or null. */
+  sequence: number | null;
+  sequenceText: string;
+  /** RFC 3339, or "" when none is loaded. */
+  issuedAt: string;
+  expiresAt: string;
+  /** Entries loaded. */
+  entries: number;
+  /** Seconds since the index was issued, or null. */
+  ageSeconds: number | null;
+  /** Why it is not ok: REVOCATION_STALE; in a load's answer, first the refused index's code (TRUSTLIST_ROLLBACK, …). */
+  errors: Message[];
+  /** In trustList.revocations: the answer to the last load or refresh. */
+  lastLoad?: RevocationStatus | null;
 }
 
 export interface LoadOptions {
@@ -166,6 +195,11 @@ export interface LoadOptions {
   trustListURL?: string | URL;
   /** A bundle given as bytes instead of trustListURL (the single-file page). */
   trustList?: Uint8Array;
+  /**
+   * The revocation index and its parts as bytes, with trustList. Without
+   * them (and without trustListURL) passes are not checked for revocation.
+   */
+  revocations?: { index: Uint8Array | null; parts: (Uint8Array | null)[]; why?: string };
   /** The publisher's pinned public key(s), PEM "PUBLIC KEY" blocks (ECDSA P-256). */
   trustKeys: string;
   /** How long past its expiry a list still verifies, with a TRUSTLIST_EXPIRED warning. Default 0. */
@@ -211,6 +245,13 @@ export interface Verifier {
   refreshTrustList(): Promise<TrustListLoad>;
   /** loadTrustListBytes loads a bundle given as bytes (a dropped file), with the same checks. */
   loadTrustListBytes(bundle: Uint8Array): TrustListLoad;
+  /**
+   * loadRevocationBytes loads a revocation index and its parts given as
+   * bytes (the single-file page); index null, with why, says there is none.
+   * An older index than one seen is refused (TRUSTLIST_ROLLBACK first in
+   * the answer's errors) and the data in use stays.
+   */
+  loadRevocationBytes(index: Uint8Array | null, parts: (Uint8Array | null)[], why?: string): RevocationStatus | null;
   /**
    * close frees the verifier's session and trust list inside the module.
    * Calls after it answer with WASM_UNAVAILABLE ("closed"). Close a

@@ -21,6 +21,7 @@
 // build put it there; the site's bundler inlines it).
 import "./wasm_exec.js";
 import { readPointer, checkBundle, readCapped, seqText, compareSeq, hex, MAX_POINTER_BYTES, MAX_BUNDLE_BYTES } from "./pointer.js";
+import { revocationsFor } from "./revocations.js";
 
 const SEQUENCE_KEY = "passcheck.trustlist.sequence.";
 
@@ -194,20 +195,20 @@ async function fetchBundle(pointerURL, hash) {
   try {
     pointer = readPointer(parsed, pointerURL);
   } catch (e) {
-    return { error: failedLoad(e.code || "TRUSTLIST_INVALID", e.message) };
+    return { error: failedLoad(e.code || "TRUSTLIST_INVALID", e.message), parsed };
   }
   let bundle;
   try {
     bundle = await fetchCapped(pointer.bundleURL, MAX_BUNDLE_BYTES, "trust-list bundle", "default");
   } catch (e) {
-    return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`) };
+    return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`), parsed };
   }
   try {
     await checkBundle(bundle, pointer, subtle(), hash);
   } catch (e) {
-    return { error: failedLoad(e.code || "TRUSTLIST_INVALID", e.message) };
+    return { error: failedLoad(e.code || "TRUSTLIST_INVALID", e.message), parsed };
   }
-  return { bundle };
+  return { bundle, parsed };
 }
 
 const MAX_INPUT_LEN = 8 << 10; // dcc.MaxInputLen
@@ -412,6 +413,9 @@ export async function load(options = {}) {
   }
 
   let last = failedLoad("TRUSTLIST_MISSING", "No trust list has been loaded yet.");
+  // The revocation list, fetched with the trust list and never because of
+  // a pass (revocations.js).
+  const rev = revocationsFor({ api, trustKeys, seqKey, storage, subtle, moduleHash, fetchCapped, seqText, compareSeq });
 
   async function refreshTrustList() {
     if (!pointerURL) {
@@ -421,11 +425,13 @@ export async function load(options = {}) {
     if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
     const got = await fetchBundle(pointerURL, moduleHash);
     last = got.error || loadBytes(got.bundle);
+    if (!closed) await rev.refresh(got.parsed, pointerURL);
     return last;
   }
 
   if (options.trustList instanceof Uint8Array) {
     last = loadBytes(options.trustList);
+    if (options.revocations) rev.loadBytes(options.revocations.index, options.revocations.parts, options.revocations.why);
   } else if (pointerURL) {
     await refreshTrustList();
   }
@@ -463,7 +469,7 @@ export async function load(options = {}) {
 
     /** The trust list in use. */
     get trustList() {
-      if (closed) return { ok: false, sequence: null, sequenceText: "", issuedAt: "", expiresAt: "", ageSeconds: null, signers: 0, errors: closedResult().errors, warnings: [], lastLoad: last };
+      if (closed) return { ok: false, sequence: null, sequenceText: "", issuedAt: "", expiresAt: "", ageSeconds: null, signers: 0, errors: closedResult().errors, warnings: [], lastLoad: last, revocations: null };
       const st = api.status();
       const issued = Date.parse(st.issuedAt);
       return {
@@ -477,6 +483,7 @@ export async function load(options = {}) {
         errors: st.errors,
         warnings: st.warnings,
         lastLoad: last,
+        revocations: rev.state(),
       };
     },
 
@@ -497,6 +504,16 @@ export async function load(options = {}) {
 
     /** refreshTrustList fetches the trust list again; the list in use stays when the new one fails. */
     refreshTrustList,
+
+    /**
+     * loadRevocationBytes loads a revocation index and its parts given as
+     * bytes (an embedded list); index null, with why, says there is none.
+     * It resolves to the state trustList.revocations then shows.
+     */
+    loadRevocationBytes(index, parts, why) {
+      if (closed) return null;
+      return rev.loadBytes(index, parts, why);
+    },
 
     /** loadTrustListBytes loads a bundle given as bytes (a dropped file, an embedded list). */
     loadTrustListBytes(bundle) {

@@ -258,7 +258,15 @@ export function trustText(ts, tr, options) {
   if (ts.state === "loading") return tr.t("trust.loading");
   if (ts.state === "missing") return tr.t(single ? "trust.missingSingle" : "trust.missing", { code: ts.code });
   if (ts.state === "expired") return tr.t(single ? "trust.expiredSingle" : "trust.expired", { age: tr.duration(ts.expiredMs) });
-  return tr.t("trust.ok", { age: tr.duration(ts.ageMs), signers: tr.plural("trust.signers", ts.signers), left: tr.duration(ts.leftMs) });
+  return tr.t("trust.ok", { age: tr.duration(ts.ageMs), signers: tr.plural("trust.signers", ts.signers), left: tr.duration(ts.leftMs) }) + revocationText(ts.revocations, tr);
+}
+
+// revocationText is the revocation list's part of the trust line: its age,
+// or that it is out of date or missing (every pass is then amber).
+function revocationText(r, tr) {
+  if (!r) return "";
+  if (r.state === "missing") return " · " + tr.t("trust.revocationsMissing");
+  return " · " + tr.t(r.state === "ok" ? "trust.revocations" : "trust.revocationsStale", { age: tr.duration(r.ageMs) });
 }
 
 /**
@@ -272,6 +280,8 @@ export function renderTrust(node, ts, tr, options) {
   node.dataset.state = ts.state;
   if (ts.sequenceText) node.dataset.sequence = ts.sequenceText;
   else delete node.dataset.sequence;
+  if (ts.revocations) node.dataset.revocations = ts.revocations.state;
+  else delete node.dataset.revocations;
   node.textContent = trustText(ts, tr, options);
   if (ts.expiresMs !== null && ts.expiresMs !== undefined) node.title = tr.t("field.validUntil") + " " + tr.instant(ts.expiresMs);
   else node.removeAttribute("title");

@@ -75,6 +75,7 @@ export function trustState(tl, nowMs, failedCode) {
     leftMs: expires === null ? 0 : Math.max(0, expires - nowMs),
     expiredMs: 0,
     expiresMs: expires,
+    revocations: revocationState(tl && tl.revocations, nowMs),
   };
   if (!tl || issued === null || expires === null) {
     out.state = "missing";
@@ -87,6 +88,16 @@ export function trustState(tl, nowMs, failedCode) {
     out.expiredMs = nowMs - expires;
   }
   return out;
+}
+
+// revocationState is the revocation list's part of the trust state: null
+// when the verifier has none to tell (trust list given as bytes alone),
+// else {state: "ok" | "stale" | "missing", ageMs}.
+function revocationState(r, nowMs) {
+  if (!r || typeof r !== "object") return null;
+  const issued = parseTime(r.issuedAt);
+  if (!r.loaded || issued === null) return { state: "missing", ageMs: 0 };
+  return { state: r.ok ? "ok" : "stale", ageMs: Math.max(0, nowMs - issued) };
 }
 
 /** loadingTrust is the trust state while the verifier is still loading. */

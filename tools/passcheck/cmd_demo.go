@@ -14,10 +14,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/revocation"
 	"github.com/passcheck/passcheck/site"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
@@ -120,6 +122,7 @@ type demo struct {
 	PublisherKey *ecdsa.PrivateKey
 	PublisherPEM []byte
 	Bundle       []byte
+	Revocations  *publish.Revocations // the signed revocation index and its parts, beside Bundle
 	Passes       []demoPass
 	signers      []*issuer.DSC // in the trust list
 }
@@ -167,23 +170,28 @@ func makeDemo(now time.Time, validFor time.Duration) (*demo, error) {
 
 	recent := issuer.PassOptions{IssuedAt: now.Add(-day), ExpiresAt: now.Add(365 * day)}
 	specs := []struct {
-		pass demoPass
-		dsc  *issuer.DSC
-		kind dcc.Kind
-		opt  issuer.PassOptions
+		pass   demoPass
+		dsc    *issuer.DSC
+		kind   dcc.Kind
+		opt    issuer.PassOptions
+		revoke revocation.HashType // 0: not revoked
 	}{
-		{demoPass{Name: "valid-vaccination", Title: "Valid vaccination", Note: "Dose 2 of 2, signed by a signer in the trust list.", Expect: "valid"}, all, dcc.KindVaccination, recent},
-		{demoPass{Name: "valid-test", Title: "Valid test", Note: "A PCR test, not detected.", Expect: "valid"}, all, dcc.KindTest, recent},
-		{demoPass{Name: "valid-recovery", Title: "Valid recovery", Note: "Recovered, within the validity dates.", Expect: "valid"}, all, dcc.KindRecovery, recent},
+		{demoPass{Name: "valid-vaccination", Title: "Valid vaccination", Note: "Dose 2 of 2, signed by a signer in the trust list.", Expect: "valid"}, all, dcc.KindVaccination, recent, 0},
+		{demoPass{Name: "valid-test", Title: "Valid test", Note: "A PCR test, not detected.", Expect: "valid"}, all, dcc.KindTest, recent, 0},
+		{demoPass{Name: "valid-recovery", Title: "Valid recovery", Note: "Recovered, within the validity dates.", Expect: "valid"}, all, dcc.KindRecovery, recent, 0},
 		{demoPass{Name: "expired", Title: "Expired", Note: "A genuine pass past its expiry.", Expect: "invalid", Codes: []string{string(dcc.CertExpired)}}, all, dcc.KindVaccination,
-			issuer.PassOptions{IssuedAt: now.Add(-400 * day), ExpiresAt: now.Add(-35 * day)}},
+			issuer.PassOptions{IssuedAt: now.Add(-400 * day), ExpiresAt: now.Add(-35 * day)}, 0},
 		{demoPass{Name: "tampered", Title: "Tampered", Note: "The signature does not match the content.", Expect: "invalid", Codes: []string{string(dcc.SignatureInvalid)}}, all, dcc.KindVaccination,
-			issuer.PassOptions{IssuedAt: recent.IssuedAt, ExpiresAt: recent.ExpiresAt, CorruptSignature: true}},
-		{demoPass{Name: "unknown-signer", Title: "Unknown signer", Note: "Signed by a key that is not in the trust list: cannot be checked.", Expect: "unknown", Codes: []string{string(dcc.KIDUnknown)}}, unknown, dcc.KindVaccination, recent},
-		{demoPass{Name: "stale-test", Title: "Test too old", Note: "A genuine PCR test sampled 80 hours ago: the EU rules accept one for 72 hours.", Expect: "invalid", Codes: []string{string(dcc.RuleFailed)}, opts: payloadOptions{sampledAt: now.Add(-80 * time.Hour).Format(time.RFC3339)}}, all, dcc.KindTest, recent},
-		{demoPass{Name: "incomplete-vaccination", Title: "Incomplete vaccination", Note: "A genuine pass for dose 1 of 2: the EU rules want a complete series.", Expect: "invalid", Codes: []string{string(dcc.RuleFailed)}, opts: payloadOptions{dose: "1/2"}}, all, dcc.KindVaccination, recent},
-		{demoPass{Name: "wrong-key-usage", Title: "Wrong key usage", Note: "A vaccination signed by a signer allowed to sign tests only.", Expect: "invalid", Codes: []string{string(dcc.KeyUsageMismatch)}}, testOnly, dcc.KindVaccination, recent},
+			issuer.PassOptions{IssuedAt: recent.IssuedAt, ExpiresAt: recent.ExpiresAt, CorruptSignature: true}, 0},
+		{demoPass{Name: "unknown-signer", Title: "Unknown signer", Note: "Signed by a key that is not in the trust list: cannot be checked.", Expect: "unknown", Codes: []string{string(dcc.KIDUnknown)}}, unknown, dcc.KindVaccination, recent, 0},
+		{demoPass{Name: "stale-test", Title: "Test too old", Note: "A genuine PCR test sampled 80 hours ago: the EU rules accept one for 72 hours.", Expect: "invalid", Codes: []string{string(dcc.RuleFailed)}, opts: payloadOptions{sampledAt: now.Add(-80 * time.Hour).Format(time.RFC3339)}}, all, dcc.KindTest, recent, 0},
+		{demoPass{Name: "incomplete-vaccination", Title: "Incomplete vaccination", Note: "A genuine pass for dose 1 of 2: the EU rules want a complete series.", Expect: "invalid", Codes: []string{string(dcc.RuleFailed)}, opts: payloadOptions{dose: "1/2"}}, all, dcc.KindVaccination, recent, 0},
+		{demoPass{Name: "wrong-key-usage", Title: "Wrong key usage", Note: "A vaccination signed by a signer allowed to sign tests only.", Expect: "invalid", Codes: []string{string(dcc.KeyUsageMismatch)}}, testOnly, dcc.KindVaccination, recent, 0},
+		{demoPass{Name: "revoked-uci", Title: "Revoked (by UCI)", Note: "Genuine, but its issuer revoked it: its certificate identifier is in the revocation list.", Expect: "invalid", Codes: []string{string(dcc.CertRevoked)}}, all, dcc.KindVaccination, recent, revocation.UCI},
+		{demoPass{Name: "revoked-countrycodeuci", Title: "Revoked (by country and UCI)", Note: "Genuine, but its issuer revoked it: its country code and certificate identifier are in the revocation list.", Expect: "invalid", Codes: []string{string(dcc.CertRevoked)}}, all, dcc.KindVaccination, recent, revocation.CountryCodeUCI},
+		{demoPass{Name: "revoked-signature", Title: "Revoked (by signature)", Note: "Genuine, but its issuer revoked it: its signature is in the revocation list.", Expect: "invalid", Codes: []string{string(dcc.CertRevoked)}}, all, dcc.KindVaccination, recent, revocation.Signature},
 	}
+	var revoked []revocation.Entry
 	for _, s := range specs {
 		o := s.opt
 		o.Kind = s.kind
@@ -192,9 +200,21 @@ func makeDemo(now time.Time, validFor time.Duration) (*demo, error) {
 			return nil, fmt.Errorf("%s: %w", s.pass.Name, err)
 		}
 		o.Payload = payload
+		if s.revoke != 0 {
+			// A certificate identifier of its own: the sample's is shared
+			// by the other demo passes, which must stay valid.
+			payload["v"].([]any)[0].(map[string]any)["ci"] = "URN:UVCI:01:AT:PASSCHECKDEMO" + strings.ToUpper(strings.ReplaceAll(s.pass.Name, "-", "")) + "#R"
+		}
 		text, err := s.dsc.Issue(o)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.pass.Name, err)
+		}
+		if s.revoke != 0 {
+			e, err := demoRevocation(text, s.revoke)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.pass.Name, err)
+			}
+			revoked = append(revoked, e)
 		}
 		p := s.pass
 		p.Text = text
@@ -203,7 +223,30 @@ func makeDemo(now time.Time, validFor time.Duration) (*demo, error) {
 	if d.Bundle, err = d.trustList(now, validFor); err != nil {
 		return nil, err
 	}
+	if d.Revocations, _, err = publish.BuildRevocations(publish.RevocationOptions{Entries: revoked, Key: d.PublisherKey, Now: now}); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// demoRevocation is the revocation entry of pass text by its hash of type
+// t, under the pass's kid.
+func demoRevocation(text string, t revocation.HashType) (revocation.Entry, error) {
+	p, err := dcc.Decode(text)
+	if err != nil {
+		return revocation.Entry{}, err
+	}
+	for _, h := range revocation.PassHashes(p) {
+		if h.Type == t {
+			return revocation.Entry{KID: p.KID, Type: t, Sum: h.Sum}, nil
+		}
+	}
+	return revocation.Entry{}, fmt.Errorf("the pass has no %s hash", t)
+}
+
+// writeTree publishes bundle into dir beside the demo's revocation data.
+func (d *demo) writeTree(dir string, bundle []byte) error {
+	return publish.WriteTree(dir, bundle, 1, publish.WithRevocations(d.Revocations))
 }
 
 // certSource is a trust-list source over certificates in memory.
@@ -239,7 +282,7 @@ func (d *demo) trustList(issued time.Time, validFor time.Duration) ([]byte, erro
 // writeSite publishes the trust list into dir, builds the site pinned to
 // the demo publisher key into it, and writes the demo page.
 func (d *demo) writeSite(dir string, o site.Options) (*site.Manifest, error) {
-	if err := publish.WriteTree(dir, d.Bundle, 1); err != nil {
+	if err := d.writeTree(dir, d.Bundle); err != nil {
 		return nil, err
 	}
 	o.Out = dir
@@ -253,6 +296,7 @@ func (d *demo) writeSite(dir string, o site.Options) (*site.Manifest, error) {
 	_, err = site.BuildSingleFile(site.SingleFileOptions{
 		Dir: o.Dir, Out: filepath.Join(dir, filepath.FromSlash(demoSingleFile)), TrustKeysPEM: o.TrustKeysPEM,
 		Bundle: d.Bundle, Version: o.Version, WasmFile: filepath.Join(dir, filepath.FromSlash(m.Assets["passcheck.wasm"])),
+		RevocationIndex: d.Revocations.Index, RevocationParts: d.Revocations.Parts,
 	})
 	if err != nil {
 		return nil, err

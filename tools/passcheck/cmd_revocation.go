@@ -320,3 +320,29 @@ func verifyRevocations(e *env, sources []string, trustlistPath string, trustKeys
 	}
 	return st, nil
 }
+
+// treeRevocations reads the revocation index that the pointer ptr of the
+// folder dir names, and its parts, for the single-file page to carry; nil
+// when ptr names none (a bundle file given alone, or an old folder).
+func treeRevocations(dir string, ptr *publish.Pointer) ([]byte, [][]byte, error) {
+	if ptr == nil || ptr.Revocations == nil {
+		return nil, nil, nil
+	}
+	index, err := readCapped(filepath.Join(dir, ptr.Revocations.Index), trustlist.MaxIndexSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	ix, err := trustlist.ParseRevocationIndexUnverified(index)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", ptr.Revocations.Index, err)
+	}
+	var parts [][]byte
+	for _, p := range ix.Parts {
+		b, err := readCapped(filepath.Join(dir, p.Name()), revocation.MaxPartSize)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, b)
+	}
+	return index, parts, nil
+}

@@ -146,14 +146,23 @@ func runSingleFileBuild(e *env, o site.Options, bundlePath string) int {
 		errorf(e, "--single-file writes one file: give --out NAME.html (got %q)", o.Out)
 		return 2
 	}
-	bundle, _, err := readBundle(bundlePath)
+	bundle, ptr, err := readBundle(bundlePath)
 	if err != nil {
 		errorf(e, "%v", err)
 		return 2
 	}
+	index, parts, err := treeRevocations(bundlePath, ptr)
+	if err != nil {
+		errorf(e, "%v", err)
+		return 2
+	}
+	if index == nil {
+		fmt.Fprintf(e.stderr, "passcheck: warning: %s carries no revocation index: the page will say \"cannot check\" (REVOCATION_STALE) for every pass\n", bundlePath)
+	}
 	info, err := site.BuildSingleFile(site.SingleFileOptions{
 		Dir: o.Dir, Out: o.Out, TrustKeysPEM: o.TrustKeysPEM, Bundle: bundle, Version: o.Version,
 		Kiosk: o.Kiosk, KioskHold: o.KioskHold, WasmFile: o.WasmFile, RulesCountry: o.RulesCountry,
+		RevocationIndex: index, RevocationParts: parts,
 	})
 	if err != nil {
 		errorf(e, "%v", err)

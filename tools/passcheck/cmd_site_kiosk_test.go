@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/site"
-	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -36,7 +35,7 @@ func TestSiteBuildKioskFlags(t *testing.T) {
 	wasm := filepath.Join(dir, "fake.wasm")
 	os.WriteFile(wasm, bytes.Repeat([]byte("\x00asm stand-in "), 4096), 0o644)
 	trust := filepath.Join(dir, "trust")
-	if err := publish.WriteTree(trust, d.Bundle, 1); err != nil {
+	if err := d.writeTree(trust, d.Bundle); err != nil {
 		t.Fatal(err)
 	}
 

@@ -59,7 +59,7 @@ func newKioskEnv(t *testing.T) *kioskEnv {
 	}
 	t.Logf("site built in %v", time.Since(start).Round(time.Millisecond))
 	// The other publisher's trust list and key, beside the site.
-	if err := publish.WriteTree(filepath.Join(env.dir, "other"), other.Bundle, 1); err != nil {
+	if err := other.writeTree(filepath.Join(env.dir, "other"), other.Bundle); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(env.dir, "other", "publisher.pem"), other.PublisherPEM, 0o644); err != nil {

@@ -121,7 +121,7 @@ func (env *siteEnv) variant(t testing.TB, dir string, bundle []byte) {
 	for _, f := range append(m.Files, "demo.html", "demo.css") {
 		copyFile(t, filepath.Join(env.dir, f), filepath.Join(dir, f))
 	}
-	if err := publish.WriteTree(dir, bundle, 1); err != nil {
+	if err := env.demo.writeTree(dir, bundle); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -607,7 +607,7 @@ func TestSiteBrowser(t *testing.T) {
 		p.SetOffline(true)
 		defer p.SetOffline(false)
 		p.reload()
-		for _, name := range []string{"valid-vaccination", "tampered", "unknown-signer"} {
+		for _, name := range []string{"valid-vaccination", "tampered", "unknown-signer", "revoked-signature"} {
 			pass := env.pass(t, name)
 			checkVerdict(t, p.paste(pass.Text), pass)
 			p.next()
@@ -645,7 +645,7 @@ func TestSiteBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := publish.WriteTree(dir, newer, 1); err != nil {
+		if err := env.demo.writeTree(dir, newer); err != nil {
 			t.Fatal(err)
 		}
 		seq := strconv.FormatInt(env.demo.Now.Add(time.Minute).Unix(), 10)

@@ -222,7 +222,7 @@ func buildModule(t *testing.T) (js, wasm string) {
 			moduleErr = err
 			return
 		}
-		for _, f := range []string{filepath.Join(strings.TrimSpace(string(goroot)), "lib/wasm/wasm_exec.js"), filepath.Join(root, "site/js/passcheck.js"), filepath.Join(root, "site/js/pointer.js")} {
+		for _, f := range []string{filepath.Join(strings.TrimSpace(string(goroot)), "lib/wasm/wasm_exec.js"), filepath.Join(root, "site/js/passcheck.js"), filepath.Join(root, "site/js/pointer.js"), filepath.Join(root, "site/js/revocations.js")} {
 			data, err := os.ReadFile(f)
 			if err == nil {
 				err = os.WriteFile(filepath.Join(moduleDir, filepath.Base(f)), data, 0o644)

@@ -1,0 +1,115 @@
+package main
+
+// The revocation side of a session: the signed revocation index and its
+// parts, loaded beside the trust list (docs/trustlist.md, "Revocation"),
+// and the check that verify adds to every Result. session.go calls in here
+// from verify and free; revocation_js.go marshals the JavaScript calls.
+
+import (
+	"time"
+
+	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/revocation"
+	"github.com/passcheck/passcheck/trustlist"
+)
+
+// revocations is a session's revocation data.
+type revocations struct {
+	// status is the data verify checks passes against; nil before the
+	// first loadRevocations, in which case verify adds nothing (the ES
+	// module always loads revocations with the trust list).
+	status *revocation.Status
+	// seen is the highest index sequence this session accepted: an index
+	// below it is refused (rollback), whatever the caller passes in.
+	seen uint64
+}
+
+// revocationOutcome is the answer to loadRevocations and revocations():
+// OK when the data in use is complete and fresh; Errors say why not
+// (REVOCATION_STALE, and the load's own error such as TRUSTLIST_ROLLBACK
+// when the index given was refused).
+type revocationOutcome struct {
+	OK       bool
+	Errors   []dcc.Message
+	Sequence uint64
+	Issued   time.Time
+	Expires  time.Time
+	Entries  int // entries loaded (in the Set)
+	Loaded   bool
+}
+
+// loadRevocations checks a revocation index against the pinned keys in
+// pemText and against lastSeen (the caller's stored mark) and the session's
+// own mark, checks and decodes its parts (parts[i] is the i-th part the
+// index names, nil when it could not be fetched), and puts the result in
+// use: missing or unverifiable parts leave the list incomplete (stale). An
+// index that is refused (signature, format, rollback) leaves the data in
+// use as it was; when there is none, the list is missing. index nil means
+// the caller could not fetch the index; why says what happened.
+func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, lastSeen uint64, why string, now time.Time) revocationOutcome {
+	if s.rev == nil {
+		s.rev = &revocations{}
+	}
+	r := s.rev
+	refuse := func(m dcc.Message) revocationOutcome {
+		if r.status == nil || !r.status.Loaded {
+			r.status = &revocation.Status{Problem: m.Message}
+		}
+		out := s.revocationState(now)
+		out.OK, out.Errors = false, append([]dcc.Message{m}, out.Errors...)
+		return out
+	}
+	if index == nil {
+		if why == "" {
+			why = "the revocation index could not be fetched"
+		}
+		return refuse(dcc.NewMessage(dcc.RevocationStale, why))
+	}
+	keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
+	if err != nil {
+		return refuse(trustlist.ErrorMessage(err))
+	}
+	ix, err := trustlist.LoadRevocationIndex(index, keys, max(lastSeen, r.seen))
+	if err != nil {
+		return refuse(trustlist.ErrorMessage(err))
+	}
+	ri := revocation.Index{Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt}
+	for _, p := range ix.Parts {
+		ri.Parts = append(ri.Parts, revocation.PartRef{SHA256: p.SHA256, Size: p.Size})
+	}
+	// Drop the old set before decoding the new one: a kiosk need not hold
+	// two million-entry sets at once.
+	r.status = nil
+	r.status, r.seen = revocation.NewStatus(ri, parts), max(r.seen, ix.Sequence)
+	return s.revocationState(now)
+}
+
+// revocationState describes the revocation data in use at now.
+func (s *session) revocationState(now time.Time) revocationOutcome {
+	out := revocationOutcome{Errors: []dcc.Message{}}
+	var st *revocation.Status
+	if s.rev != nil {
+		st = s.rev.status
+	}
+	if st != nil && st.Loaded {
+		out.Loaded, out.Sequence, out.Issued, out.Expires = true, st.Sequence, st.IssuedAt, st.ExpiresAt
+		out.Entries = st.Set.Len()
+	}
+	if why := st.Stale(now); why != "" {
+		out.Errors = append(out.Errors, dcc.NewMessage(dcc.RevocationStale, why))
+	} else {
+		out.OK = true
+	}
+	return out
+}
+
+// checkRevocation adds the revocation check to r, the Result of pass p, at
+// now (the real time): CERT_REVOKED and REVOCATION_STALE exactly as the
+// command line adds them (revocation.Status.AddTo). Before any
+// loadRevocations it adds nothing.
+func (s *session) checkRevocation(r *dcc.Result, p *dcc.Pass, now time.Time) {
+	if s.rev == nil {
+		return
+	}
+	s.rev.status.AddTo(r, p, now)
+}
