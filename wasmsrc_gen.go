@@ -9,6 +9,7 @@ import "embed"
 //go:embed certlogic/certlogic.go
 //go:embed certlogic/compile.go
 //go:embed certlogic/datetime.go
+//go:embed certlogic/equal.go
 //go:embed certlogic/errors.go
 //go:embed certlogic/eval.go
 //go:embed certlogic/limits.go

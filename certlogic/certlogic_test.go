@@ -21,41 +21,6 @@ func readJSON(t testing.TB, s string) any {
 	return v
 }
 
-// equal compares an evaluation result with an expected JSON value: numbers
-// by value, a date-time with its ISO string.
-func equal(got, want any) bool {
-	switch w := want.(type) {
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			return false
-		}
-		for i := range w {
-			if !equal(g[i], w[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok || len(g) != len(w) {
-			return false
-		}
-		for k, v := range w {
-			gv, ok := g[k]
-			if !ok || !equal(gv, v) {
-				return false
-			}
-		}
-		return true
-	case string:
-		if d, ok := got.(DateTime); ok {
-			return d.String() == w
-		}
-	}
-	return strictEqual(got, want)
-}
-
 // TestSuite runs every assertion of the specification's test-suite files
 // (testdata/certlogic/testSuite).
 func TestSuite(t *testing.T) {
@@ -79,7 +44,7 @@ func TestSuite(t *testing.T) {
 					expr = own
 				}
 				got, err := Evaluate(expr, a["data"])
-				if err != nil || !equal(got, a["expected"]) {
+				if err != nil || !ResultEqual(got, a["expected"]) {
 					t.Errorf("%s: %s #%d: got %v, %v; want %v", filepath.Base(f), c["name"], i, got, err, a["expected"])
 				}
 				n++
@@ -167,7 +132,7 @@ func TestOperations(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := Evaluate(readJSON(t, c.expr), data)
-			if err != nil || !equal(got, readJSON(t, c.want)) {
+			if err != nil || !ResultEqual(got, readJSON(t, c.want)) {
 				t.Errorf("%s = %v, %v; want %s", c.expr, got, err, c.want)
 			}
 		})

@@ -212,7 +212,7 @@ func suiteFile(path string, explicit bool) ([]item, error) {
 					if err != nil {
 						return false, appendValue(nil, expected), "error: " + err.Error()
 					}
-					return deepEqual(got, expected), appendValue(nil, expected), appendValue(nil, got)
+					return certlogic.ResultEqual(got, expected), appendValue(nil, expected), appendValue(nil, got)
 				}})
 		}
 	}
@@ -279,7 +279,7 @@ func ruleFolder(dir string) ([]item, error) {
 				if err != nil {
 					return false, appendValue(nil, expected), "error: " + err.Error()
 				}
-				return deepEqual(got, expected), appendValue(nil, expected), appendValue(nil, got)
+				return certlogic.ResultEqual(got, expected), appendValue(nil, expected), appendValue(nil, got)
 			}})
 	}
 	return out, nil
@@ -291,63 +291,6 @@ func copyMap(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// deepEqual compares a CertLogic result with an expected JSON value:
-// numbers by value, a date-time with its ISO 8601 string (what
-// JSON.stringify makes of a JavaScript Date).
-func deepEqual(got, want any) bool {
-	switch w := want.(type) {
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			return false
-		}
-		for i := range w {
-			if !deepEqual(g[i], w[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok || len(g) != len(w) {
-			return false
-		}
-		for k, v := range w {
-			gv, ok := g[k]
-			if !ok || !deepEqual(gv, v) {
-				return false
-			}
-		}
-		return true
-	case string:
-		if d, ok := got.(certlogic.DateTime); ok {
-			return d.String() == w
-		}
-		g, ok := got.(string)
-		return ok && g == w
-	case nil:
-		return got == nil
-	case bool:
-		g, ok := got.(bool)
-		return ok && g == w
-	}
-	wf, ok1 := toFloat(want)
-	gf, ok2 := toFloat(got)
-	return ok1 && ok2 && wf == gf
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	}
-	return 0, false
 }
 
 // appendValue writes v as compact JSON (object keys sorted), a date-time
@@ -373,6 +316,12 @@ func appendJSON(b []byte, v any, depth int) []byte {
 		return jsontext.AppendString(b, x)
 	case certlogic.DateTime:
 		return append(b, "date-time "+x.String()...)
+	case float64:
+		return jsontext.AppendFloat(b, x)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
 	case []any:
 		b = append(b, '[')
 		for i, e := range x {
@@ -398,9 +347,6 @@ func appendJSON(b []byte, v any, depth int) []byte {
 			b = appendJSON(b, x[k], depth+1)
 		}
 		return append(b, '}')
-	}
-	if f, ok := toFloat(v); ok {
-		return jsontext.AppendFloat(b, f)
 	}
 	return append(b, "?"...)
 }
