@@ -32,29 +32,13 @@ func realSigners(t testing.TB, now time.Time) []realSigner {
 	if err != nil {
 		t.Fatal(err)
 	}
+	named, err := issuer.RealStateSigners(ca, nb, na)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []realSigner
-	for _, s := range []struct {
-		name string
-		self bool
-		o    issuer.DSCOptions
-	}{
-		{"self-signed CA:TRUE", true, issuer.DSCOptions{}},
-		{"P-384", false, issuer.DSCOptions{KeyType: issuer.EC384}},
-		{"P-521", false, issuer.DSCOptions{KeyType: issuer.EC521}},
-		{"negative serial", false, issuer.DSCOptions{NegativeSerial: true}},
-	} {
-		o := s.o
-		o.NotBefore, o.NotAfter = nb, na
-		var d *issuer.DSC
-		if s.self {
-			d, err = issuer.NewSelfSignedDSC("BE", o)
-		} else {
-			d, err = ca.NewDSC(o)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, realSigner{s.name, d})
+	for _, n := range named {
+		out = append(out, realSigner{n.Name, n.DSC})
 	}
 	return out
 }

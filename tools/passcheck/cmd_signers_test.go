@@ -23,36 +23,14 @@ func TestVerifyRealSigners(t *testing.T) {
 	}
 	dir := filepath.Join(w.dir, "real")
 	os.Mkdir(dir, 0o755)
-	type signer struct {
-		name string
-		dsc  *issuer.DSC
+	named, err := issuer.RealStateSigners(ca, nb, na)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var signers []signer
-	for _, s := range []struct {
-		name string
-		self bool
-		o    issuer.DSCOptions
-	}{
-		{"self-signed-ca", true, issuer.DSCOptions{}},
-		{"p384", false, issuer.DSCOptions{KeyType: issuer.EC384}},
-		{"p521", false, issuer.DSCOptions{KeyType: issuer.EC521}},
-		{"negative-serial", false, issuer.DSCOptions{NegativeSerial: true}},
-	} {
-		o := s.o
-		o.NotBefore, o.NotAfter = nb, na
-		var d *issuer.DSC
-		if s.self {
-			d, err = issuer.NewSelfSignedDSC("BE", o)
-		} else {
-			d, err = ca.NewDSC(o)
-		}
-		if err != nil {
+	for _, n := range named {
+		if err := os.WriteFile(filepath.Join(dir, n.Name+".pem"), n.DSC.CertPEM(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, s.name+".pem"), d.CertPEM(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		signers = append(signers, signer{s.name, d})
 	}
 	out := filepath.Join(w.dir, "public")
 	code, stdout, stderr := runCmd(t, "", "trustlist", "build", "--key", w.key, "--out", out, "--dsc", dir, "--dsc", w.dsc)
@@ -71,15 +49,15 @@ func TestVerifyRealSigners(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "EC P-384") || !strings.Contains(stdout, "EC P-521") {
 		t.Errorf("inspect: exit %d:\n%s", code, stdout)
 	}
-	for _, s := range signers {
-		t.Run(s.name, func(t *testing.T) {
-			text, err := s.dsc.Issue(issuer.PassOptions{IssuedAt: now.Add(-24 * time.Hour)})
+	for _, s := range named {
+		t.Run(s.Name, func(t *testing.T) {
+			text, err := s.DSC.Issue(issuer.PassOptions{IssuedAt: now.Add(-24 * time.Hour)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for name, args := range map[string][]string{
 				"trust list": {"verify", "--trustlist", out, "--trust-key", w.pub},
-				"--dsc":      {"verify", "--dsc", filepath.Join(dir, s.name+".pem")},
+				"--dsc":      {"verify", "--dsc", filepath.Join(dir, s.Name+".pem")},
 			} {
 				code, stdout, stderr := runCmd(t, text, args...)
 				if code != 0 || !strings.Contains(stdout, "VALID") || strings.Contains(stdout, "NOT VALID") {

@@ -138,29 +138,14 @@ func (env *siteEnv) realSignersSite(t testing.TB) (string, []demoPass) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	named, err := issuer.RealStateSigners(ca, nb, na)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var dscs certSource
 	var passes []demoPass
-	for _, s := range []struct {
-		name string
-		self bool
-		o    issuer.DSCOptions
-	}{
-		{"self-signed-ca", true, issuer.DSCOptions{}},
-		{"p384", false, issuer.DSCOptions{KeyType: issuer.EC384}},
-		{"p521", false, issuer.DSCOptions{KeyType: issuer.EC521}},
-		{"negative-serial", false, issuer.DSCOptions{NegativeSerial: true}},
-	} {
-		o := s.o
-		o.NotBefore, o.NotAfter = nb, na
-		var d *issuer.DSC
-		if s.self {
-			d, err = issuer.NewSelfSignedDSC("BE", o)
-		} else {
-			d, err = ca.NewDSC(o)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, n := range named {
+		d := n.DSC
 		payload, err := payloadOptions{}.payload(dcc.KindVaccination, now)
 		if err != nil {
 			t.Fatal(err)
@@ -170,7 +155,7 @@ func (env *siteEnv) realSignersSite(t testing.TB) (string, []demoPass) {
 			t.Fatal(err)
 		}
 		dscs = append(dscs, d)
-		passes = append(passes, demoPass{Name: s.name, Expect: "valid", Text: text})
+		passes = append(passes, demoPass{Name: n.Name, Expect: "valid", Text: text})
 		env.secrets = append(env.secrets, text)
 	}
 	bundle, _, err := publish.Build(context.Background(), publish.Options{

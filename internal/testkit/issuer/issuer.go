@@ -524,3 +524,42 @@ func (d *DSC) sign1(prot []byte, unprot map[int]any, payload []byte, corrupt boo
 	}
 	return cbor.Marshal([]any{prot, unprot, payload, sig})
 }
+
+// NamedDSC is a document signer with a name for test output.
+type NamedDSC struct {
+	Name string
+	DSC  *DSC
+}
+
+// RealStateSigners makes one document signer of each kind that real member
+// states use and a strict reader once refused: a self-signed CA:TRUE DSC of
+// BE, and, under ca, a DSC with a P-384 key, one with a P-521 key and one
+// with a negative serial number; valid from notBefore to notAfter.
+func RealStateSigners(ca *Authority, notBefore, notAfter time.Time) ([]NamedDSC, error) {
+	var out []NamedDSC
+	var err error
+	for _, s := range []struct {
+		name string
+		self bool
+		o    DSCOptions
+	}{
+		{"self-signed-ca", true, DSCOptions{}},
+		{"p384", false, DSCOptions{KeyType: EC384}},
+		{"p521", false, DSCOptions{KeyType: EC521}},
+		{"negative-serial", false, DSCOptions{NegativeSerial: true}},
+	} {
+		o := s.o
+		o.NotBefore, o.NotAfter = notBefore, notAfter
+		var d *DSC
+		if s.self {
+			d, err = NewSelfSignedDSC("BE", o)
+		} else {
+			d, err = ca.NewDSC(o)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		out = append(out, NamedDSC{s.name, d})
+	}
+	return out, nil
+}
