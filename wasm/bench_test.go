@@ -114,7 +114,7 @@ func TestWasmBench(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "bench.js"), []byte(benchPageJS), 0o644)
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte(`<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bench.js"></script>`), 0o644)
-	writeTree(t, filepath.Join(dir, "trust"), bundle, 1)
+	writeTree(t, filepath.Join(dir, "trust"), bundle, f.pub.revocations(t, nil, 1, f.now, 48*time.Hour))
 	srv := browsertest.Serve(t, dir, http.Header{"Cache-Control": {"no-store"}})
 	b := browsertest.Start(t, browsertest.Options{})
 	p := b.NewPage()

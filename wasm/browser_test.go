@@ -3,9 +3,7 @@
 package main
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -39,22 +37,26 @@ window.testReady = true;
 const testPageHTML = `<!doctype html><meta charset="utf-8"><title>passcheck module test</title><link rel="icon" href="data:,">
 <script type="module" src="test.js"></script>`
 
-// writeTree writes a trust-list folder by hand (WriteTree refuses to go back
-// in sequence, which the rollback test needs).
-func writeTree(t *testing.T, dir string, bundle []byte, seq uint64) {
+// writeTree writes the folder of bundle with its revocation index rev, by
+// hand (WriteTree refuses to go back in sequence, which the rollback test
+// needs). Every published list names a revocation index: without one the
+// module shows no pass green (REVOCATION_STALE).
+func writeTree(t *testing.T, dir string, bundle []byte, rev *publish.Revocations) {
 	t.Helper()
+	tree, err := publish.NewTree(bundle, publish.WithRevocations(rev))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	name := publish.BundleName(bundle)
-	sum := sha256.Sum256(bundle)
-	p := publish.Pointer{Sequence: seq, Bundle: name, SHA256: hex.EncodeToString(sum[:]), Size: len(bundle)}
-	data, _ := json.Marshal(p)
-	if err := os.WriteFile(filepath.Join(dir, name), bundle, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, publish.PointerName), data, 0o644); err != nil {
-		t.Fatal(err)
+	for _, f := range tree.Files {
+		if f.Kind == publish.KindHostRules {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -104,7 +106,10 @@ func TestBrowserModule(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "test.js"), []byte(testPageJS), 0o644)
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte(testPageHTML), 0o644)
 	trustDir := filepath.Join(dir, "trust")
-	writeTree(t, trustDir, f.bundle(t, 20, f.now, time.Hour), 20)
+	// One empty revocation index serves every list below: the tests are
+	// about the bundle.
+	rev := f.pub.revocations(t, nil, 1, f.now, 48*time.Hour)
+	writeTree(t, trustDir, f.bundle(t, 20, f.now, time.Hour), rev)
 
 	passes := map[string]string{"valid": f.pass}
 	var err error
@@ -208,7 +213,7 @@ func TestBrowserModule(t *testing.T) {
 	// A refresh that brings a list signed by another key: refused, and the
 	// list in use stays.
 	other := newPublisher(t)
-	writeTree(t, trustDir, other.bundle(t, []*x509.Certificate{f.dsc.Cert}, 21, f.now, time.Hour), 21)
+	writeTree(t, trustDir, other.bundle(t, []*x509.Certificate{f.dsc.Cert}, 21, f.now, time.Hour), rev)
 	if r := browsertest.Eval[jsTrust](p, `pc.refreshTrustList()`); r.OK || !hasCode(r.Errors, "TRUSTLIST_SIGNATURE_INVALID") {
 		t.Errorf("refresh to a foreign list: %+v", r)
 	}
@@ -227,7 +232,7 @@ func TestBrowserModule(t *testing.T) {
 
 	// Rollback across a reload: the host serves sequence 10 after 20 was
 	// seen; localStorage remembers 20.
-	writeTree(t, trustDir, f.bundle(t, 10, f.now, time.Hour), 10)
+	writeTree(t, trustDir, f.bundle(t, 10, f.now, time.Hour), rev)
 	p.Reload()
 	p.WaitFor(`window.testReady === true`, 10*time.Second)
 	tl = start("")
@@ -238,7 +243,7 @@ func TestBrowserModule(t *testing.T) {
 		t.Errorf("verify with a rolled-back list: %+v", r)
 	}
 	// A newer list loads again.
-	writeTree(t, trustDir, f.bundle(t, 22, f.now, time.Hour), 22)
+	writeTree(t, trustDir, f.bundle(t, 22, f.now, time.Hour), rev)
 	if r := browsertest.Eval[jsTrust](p, `pc.refreshTrustList()`); !r.OK {
 		t.Errorf("refresh to sequence 22: %+v", r)
 	}

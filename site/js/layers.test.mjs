@@ -2,19 +2,20 @@
 // script; run by `node --test` from the Go test TestSiteJSUnit. A layer
 // imports only from the layers below it:
 //   library   passcheck.js (the public ES module), pointer.js (the trust
-//             list's pointer check, shared with the service worker)
+//             list's pointer check) and revocations.js (the revocation data
+//             the pointer names), both shared with the service worker
 //   shared    verdict, render, i18n, camera, wedge, cues, scanner, rules: the UI
 //             that the page and the widget share
 //   page      app (the scanner page), modes, kiosk, offline
 //   widget    ../widget/passcheck-verifier.js, beside the page: never
 //             importing it
-//   worker    ../sw.js: the pointer check only
+//   worker    ../sw.js: the pointer check and the revocation data only
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 
 const LAYERS = {
-  library: ["js/passcheck.js", "js/pointer.js"],
+  library: ["js/passcheck.js", "js/pointer.js", "js/revocations.js"],
   shared: ["js/verdict.js", "js/render.js", "js/i18n.js", "js/camera.js", "js/wedge.js", "js/cues.js", "js/scanner.js", "js/rules.js"],
   page: ["js/app.js", "js/modes.js", "js/kiosk.js", "js/offline.js"],
   widget: ["widget/passcheck-verifier.js"],
@@ -27,7 +28,7 @@ const MAY = {
   shared: { layers: ["library", "shared"], extra: ["passcheck:build"] },
   page: { layers: ["library", "shared", "page"], extra: ["passcheck:build"] },
   widget: { layers: ["library", "shared"], extra: ["passcheck:build"] },
-  worker: { layers: [], extra: ["js/pointer.js", "passcheck:sw"] },
+  worker: { layers: [], extra: ["js/pointer.js", "js/revocations.js", "passcheck:sw"] },
 };
 
 const site = new URL("../", import.meta.url);

@@ -146,7 +146,16 @@ test("judge keeps messages and drops malformed entries", () => {
 
 test("trustState", () => {
   const left = Date.parse(LIST.expiresAt) - NOW;
-  assert.deepEqual(OK, { state: "ok", code: "", sequence: 42, sequenceText: "42", signers: 3, ageMs: 3 * HOUR, leftMs: left, expiredMs: 0, expiresMs: Date.parse(LIST.expiresAt) });
+  // A list given without revocation data (as bytes alone): nothing to say
+  // about revocations.
+  assert.deepEqual(OK, { state: "ok", code: "", sequence: 42, sequenceText: "42", signers: 3, ageMs: 3 * HOUR, leftMs: left, expiredMs: 0, expiresMs: Date.parse(LIST.expiresAt), revocations: null });
+  // The revocation data beside it, as trustList.revocations gives it:
+  // loaded and fresh, loaded but out of date, or never loaded.
+  const rev = (r) => trustState({ ...LIST, revocations: r }, NOW).revocations;
+  assert.deepEqual(rev({ ok: true, loaded: true, issuedAt: "2026-03-01T10:00:00Z" }), { state: "ok", ageMs: 2 * HOUR });
+  assert.deepEqual(rev({ ok: false, loaded: true, issuedAt: "2026-02-25T12:00:00Z" }), { state: "stale", ageMs: 96 * HOUR });
+  assert.deepEqual(rev({ ok: false, loaded: false, issuedAt: "" }), { state: "missing", ageMs: 0 });
+  assert.deepEqual(rev({ ok: true, loaded: true, issuedAt: "not a time" }), { state: "missing", ageMs: 0 });
   // The exact sequence where the module gives it (above 2^53).
   assert.equal(trustState({ ...LIST, sequence: 2 ** 60, sequenceText: "1152921504606846977" }, NOW).sequenceText, "1152921504606846977");
   assert.equal(EXPIRED.leftMs, 0);

@@ -46,7 +46,8 @@ func TestPublishEndToEnd(t *testing.T) {
 		t.Errorf("CheckCORS = %v, %v; want true", ok, err)
 	}
 
-	// 1. The first list: parts first, then the pointer; each with its headers.
+	// 1. The first list: parts first (the revocation index, then the
+	// bundle), then the pointer; each with its headers.
 	var log bytes.Buffer
 	p.Log = &log
 	b1 := s.bundle(t, 100, now, false)
@@ -55,14 +56,21 @@ func TestPublishEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	name1 := publish.BundleName(b1)
-	wantUp := []string{s.loc.Key(name1), s.loc.Key(publish.PointerName)}
+	indexName := publish.IndexName(s.rev.Index)
+	wantUp := []string{s.loc.Key(indexName), s.loc.Key(name1), s.loc.Key(publish.PointerName)}
 	if !slices.Equal(res.Uploaded, wantUp) || res.Previous != nil {
 		t.Errorf("uploaded %v (previous %v), want %v", res.Uploaded, res.Previous, wantUp)
 	}
 	if i, j := strings.Index(log.String(), "uploaded s3://"+testBucket+"/lists/v1/trustlist-"), strings.Index(log.String(), "uploaded s3://"+testBucket+"/lists/v1/trustlist.json"); i < 0 || j < i {
 		t.Errorf("log does not show the part before the pointer:\n%s", log.String())
 	}
-	tree, _ := publish.NewTree(b1)
+	tree, err := publish.NewTree(b1, p.TreeOptions...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tree.File(indexName) == nil {
+		t.Fatalf("the tree has no %s", indexName)
+	}
 	for _, f := range tree.Files {
 		if f.Kind == publish.KindHostRules {
 			if _, err := os.Stat(s.path(f.Name)); err == nil {
@@ -205,7 +213,8 @@ func TestPublishEndToEnd(t *testing.T) {
 	}
 
 	// 8. A dry run changes nothing and says what it would do (keep 0:
-	// delete every part but the new one).
+	// delete every bundle but the new one; the revocation index, which the
+	// new pointer names too, is present and stays).
 	before := s.parts(t)
 	log.Reset()
 	p.DryRun, p.Keep = true, 0
@@ -214,7 +223,14 @@ func TestPublishEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.DryRun || len(res.Uploaded) != 2 || len(res.Deleted) != len(before) {
+	var wantDel []string
+	for _, n := range before {
+		if n != indexName {
+			wantDel = append(wantDel, s.loc.Key(n))
+		}
+	}
+	slices.Sort(res.Deleted)
+	if !res.DryRun || len(res.Uploaded) != 2 || !slices.Equal(res.Deleted, wantDel) || !slices.Equal(res.Present, []string{s.loc.Key(indexName)}) {
 		t.Errorf("dry run: %+v (parts %v)", res, before)
 	}
 	if after := s.parts(t); !slices.Equal(after, before) || s.livePointer(t).Sequence != 103 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/passcheck/passcheck/trustlist/publish"
 	"github.com/passcheck/passcheck/trustlist/publish/objstore"
 )
 
@@ -23,8 +24,9 @@ func ExampleParseLocation() {
 // points at. It needs a store, so it has no output to check.
 func ExamplePublisher() {
 	var (
-		bundle []byte             // from publish.Build
-		keys   []crypto.PublicKey // the publisher's public key, as the verifiers pin it
+		bundle []byte               // from publish.Build
+		rev    *publish.Revocations // from publish.BuildRevocations: every list carries a revocation index
+		keys   []crypto.PublicKey   // the publisher's public key, as the verifiers pin it
 	)
 	ctx := context.Background()
 	client, err := objstore.NewClient(ctx, objstore.ClientOptions{})
@@ -35,7 +37,8 @@ func ExamplePublisher() {
 	if err != nil {
 		panic(err)
 	}
-	p := &objstore.Publisher{Client: client, Location: loc, TrustKeys: keys, Keep: 3, Log: os.Stdout}
+	p := &objstore.Publisher{Client: client, Location: loc, TrustKeys: keys, Keep: 3, Log: os.Stdout,
+		TreeOptions: []publish.TreeOption{publish.WithRevocations(rev)}}
 	res, err := p.Publish(ctx, bundle)
 	if err != nil {
 		fmt.Println("not published; the previous list stays:", err)

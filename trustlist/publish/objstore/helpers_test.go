@@ -50,6 +50,9 @@ type store struct {
 	pubPEM string
 	dscA   *issuer.DSC // in every list
 	dscB   *issuer.DSC // only in lists built with both
+	// rev is an empty signed revocation index, published with every list
+	// (as every build does): without one a verifier shows no pass green.
+	rev *publish.Revocations
 }
 
 const testBucket = "passcheck-trust"
@@ -92,8 +95,12 @@ func newStore(t *testing.T) *store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rev, _, err := publish.BuildRevocations(publish.RevocationOptions{Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &store{srv: srv, client: client, loc: Location{Bucket: testBucket, Prefix: "lists/v1/"},
-		key: key, keys: []crypto.PublicKey{&key.PublicKey}, pubPEM: string(pub), dscA: dscA, dscB: dscB}
+		key: key, keys: []crypto.PublicKey{&key.PublicKey}, pubPEM: string(pub), dscA: dscA, dscB: dscB, rev: rev}
 }
 
 // bundle signs a list with sequence seq, issued at now; with both, DSC B
@@ -111,8 +118,11 @@ func (s *store) bundle(t *testing.T, seq uint64, now time.Time, both bool) []byt
 	return b
 }
 
+// publisher publishes to the store's location with its empty revocation
+// index.
 func (s *store) publisher(keep int) *Publisher {
-	return &Publisher{Client: s.client, Location: s.loc, TrustKeys: s.keys, Keep: keep}
+	return &Publisher{Client: s.client, Location: s.loc, TrustKeys: s.keys, Keep: keep,
+		TreeOptions: []publish.TreeOption{publish.WithRevocations(s.rev)}}
 }
 
 // path is where versitygw keeps the object of the tree's file name.

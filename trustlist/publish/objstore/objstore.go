@@ -201,7 +201,9 @@ type Publisher struct {
 	// verifiers that read the previous pointer just before it (as
 	// [publish.WriteTree]'s keep).
 	Keep int
-	// TreeOptions set the pointer's max-age ([publish.PointerMaxAge]).
+	// TreeOptions set the pointer's max-age ([publish.PointerMaxAge]) and
+	// the revocation data published with the list
+	// ([publish.WithRevocations]; without it verifiers show no pass green).
 	TreeOptions []publish.TreeOption
 	// DryRun reads the bucket and says what would be uploaded and deleted,
 	// and changes nothing.
