@@ -63,28 +63,29 @@ async function instantiate(options) {
     throw new PasscheckError("WASM_UNAVAILABLE", "Go's wasm_exec.js did not load");
   }
   const go = new globalThis.Go();
-  let instance;
+  let instance, compiled;
   const src = options.wasm;
   if (src instanceof WebAssembly.Module) {
     instance = await WebAssembly.instantiate(src, go.importObject);
+    compiled = src;
   } else if (src) {
-    ({ instance } = await WebAssembly.instantiate(src, go.importObject));
+    ({ instance, module: compiled } = await WebAssembly.instantiate(src, go.importObject));
   } else {
     const url = new URL(options.wasmURL, globalThis.location ? globalThis.location.href : undefined);
     const fetched = fetch(url, { credentials: "same-origin" });
     if (WebAssembly.instantiateStreaming) {
       try {
-        ({ instance } = await WebAssembly.instantiateStreaming(fetched, go.importObject));
+        ({ instance, module: compiled } = await WebAssembly.instantiateStreaming(fetched, go.importObject));
       } catch (e) {
         // A server that sends another Content-Type than application/wasm.
         const resp = await fetch(url, { credentials: "same-origin" });
         if (!resp.ok) throw new PasscheckError("WASM_UNAVAILABLE", `fetching ${url}: HTTP ${resp.status}`);
-        ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
+        ({ instance, module: compiled } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
       }
     } else {
       const resp = await fetched;
       if (!resp.ok) throw new PasscheckError("WASM_UNAVAILABLE", `fetching ${url}: HTTP ${resp.status}`);
-      ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
+      ({ instance, module: compiled } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
     }
   }
   // go.run runs main until it waits: by then globalThis.passcheck is set.
@@ -93,7 +94,7 @@ async function instantiate(options) {
   if (!api || typeof api.verify !== "function") {
     throw new PasscheckError("WASM_UNAVAILABLE", "the module did not start");
   }
-  return { api, exports: instance.exports };
+  return { api, exports: instance.exports, module: compiled };
 }
 
 function module(options) {
@@ -441,6 +442,12 @@ export async function load(options = {}) {
     version: api.version,
     /** Whether scan() can decode QR codes (false in the build without the decoder). */
     canScan: api.qr !== false,
+    /**
+     * The compiled module (a WebAssembly.Module), for a worker that scans
+     * camera frames off the page's thread (camera.js FrameWorker): a
+     * worker instantiates it without fetching or compiling it again.
+     */
+    wasmModule: mod.module || null,
 
     /** verify checks a pass's text; it always resolves to a Result. */
     verify(text, opts) {

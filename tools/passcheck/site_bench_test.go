@@ -4,6 +4,7 @@ package main
 
 import (
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -24,11 +25,18 @@ import (
 //     service worker's precache and trust-list fetches included, with the
 //     encodings the browser asked for (logged);
 //   - first-load-bytes-br: the same responses counted as their brotli
-//     copies, what a browser that takes brotli receives.
+//     copies, what a browser that takes brotli receives;
+//   - ms-longtask-max-camera: the longest task on the page's thread (a
+//     PerformanceObserver of "longtask" entries, which are those over
+//     50 ms; 0: none) from the camera's start to the verdict;
+//   - ms-longtask-max-nocode, longtasks-nocode: the same, and how many,
+//     during 3 s of scanning frames without a code, from half a second
+//     after the camera runs (a second browser whose fake camera films a
+//     grey picture).
 func BenchmarkSite(b *testing.B) {
 	env := newSiteEnv(b, true)
 	br := env.phone(b, 10*time.Minute)
-	var cold, sw, cam, sent, brBytes []float64
+	var cold, sw, cam, sent, brBytes, long []float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		counter := &countingHandler{h: mustHandler(b, env.dir), dir: env.dir}
@@ -49,8 +57,9 @@ func BenchmarkSite(b *testing.B) {
 		p.reload()
 		sw = append(sw, readyMs(p))
 
-		eval[bool](p, `(() => { document.getElementById("camera").click(); return true; })()`)
+		eval[bool](p, observeLongTasks+`; document.getElementById("camera").click(); true`)
 		p.waitFor(`document.documentElement.dataset.verdicts === "1"`, 30*time.Second)
+		long = append(long, longTasks(p).Max)
 		start, _ := strconv.Atoi(eval[string](p, `document.documentElement.dataset.cameraMs`))
 		end, _ := strconv.Atoi(eval[string](p, `document.documentElement.dataset.verdictMs`))
 		cam = append(cam, float64(end-start))
@@ -60,11 +69,48 @@ func BenchmarkSite(b *testing.B) {
 		srv.Close()
 	}
 	b.StopTimer()
+
+	// Scanning frames without a code, off the page's thread.
+	noCode := *env
+	noCode.video = filepath.Join(b.TempDir(), "blank.y4m")
+	if err := writeY4M(noCode.video, "", 640, 480, 10); err != nil {
+		b.Fatal(err)
+	}
+	blank := noCode.phone(b, 5*time.Minute)
+	srv := httptest.NewServer(mustHandler(b, env.dir))
+	defer srv.Close()
+	p := openSite(b, blank, srv.URL+"/")
+	eval[bool](p, `document.getElementById("camera").click(); true`)
+	p.waitFor(`!document.getElementById("viewfinder").hidden && document.querySelector("video").readyState >= 2`, 30*time.Second)
+	// The camera runs: from here on, only scanning.
+	time.Sleep(500 * time.Millisecond)
+	eval[bool](p, observeLongTasks+`; true`)
+	time.Sleep(3 * time.Second)
+	lt := longTasks(p)
+	b.Logf("3 s of frames without a code: %d long tasks, longest %.0f ms", lt.Count, lt.Max)
+	b.ReportMetric(lt.Max, "ms-longtask-max-nocode")
+	b.ReportMetric(float64(lt.Count), "longtasks-nocode")
+	b.ReportMetric(slices.Max(long), "ms-longtask-max-camera")
 	b.ReportMetric(median(cold), "ms-ready-cold")
 	b.ReportMetric(median(sw), "ms-ready-sw")
 	b.ReportMetric(median(cam), "ms-camera-verdict")
 	b.ReportMetric(median(sent), "first-load-bytes")
 	b.ReportMetric(median(brBytes), "first-load-bytes-br")
+}
+
+// observeLongTasks starts collecting the page's long tasks (over 50 ms) in
+// globalThis.longTasks.
+const observeLongTasks = `globalThis.longTasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) globalThis.longTasks.push(e.duration); }).observe({ type: "longtask" })`
+
+// longTaskStats is what longTasks reads.
+type longTaskStats struct {
+	Count int     `json:"count"`
+	Max   float64 `json:"max"`
+}
+
+// longTasks returns the long tasks observed since observeLongTasks.
+func longTasks(p *sitePage) longTaskStats {
+	return eval[longTaskStats](p, `({ count: globalThis.longTasks.length, max: globalThis.longTasks.reduce((a, b) => Math.max(a, b), 0) })`)
 }
 
 func readyMs(p *sitePage) float64 {
@@ -82,4 +128,12 @@ func median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// totals returns the body bytes sent and what the same responses weigh as
+// brotli copies.
+func (c *countingHandler) totals() (sent, br int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n, c.br
 }
