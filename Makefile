@@ -7,7 +7,7 @@ FUZZTIME  ?= 30s
 STATICCHECK_VERSION = v0.8.2
 STATICCHECK = $(CURDIR)/.bin/staticcheck
 
-.PHONY: run test vet staticcheck fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-scan bench-frames bench-trustlist bench-revocation fuzz vectors clean
+.PHONY: run test vet staticcheck fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-startup bench-scan bench-frames bench-trustlist bench-revocation fuzz vectors clean
 
 ## run: build and serve the demo site (demo keys, passes and trust list)
 run:
@@ -69,19 +69,23 @@ site:
 	$(GO) run ./tools/passcheck site build --trust-key $(TRUST_KEY) --out dist
 
 ## bench: Go benchmarks (decode, verify, trust list, rules, revocation) and the browser/Node harnesses
-bench: bench-scan bench-frames bench-trustlist bench-site bench-wasm bench-revocation
+bench: bench-scan bench-frames bench-trustlist bench-site bench-wasm bench-startup bench-revocation
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## bench-wasm: verify native vs WebAssembly in Node and headless Chromium (pure Go and WebCrypto), start-up, and the sizes (docs/wasm.md)
 bench-wasm: wasm-size
 	$(GO) test -tags benchwasm -run '^TestWasm(Rule)?Bench$$' -count=1 -v ./wasm
 
+## bench-startup: cold Node processes to their first verdict, phase by phase (import, module compiled, Go runtime, first trust-list load, ready, first verify), verifying at once and after the warm-up (docs/wasm.md)
+bench-startup:
+	$(GO) test -tags benchwasm -run '^TestStartupBench$$' -count=1 -v ./wasm
+
 ## bench-revocation: revocation in WebAssembly under Node: 1,000,000 entries checked and decoded (NewStatus1M, Load1M), the Go heap after it, the lookup of one pass (Revoked); then the module's own loadRevocations through its JavaScript API (docs/trustlist.md)
 bench-revocation:
 	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -run '^$$' -bench 'NewStatus1M|Load1M|Revoked' -benchtime 5x ./revocation
 	$(GO) test -tags benchwasm -run '^TestRevocationBench$$' -count=1 -v ./wasm
 
-## bench-site: the scanner page in headless Chromium: navigation to ready (cold, and from the service worker), fake camera to verdict, bytes of the first visit (docs/site.md)
+## bench-site: the scanner page in headless Chromium: navigation to ready (cold, and from the service worker) phase by phase, the first verdict after ready, fake camera to verdict, long tasks on the page's thread while scanning, bytes of the first visit (docs/site.md)
 bench-site:
 	$(GO) test -tags benchsite -run '^$$' -bench '^BenchmarkSite$$' -benchtime 3x ./tools/passcheck
 

@@ -130,9 +130,25 @@ func Build(o Options) (*Manifest, error) {
 		return nil, fmt.Errorf("site build: Go's wasm_exec.js: %w", err)
 	}
 	b.add("wasm_exec.js", "wasm_exec.js", wasmExec)
+
+	// The frame worker: camera frames are decoded there, off the page's
+	// thread (a classic worker, so that every browser with workers runs it).
+	opts := esbuildOptions(t.root, []string{"site/js/scanworker.js"}, virtualModules(nil, in.wasmExec))
+	opts.Format = api.FormatIIFE
+	opts.Outfile = filepath.Join(virtualOut, "scanworker.js")
+	workerRes, err := runESBuild("scanworker.js", opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(workerRes.OutputFiles) != 1 {
+		return nil, fmt.Errorf("site build: esbuild wrote %d files for scanworker.js, want 1", len(workerRes.OutputFiles))
+	}
+	workerPath := b.addHashed("scanworker.js", "assets/scanworker", ".js", workerRes.OutputFiles[0].Contents)
+
 	cfg := in.pageConfig(Config{
 		Version:          o.Version,
 		WasmURL:          wasmPath,
+		FrameWorkerURL:   workerPath,
 		TrustListURL:     o.TrustListURL,
 		TrustKeys:        strings.Join(pems, ""),
 		GraceSeconds:     trustGrace.Seconds(),
@@ -142,7 +158,7 @@ func Build(o Options) (*Manifest, error) {
 	})
 
 	// The page's script and style.
-	opts := esbuildOptions(t.root, []string{"site/js/app.js", "site/css/app.css"}, virtualModules(map[string]any{buildModule: cfg}, in.wasmExec))
+	opts = esbuildOptions(t.root, []string{"site/js/app.js", "site/css/app.css"}, virtualModules(map[string]any{buildModule: cfg}, in.wasmExec))
 	opts.Outdir = virtualOut
 	opts.EntryNames = "assets/[name]-[hash]"
 	opts.AssetNames = "assets/[name]-[hash]"
@@ -213,7 +229,7 @@ func Build(o Options) (*Manifest, error) {
 	b.add("index.html", "index.html", []byte(page))
 
 	// The service worker, under a stable name at the root (its scope).
-	precache := []string{"index.html", appJS, appCSS, wasmPath, "manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"}
+	precache := []string{"index.html", appJS, appCSS, wasmPath, workerPath, "manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"}
 	for _, f := range b.order {
 		if strings.HasPrefix(f, "assets/chunk-") {
 			precache = append(precache, f)

@@ -33,6 +33,11 @@ type PageConfig struct {
 // Config is the "config" export of [PageConfig]. Fields are in the order of
 // their JSON names, which is the order they reach the bundle.
 type Config struct {
+	// FrameWorkerURL is the frame worker's script (site/js/scanworker.js
+	// bundled), relative to the page: camera frames are decoded there,
+	// off the page's thread. "" (the single-file page, the widget): frames
+	// are decoded on the page's thread.
+	FrameWorkerURL string `json:"frameWorkerURL,omitempty"`
 	// GraceSeconds is how long past its expiry the page still reads a trust
 	// list (with a TRUSTLIST_EXPIRED warning: the page shows "cannot check"
 	// in amber, with the signature's outcome as extra reasons).

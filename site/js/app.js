@@ -38,7 +38,11 @@ const scanner = new Scanner({
     for (const id of ["camera", "upload", "check"]) $(id).disabled = !on;
   },
   trust: updateTrust,
-  show: (result, source, seen) => showVerdict(result, { quiet: false, seen }),
+  show: (result, source, seen) => {
+    // Where the frame of a camera verdict was decoded: "worker", "page" or "detector".
+    if (source === "camera") document.documentElement.dataset.frameBy = scanner.camera.frameBy;
+    return showVerdict(result, { quiet: false, seen });
+  },
   camera(st) {
     $("viewfinder").hidden = st === "stopped";
     if (st === "starting") return;
@@ -47,7 +51,9 @@ const scanner = new Scanner({
     $("torch").hidden = !(running && scanner.camera.torchAvailable());
     if (running) document.documentElement.dataset.cameraMs = String(Math.round(performance.now()));
   },
-});
+  // Camera frames are decoded in the frame worker (scanworker.js), where
+  // the build made one (not in the single-file page: docs/site.md).
+}, { frameWorker: config.frameWorkerURL || "" });
 
 function applyLanguage() {
   const tr = state.tr;

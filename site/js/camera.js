@@ -1,7 +1,11 @@
 // camera.js: the rear camera, torch, and the frame loop that finds a QR code.
 // Frames go to the browser's BarcodeDetector where it exists (Chrome on
 // Android); otherwise a downscaled centre region goes to the module's scan
-// (iOS Safari, desktop, headless Chromium). Frames never leave the page.
+// (iOS Safari, desktop, headless Chromium): in the frame worker
+// (scanworker.js, FrameWorker below) where the page has one, so that the
+// page's thread never waits for a frame, else on the page's thread. One
+// frame is in flight at a time: the frames the camera shows meanwhile are
+// dropped, never queued. Frames never leave the page.
 
 // The centre crop is at most this many pixels a side before scanning: big
 // enough for a phone-screen QR at arm's length, small enough to scan in tens
@@ -23,15 +27,90 @@ export async function nativeDetector() {
 }
 
 /**
+ * FrameWorker decodes frames in a worker (scanworker.js at url) with the
+ * page's compiled module (a WebAssembly.Module, handed over, not compiled
+ * again). It holds at most one frame: scan() of a second frame while one is
+ * in flight resolves to null at once (the frame is dropped). When the
+ * worker cannot start, failed is set and the caller scans on its own
+ * thread.
+ */
+export class FrameWorker {
+  constructor(url, module) {
+    this.failed = false;
+    this.bitmaps = false; // the worker draws ImageBitmaps (OffscreenCanvas)
+    this.pending = null; // {id, resolve}
+    this.seq = 0;
+    let settle;
+    this.ready = new Promise((resolve) => (settle = resolve));
+    this.worker = new Worker(url, { name: "passcheck-frames" });
+    this.worker.onmessage = (ev) => {
+      const m = ev.data || {};
+      if (m.ready) {
+        this.bitmaps = !!m.bitmaps;
+        settle(true);
+      } else if (m.failed !== undefined) {
+        this.fail();
+        settle(false);
+      } else if (this.pending && m.id === this.pending.id) {
+        const { resolve } = this.pending;
+        this.pending = null;
+        resolve(typeof m.text === "string" ? m.text : null);
+      }
+    };
+    this.worker.onerror = () => {
+      this.fail();
+      settle(false);
+    };
+    this.worker.postMessage({ module });
+  }
+
+  /** busy: a frame is in flight. */
+  get busy() {
+    return this.pending !== null;
+  }
+
+  /**
+   * scan sends a frame ({bitmap} or {data} RGBA, with width and height;
+   * transfer: what to move rather than copy) and resolves to the code's
+   * text or null.
+   */
+  scan(frame, transfer) {
+    if (this.failed || this.pending) return Promise.resolve(null);
+    const id = ++this.seq;
+    return new Promise((resolve) => {
+      this.pending = { id, resolve };
+      this.worker.postMessage({ id, ...frame }, transfer);
+    });
+  }
+
+  fail() {
+    this.failed = true;
+    if (this.pending) this.pending.resolve(null);
+    this.pending = null;
+    this.worker.terminate();
+  }
+
+  /** close stops the worker and frees its copy of the module. */
+  close() {
+    this.fail();
+  }
+}
+
+/**
  * Camera owns one getUserMedia stream and a scan loop.
  * onCode(text) is called once per found code; scanning then pauses until
- * resume().
+ * resume(). frames, when given, is a function returning a FrameWorker (or
+ * null) to decode frames in; scanFn decodes them on the page's thread
+ * otherwise, and wherever the worker failed.
  */
 export class Camera {
-  constructor(video, scanFn, onCode) {
+  constructor(video, scanFn, onCode, frames) {
     this.video = video;
     this.scanFn = scanFn; // (ImageData) => string|null
     this.onCode = onCode;
+    this.makeFrames = frames || null;
+    this.frames = null; // the FrameWorker while the camera runs
+    this.frameBy = ""; // where the last frame was decoded: "worker", "page" or "detector"
     this.stream = null;
     this.track = null;
     this.detector = undefined;
@@ -56,6 +135,13 @@ export class Camera {
       throw new Error("getUserMedia unavailable (the page needs https or localhost)");
     }
     if (this.detector === undefined) this.detector = await nativeDetector();
+    if (!this.detector && !this.frames && this.makeFrames) {
+      try {
+        this.frames = this.makeFrames(); // starts while the camera opens
+      } catch {
+        this.frames = null; // no worker here: the page's thread scans
+      }
+    }
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: false,
       video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
@@ -93,6 +179,8 @@ export class Camera {
     this.track = null;
     this.torchOn = false;
     this.video.srcObject = null;
+    if (this.frames) this.frames.close();
+    this.frames = null;
   }
 
   pause() {
@@ -132,6 +220,7 @@ export class Camera {
     const v = this.video;
     if (v.readyState < 2 || !v.videoWidth) return null;
     if (this.detector) {
+      this.frameBy = "detector";
       const codes = await this.detector.detect(v);
       const qr = codes.find((c) => c.rawValue);
       return qr ? qr.rawValue : null;
@@ -141,10 +230,34 @@ export class Camera {
     const sx = Math.floor((v.videoWidth - side) / 2);
     const sy = Math.floor((v.videoHeight - side) / 2);
     const out = Math.min(side, SCAN_SIDE);
-    this.canvas.width = out;
-    this.canvas.height = out;
+    const fw = this.frames;
+    if (fw && !fw.failed && (await fw.ready) && !fw.failed) {
+      this.frameBy = "worker";
+      if (fw.bitmaps && typeof createImageBitmap === "function") {
+        // The frame is cut and scaled by the browser and read in the worker.
+        try {
+          const bitmap = await createImageBitmap(v, sx, sy, side, side, { resizeWidth: out, resizeHeight: out, resizeQuality: "low" });
+          return await fw.scan({ bitmap, width: out, height: out }, [bitmap]);
+        } catch {
+          fw.bitmaps = false; // read the pixels here from now on
+        }
+      }
+      const img = this.grab(v, sx, sy, side, out);
+      return fw.scan({ data: img.data.buffer, width: out, height: out }, [img.data.buffer]);
+    }
+    this.frameBy = "page";
+    return this.scanFn(this.grab(v, sx, sy, side, out));
+  }
+
+  // grab draws the centre square of v, scaled to out a side, and returns
+  // its pixels.
+  grab(v, sx, sy, side, out) {
+    if (this.canvas.width !== out || this.canvas.height !== out) {
+      this.canvas.width = out;
+      this.canvas.height = out;
+    }
     this.ctx.drawImage(v, sx, sy, side, side, 0, 0, out, out);
-    return this.scanFn(this.ctx.getImageData(0, 0, out, out));
+    return this.ctx.getImageData(0, 0, out, out);
   }
 }
 

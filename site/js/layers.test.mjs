@@ -2,8 +2,9 @@
 // script; run by `node --test` from the Go test TestSiteJSUnit. A layer
 // imports only from the layers below it:
 //   library   passcheck.js (the public ES module), pointer.js (the trust
-//             list's pointer check) and revocations.js (the revocation data
-//             the pointer names), both shared with the service worker
+//             list's pointer check), revocations.js (the revocation data
+//             the pointer names), both shared with the service worker, and
+//             scanworker.js (the frame worker: the module in a worker)
 //   shared    verdict, render, i18n, camera, wedge, cues, scanner, rules: the UI
 //             that the page and the widget share
 //   page      app (the scanner page), modes, kiosk, offline
@@ -15,7 +16,7 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 
 const LAYERS = {
-  library: ["js/passcheck.js", "js/pointer.js", "js/revocations.js"],
+  library: ["js/passcheck.js", "js/pointer.js", "js/revocations.js", "js/scanworker.js"],
   shared: ["js/verdict.js", "js/render.js", "js/i18n.js", "js/camera.js", "js/wedge.js", "js/cues.js", "js/scanner.js", "js/rules.js"],
   page: ["js/app.js", "js/modes.js", "js/kiosk.js", "js/offline.js"],
   widget: ["widget/passcheck-verifier.js"],

@@ -226,6 +226,12 @@ export interface Verifier {
   readonly version: string;
   /** false in the build without the QR decoder: scan() then always returns null. */
   readonly canScan: boolean;
+  /**
+   * The compiled module, for a worker that scans camera frames off the
+   * page's thread: a worker instantiates it (with its own Go runtime)
+   * without fetching or compiling it again. null where the runtime gave none.
+   */
+  readonly wasmModule: WebAssembly.Module | null;
   /** verify checks a pass's text. It never rejects: errors come as a Result. */
   verify(text: string, options?: VerifyOptions): Promise<Result>;
   /**

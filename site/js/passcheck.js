@@ -35,6 +35,18 @@ export class PasscheckError extends Error {
   }
 }
 
+// mark records a phase of start-up as a User Timing mark
+// ("passcheck:compiled", "passcheck:runtime", "passcheck:trustlist",
+// "passcheck:ready", "passcheck:warm"), which benchmarks read
+// (performance.getEntriesByName); a mark costs microseconds.
+function mark(name) {
+  try {
+    globalThis.performance.mark("passcheck:" + name);
+  } catch {
+    // no User Timing here: nothing to record
+  }
+}
+
 function msg(code, message) {
   return { code, message };
 }
@@ -63,37 +75,40 @@ async function instantiate(options) {
     throw new PasscheckError("WASM_UNAVAILABLE", "Go's wasm_exec.js did not load");
   }
   const go = new globalThis.Go();
-  let instance;
+  let instance, compiled;
   const src = options.wasm;
   if (src instanceof WebAssembly.Module) {
     instance = await WebAssembly.instantiate(src, go.importObject);
+    compiled = src;
   } else if (src) {
-    ({ instance } = await WebAssembly.instantiate(src, go.importObject));
+    ({ instance, module: compiled } = await WebAssembly.instantiate(src, go.importObject));
   } else {
     const url = new URL(options.wasmURL, globalThis.location ? globalThis.location.href : undefined);
     const fetched = fetch(url, { credentials: "same-origin" });
     if (WebAssembly.instantiateStreaming) {
       try {
-        ({ instance } = await WebAssembly.instantiateStreaming(fetched, go.importObject));
+        ({ instance, module: compiled } = await WebAssembly.instantiateStreaming(fetched, go.importObject));
       } catch (e) {
         // A server that sends another Content-Type than application/wasm.
         const resp = await fetch(url, { credentials: "same-origin" });
         if (!resp.ok) throw new PasscheckError("WASM_UNAVAILABLE", `fetching ${url}: HTTP ${resp.status}`);
-        ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
+        ({ instance, module: compiled } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
       }
     } else {
       const resp = await fetched;
       if (!resp.ok) throw new PasscheckError("WASM_UNAVAILABLE", `fetching ${url}: HTTP ${resp.status}`);
-      ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
+      ({ instance, module: compiled } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
     }
   }
+  mark("compiled"); // fetched, compiled and instantiated
   // go.run runs main until it waits: by then globalThis.passcheck is set.
   go.run(instance);
+  mark("runtime"); // the Go runtime started and main ran
   const api = globalThis.passcheck;
   if (!api || typeof api.verify !== "function") {
     throw new PasscheckError("WASM_UNAVAILABLE", "the module did not start");
   }
-  return { api, exports: instance.exports };
+  return { api, exports: instance.exports, module: compiled };
 }
 
 function module(options) {
@@ -108,6 +123,12 @@ function module(options) {
     p.catch(() => modules.delete(key));
   }
   return p;
+}
+
+// trustListURL is the pointer's URL, null without one; it throws for a
+// URL that cannot be parsed.
+function trustListURL(options) {
+  return options.trustListURL ? new URL(options.trustListURL, globalThis.location ? globalThis.location.href : undefined) : null;
 }
 
 function subtle() {
@@ -369,26 +390,42 @@ function fastPath(api, c, s) {
  * to a verifier. See passcheck.d.ts for the options and the verifier.
  */
 export async function load(options = {}) {
+  // What needs no module starts while the module is fetched and compiled:
+  // the trust list's download and hash check (where WebCrypto hashes it),
+  // the name of the stored sequence, and WebCrypto's first key imports and
+  // verifies (tens of milliseconds the first time in a process).
+  const s = subtle();
+  const keysOK = typeof options.trustKeys === "string" && options.trustKeys.includes("PUBLIC KEY");
+  let pointerURL = null;
+  try {
+    pointerURL = trustListURL(options);
+  } catch {
+    // thrown again below, once the module has started, as before
+  }
+  const early = keysOK && !(options.trustList instanceof Uint8Array) && pointerURL && s ? fetchBundle(pointerURL, null) : null;
+  const seqKeyEarly = keysOK ? storageKey(options.trustKeys) : null;
+  if (seqKeyEarly) seqKeyEarly.catch(() => {}); // awaited below, unless the module fails first
+  const fastOn = options.webCrypto !== false && s !== null;
+  const webCryptoWarm = fastOn && options.warmUp !== false ? warmUpWebCrypto(s).catch(() => {}) : null;
+
   const mod = await module(options);
-  if (typeof options.trustKeys !== "string" || !options.trustKeys.includes("PUBLIC KEY")) {
+  if (!keysOK) {
     throw new PasscheckError("TRUSTLIST_KEY_INVALID", "load() needs trustKeys: the publisher's public key(s) in PEM");
   }
+  if (!pointerURL) pointerURL = trustListURL(options);
   const api = mod.api.newSession();
   const c = calls(api, mod.exports);
   // The rule country (docs/rules.md): {country, region}; nothing chosen is the EU baseline.
   if (options.rules && typeof options.rules === "object") api.rules(options.rules);
   const trustKeys = options.trustKeys;
   const graceSeconds = Number.isSafeInteger(options.graceSeconds) && options.graceSeconds > 0 ? options.graceSeconds : 0;
-  const seqKey = await storageKey(trustKeys);
+  const seqKey = await seqKeyEarly;
   // Without WebCrypto (an insecure context) the module hashes the bundle.
   const moduleHash = typeof api.sha256 === "function" ? (bytes) => {
     const h = api.sha256(bytes);
     return typeof h === "string" ? h : "";
   } : null;
-  const fast = options.webCrypto !== false && subtle() !== null ? fastPath(api, c, subtle()) : null;
-  const pointerURL = options.trustListURL
-    ? new URL(options.trustListURL, globalThis.location ? globalThis.location.href : undefined)
-    : null;
+  const fast = fastOn ? fastPath(api, c, s) : null;
 
   let seenHere = "";
   let closed = false;
@@ -417,13 +454,15 @@ export async function load(options = {}) {
   // a pass (revocations.js).
   const rev = revocationsFor({ api, trustKeys, seqKey, storage, subtle, moduleHash, fetchCapped, seqText, compareSeq });
 
-  async function refreshTrustList() {
+  // refreshTrustList fetches the list (first gives the download begun
+  // during load, if any) and loads it.
+  async function refreshTrustList(first) {
     if (!pointerURL) {
       last = failedLoad("TRUSTLIST_UNAVAILABLE", "load() was given no trustListURL.");
       return last;
     }
     if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
-    const got = await fetchBundle(pointerURL, moduleHash);
+    const got = await (first || fetchBundle(pointerURL, moduleHash));
     last = got.error || loadBytes(got.bundle);
     if (!closed) await rev.refresh(got.parsed, pointerURL);
     return last;
@@ -433,14 +472,21 @@ export async function load(options = {}) {
     last = loadBytes(options.trustList);
     if (options.revocations) rev.loadBytes(options.revocations.index, options.revocations.parts, options.revocations.why);
   } else if (pointerURL) {
-    await refreshTrustList();
+    await refreshTrustList(early);
   }
+  mark("trustlist");
 
   const verifier = {
     /** The module's build version. */
     version: api.version,
     /** Whether scan() can decode QR codes (false in the build without the decoder). */
     canScan: api.qr !== false,
+    /**
+     * The compiled module (a WebAssembly.Module), for a worker that scans
+     * camera frames off the page's thread (camera.js FrameWorker): a
+     * worker instantiates it without fetching or compiling it again.
+     */
+    wasmModule: mod.module || null,
 
     /** verify checks a pass's text; it always resolves to a Result. */
     verify(text, opts) {
@@ -503,7 +549,7 @@ export async function load(options = {}) {
     },
 
     /** refreshTrustList fetches the trust list again; the list in use stays when the new one fails. */
-    refreshTrustList,
+    refreshTrustList: () => refreshTrustList(null),
 
     /**
      * loadRevocationBytes loads a revocation index and its parts given as
@@ -544,7 +590,8 @@ export async function load(options = {}) {
   // has resolved, in the next task, rather than on the first scan or
   // before the verifier is ready. A verify that comes first is correct,
   // only slower.
-  verifier.warmedUp = options.warmUp === false ? Promise.resolve() : warmUpSoon(api, c, fast ? subtle() : null);
+  verifier.warmedUp = options.warmUp === false ? Promise.resolve() : warmUpSoon(api, c, fast ? s : null, webCryptoWarm);
+  mark("ready");
   return verifier;
 }
 
@@ -560,9 +607,10 @@ const WARM_KEYS = {
   },
 };
 
-// warmUpSoon runs the warm-up in the next task; the promise resolves once
-// it is done. Nothing in it is worth failing for.
-function warmUpSoon(api, c, s) {
+// warmUpSoon runs the module's warm-up in the next task; the promise
+// resolves once it and WebCrypto's (webCrypto: begun during load, or null)
+// are done. Nothing in it is worth failing for.
+function warmUpSoon(api, c, s, webCrypto) {
   return new Promise((resolve) => {
     setTimeout(() => {
       try {
@@ -573,7 +621,12 @@ function warmUpSoon(api, c, s) {
       } catch {
         // the verify path works without it
       }
-      (s ? warmUpWebCrypto(s) : Promise.resolve()).catch(() => {}).then(resolve);
+      (s ? webCrypto || warmUpWebCrypto(s) : Promise.resolve())
+        .catch(() => {})
+        .then(() => {
+          mark("warm");
+          resolve();
+        });
     }, 0);
   });
 }

@@ -13,6 +13,8 @@
 //     camera(state) {},           // the camera is "starting", "running" or "stopped"
 //     active() { return true },   // optional: false once the view is gone
 //   });
+//   // optional second argument: {frameWorker: URL of scanworker.js's bundle},
+//   // to decode camera frames off the page's thread (camera.js FrameWorker)
 //   await scanner.start(() => load(options));
 //   await scanner.check(text, "paste");
 //
@@ -20,7 +22,7 @@
 // which clear() drops.
 
 import { trustState, loadingTrust, internalResult } from "./verdict.js";
-import { Camera } from "./camera.js";
+import { Camera, FrameWorker } from "./camera.js";
 
 /**
  * fingerprint names a scanned text without keeping it: a 32-bit FNV-1a hash
@@ -38,8 +40,9 @@ export function fingerprint(text) {
 }
 
 export class Scanner {
-  constructor(view) {
+  constructor(view, options = {}) {
     this.view = view;
+    this.frameWorkerURL = options.frameWorker || "";
     this.verifier = null;
     this.phase = "idle"; // "loading", "ready" or "failed"
     this.failedCode = ""; // the code of a start that failed
@@ -163,6 +166,7 @@ export class Scanner {
         video,
         (img) => this.verifier.scan(img, { frame: true }),
         (text) => this.check(text, "camera").then((shown) => shown || this.camera.resume()),
+        () => this.frameWorker(),
       );
     }
     this.view.status("scan.starting");
@@ -177,6 +181,15 @@ export class Scanner {
     this.view.camera("running");
     this.view.status("scan.hint");
     return true;
+  }
+
+  // frameWorker starts a frame worker with the verifier's module, or
+  // returns null where there is none to start (no URL, no Worker, a
+  // verifier without its module): frames are then scanned on this thread.
+  frameWorker() {
+    const module = this.verifier && this.verifier.wasmModule;
+    if (!this.frameWorkerURL || !module || typeof Worker !== "function") return null;
+    return new FrameWorker(this.frameWorkerURL, module);
   }
 
   /** stopCamera closes the camera. */

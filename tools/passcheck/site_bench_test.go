@@ -3,9 +3,13 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,23 +22,43 @@ import (
 //   - ms-ready-cold: navigation start to the page being ready to verify
 //     (module instantiated, trust list loaded), first visit;
 //   - ms-ready-sw: the same on a reload served by the service worker;
+//   - ms-first-verdict: a pass pasted as soon as the page is ready (the
+//     next call after ready is seen, before the warm-up has been waited
+//     for), to its verdict on screen;
 //   - ms-camera-verdict: the fake camera (a video of a demo QR code in view
 //     from its first frame) started, to the verdict on screen;
 //   - first-load-bytes: bytes the server sent for the first visit, the
 //     service worker's precache and trust-list fetches included, with the
 //     encodings the browser asked for (logged);
 //   - first-load-bytes-br: the same responses counted as their brotli
-//     copies, what a browser that takes brotli receives.
+//     copies, what a browser that takes brotli receives;
+//   - ms-longtask-max-camera: the longest task on the page's thread (a
+//     PerformanceObserver of "longtask" entries, which are those over
+//     50 ms; 0: none) from the camera's start to the verdict;
+//   - ms-longtask-max-nocode, longtasks-nocode: the same, and how many,
+//     during 3 s of scanning frames without a code, from half a second
+//     after the camera runs (a second browser whose fake camera films a
+//     grey picture).
 func BenchmarkSite(b *testing.B) {
 	env := newSiteEnv(b, true)
 	br := env.phone(b, 10*time.Minute)
-	var cold, sw, cam, sent, brBytes []float64
+	var cold, sw, cam, sent, brBytes, long, first []float64
+	var coldPh, swPh []map[string]float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		counter := &countingHandler{h: mustHandler(b, env.dir), dir: env.dir}
 		srv := httptest.NewServer(counter)
 		p := openSite(b, br, srv.URL+"/")
 		cold = append(cold, readyMs(p))
+		// The first verdict after ready: a pasted pass, with the warm-up
+		// as shipped (it runs in the task after load() resolved).
+		text, _ := json.Marshal(env.pass(b, "valid-vaccination").Text)
+		at := eval[float64](p, `(() => { document.getElementById("paste-text").value = `+string(text)+`; const t = performance.now(); document.getElementById("check").click(); return t; })()`)
+		p.waitFor(`document.documentElement.dataset.verdicts === "1"`, 30*time.Second)
+		shown, _ := strconv.ParseFloat(eval[string](p, `document.documentElement.dataset.verdictMs`), 64)
+		first = append(first, shown-at)
+		p.next()
+		coldPh = append(coldPh, startPhases(p))
 		p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
 		p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
 		// Let the worker's precache finish.
@@ -48,9 +72,15 @@ func BenchmarkSite(b *testing.B) {
 
 		p.reload()
 		sw = append(sw, readyMs(p))
+		swPh = append(swPh, startPhases(p))
 
-		eval[bool](p, `(() => { document.getElementById("camera").click(); return true; })()`)
+		eval[bool](p, observeLongTasks+`; document.getElementById("camera").click(); true`)
 		p.waitFor(`document.documentElement.dataset.verdicts === "1"`, 30*time.Second)
+		lt := longTasks(p)
+		long = append(long, lt.Max)
+		if lt.Max > 0 {
+			fmt.Printf("camera to verdict: long tasks %d, longest %.0f ms; long frames %q\n", lt.Count, lt.Max, lt.Frames)
+		}
 		start, _ := strconv.Atoi(eval[string](p, `document.documentElement.dataset.cameraMs`))
 		end, _ := strconv.Atoi(eval[string](p, `document.documentElement.dataset.verdictMs`))
 		cam = append(cam, float64(end-start))
@@ -60,11 +90,89 @@ func BenchmarkSite(b *testing.B) {
 		srv.Close()
 	}
 	b.StopTimer()
+
+	// Scanning frames without a code, off the page's thread.
+	noCode := *env
+	noCode.video = filepath.Join(b.TempDir(), "blank.y4m")
+	if err := writeY4M(noCode.video, "", 640, 480, 10); err != nil {
+		b.Fatal(err)
+	}
+	blank := noCode.phone(b, 5*time.Minute)
+	srv := httptest.NewServer(mustHandler(b, env.dir))
+	defer srv.Close()
+	p := openSite(b, blank, srv.URL+"/")
+	eval[bool](p, `document.getElementById("camera").click(); true`)
+	p.waitFor(`!document.getElementById("viewfinder").hidden && document.querySelector("video").readyState >= 2`, 30*time.Second)
+	// The camera runs: from here on, only scanning.
+	time.Sleep(500 * time.Millisecond)
+	eval[bool](p, observeLongTasks+`; true`)
+	time.Sleep(3 * time.Second)
+	lt := longTasks(p)
+	fmt.Printf("3 s of frames without a code: %d long tasks, longest %.0f ms; long frames %q\n", lt.Count, lt.Max, lt.Frames)
+	b.ReportMetric(lt.Max, "ms-longtask-max-nocode")
+	b.ReportMetric(float64(lt.Count), "longtasks-nocode")
+	b.ReportMetric(slices.Max(long), "ms-longtask-max-camera")
+	for _, run := range []struct {
+		name string
+		ph   []map[string]float64
+	}{{"cold", coldPh}, {"from the service worker", swPh}} {
+		var line strings.Builder
+		for _, k := range []string{"wasmFetched", "compiled", "runtime", "trustlist", "ready", "warm"} {
+			var xs []float64
+			for _, m := range run.ph {
+				if v, ok := m[k]; ok {
+					xs = append(xs, v)
+				}
+			}
+			if len(xs) > 0 {
+				fmt.Fprintf(&line, " %s %.0f [%.0f–%.0f]", k, median(xs), slices.Min(xs), slices.Max(xs))
+			}
+		}
+		// On stdout: a benchmark's log is cut at ten lines.
+		fmt.Printf("start-up %s, ms since navigation, median [range] of %d:%s\n", run.name, len(run.ph), line.String())
+	}
+	b.ReportMetric(median(first), "ms-first-verdict")
 	b.ReportMetric(median(cold), "ms-ready-cold")
 	b.ReportMetric(median(sw), "ms-ready-sw")
 	b.ReportMetric(median(cam), "ms-camera-verdict")
 	b.ReportMetric(median(sent), "first-load-bytes")
 	b.ReportMetric(median(brBytes), "first-load-bytes-br")
+}
+
+// observeLongTasks starts collecting the page's long tasks (over 50 ms) in
+// globalThis.longTasks.
+// Where Chromium has long-animation-frame entries, the scripts of the
+// frames over 50 ms go to globalThis.longFrames, for the log.
+const observeLongTasks = `globalThis.longTasks = []; globalThis.longFrames = [];
+new PerformanceObserver((l) => { for (const e of l.getEntries()) globalThis.longTasks.push(e.duration); }).observe({ type: "longtask" });
+if (PerformanceObserver.supportedEntryTypes.includes("long-animation-frame")) new PerformanceObserver((l) => {
+  for (const e of l.getEntries()) if (e.duration > 50) globalThis.longFrames.push(Math.round(e.duration) + " ms: " + (e.scripts || []).map((s) => s.invoker + " " + Math.round(s.duration) + " ms").join(", "));
+}).observe({ type: "long-animation-frame" })`
+
+// longTaskStats is what longTasks reads.
+type longTaskStats struct {
+	Count  int      `json:"count"`
+	Max    float64  `json:"max"`
+	Frames []string `json:"frames"` // long animation frames and their scripts
+}
+
+// longTasks returns the long tasks observed since observeLongTasks.
+func longTasks(p *sitePage) longTaskStats {
+	return eval[longTaskStats](p, `({ count: globalThis.longTasks.length, max: globalThis.longTasks.reduce((a, b) => Math.max(a, b), 0), frames: globalThis.longFrames })`)
+}
+
+// startPhases reads the start-up's marks (passcheck.js mark: compiled,
+// runtime, trustlist, ready, warm) and the end of the module's download
+// (Resource Timing), in ms since navigation.
+func startPhases(p *sitePage) map[string]float64 {
+	p.waitFor(`performance.getEntriesByName("passcheck:warm").length > 0 || performance.getEntriesByName("passcheck:ready").length === 0`, 10*time.Second)
+	return eval[map[string]float64](p, `(() => {
+  const out = {};
+  for (const e of performance.getEntriesByType("mark")) if (e.name.startsWith("passcheck:")) out[e.name.slice(10)] = e.startTime;
+  const w = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
+  if (w) out.wasmFetched = w.responseEnd;
+  return out;
+})()`)
 }
 
 func readyMs(p *sitePage) float64 {
@@ -82,4 +190,12 @@ func median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// totals returns the body bytes sent and what the same responses weigh as
+// brotli copies.
+func (c *countingHandler) totals() (sent, br int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n, c.br
 }

@@ -205,22 +205,24 @@ func serveSite(t testing.TB, dir string) *httptest.Server {
 }
 
 // writeY4M writes a YUV4MPEG2 (4:2:0) video of frames identical frames: the
-// QR code of text, centred on a grey background, as Chromium's fake camera
+// QR code of text (none for ""), centred on a grey background, as Chromium's fake camera
 // plays it (--use-file-for-fake-video-capture).
 func writeY4M(path, text string, w, h, frames int) error {
-	qr, err := issuer.QRImage(text, 4)
-	if err != nil {
-		return err
-	}
 	frame := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range frame.Pix {
 		frame.Pix[i] = 0xb0
 	}
-	off := image.Pt((w-qr.Bounds().Dx())/2, (h-qr.Bounds().Dy())/2)
-	if off.X < 0 || off.Y < 0 {
-		return fmt.Errorf("QR of %d px does not fit a %d×%d frame", qr.Bounds().Dx(), w, h)
+	if text != "" {
+		qr, err := issuer.QRImage(text, 4)
+		if err != nil {
+			return err
+		}
+		off := image.Pt((w-qr.Bounds().Dx())/2, (h-qr.Bounds().Dy())/2)
+		if off.X < 0 || off.Y < 0 {
+			return fmt.Errorf("QR of %d px does not fit a %d×%d frame", qr.Bounds().Dx(), w, h)
+		}
+		draw.Draw(frame, qr.Bounds().Add(off), qr, image.Point{}, draw.Src)
 	}
-	draw.Draw(frame, qr.Bounds().Add(off), qr, image.Point{}, draw.Src)
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -498,6 +500,10 @@ func TestSiteBrowser(t *testing.T) {
 		pages = append(pages, p)
 		eval[bool](p, `(() => { document.getElementById("camera").click(); return true; })()`)
 		checkVerdict(t, p.waitVerdict(), env.pass(t, "valid-vaccination"))
+		// The frame was decoded in the frame worker, off the page's thread.
+		if got := eval[string](p, `document.documentElement.dataset.frameBy || ""`); got != "worker" {
+			t.Errorf("the camera's frame was decoded by %q, want worker", got)
+		}
 		// One tap back to the camera, which scans again: a second verdict.
 		eval[bool](p, `(() => { document.getElementById("next").click(); return true; })()`)
 		if !eval[bool](p, `!document.getElementById("viewfinder").hidden`) {
