@@ -9,7 +9,7 @@ import (
 )
 
 // forbidden packages would grow the module for nothing the verifier needs
-// (see docs/wasm.md and STYLE.md §8): X.509 parsing happens when the trust
+// (see docs/wasm.md, "Builds and size"): X.509 parsing happens when the trust
 // list is built, JSON is JavaScript's job, and the module never touches the
 // network or starts processes.
 var forbidden = []string{"net", "crypto/x509", "encoding/json", "os/exec", "text/template", "html/template", "net/http", "image/png", "image/jpeg"}

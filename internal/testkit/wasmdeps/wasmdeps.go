@@ -1,5 +1,5 @@
 // Package wasmdeps lists a package's import graph in the WebAssembly build,
-// for the tests that keep packages out of the module (see STYLE.md §8): each
+// for the tests that keep packages out of the module (docs/wasm.md): each
 // package's guard test names what it must not pull in.
 package wasmdeps
 
