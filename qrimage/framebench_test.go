@@ -26,6 +26,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/passcheck/passcheck/internal/wasmbuild"
 )
 
 // The JavaScript readers, pinned so that runs compare alike.
@@ -38,7 +40,9 @@ func TestFrameBench(t *testing.T) {
 	dir := t.TempDir()
 	goroot := strings.TrimSpace(run(t, "", nil, "go", "env", "GOROOT"))
 	wasm := filepath.Join(dir, "passcheck.wasm")
-	run(t, "..", []string{"GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0"}, "go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-buildvcs=false", "-o", wasm, "./wasm")
+	if err := wasmbuild.Build(wasmbuild.Options{Dir: "..", Out: wasm}); err != nil {
+		t.Fatal(err)
+	}
 	npmDir := filepath.Join(dir, "npm")
 	os.MkdirAll(npmDir, 0o755)
 	os.WriteFile(filepath.Join(npmDir, "package.json"), []byte(`{"private": true}`), 0o644)

@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/internal/testkit/vectors"
+	"github.com/passcheck/passcheck/internal/wasmbuild"
 	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/certs"
 	"github.com/passcheck/passcheck/trustlist/publish"
@@ -201,17 +201,10 @@ func buildModule(t testing.TB) module {
 	return built
 }
 
+// buildWasm builds the module with the recipe of make wasm and the site
+// build (internal/wasmbuild).
 func buildWasm(out string, tags ...string) error {
-	args := []string{"build", "-trimpath", "-ldflags=-s -w -buildid=", "-buildvcs=false", "-o", out}
-	if len(tags) > 0 {
-		args = append(args, "-tags", strings.Join(tags, ","))
-	}
-	cmd := exec.Command("go", append(args, ".")...)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("GOOS=js GOARCH=wasm go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return nil
+	return wasmbuild.Build(wasmbuild.Options{Dir: "..", Out: out, Tags: tags})
 }
 
 func goroot() string {

@@ -7,7 +7,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/x509"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/internal/testkit/s3server"
+	"github.com/passcheck/passcheck/internal/wasmbuild"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
@@ -220,11 +220,7 @@ func buildModule(t *testing.T) (js, wasm string) {
 			moduleErr = err
 			return
 		}
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-buildvcs=false", "-o", filepath.Join(moduleDir, "passcheck.wasm"), "./wasm")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			moduleErr = fmt.Errorf("building ./wasm: %v\n%s", err, out)
+		if moduleErr = wasmbuild.Build(wasmbuild.Options{Dir: root, Out: filepath.Join(moduleDir, "passcheck.wasm")}); moduleErr != nil {
 			return
 		}
 		goroot, err := exec.Command("go", "env", "GOROOT").Output()
