@@ -372,7 +372,18 @@ func splitPath(p string) []frag {
 	if p == "" {
 		return nil
 	}
-	parts := strings.Split(p, ".")
+	// strings.Split by hand: it would bring strings.Index and its
+	// Rabin-Karp search into the WebAssembly module for this one call.
+	var parts []string
+	for {
+		i := strings.IndexByte(p, '.')
+		if i < 0 {
+			parts = append(parts, p)
+			break
+		}
+		parts = append(parts, p[:i])
+		p = p[i+1:]
+	}
 	out := make([]frag, len(parts))
 	for i, s := range parts {
 		out[i] = frag{key: s, index: -1}
