@@ -1,7 +1,5 @@
 package jsonread
 
-import "math"
-
 // parseNumber returns the float64 nearest to s, a JSON number (its grammar
 // checked), as strconv.ParseFloat(s, 64) and a JavaScript engine read it;
 // false when it is out of the range of float64 (it would be ±Inf).
@@ -30,6 +28,3 @@ func parseNumber(s string) (float64, bool) {
 	}
 	return convert(s)
 }
-
-// finite reports whether f is neither +Inf nor -Inf (nor NaN).
-func finite(f float64) bool { return !math.IsInf(f, 0) && !math.IsNaN(f) }

@@ -25,5 +25,5 @@ func convert(s string) (float64, bool) {
 	if f == 0 && s[0] == '-' {
 		f = math.Copysign(0, -1)
 	}
-	return f, finite(f)
+	return f, !math.IsInf(f, 0) && !math.IsNaN(f)
 }
