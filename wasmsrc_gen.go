@@ -33,6 +33,8 @@ import "embed"
 //go:embed internal/cbor/reader.go
 //go:embed internal/cose/cose.go
 //go:embed internal/jsonread/jsonread.go
+//go:embed internal/jsonread/number.go
+//go:embed internal/jsonread/number_js.go
 //go:embed internal/jsontext/jsontext.go
 //go:embed internal/rfc3339/rfc3339.go
 //go:embed qrimage/binarize.go

@@ -117,6 +117,9 @@ type compiler struct {
 	full   bool // MaxNodes passed: stop looking
 }
 
+// issue files an issue. Not inlined, as the helpers of operation.
+//
+//go:noinline
 func (c *compiler) issue(path string, expr any, code Code, msg string) {
 	c.issues = append(c.issues, Issue{Path: path, Expr: expr, Message: msg, Code: code})
 }
@@ -231,56 +234,32 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 		return nil
 	}
 	n := &node{op: op, name: name, at: at}
-	arity := func(lo, hi int) bool {
-		if len(args) >= lo && (hi < 0 || len(args) <= hi) {
-			return true
-		}
-		want := strconv.Itoa(lo)
-		switch {
-		case hi < 0:
-			want = "at least " + want
-		case hi != lo:
-			want += " or " + strconv.Itoa(hi)
-		}
-		c.issue(at, m, CodeInvalid, strconv.Quote(name)+" must have "+want+" operands, not "+strconv.Itoa(len(args)))
-		return false
-	}
-	sub := func(i int) *node { return c.compile(args[i], join(at, strconv.Itoa(i)), depth+1) }
-	all := func() {
-		n.args = make([]*node, len(args))
-		for i := range args {
-			if c.full {
-				break
-			}
-			n.args[i] = sub(i)
-		}
-	}
 	switch op {
 	case opIf, opReduce:
-		if arity(3, 3) {
-			all()
+		if c.arity(m, at, name, len(args), 3, 3) {
+			c.operands(n, args, at, depth)
 		}
 	case opEq, opNe, opIn, opPlus:
-		if arity(2, 2) {
-			all()
+		if c.arity(m, at, name, len(args), 2, 2) {
+			c.operands(n, args, at, depth)
 		}
 	case opAnd:
-		if arity(2, -1) {
-			all()
+		if c.arity(m, at, name, len(args), 2, -1) {
+			c.operands(n, args, at, depth)
 		}
 	case opLt, opGt, opLe, opGe, opBefore, opAfter, opNotAfter, opNotBefore:
-		if arity(2, 3) {
-			all()
+		if c.arity(m, at, name, len(args), 2, 3) {
+			c.operands(n, args, at, depth)
 		}
 	case opNot, opDOB:
-		if arity(1, 1) {
-			all()
+		if c.arity(m, at, name, len(args), 1, 1) {
+			c.operands(n, args, at, depth)
 		}
 	case opPlusTime:
-		if !arity(3, 3) {
+		if !c.arity(m, at, name, len(args), 3, 3) {
 			return nil
 		}
-		n.args = []*node{sub(0)}
+		n.args = []*node{c.operand(args, 0, at, depth)}
 		amount, ok := intValue(args[1])
 		if !ok || math.Abs(amount) > 1<<53 {
 			c.issue(join(at, "1"), args[1], CodeInvalid, `"amount" argument (#2) of "plusTime" must be an integer literal`)
@@ -293,10 +272,10 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 		}
 		n.unit = u
 	case opExtract:
-		if !arity(2, 2) {
+		if !c.arity(m, at, name, len(args), 2, 2) {
 			return nil
 		}
-		n.args = []*node{sub(0)}
+		n.args = []*node{c.operand(args, 0, at, depth)}
 		index, ok := intValue(args[1])
 		if !ok || math.Abs(index) > 1<<53 {
 			c.issue(join(at, "1"), args[1], CodeInvalid, `"index" argument (#2) of "extractFromUVCI" must be an integer literal`)
@@ -305,6 +284,48 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 	}
 	c.checkLiterals(n, m)
 	return n
+}
+
+// arity reports whether an operation name (at at, written m) with got
+// operands has between lo and hi of them (hi < 0: no upper bound), and
+// files the issue when it has not. operation's helpers are methods, not
+// inlined: inlined closures made operation the largest function of the
+// WebAssembly module.
+//
+//go:noinline
+func (c *compiler) arity(m map[string]any, at, name string, got, lo, hi int) bool {
+	if got >= lo && (hi < 0 || got <= hi) {
+		return true
+	}
+	want := strconv.Itoa(lo)
+	switch {
+	case hi < 0:
+		want = "at least " + want
+	case hi != lo:
+		want += " or " + strconv.Itoa(hi)
+	}
+	c.issue(at, m, CodeInvalid, strconv.Quote(name)+" must have "+want+" operands, not "+strconv.Itoa(got))
+	return false
+}
+
+// operand compiles operand i of args, the operands of the operation at at.
+//
+//go:noinline
+func (c *compiler) operand(args []any, i int, at string, depth int) *node {
+	return c.compile(args[i], join(at, strconv.Itoa(i)), depth+1)
+}
+
+// operands compiles every operand of args into n.args.
+//
+//go:noinline
+func (c *compiler) operands(n *node, args []any, at string, depth int) {
+	n.args = make([]*node, len(args))
+	for i := range args {
+		if c.full {
+			break
+		}
+		n.args[i] = c.operand(args, i, at, depth)
+	}
 }
 
 // checkLiterals reports operands that are literals of a type the operation
@@ -351,7 +372,18 @@ func splitPath(p string) []frag {
 	if p == "" {
 		return nil
 	}
-	parts := strings.Split(p, ".")
+	// strings.Split by hand: it would bring strings.Index and its
+	// Rabin-Karp search into the WebAssembly module for this one call.
+	var parts []string
+	for {
+		i := strings.IndexByte(p, '.')
+		if i < 0 {
+			parts = append(parts, p)
+			break
+		}
+		parts = append(parts, p[:i])
+		p = p[i+1:]
+	}
 	out := make([]frag, len(parts))
 	for i, s := range parts {
 		out[i] = frag{key: s, index: -1}

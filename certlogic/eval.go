@@ -33,6 +33,10 @@ type evaluator struct {
 	steps int
 }
 
+// typeErr is a CodeType error at n. Not inlined: it is called in many
+// places, and one copy keeps the WebAssembly module small.
+//
+//go:noinline
 func typeErr(n *node, msg string) error { return &Error{Code: CodeType, Path: n.at, Msg: msg} }
 
 // Truthy reports whether v is truthy in CertLogic: true, a non-empty

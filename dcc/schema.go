@@ -118,14 +118,22 @@ type reading struct {
 	warnings []Message
 }
 
+// errorf, warnf and unknownValue file a finding. They are not inlined: a
+// copy of each (the variadic slice, fmt.Sprintf, the append) at each of
+// their many calls made kilobytes of the WebAssembly module, on paths a
+// well-formed pass never takes.
+//
+//go:noinline
 func (rd *reading) errorf(format string, args ...any) {
 	rd.errors = append(rd.errors, Message{Code: SchemaInvalid, Message: "The certificate's content does not follow the EU format: " + fmt.Sprintf(format, args...) + "."})
 }
 
+//go:noinline
 func (rd *reading) warnf(format string, args ...any) {
 	rd.warnings = append(rd.warnings, Message{Code: SchemaInvalid, Message: "The certificate deviates from the EU format, which is tolerated: " + fmt.Sprintf(format, args...) + "."})
 }
 
+//go:noinline
 func (rd *reading) unknownValue(what, field, code string) {
 	rd.warnings = append(rd.warnings, Message{Code: ValueUnknown, Message: fmt.Sprintf("The %s code %q (%s) is not in the EU value sets.", what, code, field)})
 }

@@ -229,6 +229,11 @@ func ErrorResult(m Message) *Result {
 // AddError adds m to r.Errors and decides r.Verdict and r.Valid again
 // ([Decide]): for what a caller checks beside [Verify], such as the state
 // of its trust list.
+//
+// Not inlined: it is called in many places, and one copy keeps the
+// WebAssembly module small.
+//
+//go:noinline
 func (r *Result) AddError(m Message) {
 	r.Errors = append(r.Errors, m)
 	r.judge()
@@ -246,6 +251,11 @@ func (r *Result) judge() {
 // NewMessage returns the Message for one of this package's codes: its
 // plain message ([Code.Message]), followed by detail in parentheses when
 // detail is not empty.
+//
+// Not inlined: it is called in many places, and one copy keeps the
+// WebAssembly module small.
+//
+//go:noinline
 func NewMessage(code Code, detail string) Message {
 	msg := code.Message()
 	switch {

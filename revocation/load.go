@@ -2,7 +2,7 @@ package revocation
 
 import (
 	"crypto/sha256"
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -47,7 +47,7 @@ func NewStatus(ix Index, parts [][]byte) *Status {
 		if why != "" {
 			bad++
 			if first == "" {
-				first = fmt.Sprintf("part %d of %d %s", i+1, len(ix.Parts), why)
+				first = "part " + strconv.Itoa(i+1) + " of " + strconv.Itoa(len(ix.Parts)) + " " + why
 			}
 		}
 	}
@@ -55,7 +55,7 @@ func NewStatus(ix Index, parts [][]byte) *Status {
 	case bad == 1:
 		st.Problem = first
 	case bad > 1:
-		st.Problem = fmt.Sprintf("%s (and %d more parts)", first, bad-1)
+		st.Problem = first + " (and " + strconv.Itoa(bad-1) + " more parts)"
 	}
 	return st
 }

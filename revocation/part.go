@@ -3,9 +3,10 @@ package revocation
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
+	"errors"
 	"math/bits"
 	"sort"
+	"strconv"
 )
 
 // A part is the wire form of a set of entries, as a revocation index names
@@ -115,15 +116,15 @@ type decodedGroup struct {
 
 func decodePart(b []byte) ([]decodedGroup, error) {
 	if len(b) > MaxPartSize {
-		return nil, fmt.Errorf("revocation: part of %d bytes, more than %d", len(b), MaxPartSize)
+		return nil, errors.New("revocation: part of " + strconv.Itoa(len(b)) + " bytes, more than " + strconv.Itoa(MaxPartSize))
 	}
 	if !bytes.HasPrefix(b, []byte(partMagic)) {
-		return nil, fmt.Errorf("%w: not a revocation part (magic or version)", errPart)
+		return nil, malformed("not a revocation part (magic or version)")
 	}
 	r := reader{b: b[len(partMagic):]}
 	ng := r.uvarint()
 	if r.err == nil && ng > MaxGroups {
-		return nil, fmt.Errorf("%w: %d groups, more than %d", errPart, ng, MaxGroups)
+		return nil, malformed(strconv.FormatUint(ng, 10) + " groups, more than " + strconv.Itoa(MaxGroups))
 	}
 	var out []decodedGroup
 	total := 0
@@ -132,7 +133,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		t := HashType(r.byte())
 		kidLen := r.uvarint()
 		if r.err == nil && kidLen > MaxKIDLen {
-			return nil, fmt.Errorf("%w: kid of %d bytes", errPart, kidLen)
+			return nil, malformed("kid of " + strconv.FormatUint(kidLen, 10) + " bytes")
 		}
 		kid := r.bytes(int(kidLen))
 		w := int(r.byte())
@@ -144,19 +145,19 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		}
 		switch {
 		case t < UCI || t > Signature:
-			return nil, fmt.Errorf("%w: unknown hash type %d", errPart, t)
+			return nil, malformed("unknown hash type " + strconv.Itoa(int(t)))
 		case w < 6 || w > HashLen:
-			return nil, fmt.Errorf("%w: entries of %d bytes", errPart, w)
+			return nil, malformed("entries of " + strconv.Itoa(w) + " bytes")
 		case n == 0 || n > MaxEntries || total+int(n) > MaxEntries:
-			return nil, fmt.Errorf("%w: %d entries in a group", errPart, n)
+			return nil, malformed(strconv.FormatUint(n, 10) + " entries in a group")
 		case k > 64:
-			return nil, fmt.Errorf("%w: Rice parameter %d", errPart, k)
+			return nil, malformed("Rice parameter " + strconv.Itoa(k))
 		case streamLen > uint64(len(r.b)):
-			return nil, fmt.Errorf("%w: truncated", errPart)
+			return nil, malformed("truncated")
 		}
 		key := keyOf(kid, t)
 		if i > 0 && key <= lastKey {
-			return nil, fmt.Errorf("%w: groups out of order or repeated", errPart)
+			return nil, malformed("groups out of order or repeated")
 		}
 		lastKey = key
 		total += int(n)
@@ -186,7 +187,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 				d = uint64(q)<<k | br.read(k)
 			}
 			if br.err || (j > 0 && d == 0 && tailLen == 0) || d > limit-prev {
-				return nil, fmt.Errorf("%w: entries not strictly ascending, or a damaged gap", errPart)
+				return nil, malformed("entries not strictly ascending, or a damaged gap")
 			}
 			v := prev + d
 			prev = v
@@ -196,20 +197,20 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			if tailLen > 0 {
 				sums = append(sums, tails[j*tailLen:j*tailLen+tailLen]...)
 				if j > 0 && bytes.Compare(sums[(j-1)*w:j*w], sums[j*w:]) >= 0 {
-					return nil, fmt.Errorf("%w: entries not strictly ascending", errPart)
+					return nil, malformed("entries not strictly ascending")
 				}
 			}
 		}
 		if br.rest() {
-			return nil, fmt.Errorf("%w: bits after the last entry", errPart)
+			return nil, malformed("bits after the last entry")
 		}
 		out = append(out, decodedGroup{key, w, sums})
 	}
 	if r.err != nil {
-		return nil, fmt.Errorf("%w: truncated", errPart)
+		return nil, malformed("truncated")
 	}
 	if len(r.b) != 0 {
-		return nil, fmt.Errorf("%w: %d bytes after the last group", errPart, len(r.b))
+		return nil, malformed(strconv.Itoa(len(r.b)) + " bytes after the last group")
 	}
 	return out, nil
 }

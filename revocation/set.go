@@ -3,10 +3,10 @@ package revocation
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"math"
 	"math/bits"
 	"sort"
+	"strconv"
 
 	"github.com/passcheck/passcheck/dcc"
 )
@@ -140,10 +140,10 @@ func newSet(entries []Entry, width func(k groupKey, n int) int) (*Set, error) {
 	byGroup := map[groupKey][][HashLen]byte{}
 	for _, e := range entries {
 		if len(e.KID) > MaxKIDLen {
-			return nil, fmt.Errorf("revocation: kid of %d bytes, more than %d", len(e.KID), MaxKIDLen)
+			return nil, errors.New("revocation: kid of " + strconv.Itoa(len(e.KID)) + " bytes, more than " + strconv.Itoa(MaxKIDLen))
 		}
 		if e.Type < UCI || e.Type > Signature {
-			return nil, fmt.Errorf("revocation: unknown hash type %d", e.Type)
+			return nil, errors.New("revocation: unknown hash type " + strconv.Itoa(int(e.Type)))
 		}
 		k := keyOf(e.KID, e.Type)
 		byGroup[k] = append(byGroup[k], e.Sum)
@@ -170,7 +170,7 @@ func (s *Set) add(k groupKey, w int, sums []byte) error {
 	g := s.groups[k]
 	if g == nil {
 		if len(s.groups) >= MaxGroups {
-			return fmt.Errorf("revocation: more than %d groups", MaxGroups)
+			return errors.New("revocation: more than " + strconv.Itoa(MaxGroups) + " groups")
 		}
 		g = &group{width: w}
 		s.groups[k] = g
@@ -185,13 +185,13 @@ func (s *Set) add(k groupKey, w int, sums []byte) error {
 	}
 	before := g.len()
 	if s.entries-before+g.len()+len(sums)/g.width > MaxEntries {
-		return fmt.Errorf("revocation: more than %d entries", MaxEntries)
+		return errors.New("revocation: more than " + strconv.Itoa(MaxEntries) + " entries")
 	}
 	g.sums = append(g.sums, sums...)
 	sortDedup(g)
 	s.entries += g.len() - before
 	if Width(g.len()) > g.width {
-		return fmt.Errorf("revocation: %d entries kept as %d-byte prefixes would match honest passes too often (need %d bytes)", g.len(), g.width, Width(g.len()))
+		return errors.New("revocation: " + strconv.Itoa(g.len()) + " entries kept as " + strconv.Itoa(g.width) + "-byte prefixes would match honest passes too often (need " + strconv.Itoa(Width(g.len())) + " bytes)")
 	}
 	return nil
 }
@@ -236,8 +236,18 @@ func (r records) Swap(i, j int) {
 }
 func (r records) rec(i int) []byte { return r.b[i*r.w : i*r.w+r.w] }
 
-// errPart is the error of a malformed part.
+// errPart is the error of a malformed part: every error of decodePart but
+// the size cap wraps it.
 var errPart = errors.New("revocation: malformed part")
+
+// partError is a malformed part's error: errPart with what is wrong.
+// (Built without fmt: this code runs in the WebAssembly module.)
+type partError struct{ msg string }
+
+func (e *partError) Error() string { return errPart.Error() + ": " + e.msg }
+func (e *partError) Unwrap() error { return errPart }
+
+func malformed(msg string) error { return &partError{msg} }
 
 // leadingBits returns the first min(w, 8) bytes of rec as a big-endian
 // integer.

@@ -1,7 +1,7 @@
 package revocation
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -39,8 +39,8 @@ func (st *Status) Stale(now time.Time) string {
 	case st.Problem != "":
 		return st.Problem
 	case !st.ExpiresAt.IsZero() && now.After(st.ExpiresAt):
-		return fmt.Sprintf("the list expired at %s, %s ago; issued %s ago",
-			st.ExpiresAt.UTC().Format(time.RFC3339), Age(now.Sub(st.ExpiresAt)), Age(now.Sub(st.IssuedAt)))
+		return "the list expired at " + st.ExpiresAt.UTC().Format(time.RFC3339) + ", " +
+			Age(now.Sub(st.ExpiresAt)) + " ago; issued " + Age(now.Sub(st.IssuedAt)) + " ago"
 	}
 	return ""
 }
@@ -71,9 +71,9 @@ func Age(d time.Duration) string {
 	case d < 0:
 		return "0m"
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int64(d/time.Minute))
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int64(d/time.Hour))
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
 	}
-	return fmt.Sprintf("%d days", int64(d/(24*time.Hour)))
+	return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + " days"
 }

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/passcheck/passcheck/dcc"
 )
@@ -50,18 +51,46 @@ type Choice struct {
 
 // Normalize returns c with Country in capitals ("" becomes [EU]) and None
 // in lower case; Region is trimmed. It reports whether Country is a
-// possible rule country: EU, none, or two letters.
+// possible rule country: EU, none, or two letters. (Letters other than
+// a-z, ı and ſ keep their case: no rule country has them.)
 func (c Choice) Normalize() (Choice, bool) {
 	c.Country = strings.TrimSpace(c.Country)
 	c.Region = strings.TrimSpace(c.Region)
 	switch {
 	case c.Country == "":
 		c.Country = EU
-	case strings.EqualFold(c.Country, None):
+	case isNone(c.Country):
 		return Choice{Country: None}, true
 	}
-	c.Country = strings.ToUpper(c.Country)
+	c.Country = upper(c.Country)
 	return c, matchCountry(c.Country)
+}
+
+// isNone is strings.EqualFold(s, None): no letter but N, O and E folds to
+// n, o or e. upper puts s in capitals as strings.ToUpper does wherever that
+// can make a rule country: a-z, and ı and ſ, the only other letters whose
+// capital is ASCII (I, S); other runes are kept (invalid UTF-8 becomes
+// U+FFFD, as there). Both stand in for the strings functions, whose
+// Unicode case tables made 8 KB brotli of the WebAssembly module (make
+// wasm-size); TestChoiceNormalize holds them to the strings functions.
+func isNone(s string) bool {
+	return len(s) == len(None) && s[0]|0x20 == 'n' && s[1]|0x20 == 'o' && s[2]|0x20 == 'n' && s[3]|0x20 == 'e'
+}
+
+func upper(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			r -= 'a' - 'A'
+		case r == 'ı':
+			r = 'I'
+		case r == 'ſ':
+			r = 'S'
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
 }
 
 // Apply evaluates the business rules of s that apply to the pass of r at

@@ -180,10 +180,45 @@ func TestChoiceNormalize(t *testing.T) {
 		in   string
 		want string
 		ok   bool
-	}{{"", "EU", true}, {"eu", "EU", true}, {"NONE", "none", true}, {" de ", "DE", true}, {"DEU", "DEU", false}, {"1A", "1A", false}} {
+	}{{"", "EU", true}, {"eu", "EU", true}, {"NONE", "none", true}, {"nOnE", "none", true}, {" de ", "DE", true}, {"DEU", "DEU", false}, {"1A", "1A", false},
+		{"ſe", "SE", true}, {"ıt", "IT", true}, {"nonE\u212a", "NONE\u212a", false}} {
 		c, ok := rules.Choice{Country: tc.in}.Normalize()
 		if c.Country != tc.want || ok != tc.ok {
 			t.Errorf("%q: %q %v, want %q %v", tc.in, c.Country, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestChoiceNormalizeStrings holds Normalize, which avoids the strings
+// package's Unicode case mapping, to strings.EqualFold and strings.ToUpper
+// on every input that can be a rule country, and on the letters whose case
+// mapping is special.
+func TestChoiceNormalizeStrings(t *testing.T) {
+	var ins []string
+	runes := []rune{'a', 'z', 'A', 'Z', 'n', 'o', 'e', 'N', 'O', 'E', 'k', 's', 'i', 'ı', 'ſ', 'İ', 'K', 'ß', 'é', 'ǅ', '1', '-', 0xFFFD}
+	for _, a := range runes {
+		for _, b := range runes {
+			ins = append(ins, string([]rune{a, b}))
+		}
+	}
+	for a := 'a'; a <= 'z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			ins = append(ins, string([]rune{a, b}), string([]rune{b, a}))
+		}
+	}
+	ins = append(ins, "none", "NONE", "noNe", "nonſ", "\xffe", "d\xc3")
+	for _, in := range ins {
+		c, ok := rules.Choice{Country: in}.Normalize()
+		if strings.EqualFold(in, rules.None) {
+			if c.Country != rules.None || !ok {
+				t.Errorf("%q: %q %v, want none", in, c.Country, ok)
+			}
+			continue
+		}
+		want := strings.ToUpper(in)
+		wantOK := len(want) == 2 && want[0] >= 'A' && want[0] <= 'Z' && want[1] >= 'A' && want[1] <= 'Z'
+		if ok != wantOK || (ok && c.Country != want) {
+			t.Errorf("%q: %q %v, want %q %v", in, c.Country, ok, want, wantOK)
 		}
 	}
 }

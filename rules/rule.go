@@ -107,16 +107,13 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 		return nil, &Error{Code: RuleInvalid, Msg: "a rule must be a JSON object"}
 	}
 	id, _ := m["Identifier"].(string)
-	bad := func(format string, args ...string) (*Rule, error) {
-		for _, a := range args {
-			format = strings.Replace(format, "%s", a, 1)
-		}
-		return nil, &Error{Code: RuleInvalid, Rule: id, Msg: format}
+	bad := func(msg string) (*Rule, error) {
+		return nil, &Error{Code: RuleInvalid, Rule: id, Msg: msg}
 	}
 	for _, k := range []string{"AffectedFields", "Country", "CertificateType", "Description", "Engine", "EngineVersion",
 		"Identifier", "Logic", "SchemaVersion", "Type", "ValidFrom", "ValidTo", "Version"} {
 		if _, ok := m[k]; !ok {
-			return bad("missing %s", k)
+			return bad("missing " + k)
 		}
 	}
 	r := &Rule{Logic: m["Logic"]}
@@ -139,10 +136,10 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 	for _, f := range strs {
 		s, ok := m[f.key].(string)
 		if !ok {
-			return bad("%s is not a string", f.key)
+			return bad(f.key + " is not a string")
 		}
 		if f.ok != nil && !f.ok(s) {
-			return bad("%s %s does not have the form the schema requires", f.key, strconv.Quote(s))
+			return bad(f.key + " " + strconv.Quote(s) + " does not have the form the schema requires")
 		}
 		*f.dst = s
 	}
@@ -166,10 +163,10 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 			return bad("a Description item must have the strings lang and desc")
 		}
 		if !matchLang(lang) {
-			return bad("Description lang %s does not have the form xx or xx-yy", strconv.Quote(lang))
+			return bad("Description lang " + strconv.Quote(lang) + " does not have the form xx or xx-yy")
 		}
 		if utf8.RuneCountInString(desc) < 20 {
-			return bad("Description desc %s is shorter than 20 characters", strconv.Quote(desc))
+			return bad("Description desc " + strconv.Quote(desc) + " is shorter than 20 characters")
 		}
 		english = english || lang == "en"
 		r.Description = append(r.Description, Description{Lang: lang, Desc: desc})
@@ -181,7 +178,7 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 		s, _ := m[k].(string)
 		t, ok := parseTimestamp(s)
 		if !ok {
-			return bad("%s %s is not a timestamp of the form 2021-06-01T00:00:00Z", k, strconv.Quote(s))
+			return bad(k + " " + strconv.Quote(s) + " is not a timestamp of the form 2021-06-01T00:00:00Z")
 		}
 		if k == "ValidFrom" {
 			r.ValidFrom = t
@@ -209,11 +206,11 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 	if r.Type == Invalidation && prefix != "IR" {
 		return bad("an Invalidation rule's Identifier must start with IR")
 	}
-	if r.Type == Acceptance && prefix != map[string]string{General: "GR", Vaccination: "VR", Test: "TR", Recovery: "RR"}[r.CertificateType] {
-		return bad("Identifier %s does not start with the prefix of CertificateType %s", r.Identifier, r.CertificateType)
+	if r.Type == Acceptance && prefix != acceptancePrefix(r.CertificateType) {
+		return bad("Identifier " + r.Identifier + " does not start with the prefix of CertificateType " + r.CertificateType)
 	}
 	if r.Identifier[3:5] != r.Country {
-		return bad("the country in Identifier %s is not Country %s", r.Identifier, r.Country)
+		return bad("the country in Identifier " + r.Identifier + " is not Country " + r.Country)
 	}
 	if !r.ValidFrom.Before(r.ValidTo) {
 		return bad("ValidFrom is not before ValidTo")
@@ -231,6 +228,22 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 		r.expr = e
 	}
 	return r, nil
+}
+
+// acceptancePrefix is the Identifier prefix of an Acceptance rule of
+// certificate type t.
+func acceptancePrefix(t string) string {
+	switch t {
+	case General:
+		return "GR"
+	case Vaccination:
+		return "VR"
+	case Test:
+		return "TR"
+	case Recovery:
+		return "RR"
+	}
+	return ""
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

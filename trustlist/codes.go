@@ -61,6 +61,11 @@ func newMessage(code dcc.Code, detail string) dcc.Message {
 // [ParsePublicKeysPEM]: its code and plain message, with the cause in
 // parentheses. An error of another kind (reading the bundle, say) gives
 // [Invalid] with its text as the cause.
+//
+// Not inlined: it is called in many places, and one copy keeps the
+// WebAssembly module small.
+//
+//go:noinline
 func ErrorMessage(err error) dcc.Message {
 	var e *dcc.Error
 	if !errors.As(err, &e) {

@@ -102,11 +102,7 @@ var shared sharedFuncs
 func api(s *session) js.Value {
 	o := jsObject.New()
 	var own []js.Func
-	set := func(name string, f func([]js.Value) any) {
-		jf := safe(f)
-		own = append(own, jf)
-		o.Set(name, jf)
-	}
+	set := func(name string, f func([]js.Value) any) { own = setFunc(o, own, name, f) }
 	o.Set("version", version)
 	o.Set("qr", qrDecoder)
 	set("loadTrustList", s.jsLoadTrustList)
@@ -146,8 +142,21 @@ func jsSHA256(args []js.Value) any {
 	return hex.EncodeToString(sum[:])
 }
 
+// setFunc sets o[name] to f as a JavaScript function (safe) and returns
+// own with it appended, for api. Not inlined, as safe.
+//
+//go:noinline
+func setFunc(o js.Value, own []js.Func, name string, f func([]js.Value) any) []js.Func {
+	jf := safe(f)
+	o.Set(name, jf)
+	return append(own, jf)
+}
+
 // safe wraps f as a JavaScript function that turns a panic into an
-// INTERNAL_ERROR Result, so that the module keeps working.
+// INTERNAL_ERROR Result, so that the module keeps working. (Not inlined: a
+// copy of it and of js.FuncOf at each of api's calls grew the module.)
+//
+//go:noinline
 func safe(f func(args []js.Value) any) js.Func {
 	return js.FuncOf(func(_ js.Value, args []js.Value) (ret any) {
 		defer func() {

@@ -255,8 +255,8 @@ func (r *reader) number() (any, error) {
 	if r.off-start > 512 {
 		return nil, &Error{start, "limit: number longer than 512 bytes"}
 	}
-	f, err := strconv.ParseFloat(string(d[start:r.off]), 64)
-	if err != nil {
+	f, ok := parseNumber(string(d[start:r.off]))
+	if !ok {
 		// Only a range error is possible after the grammar check.
 		return nil, &Error{start, "number out of range"}
 	}

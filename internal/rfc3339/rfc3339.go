@@ -35,6 +35,11 @@ func Format(t time.Time) string {
 }
 
 // digits appends 0 ≤ n < 10000 in decimal, zero-padded to width digits.
+//
+// Not inlined: it is called in many places, and one copy keeps the
+// WebAssembly module small.
+//
+//go:noinline
 func digits(b []byte, n, width int) []byte {
 	var d [4]byte
 	for i := width - 1; i >= 0; i-- {
