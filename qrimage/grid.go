@@ -2,6 +2,7 @@ package qrimage
 
 import (
 	"math"
+	"slices"
 
 	"github.com/passcheck/passcheck/qrimage/internal/qrdecode"
 )
@@ -15,13 +16,59 @@ import (
 // several finder triples, the estimated dimension and its neighbours, and
 // several transforms; the decoder's Reed–Solomon check rejects the wrong
 // ones.
-func readGrid(g *gray, bm *bitmap, sc *scratch) (text string, ok bool) {
+//
+// With all non-nil it reads every code instead (readAll).
+func readGrid(g *gray, bm *bitmap, sc *scratch, all *[]string) (text string, ok bool) {
+	if all != nil {
+		return readAll(g, bm, sc, all)
+	}
 	for _, t := range finderTriples(findFinderCandidates(bm, 1, maxCands, 0, sc), 4) {
 		if text, ok := readTriple(g, t); ok {
 			return text, true
 		}
 	}
 	return "", false
+}
+
+// Limits of a read of every code in an image (DecodeAll): three finder
+// patterns a code, with room for the look-alikes that data modules form,
+// and the triples tried.
+const (
+	allCands   = 4 * maxCands
+	allTriples = 64
+)
+
+// readAll tries up to allTriples finder-pattern triples of up to allCands
+// candidates, best first, skipping those that share a pattern with a code
+// already read, and adds each text not yet in all to it. It reports the
+// first text it read.
+func readAll(g *gray, bm *bitmap, sc *scratch, all *[]string) (text string, ok bool) {
+	var used []finderCand
+	isUsed := func(c finderCand) bool {
+		for _, u := range used {
+			if u.x == c.x && u.y == c.y {
+				return true
+			}
+		}
+		return false
+	}
+	for _, t := range finderTriples(findFinderCandidates(bm, 1, allCands, 0, sc), allTriples) {
+		if isUsed(t.tl) || isUsed(t.tr) || isUsed(t.bl) {
+			continue
+		}
+		s, read := readTriple(g, t)
+		if !read {
+			continue
+		}
+		used = append(used, t.tl, t.tr, t.bl)
+		if !ok {
+			text, ok = s, true
+		}
+		if !slices.Contains(*all, s) {
+			*all = append(*all, s)
+		}
+	}
+	return text, ok
 }
 
 // readTriple samples and decodes the code that the finder patterns of t
