@@ -1,3 +1,5 @@
+//go:build !js
+
 package qrimage
 
 import (
@@ -6,6 +8,8 @@ import (
 	"image"
 	"image/draw"
 	"image/png"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -104,4 +108,20 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// TestDecodeAllHard: each of the hard cases (one code each) reads as that
+// one code and nothing else: the wider search finds no second code in
+// blur, noise, moiré or perspective.
+func TestDecodeAllHard(t *testing.T) {
+	for _, c := range loadHardCases(t) {
+		data, err := os.ReadFile(filepath.Join("testdata", "hard", c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeAllBytes(data)
+		if err != nil || len(got) != 1 || got[0] != c.text {
+			t.Errorf("%s: DecodeAllBytes = %q, %v; want its one code", c.file, got, err)
+		}
+	}
 }
