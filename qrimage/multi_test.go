@@ -125,3 +125,33 @@ func TestDecodeAllHard(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeAllRGBA: any pixels and size give the distinct texts, the
+// first being DecodeRGBA's, or ErrImage or ErrNotFound; never a panic.
+func FuzzDecodeAllRGBA(f *testing.F) {
+	for _, scale := range []int{1, 2} {
+		g := collage([]*image.Gray{qrImage(f, "HC1:FUZZ A", scale, 1), qrImage(f, "HC1:FUZZ B", scale, 1)}, 2, 4)
+		f.Add(rgbaOf(g), g.Rect.Dx(), g.Rect.Dy())
+	}
+	f.Add(make([]byte, 16), 10000, 10000)
+	f.Add([]byte{0, 0, 0, 255}, 1, 1)
+	f.Fuzz(func(t *testing.T, pix []byte, w, h int) {
+		if len(pix) > 4*300*300 {
+			t.Skip() // keep the fuzzer fast; the limits have their own tests
+		}
+		texts, err := DecodeAllRGBA(pix, w, h)
+		if err != nil {
+			if !errors.Is(err, ErrImage) && !errors.Is(err, ErrNotFound) {
+				t.Fatalf("error %v is neither ErrImage nor ErrNotFound", err)
+			}
+			return
+		}
+		one, err := DecodeRGBA(pix, w, h)
+		if err != nil || len(texts) == 0 || texts[0] != one {
+			t.Fatalf("DecodeAllRGBA = %q; DecodeRGBA = %q, %v", texts, one, err)
+		}
+		if len(slices.Compact(slices.Sorted(slices.Values(texts)))) != len(texts) {
+			t.Fatalf("texts repeat: %q", texts)
+		}
+	})
+}
