@@ -27,6 +27,45 @@ func BenchmarkDecodeBytesClean(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeAllBytesClean is BenchmarkDecodeBytesClean through
+// DecodeAllBytes, which an upload costs: the climb and the wider read of
+// the rung that read the code.
+func BenchmarkDecodeAllBytesClean(b *testing.B) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, qrImage(b, sampleHC1, 3, 4)); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeAllBytes(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeAllBytesHard is BenchmarkDecodeBytesHard through
+// DecodeAllBytes.
+func BenchmarkDecodeAllBytesHard(b *testing.B) {
+	var files [][]byte
+	for _, c := range loadHardCases(b) {
+		data, err := os.ReadFile(filepath.Join("testdata", "hard", c.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, data)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, data := range files {
+			if _, err := DecodeAllBytes(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(files)), "ms/image")
+}
+
 // BenchmarkDecodeBytesHard reads every hard case once per iteration.
 func BenchmarkDecodeBytesHard(b *testing.B) {
 	var files [][]byte

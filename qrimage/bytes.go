@@ -31,6 +31,19 @@ func DecodeBytes(data []byte) (string, error) {
 	return decodeGray(grayFromImage(img), ladder)
 }
 
+// DecodeAllBytes is [DecodeAll] for a PNG or JPEG file, with the checks of
+// [DecodeBytes]. It is not in the WebAssembly build either.
+func DecodeAllBytes(data []byte) ([]string, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%w: file of %d bytes is larger than %d", ErrImage, len(data), MaxFileSize)
+	}
+	img, err := decodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAllGray(grayFromImage(img))
+}
+
 // decodeImage decodes a PNG or JPEG within the limits. The image decoders
 // can panic on hostile input in rare cases; that is an ErrImage error too.
 func decodeImage(data []byte) (img image.Image, err error) {

@@ -2,6 +2,7 @@ package qrimage
 
 import (
 	"math"
+	"slices"
 
 	"github.com/passcheck/passcheck/qrimage/internal/qrdecode"
 )
@@ -15,13 +16,81 @@ import (
 // several finder triples, the estimated dimension and its neighbours, and
 // several transforms; the decoder's Reed–Solomon check rejects the wrong
 // ones.
-func readGrid(g *gray, bm *bitmap, sc *scratch) (text string, ok bool) {
+//
+// With all non-nil it reads every code instead (readAll).
+func readGrid(g *gray, bm *bitmap, sc *scratch, all *[]string) (text string, ok bool) {
+	if all != nil {
+		return readAll(g, bm, sc, all)
+	}
 	for _, t := range finderTriples(findFinderCandidates(bm, 1, maxCands, 0, sc), 4) {
 		if text, ok := readTriple(g, t); ok {
 			return text, true
 		}
 	}
 	return "", false
+}
+
+// Limits of a read of every code in an image (DecodeAll): three finder
+// patterns a code, with room for the look-alikes that data modules form,
+// and the triples tried.
+const (
+	allCands   = 4 * maxCands
+	allTriples = 64
+)
+
+// readAll tries up to allTriples finder-pattern triples of up to allCands
+// candidates, best first, and adds each text not yet in all to it. A
+// triple with a pattern inside a code already read is skipped: the data
+// modules of a code form look-alikes of finder patterns, and trying the
+// triples they make would cost many times the read. It reports the first
+// text it read.
+func readAll(g *gray, bm *bitmap, sc *scratch, all *[]string) (text string, ok bool) {
+	var read []finderTriple
+	inRead := func(c finderCand) bool {
+		for _, r := range read {
+			if r.covers(c) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, t := range finderTriples(findFinderCandidates(bm, 1, allCands, 0, sc), allTriples) {
+		if inRead(t.tl) || inRead(t.tr) || inRead(t.bl) {
+			continue
+		}
+		s, got := readTriple(g, t)
+		if !got {
+			continue
+		}
+		read = append(read, t)
+		if !ok {
+			text, ok = s, true
+		}
+		if !slices.Contains(*all, s) {
+			*all = append(*all, s)
+		}
+	}
+	return text, ok
+}
+
+// covers reports whether c lies inside the code whose finder patterns t
+// holds: within the parallelogram its patterns' centres span, widened by
+// the 3.5 modules from a centre to the code's edge and one more for
+// perspective.
+func (t finderTriple) covers(c finderCand) bool {
+	ux, uy := t.tr.x-t.tl.x, t.tr.y-t.tl.y
+	vx, vy := t.bl.x-t.tl.x, t.bl.y-t.tl.y
+	det := ux*vy - uy*vx
+	if det == 0 {
+		return false
+	}
+	px, py := c.x-t.tl.x, c.y-t.tl.y
+	a := (px*vy - py*vx) / det // along the top edge, 0 at tl, 1 at tr
+	b := (ux*py - uy*px) / det // along the left edge, 0 at tl, 1 at bl
+	module := (t.tl.module + t.tr.module + t.bl.module) / 3
+	ma := 4.5 * module / math.Hypot(ux, uy)
+	mb := 4.5 * module / math.Hypot(vx, vy)
+	return a > -ma && a < 1+ma && b > -mb && b < 1+mb
 }
 
 // readTriple samples and decodes the code that the finder patterns of t

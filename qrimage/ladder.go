@@ -21,6 +21,9 @@ type frame struct {
 	sc      *scratch // buffers; nil allocates
 	bms     [2]*bitmap
 	derived map[string]*gray
+	// all, when set, makes the grid reader read every code it can find
+	// (DecodeAll) and add the distinct texts to it.
+	all *[]string
 }
 
 // bitmap returns the base image binarized with bin.
@@ -33,7 +36,7 @@ func (f *frame) bitmap(bin binarizer) *bitmap {
 
 // gridBase runs our grid sampler on the base image.
 func (f *frame) gridBase(bin binarizer) (string, bool) {
-	return readGrid(f.base, f.bitmap(bin), f.sc)
+	return readGrid(f.base, f.bitmap(bin), f.sc, f.all)
 }
 
 func (f *frame) get(key string, build func() *gray) *gray {
@@ -73,12 +76,13 @@ type step struct {
 	try  func(f *frame) (string, bool)
 }
 
-// gridOf runs our grid sampler on g, which may be nil (over budget).
-func gridOf(g *gray) (string, bool) {
+// gridOf runs our grid sampler on g, an image derived from f's, which may
+// be nil (over budget).
+func (f *frame) gridOf(g *gray) (string, bool) {
 	if g == nil {
 		return "", false
 	}
-	return readGrid(g, binarize(g, hybrid, nil), nil)
+	return readGrid(g, binarize(g, hybrid, nil), nil, f.all)
 }
 
 func (f *frame) inverted() *gray {
@@ -95,10 +99,10 @@ func (f *frame) boxed() *gray {
 var candidates = []step{
 	{"grid", func(f *frame) (string, bool) { return f.gridBase(hybrid) }},
 	{"grid-global", func(f *frame) (string, bool) { return f.gridBase(global) }},
-	{"grid-up2", func(f *frame) (string, bool) { return gridOf(f.upscaled(2)) }},
-	{"grid-up3", func(f *frame) (string, bool) { return gridOf(f.upscaled(3)) }},
-	{"grid-box", func(f *frame) (string, bool) { return gridOf(f.boxed()) }},
-	{"grid-inv", func(f *frame) (string, bool) { return gridOf(f.inverted()) }},
+	{"grid-up2", func(f *frame) (string, bool) { return f.gridOf(f.upscaled(2)) }},
+	{"grid-up3", func(f *frame) (string, bool) { return f.gridOf(f.upscaled(3)) }},
+	{"grid-box", func(f *frame) (string, bool) { return f.gridOf(f.boxed()) }},
+	{"grid-inv", func(f *frame) (string, bool) { return f.gridOf(f.inverted()) }},
 }
 
 // ladder is the order in which Decode, DecodeBytes and DecodeRGBA try the
@@ -138,10 +142,34 @@ func decodeGray(g *gray, steps []step) (string, error) {
 
 // climb runs the steps on f until one reads a code.
 func (f *frame) climb(steps []step) (string, error) {
-	for _, s := range steps {
+	text, _, err := f.climbTo(steps)
+	return text, err
+}
+
+// climbTo is climb that also returns the index of the step that read the
+// code.
+func (f *frame) climbTo(steps []step) (string, int, error) {
+	for i, s := range steps {
 		if text, ok := s.try(f); ok {
-			return text, nil
+			return text, i, nil
 		}
 	}
-	return "", ErrNotFound
+	return "", -1, ErrNotFound
+}
+
+// decodeAllGray reads every code in g that the rung of the ladder which
+// reads the first code can read (see DecodeAll). The climb is Decode's, so
+// an image without a code costs what it costs Decode, and the first text is
+// the one Decode returns; that rung is then run again, reading every
+// finder-pattern triple it finds, on the images the climb derived.
+func decodeAllGray(g *gray) ([]string, error) {
+	f := &frame{base: g}
+	first, i, err := f.climbTo(ladder)
+	if err != nil {
+		return nil, err
+	}
+	texts := []string{first}
+	f.all = &texts
+	ladder[i].try(f)
+	return texts, nil
 }

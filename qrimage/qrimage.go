@@ -73,6 +73,33 @@ func Decode(img image.Image) (string, error) {
 	return decodeGray(grayFromImage(img), ladder)
 }
 
+// DecodeAll returns the distinct texts of the QR codes in img, in the
+// order they were read, for a picture that may show several codes (an
+// upload of two passes should be refused, not read as one). The first text
+// is the one [Decode] returns, and an image without a code costs what it
+// costs Decode: DecodeAll climbs Decode's ladder and, at the rung that read
+// the first code, reads every other code that rung can read. A second code
+// that only a later rung could read (far smaller or blurrier than the
+// first) is not seen. The error is ErrNotFound when no code could be read,
+// or wraps ErrImage when img is too large.
+func DecodeAll(img image.Image) ([]string, error) {
+	b := img.Bounds()
+	if err := checkSize(b.Dx(), b.Dy()); err != nil {
+		return nil, err
+	}
+	return decodeAllGray(grayFromImage(img))
+}
+
+// DecodeAllRGBA is [DecodeAll] for the RGBA pixels that [DecodeRGBA]
+// takes, with the same checks.
+func DecodeAllRGBA(pix []byte, width, height int) ([]string, error) {
+	g, err := rgbaGray(pix, width, height)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAllGray(g)
+}
+
 // DecodeFrame is [DecodeRGBA] for live camera frames, where the next frame
 // comes soon: it first looks for finder patterns on every other row and
 // answers ErrNotFound at once when no three could form a code, and then

@@ -25,7 +25,9 @@ var (
 
 // scan decodes the QR code in an RGBA image; a live camera frame goes to
 // the Scanner, which answers quickly when there is no code, an uploaded
-// picture up the full ladder. The size is checked against qrimage's limits
+// picture up the full ladder, reading every code it shows: one code is its
+// text, several the array of their distinct texts, so that the page can ask
+// for one code at a time. The size is checked against qrimage's limits
 // before the pixels are copied.
 func scan(pix js.Value, w, h int, frame bool) any {
 	if w <= 0 || h <= 0 || w > qrimage.MaxDimension || h > qrimage.MaxDimension || w*h > qrimage.MaxPixels {
@@ -39,6 +41,7 @@ func scan(pix js.Value, w, h int, frame bool) any {
 	}
 	var text string
 	var err error
+	var texts []string
 	if frame {
 		if cap(frameRGBA) < 4*w*h {
 			frameRGBA = make([]byte, 4*w*h)
@@ -49,9 +52,18 @@ func scan(pix js.Value, w, h int, frame bool) any {
 	} else {
 		b := make([]byte, 4*w*h)
 		js.CopyBytesToGo(b, pix)
-		text, err = qrimage.DecodeRGBA(b, w, h)
+		texts, err = qrimage.DecodeAllRGBA(b, w, h)
+		if len(texts) == 1 {
+			text = texts[0]
+		}
 	}
 	switch {
+	case err == nil && len(texts) > 1:
+		out := make([]any, len(texts))
+		for i, t := range texts {
+			out[i] = t
+		}
+		return out
 	case err == nil:
 		return text
 	case errors.Is(err, qrimage.ErrNotFound):

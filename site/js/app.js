@@ -159,7 +159,7 @@ async function onUpload(ev) {
   // not a picture; each has its own words.
   let found;
   try {
-    found = await scanFile(file, (img) => pc.scan(img));
+    found = await scanFile(file, (img) => pc.scanCodes(img));
   } catch {
     found = { notImage: true };
   }

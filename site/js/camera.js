@@ -269,9 +269,9 @@ const UPLOAD_MAX_SIDE = 1600;
  * found: {text} for one code, {several: n} for a picture of n codes (the
  * page asks for one at a time rather than guess which is meant), {} for
  * none, {notImage: true} for a file that is not a picture. The browser's
- * BarcodeDetector, where there is one, sees every code; the module's
- * decoder (everywhere else) reads one code per picture and cannot tell
- * whether there are more.
+ * BarcodeDetector, where there is one, reads the picture; elsewhere scanFn
+ * does (the module's scanCodes): it returns the distinct texts it read, or
+ * one text or null.
  */
 export async function scanFile(file, scanFn) {
   if (file && typeof file.type === "string" && file.type !== "" && !file.type.startsWith("image/")) return { notImage: true };
@@ -297,8 +297,10 @@ export async function scanFile(file, scanFn) {
     canvas.height = h;
     const ctx = canvas.getContext("2d", { willReadFrequently: true });
     ctx.drawImage(bitmap, 0, 0, w, h);
-    const text = scanFn(ctx.getImageData(0, 0, w, h));
-    return text ? { text } : {};
+    const r = scanFn(ctx.getImageData(0, 0, w, h));
+    const texts = Array.isArray(r) ? [...new Set(r.filter((t) => typeof t === "string" && t))] : r ? [r] : [];
+    if (texts.length > 1) return { several: texts.length };
+    return texts.length === 1 ? { text: texts[0] } : {};
   } finally {
     if (bitmap.close) bitmap.close();
   }

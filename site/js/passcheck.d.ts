@@ -236,12 +236,20 @@ export interface Verifier {
   verify(text: string, options?: VerifyOptions): Promise<Result>;
   /**
    * scan returns the text of the QR code in an image (an ImageData from a
-   * canvas), or null when there is none or the image cannot be used.
+   * canvas), or null when there is none, the picture shows several codes
+   * (scanCodes tells them apart) or the image cannot be used.
    * `{frame: true}` marks a live camera frame: a quicker, less thorough
-   * search, since the next frame follows in tens of milliseconds; leave it
-   * out for uploaded pictures.
+   * search that reads one code, since the next frame follows in tens of
+   * milliseconds; leave it out for uploaded pictures.
    */
   scan(image: ImageData | { data: Uint8ClampedArray; width: number; height: number }, options?: { frame?: boolean }): string | null;
+  /**
+   * scanCodes returns the distinct texts of the QR codes in an uploaded
+   * picture: one element for a picture of one code, several for a picture
+   * of several (ask for one code at a time rather than guess which is
+   * meant), none when there is no code or the image cannot be used.
+   */
+  scanCodes(image: ImageData | { data: Uint8ClampedArray; width: number; height: number }): string[];
   /** The trust list in use, read when accessed. */
   readonly trustList: TrustListStatus;
   /**

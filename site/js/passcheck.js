@@ -502,15 +502,29 @@ export async function load(options = {}) {
 
     /**
      * scan returns the text of the QR code in an ImageData (or any
-     * {data: Uint8ClampedArray, width, height}), or null when there is none
-     * or the image cannot be used. {frame: true} marks a live camera frame,
-     * read by a quicker ladder (the next frame follows soon anyway).
+     * {data: Uint8ClampedArray, width, height}), or null when there is none,
+     * the picture shows several (scanCodes tells them apart) or the image
+     * cannot be used. {frame: true} marks a live camera frame, read by a
+     * quicker ladder (the next frame follows soon anyway) that reads one code.
      */
     scan(image, options) {
       if (closed || !image || typeof image !== "object") return null;
       const frame = !!(options && options.frame);
       const r = api.scanImage(image.data, image.width, image.height, frame);
       return typeof r === "string" ? r : null;
+    },
+
+    /**
+     * scanCodes returns the distinct texts of the QR codes in an uploaded
+     * picture: one for a picture of one code, several for a picture of
+     * several (ask for one at a time rather than guess which is meant), none
+     * when there is no code or the image cannot be used.
+     */
+    scanCodes(image) {
+      if (closed || !image || typeof image !== "object") return [];
+      const r = api.scanImage(image.data, image.width, image.height, false);
+      if (typeof r === "string") return [r];
+      return Array.isArray(r) ? r.filter((t) => typeof t === "string") : [];
     },
 
     /** The trust list in use. */

@@ -14,12 +14,15 @@ func init() {
 	register(&command{
 		Name:      "scan",
 		UsageLine: "scan IMAGE...",
-		Short:     "print the QR code text in PNG or JPEG images",
+		Short:     "print the QR code texts in PNG or JPEG images",
 		Long: `
-Scan reads the QR code in each PNG or JPEG image and prints its text, one
-line per image, in the order given; "-" reads an image from standard input.
-The text is printed exactly as the code holds it, so it can be piped into
-"passcheck verify".
+Scan reads the QR codes in each PNG or JPEG image and prints the text of
+each code it reads on a line of its own, image by image in the order given;
+"-" reads an image from standard input. The text is printed exactly as the
+code holds it, so it can be piped into "passcheck verify". An image that
+shows several different codes prints each of them (the same code twice
+prints once), and a hint on standard error says how many, since "verify"
+checks one pass at a time.
 
 An image without a readable code prints nothing on standard output and a
 line naming it on standard error. The exit code is 0 when every image had a
@@ -56,7 +59,7 @@ func runScan(e *env, args []string) int {
 			code = exitUsage
 			continue
 		}
-		text, err := qrimage.DecodeBytes(data)
+		texts, err := qrimage.DecodeAllBytes(data)
 		switch {
 		case errors.Is(err, qrimage.ErrNotFound):
 			errorf(e, "%s: no QR code found", name)
@@ -67,7 +70,12 @@ func runScan(e *env, args []string) int {
 			errorf(e, "%s: %v", name, err)
 			code = exitUsage
 		default:
-			fmt.Fprintln(e.stdout, text)
+			if len(texts) > 1 {
+				hintf(e, "%s shows %d QR codes; verify checks one pass at a time", name, len(texts))
+			}
+			for _, text := range texts {
+				fmt.Fprintln(e.stdout, text)
+			}
 		}
 	}
 	return code

@@ -103,6 +103,14 @@ func TestScanExitCodes(t *testing.T) {
 	blank := writeFile(t, dir, "blank.png", blankPNG(t))
 	notImage := writeFile(t, dir, "note.txt", []byte("HC1:not an image"))
 	missing := filepath.Join(dir, "missing.png")
+	// One image of two passes prints both, one per line, with a hint; the
+	// same pass twice prints once.
+	passA, _ := vectorText(t, "valid-vaccination-es256")
+	passB := want["rot-30.png"]
+	pair := filepath.Join(dir, "pair.png")
+	writeTwoCodes(t, pair, passA, passB)
+	twice := filepath.Join(dir, "twice.png")
+	writeTwoCodes(t, twice, passA, passA)
 
 	for _, tt := range []struct {
 		name   string
@@ -114,6 +122,9 @@ func TestScanExitCodes(t *testing.T) {
 		{"two codes", []string{a, b}, 0, want["small-1.3px.png"] + "\n" + want["rot-30.png"] + "\n", nil},
 		{"one without a code", []string{a, blank, b}, 4, want["small-1.3px.png"] + "\n" + want["rot-30.png"] + "\n",
 			[]string{"passcheck: error: " + blank + ": no QR code found"}},
+		{"an image of two codes", []string{pair, a}, 0, passA + "\n" + passB + "\n" + want["small-1.3px.png"] + "\n",
+			[]string{"passcheck: hint: " + pair + " shows 2 QR codes; verify checks one pass at a time"}},
+		{"an image of one code twice", []string{twice}, 0, passA + "\n", nil},
 		{"missing file", []string{missing, blank}, 2, "",
 			[]string{"passcheck: error: " + missing + ": no such file or directory", blank + ": no QR code found"}},
 		{"not an image", []string{notImage}, 2, "", []string{"passcheck: error: " + notImage + ": qrimage: invalid image"}},
@@ -127,6 +138,9 @@ func TestScanExitCodes(t *testing.T) {
 			}
 			if out != tt.stdout {
 				t.Errorf("stdout %q, want %q", out, tt.stdout)
+			}
+			if tt.stderr == nil && stderr != "" {
+				t.Errorf("stderr %q, want none", stderr)
 			}
 			for _, s := range tt.stderr {
 				if !strings.Contains(stderr, s) {
