@@ -22,7 +22,7 @@
 //	verify(text, atMillis?)                   → Result, as passcheck verify --json
 //	jwk(handle)                               → the JSON Web Key of a key handle (see exports_js.go), or null
 //	id                                        the session's number, for the exported functions
-//	scanImage(rgba, width, height, frame?)    → QR text, null, or an error Result (frame: a live camera frame, read by the quicker ladder)
+//	scanImage(rgba, width, height, frame?)    → QR text, an array of texts (a picture of several codes), null, or an error Result (frame: a live camera frame, read by the quicker ladder, one code)
 //	newSession()                              → another object with these functions and its own trust list
 //	free()                                    frees the session: its trust list and its functions (which throw after)
 //	sha256(bytes)                             → the SHA-256 of a Uint8Array (at most a bundle's size) in hex, or an error Result
@@ -380,7 +380,7 @@ func jwk(k any) any {
 	return nil
 }
 
-// scanImage(rgba, width, height, frame?) → text, null, or an error Result.
+// scanImage(rgba, width, height, frame?) → text, an array of texts for a picture of several codes (not for a frame), null, or an error Result.
 // A truthy frame marks a live camera frame: the next one comes in tens of
 // milliseconds, so it gets qrimage's quicker ladder (DecodeFrame) instead of
 // the full one that an uploaded picture deserves.
