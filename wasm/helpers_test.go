@@ -260,6 +260,14 @@ type nodeCase struct {
 // and decodes its answer into out.
 func runNode(t testing.TB, m module, job map[string]any, out any) {
 	t.Helper()
+	runNodeScript(t, m, "runner.mjs", 3*time.Minute, job, out)
+}
+
+// runNodeScript runs the script wasm/testdata/NAME with job (plus the
+// module's paths) as its one argument, within timeout, and decodes its
+// answer into out.
+func runNodeScript(t testing.TB, m module, name string, timeout time.Duration, job map[string]any, out any) {
+	t.Helper()
 	job["wasm"], job["module"] = m.wasm, m.js
 	data, err := json.Marshal(job)
 	if err != nil {
@@ -269,18 +277,18 @@ func runNode(t testing.TB, m module, job map[string]any, out any) {
 	if err := os.WriteFile(f, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runner, _ := filepath.Abs("testdata/runner.mjs")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	script, _ := filepath.Abs(filepath.Join("testdata", name))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node(t), runner, f)
+	cmd := exec.CommandContext(ctx, node(t), script, f)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	answer, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("node %s: %v\n%s", job["mode"], err, stderr.String())
+		t.Fatalf("node %s %s: %v\n%s", name, job["mode"], err, stderr.String())
 	}
 	if err := json.Unmarshal(answer, out); err != nil {
-		t.Fatalf("node %s answer: %v\n%.2000s\n%s", job["mode"], err, answer, stderr.String())
+		t.Fatalf("node %s %s answer: %v\n%.2000s\n%s", name, job["mode"], err, answer, stderr.String())
 	}
 }
 

@@ -3,13 +3,8 @@
 package main
 
 import (
-	"context"
 	"crypto/x509"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -27,28 +22,7 @@ import (
 // answer into out.
 func runRevocationNode(t testing.TB, m module, job map[string]any, out any) {
 	t.Helper()
-	job["wasm"], job["module"] = m.wasm, m.js
-	data, err := json.Marshal(job)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := filepath.Join(t.TempDir(), "job.json")
-	if err := os.WriteFile(f, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	runner, _ := filepath.Abs("testdata/revocation.mjs")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node(t), runner, f)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	answer, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", job["mode"], err, stderr.String())
-	}
-	if err := json.Unmarshal(answer, out); err != nil {
-		t.Fatalf("node %s answer: %v\n%.2000s\n%s", job["mode"], err, answer, stderr.String())
-	}
+	runNodeScript(t, m, "revocation.mjs", 5*time.Minute, job, out)
 }
 
 // revJSON is publish.Revocations as the runner reads it (base64; null for

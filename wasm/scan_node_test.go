@@ -3,15 +3,10 @@
 package main
 
 import (
-	"context"
 	"crypto/x509"
 	"encoding/json"
 	"image"
 	"image/draw"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -93,26 +88,5 @@ func TestNodeScanSeveral(t *testing.T) {
 // runScanNode runs testdata/scan.mjs with job, as runNode runs runner.mjs.
 func runScanNode(t *testing.T, m module, job map[string]any, out any) {
 	t.Helper()
-	job["wasm"], job["module"] = m.wasm, m.js
-	data, err := json.Marshal(job)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := filepath.Join(t.TempDir(), "job.json")
-	if err := os.WriteFile(f, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	script, _ := filepath.Abs("testdata/scan.mjs")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node(t), script, f)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	answer, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node scan.mjs: %v\n%s", err, stderr.String())
-	}
-	if err := json.Unmarshal(answer, out); err != nil {
-		t.Fatalf("node scan.mjs answer: %v\n%.2000s\n%s", err, answer, stderr.String())
-	}
+	runNodeScript(t, m, "scan.mjs", 3*time.Minute, job, out)
 }
