@@ -296,57 +296,20 @@ func copyMap(m map[string]any) map[string]any {
 // appendValue writes v as compact JSON (object keys sorted), a date-time
 // as its ISO string, cut at about 200 bytes.
 func appendValue(b []byte, v any) string {
-	b = appendJSON(b, v, 0)
+	b = appendJSON(b, v)
 	if len(b) > 200 {
 		b = append(b[:200], "..."...)
 	}
 	return string(b)
 }
 
-func appendJSON(b []byte, v any, depth int) []byte {
-	if len(b) > 200 || depth > 32 {
-		return append(b, "..."...)
-	}
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...)
-	case bool:
-		return strconv.AppendBool(b, x)
-	case string:
-		return jsontext.AppendString(b, x)
-	case certlogic.DateTime:
-		return append(b, "date-time "+x.String()...)
-	case float64:
-		return jsontext.AppendFloat(b, x)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case int:
-		return strconv.AppendInt(b, int64(x), 10)
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSON(b, e, depth+1)
+// appendJSON writes v as JSON, a CertLogic date-time as "date-time" and its
+// ISO 8601 text, for a failure line.
+func appendJSON(b []byte, v any) []byte {
+	return jsontext.AppendValue(b, v, func(b []byte, v any) []byte {
+		if d, ok := v.(certlogic.DateTime); ok {
+			return append(b, "date-time "+d.String()...)
 		}
-		return append(b, ']')
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsontext.AppendString(b, k)
-			b = append(b, ':')
-			b = appendJSON(b, x[k], depth+1)
-		}
-		return append(b, '}')
-	}
-	return append(b, "?"...)
+		return append(b, "?"...)
+	})
 }

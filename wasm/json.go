@@ -1,7 +1,6 @@
 package main
 
 import (
-	"sort"
 	"strconv"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -17,48 +16,7 @@ import (
 // encoding/json (and its reflection) out of the module. Keys are sorted, as
 // encoding/json sorts them. A value of another type, or a non-finite
 // number, is written as null.
-func appendJSON(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...)
-	case bool:
-		return strconv.AppendBool(b, x)
-	case string:
-		return jsontext.AppendString(b, x)
-	case float64:
-		return jsontext.AppendFloat(b, x)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case int:
-		return strconv.AppendInt(b, int64(x), 10)
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSON(b, e)
-		}
-		return append(b, ']')
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsontext.AppendString(b, k)
-			b = append(b, ':')
-			b = appendJSON(b, x[k])
-		}
-		return append(b, '}')
-	}
-	return append(b, "null"...)
-}
+func appendJSON(b []byte, v any) []byte { return jsontext.AppendValue(b, v, nil) }
 
 // appendResult appends the JSON text of r, the same as encoding/json's
 // after parsing, written from the struct: no tree of maps to build

@@ -5,6 +5,7 @@ package jsontext
 
 import (
 	"math"
+	"sort"
 	"strconv"
 	"unicode/utf8"
 )
@@ -67,4 +68,55 @@ func AppendFloat(b []byte, f float64) []byte {
 		return append(b, "null"...)
 	}
 	return strconv.AppendFloat(b, f, 'g', -1, 64)
+}
+
+// AppendValue appends the JSON text of a JSON-shaped tree (map[string]any,
+// []any, string, float64, int64, int, bool, nil) to b, with object keys
+// sorted as encoding/json sorts them. A value of another type goes to
+// other, which appends its text; with other nil, or for a non-finite
+// number, null is written.
+func AppendValue(b []byte, v any, other func(b []byte, v any) []byte) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case string:
+		return AppendString(b, x)
+	case float64:
+		return AppendFloat(b, x)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendValue(b, e, other)
+		}
+		return append(b, ']')
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendString(b, k)
+			b = append(b, ':')
+			b = AppendValue(b, x[k], other)
+		}
+		return append(b, '}')
+	}
+	if other != nil {
+		return other(b, v)
+	}
+	return append(b, "null"...)
 }

@@ -51,3 +51,15 @@ func TestAppendFloat(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendValue(t *testing.T) {
+	type odd struct{}
+	tree := map[string]any{"b": []any{1.5, int64(-2), 3, true, nil, "x"}, "a": map[string]any{}, "c": odd{}, "d": math.Inf(1)}
+	if got, want := string(AppendValue(nil, tree, nil)), `{"a":{},"b":[1.5,-2,3,true,null,"x"],"c":null,"d":null}`; got != want {
+		t.Errorf("AppendValue = %s, want %s", got, want)
+	}
+	other := func(b []byte, v any) []byte { return append(b, `"odd"`...) }
+	if got, want := string(AppendValue(nil, []any{odd{}}, other)), `["odd"]`; got != want {
+		t.Errorf("AppendValue with other = %s, want %s", got, want)
+	}
+}
