@@ -55,3 +55,23 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseDuration: no input panics, and what is accepted is never
+// negative and prints back to the same duration.
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"2y", "30d", "36h", "1y30d12h", "90m", "1h30m", "", "-3h", "99999999999999y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseDuration(s)
+		if err != nil {
+			return
+		}
+		if d < 0 {
+			t.Fatalf("parseDuration(%q) = %v", s, d)
+		}
+		if back, err := parseDuration(formatDuration(d)); err != nil || back != d {
+			t.Fatalf("parseDuration(formatDuration(%v)) = %v, %v", d, back, err)
+		}
+	})
+}

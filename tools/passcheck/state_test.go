@@ -137,3 +137,21 @@ func TestVerifyRollback(t *testing.T) {
 		t.Errorf("damaged state: exit %d, want 2", code)
 	}
 }
+
+// FuzzReadState: a state file of any content is read or refused, never a
+// panic, and what is read has a table to look marks up in.
+func FuzzReadState(f *testing.F) {
+	f.Add([]byte(`{"version":1,"trustLists":{"ab":{"sequence":5,"seenAt":"2026-12-06T00:00:00Z"}}}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"trustLists":null}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(t.TempDir(), "state.json")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		st, err := readState(path)
+		if err == nil && st.TrustLists == nil {
+			t.Fatal("read a state without its table")
+		}
+	})
+}
