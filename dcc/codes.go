@@ -42,6 +42,12 @@ type entry struct {
 	message string // "" for a code whose owner is outside dcc
 }
 
+// decisive are the codes of class Invalid that make the verdict invalid
+// whatever else is amber (see [Decide]): the issuer revoked a pass with
+// this identifier or this signature, so neither an unknown signer nor a
+// stale list makes that amber.
+var decisive = map[Code]bool{CertRevoked: true}
+
 // registry is every code, by owner, with its class. See the comment above.
 var registry = map[Code]entry{
 	// dcc: decoding. A decode failure stops the chain.
@@ -66,7 +72,7 @@ var registry = map[Code]entry{
 	ValueUnknown:         {Warning, "The certificate contains a code that is not in the EU value sets."},
 
 	// dcc: the revocation check (package revocation adds them to a Result).
-	CertRevoked:         {Invalid, "This pass has been revoked by its issuer."},
+	CertRevoked:         {Invalid, "This pass has been revoked by its issuer."}, // decisive, see below
 	RevocationStale:     {CannotCheck, "The revocation list is out of date: a revoked pass might not be recognised."},
 	RevocationUnchecked: {Warning, "The pass was not checked against a revocation list."},
 
@@ -133,9 +139,8 @@ const (
 // the pass's signature (Result.Signer is not nil). In order:
 //
 //   - not-a-pass when a code of class [NotAPass] is present;
-//   - else invalid when [CertRevoked] is present, whatever else is: the
-//     issuer revoked a pass with this identifier or this signature, so
-//     neither an unknown signer nor a stale list makes it amber;
+//   - else invalid when a decisive code ([CertRevoked]) is present,
+//     whatever else is;
 //   - else invalid when a code of class [Invalid] is present and either the
 //     signature verified or no code of class [CannotCheck] is present (a
 //     failed check on a pass that cannot be checked is amber: its data is
@@ -147,9 +152,9 @@ const (
 // class [Warning]: an error is never green. Warnings are not given to
 // Decide: they never change the verdict.
 func Decide(errors []Message, signatureVerified bool) Verdict {
-	var notAPass, invalid, cannotCheck, revoked bool
+	var notAPass, invalid, cannotCheck, final bool
 	for _, m := range errors {
-		revoked = revoked || m.Code == CertRevoked
+		final = final || decisive[m.Code]
 		switch m.Code.Class() {
 		case NotAPass:
 			notAPass = true
@@ -162,7 +167,7 @@ func Decide(errors []Message, signatureVerified bool) Verdict {
 	switch {
 	case notAPass:
 		return VerdictNotAPass
-	case revoked, invalid && (signatureVerified || !cannotCheck):
+	case final, invalid && (signatureVerified || !cannotCheck):
 		return VerdictInvalid
 	case cannotCheck || invalid:
 		return VerdictCannotCheck
