@@ -98,10 +98,10 @@ func (s *Set) AddPart(part []byte) error {
 	}
 	for _, dg := range groups {
 		if old := next.groups[dg.key]; old != nil {
-			// add writes a merge into new memory, never into old.sums.
+			// addSorted writes a merge into new memory, never into old.sums.
 			next.groups[dg.key] = &group{width: old.width, sums: old.sums}
 		}
-		if err := next.add(dg.key, dg.width, dg.sums, true); err != nil {
+		if err := next.addSorted(dg.key, dg.width, dg.sums); err != nil {
 			return err
 		}
 	}

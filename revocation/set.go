@@ -155,17 +155,25 @@ func newSet(entries []Entry, width func(k groupKey, n int) int) (*Set, error) {
 		for _, sum := range sums {
 			raw = append(raw, sum[:w]...)
 		}
-		if err := s.add(k, w, raw, false); err != nil {
+		if err := s.add(k, w, raw); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
 }
 
-// add merges prefixes of width w into group k. sorted says that sums is
-// in ascending order already (a decoded part's are), so that a merge does;
-// otherwise the group is sorted again. add may keep sums as the group's.
-func (s *Set) add(k groupKey, w int, sums []byte, sorted bool) error {
+// add merges prefixes of width w, in any order, into group k.
+func (s *Set) add(k groupKey, w int, sums []byte) error {
+	in := &group{width: w, sums: sums}
+	sortDedup(in)
+	return s.addSorted(k, w, in.sums)
+}
+
+// addSorted merges prefixes of width w, in ascending order (a decoded
+// part's are), into group k: a merge, never a sort, so that the module,
+// which only ever adds decoded parts, carries no sorting code. addSorted
+// may keep sums as the group's, and never writes to the group's old sums.
+func (s *Set) addSorted(k groupKey, w int, sums []byte) error {
 	if s.groups == nil {
 		s.groups = map[groupKey]*group{}
 	}
@@ -189,12 +197,7 @@ func (s *Set) add(k groupKey, w int, sums []byte, sorted bool) error {
 	if s.entries-before+g.len()+len(sums)/g.width > MaxEntries {
 		return errors.New("revocation: more than " + strconv.Itoa(MaxEntries) + " entries")
 	}
-	if sorted {
-		g.sums = mergeDedup(g.sums, sums, g.width)
-	} else {
-		g.sums = append(g.sums, sums...)
-		sortDedup(g)
-	}
+	g.sums = mergeDedup(g.sums, sums, g.width)
 	s.entries += g.len() - before
 	if Width(g.len()) > g.width {
 		return errors.New("revocation: " + strconv.Itoa(g.len()) + " entries kept as " + strconv.Itoa(g.width) + "-byte prefixes would match honest passes too often (need " + strconv.Itoa(Width(g.len())) + " bytes)")
