@@ -21,7 +21,7 @@ fmt-check:
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # The packages the WebAssembly module and its tests build for js/wasm.
-WASM_PKGS = ./wasm ./dcc ./trustlist ./revocation ./certlogic ./rules ./internal/base45 ./internal/cbor ./internal/jsontext ./internal/rfc3339 ./internal/jsonread ./internal/cose
+WASM_PKGS = ./wasm ./dcc ./trustlist ./revocation ./certlogic ./rules ./internal/base45 ./internal/cbor ./internal/inflate ./internal/jsontext ./internal/rfc3339 ./internal/jsonread ./internal/cose
 
 vet:
 	$(GO) vet ./...
@@ -43,7 +43,7 @@ unit:
 
 ## wasm-test: the core's tests (and the rules engine's and revocation's) compiled to WebAssembly, run under Node
 wasm-test:
-	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/cose ./internal/rfc3339 ./internal/jsonread ./certlogic ./rules ./dcc ./trustlist ./trustlist/internal/spki ./trustlist/internal/wire ./revocation
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/cose ./internal/rfc3339 ./internal/inflate ./internal/jsonread ./certlogic ./rules ./dcc ./trustlist ./trustlist/internal/spki ./trustlist/internal/wire ./revocation
 
 ## wasm: dist/passcheck.wasm beside Go's wasm_exec.js (docs/wasm.md), built by the recipe the site build uses (internal/wasmbuild), stamped with git describe
 wasm:
