@@ -14,9 +14,9 @@ import "github.com/passcheck/passcheck/trustlist/internal/wire"
 // carries rules that this reader does not read, and must not pass for one
 // without rules (technical checks only).
 func (l *List) RuleSources() (rules, valueSets []byte) {
-	rules, valueSets = l.Reserved(wire.KeyRules), l.Reserved(wire.KeyValueSets)
-	if rules == nil && valueSets == nil {
-		rules, valueSets = l.Reserved(wire.KeyRulesJSON), l.Reserved(wire.KeyValueSetsJSON)
+	r, v := uint64(wire.KeyRules), uint64(wire.KeyValueSets)
+	if l.reserved[r] == nil && l.reserved[v] == nil {
+		r, v = wire.KeyRulesJSON, wire.KeyValueSetsJSON
 	}
-	return rules, valueSets
+	return l.Reserved(r), l.Reserved(v)
 }
