@@ -96,7 +96,8 @@ func (r *Rule) Eval(data any) (any, error) {
 }
 
 // ParseRule reads one rule from its JSON tree (as internal/jsonread reads
-// it) and checks it: the gateway's schema, the gateway's static constraints
+// JSON, or cbor.DecodeJSON a bundle's CBOR: numbers float64 or int64) and
+// checks it: the gateway's schema, the gateway's static constraints
 // (the Identifier's prefix and country match the rule; ValidFrom is before
 // ValidTo), and, for a CERTLOGIC rule this package can evaluate, the
 // CertLogic validator. It returns an [*Error] of code [RuleInvalid] naming
