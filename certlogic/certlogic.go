@@ -10,7 +10,9 @@
 // problem of an invalid expression, as the specification's validator does.
 //
 // The package is pure Go without encoding/json, so that it runs inside the
-// WebAssembly module; JSON text is read with internal/jsonread.
+// WebAssembly module. It reads no text itself: the command line reads rule
+// JSON with internal/jsonread, the module reads a trust bundle's rules as
+// CBOR with internal/cbor (rules.ReadBundle).
 //
 // # Beyond the specification
 //

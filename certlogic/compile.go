@@ -34,12 +34,26 @@ const (
 	opDOB
 )
 
-var ops = map[string]opcode{
-	"if": opIf, "===": opEq, "!==": opNe, "and": opAnd,
-	"<": opLt, ">": opGt, "<=": opLe, ">=": opGe,
-	"before": opBefore, "after": opAfter, "not-after": opNotAfter, "not-before": opNotBefore,
-	"in": opIn, "+": opPlus, "!": opNot, "plusTime": opPlusTime, "reduce": opReduce,
-	"extractFromUVCI": opExtract, "dccDateOfBirth": opDOB,
+// opNames are the operations by opcode, as written (var is compiled
+// apart). An array, not a map, so that the WebAssembly module holds it as
+// data instead of the code that would build a map at start-up.
+var opNames = [...]string{
+	opIf: "if", opEq: "===", opNe: "!==", opAnd: "and",
+	opLt: "<", opGt: ">", opLe: "<=", opGe: ">=",
+	opBefore: "before", opAfter: "after", opNotAfter: "not-after", opNotBefore: "not-before",
+	opIn: "in", opPlus: "+", opNot: "!", opPlusTime: "plusTime", opReduce: "reduce",
+	opExtract: "extractFromUVCI", opDOB: "dccDateOfBirth",
+}
+
+// lookup returns the opcode, or the unit, named name among names (from
+// index first on), and whether there is one.
+func lookup(names []string, first int, name string) (int, bool) {
+	for i := first; i < len(names); i++ {
+		if names[i] == name {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 type unit uint8
@@ -51,7 +65,7 @@ const (
 	unitHour
 )
 
-var units = map[string]unit{"year": unitYear, "month": unitMonth, "day": unitDay, "hour": unitHour}
+var unitNames = [...]string{unitYear: "year", unitMonth: "month", unitDay: "day", unitHour: "hour"}
 
 // node is one compiled sub-expression.
 type node struct {
@@ -223,7 +237,8 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 		}
 		return &node{op: opVar, name: name, path: splitPath(p), at: at}
 	}
-	op, known := ops[name]
+	i, known := lookup(opNames[:], int(opIf), name)
+	op := opcode(i)
 	if !known {
 		c.issue(path, m, CodeInvalid, "unrecognised operation "+strconv.Quote(name))
 		return nil
@@ -266,11 +281,11 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 		}
 		n.amount = int64(amount)
 		s, _ := args[2].(string)
-		u, ok := units[s]
+		u, ok := lookup(unitNames[:], 0, s)
 		if !ok {
 			c.issue(join(at, "2"), args[2], CodeInvalid, `"unit" argument (#3) of "plusTime" must be one of "year", "month", "day", "hour"`)
 		}
-		n.unit = u
+		n.unit = unit(u)
 	case opExtract:
 		if !c.arity(m, at, name, len(args), 2, 2) {
 			return nil

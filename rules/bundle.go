@@ -5,17 +5,26 @@ import (
 
 	"github.com/passcheck/passcheck/certlogic"
 	"github.com/passcheck/passcheck/internal/cbor"
-	"github.com/passcheck/passcheck/internal/jsonread"
 )
 
 // Limits on the rules of a trust bundle.
 const (
 	// MaxBundleRules caps the rules one bundle carries.
 	MaxBundleRules = 10_000
+	// maxRuleDepth caps the nesting of a rule's JSON tree: CertLogic's
+	// MaxDepth (certlogic.DefaultLimits), plus room for the rule's own
+	// object around its Logic.
+	maxRuleDepth = 64 + 8
 )
 
+// bundleLimits read the CBOR of one rule, or of the value sets, of a bundle:
+// nesting as deep as a rule's JSON may be, no container longer than a rule
+// may be, and what bundles never hold (indefinite lengths, tags) refused.
+var bundleLimits = cbor.Limits{MaxDepth: maxRuleDepth, MaxItems: MaxRuleBytes, DefiniteOnly: true, NoTags: true}
+
 // Tree returns the rule as the JSON tree of the gateway's model, as it was
-// read: for writers (a trust bundle carries each rule as its JSON text).
+// read: for writers (a trust bundle carries each rule as this tree written
+// in CBOR).
 func (r *Rule) Tree() map[string]any {
 	descs := make([]any, len(r.Description))
 	for i, d := range r.Description {
@@ -47,36 +56,42 @@ func (r *Rule) Tree() map[string]any {
 }
 
 // ReadBundle reads the rule set a trust bundle carries: rulesCBOR is the
-// raw CBOR of payload key 7 (an array of text strings, each one rule's
-// JSON in the gateway's model), valueSetsCBOR that of key 6 (a text string:
-// the JSON map of value-set id → codes, as rules see external.valueSets).
-// Either may be nil (absent). Each rule is checked again as [ParseRule]
-// checks it; a bad rule is left out and returned as a [Problem], never
-// used. The error is for a key that is not of that shape at all.
+// raw CBOR of payload key 11 (an array of byte strings, each holding one
+// rule's JSON tree in the gateway's model written in CBOR), valueSetsCBOR
+// that of key 10 (a byte string holding the CBOR map of value-set id →
+// array of codes, as rules see external.valueSets). Either may be nil
+// (absent). Each rule is checked again as [ParseRule] checks it; a bad rule
+// is left out and returned as a [Problem], never used. The error is for a
+// key that is not of that shape at all, such as the retired JSON text of
+// keys 7 and 6 (trustlist.List.RuleSources gives them when a bundle has
+// nothing else).
 //
 // Read only the keys of a bundle whose signature was checked
 // (trustlist.Load): the rules decide who is let in.
 func ReadBundle(rulesCBOR, valueSetsCBOR []byte) (*Set, []Problem, error) {
-	lim := cbor.Limits{MaxDepth: 2, MaxItems: MaxBundleRules, DefiniteOnly: true, NoTags: true}
+	top := cbor.Limits{MaxDepth: 1, MaxItems: MaxBundleRules, DefiniteOnly: true, NoTags: true}
 	s := &Set{ValueSets: ValueSets{}}
 	var problems []Problem
 	if rulesCBOR != nil {
-		rd := cbor.NewReader(rulesCBOR, lim)
+		rd := cbor.NewReader(rulesCBOR, top)
 		n, err := rd.Array(1)
 		if err != nil {
-			return nil, nil, &Error{Code: SourceInvalid, Msg: "bundle rules: " + err.Error(), Err: err}
+			return nil, nil, bundleError("bundle rules: ", err)
 		}
 		for i := range n {
-			text, err := rd.Text()
-			if err != nil {
-				return nil, nil, &Error{Code: SourceInvalid, Msg: "bundle rule " + strconv.Itoa(i) + ": " + err.Error(), Err: err}
-			}
 			name := "bundle rule " + strconv.Itoa(i)
-			if len(text) > MaxRuleBytes {
+			if at := rd.Offset(); at < len(rulesCBOR) && rulesCBOR[at]>>5 == 3 {
+				return nil, nil, &Error{Code: SourceInvalid, Msg: name + ": JSON text, as builds before this release wrote rules (payload key 7): build the bundle again"}
+			}
+			b, err := rd.Bytes()
+			if err != nil {
+				return nil, nil, bundleError(name+": ", err)
+			}
+			if len(b) > MaxRuleBytes {
 				problems = append(problems, Problem{name, &Error{Code: SourceInvalid, Msg: "larger than " + strconv.Itoa(MaxRuleBytes) + " bytes"}})
 				continue
 			}
-			v, err := jsonread.Read([]byte(text), ruleJSONLimits)
+			v, err := cbor.DecodeJSON(b, bundleLimits)
 			if err != nil {
 				problems = append(problems, Problem{name, &Error{Code: SourceInvalid, Msg: err.Error(), Err: err}})
 				continue
@@ -90,25 +105,66 @@ func ReadBundle(rulesCBOR, valueSetsCBOR []byte) (*Set, []Problem, error) {
 			s.Rules = append(s.Rules, r)
 		}
 		if err := rd.End(); err != nil {
-			return nil, nil, &Error{Code: SourceInvalid, Msg: "bundle rules: " + err.Error(), Err: err}
+			return nil, nil, bundleError("bundle rules: ", err)
 		}
 	}
 	if valueSetsCBOR != nil {
-		rd := cbor.NewReader(valueSetsCBOR, lim)
-		text, err := rd.Text()
-		if err == nil {
-			err = rd.End()
-		}
+		vs, err := readValueSets(valueSetsCBOR, top)
 		if err != nil {
-			return nil, nil, &Error{Code: SourceInvalid, Msg: "bundle value sets: " + err.Error(), Err: err}
+			return nil, nil, bundleError("bundle value sets: ", err)
 		}
-		v, err := jsonread.Read([]byte(text), jsonread.Limits{MaxBytes: MaxRuleSourceBytes})
-		if err != nil {
-			return nil, nil, &Error{Code: SourceInvalid, Msg: "bundle value sets: " + err.Error(), Err: err}
-		}
-		if s.ValueSets, err = ParseValueSets(v); err != nil {
-			return nil, nil, err
-		}
+		s.ValueSets = vs
 	}
 	return s, problems, nil
+}
+
+// readValueSets reads key 10: a byte string holding the CBOR map of
+// value-set id → array of codes, all text.
+func readValueSets(key []byte, top cbor.Limits) (ValueSets, error) {
+	rd := cbor.NewReader(key, top)
+	b, err := rd.Bytes()
+	if err == nil {
+		err = rd.End()
+	}
+	if err != nil {
+		return nil, err
+	}
+	rd = cbor.NewReader(b, bundleLimits)
+	n, err := rd.Map(1)
+	if err != nil {
+		return nil, err
+	}
+	vs := ValueSets{}
+	for range n {
+		id, err := rd.Text()
+		if err != nil {
+			return nil, err
+		}
+		m, err := rd.Array(2)
+		if err != nil {
+			return nil, err
+		}
+		codes := make([]any, 0, min(m, 64))
+		for range m {
+			c, err := rd.Text()
+			if err != nil {
+				return nil, err
+			}
+			codes = append(codes, c)
+		}
+		if _, dup := vs[id]; dup {
+			return nil, &Error{Code: SourceInvalid, Msg: "value set " + id + " given twice"}
+		}
+		vs[id] = codes
+	}
+	return vs, rd.End()
+}
+
+// bundleError wraps an error reading a bundle's rule keys as SourceInvalid.
+func bundleError(prefix string, err error) error {
+	if e, ok := err.(*Error); ok {
+		e.Msg = prefix + e.Msg
+		return e
+	}
+	return &Error{Code: SourceInvalid, Msg: prefix + err.Error(), Err: err}
 }

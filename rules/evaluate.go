@@ -25,21 +25,31 @@ func (x External) Tree() map[string]any {
 	for id, codes := range x.ValueSets {
 		vs[id] = codes
 	}
-	m := map[string]any{
-		"validationClock":   certlogic.DateTime{UnixMilli: x.ValidationClock.UnixMilli()}.String(),
-		"valueSets":         vs,
-		"countryCode":       x.CountryCode,
-		"issuerCountryCode": x.IssuerCountryCode,
-		"kid":               x.Kid,
-	}
-	if x.Region != "" {
-		m["region"] = x.Region
-	}
+	var exp, iat string
 	if !x.Exp.IsZero() {
-		m["exp"] = rfc3339.Format(x.Exp)
+		exp = rfc3339.Format(x.Exp)
 	}
 	if !x.Iat.IsZero() {
-		m["iat"] = rfc3339.Format(x.Iat)
+		iat = rfc3339.Format(x.Iat)
+	}
+	m := map[string]any{"valueSets": vs}
+	// From a table, in one loop: one map assignment in the code instead
+	// of one per field (the WebAssembly module is smaller).
+	for _, f := range [...]struct {
+		key, value string
+		always     bool // else only when not empty
+	}{
+		{"validationClock", certlogic.DateTime{UnixMilli: x.ValidationClock.UnixMilli()}.String(), true},
+		{"countryCode", x.CountryCode, true},
+		{"issuerCountryCode", x.IssuerCountryCode, true},
+		{"kid", x.Kid, true},
+		{"region", x.Region, false},
+		{"exp", exp, false},
+		{"iat", iat, false},
+	} {
+		if f.always || f.value != "" {
+			m[f.key] = f.value
+		}
 	}
 	return m
 }

@@ -96,7 +96,8 @@ func (r *Rule) Eval(data any) (any, error) {
 }
 
 // ParseRule reads one rule from its JSON tree (as internal/jsonread reads
-// it) and checks it: the gateway's schema, the gateway's static constraints
+// JSON, or cbor.DecodeJSON a bundle's CBOR: numbers float64 or int64) and
+// checks it: the gateway's schema, the gateway's static constraints
 // (the Identifier's prefix and country match the rule; ValidFrom is before
 // ValidTo), and, for a CERTLOGIC rule this package can evaluate, the
 // CertLogic validator. It returns an [*Error] of code [RuleInvalid] naming
@@ -107,13 +108,10 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 		return nil, &Error{Code: RuleInvalid, Msg: "a rule must be a JSON object"}
 	}
 	id, _ := m["Identifier"].(string)
-	bad := func(msg string) (*Rule, error) {
-		return nil, &Error{Code: RuleInvalid, Rule: id, Msg: msg}
-	}
 	for _, k := range []string{"AffectedFields", "Country", "CertificateType", "Description", "Engine", "EngineVersion",
 		"Identifier", "Logic", "SchemaVersion", "Type", "ValidFrom", "ValidTo", "Version"} {
 		if _, ok := m[k]; !ok {
-			return bad("missing " + k)
+			return ruleInvalid(id, "missing "+k)
 		}
 	}
 	r := &Rule{Logic: m["Logic"]}
@@ -136,23 +134,23 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 	for _, f := range strs {
 		s, ok := m[f.key].(string)
 		if !ok {
-			return bad(f.key + " is not a string")
+			return ruleInvalid(id, f.key+" is not a string")
 		}
 		if f.ok != nil && !f.ok(s) {
-			return bad(f.key + " " + strconv.Quote(s) + " does not have the form the schema requires")
+			return ruleInvalid(id, quoted(f.key+" ", s, " does not have the form the schema requires"))
 		}
 		*f.dst = s
 	}
 	if reg, ok := m["Region"]; ok && reg != nil {
 		s, ok := reg.(string)
 		if !ok {
-			return bad("Region is not a string")
+			return ruleInvalid(id, "Region is not a string")
 		}
 		r.Region = s
 	}
 	descs, ok := m["Description"].([]any)
 	if !ok || len(descs) == 0 {
-		return bad("Description must be a non-empty array")
+		return ruleInvalid(id, "Description must be a non-empty array")
 	}
 	english := false
 	for _, d := range descs {
@@ -160,25 +158,25 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 		lang, ok1 := dm["lang"].(string)
 		desc, ok2 := dm["desc"].(string)
 		if !ok || !ok1 || !ok2 {
-			return bad("a Description item must have the strings lang and desc")
+			return ruleInvalid(id, "a Description item must have the strings lang and desc")
 		}
 		if !matchLang(lang) {
-			return bad("Description lang " + strconv.Quote(lang) + " does not have the form xx or xx-yy")
+			return ruleInvalid(id, quoted("Description lang ", lang, " does not have the form xx or xx-yy"))
 		}
 		if utf8.RuneCountInString(desc) < 20 {
-			return bad("Description desc " + strconv.Quote(desc) + " is shorter than 20 characters")
+			return ruleInvalid(id, quoted("Description desc ", desc, " is shorter than 20 characters"))
 		}
 		english = english || lang == "en"
 		r.Description = append(r.Description, Description{Lang: lang, Desc: desc})
 	}
 	if !english {
-		return bad("Description has no English (en) item")
+		return ruleInvalid(id, "Description has no English (en) item")
 	}
 	for _, k := range []string{"ValidFrom", "ValidTo"} {
 		s, _ := m[k].(string)
 		t, ok := parseTimestamp(s)
 		if !ok {
-			return bad(k + " " + strconv.Quote(s) + " is not a timestamp of the form 2021-06-01T00:00:00Z")
+			return ruleInvalid(id, quoted(k+" ", s, " is not a timestamp of the form 2021-06-01T00:00:00Z"))
 		}
 		if k == "ValidFrom" {
 			r.ValidFrom = t
@@ -188,36 +186,36 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 	}
 	fields, ok := m["AffectedFields"].([]any)
 	if !ok || len(fields) == 0 {
-		return bad("AffectedFields must be a non-empty array")
+		return ruleInvalid(id, "AffectedFields must be a non-empty array")
 	}
 	for _, f := range fields {
 		s, ok := f.(string)
 		if !ok {
-			return bad("AffectedFields must hold strings")
+			return ruleInvalid(id, "AffectedFields must hold strings")
 		}
 		r.AffectedFields = append(r.AffectedFields, s)
 	}
 	if lm, ok := r.Logic.(map[string]any); !ok || len(lm) == 0 {
-		return bad("Logic must be a non-empty object")
+		return ruleInvalid(id, "Logic must be a non-empty object")
 	}
 	// The gateway's constraints (Gateway-constraints.adoc) that do not
 	// depend on the upload's time or on earlier versions.
 	prefix := r.Identifier[:2]
 	if r.Type == Invalidation && prefix != "IR" {
-		return bad("an Invalidation rule's Identifier must start with IR")
+		return ruleInvalid(id, "an Invalidation rule's Identifier must start with IR")
 	}
 	if r.Type == Acceptance && prefix != acceptancePrefix(r.CertificateType) {
-		return bad("Identifier " + r.Identifier + " does not start with the prefix of CertificateType " + r.CertificateType)
+		return ruleInvalid(id, "Identifier "+r.Identifier+" does not start with the prefix of CertificateType "+r.CertificateType)
 	}
 	if r.Identifier[3:5] != r.Country {
-		return bad("the country in Identifier " + r.Identifier + " is not Country " + r.Country)
+		return ruleInvalid(id, "the country in Identifier "+r.Identifier+" is not Country "+r.Country)
 	}
 	if !r.ValidFrom.Before(r.ValidTo) {
-		return bad("ValidFrom is not before ValidTo")
+		return ruleInvalid(id, "ValidFrom is not before ValidTo")
 	}
 	switch {
 	case r.Engine != EngineCertLogic:
-		r.openWhy = "engine " + strconv.Quote(r.Engine) + " is not CERTLOGIC"
+		r.openWhy = quoted("engine ", r.Engine, " is not CERTLOGIC")
 	case compareVersions(r.EngineVersion, certlogic.Version) > 0:
 		r.openWhy = "engine version " + r.EngineVersion + " is newer than the CertLogic " + certlogic.Version + " this verifier implements"
 	default:
@@ -229,6 +227,20 @@ func ParseRule(v any, lim certlogic.Limits) (*Rule, error) {
 	}
 	return r, nil
 }
+
+// ruleInvalid is ParseRule's answer for a rule that is not valid. It and
+// quoted are not inlined: copies at each of ParseRule's many refusals
+// made the WebAssembly module larger for nothing.
+//
+//go:noinline
+func ruleInvalid(id, msg string) (*Rule, error) {
+	return nil, &Error{Code: RuleInvalid, Rule: id, Msg: msg}
+}
+
+// quoted returns before, s quoted as strconv.Quote does, and after.
+//
+//go:noinline
+func quoted(before, s, after string) string { return before + strconv.Quote(s) + after }
 
 // acceptancePrefix is the Identifier prefix of an Acceptance rule of
 // certificate type t.

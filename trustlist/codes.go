@@ -31,21 +31,36 @@ const (
 	Missing dcc.Code = "TRUSTLIST_MISSING"
 )
 
-// messages explain the codes above to a venue worker. The pages translate
-// the codes; this text is for logs and the command line.
-var messages = map[dcc.Code]string{
-	Invalid:          "The trust list is damaged: passes cannot be checked until a good one is loaded.",
-	SignatureInvalid: "The trust list is not signed by a trusted publisher: passes cannot be checked.",
-	Expired:          "The trust list is out of date: connect to the network to update it.",
-	Rollback:         "The trust list offered is older than the one already seen: it was refused.",
-	VersionUnknown:   "The trust list has a format this version cannot read: update the verifier.",
-	KeyInvalid:       "The pinned publisher key is not a valid P-256 public key.",
-	Missing:          "No trust list is loaded, so the certificate cannot be checked.",
+// messages explain the codes above to a venue worker, code by code. The
+// pages translate the codes; this text is for logs and the command line.
+// A table, not a map: the WebAssembly module holds it as data, without the
+// code that would build a map at start-up.
+var messages = [...]struct {
+	code dcc.Code
+	msg  string
+}{
+	{Invalid, "The trust list is damaged: passes cannot be checked until a good one is loaded."},
+	{SignatureInvalid, "The trust list is not signed by a trusted publisher: passes cannot be checked."},
+	{Expired, "The trust list is out of date: connect to the network to update it."},
+	{Rollback, "The trust list offered is older than the one already seen: it was refused."},
+	{VersionUnknown, "The trust list has a format this version cannot read: update the verifier."},
+	{KeyInvalid, "The pinned publisher key is not a valid P-256 public key."},
+	{Missing, "No trust list is loaded, so the certificate cannot be checked."},
 }
 
 // Message returns the plain sentence that explains one of this package's
-// codes, or "" for another code.
-func Message(c dcc.Code) string { return messages[c] }
+// codes, or "" for another code. (Not inlined: it is called in several
+// places, and one copy keeps the WebAssembly module small.)
+//
+//go:noinline
+func Message(c dcc.Code) string {
+	for _, m := range messages {
+		if m.code == c {
+			return m.msg
+		}
+	}
+	return ""
+}
 
 // newMessage returns the Message for one of this package's codes: its plain
 // message, followed by detail in parentheses when detail is not empty.

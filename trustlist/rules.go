@@ -3,10 +3,20 @@ package trustlist
 import "github.com/passcheck/passcheck/trustlist/internal/wire"
 
 // RuleSources returns the raw CBOR of the bundle's business rules (payload
-// key 7) and value sets (key 6), or nil for a key the bundle does not
+// key 11) and value sets (key 10), or nil for a key the bundle does not
 // carry; package rules reads them (rules.ReadBundle). They are covered by
 // the bundle's signature, sequence and expiry like the signers; a reader
 // of an earlier release skips both keys.
+//
+// A bundle with neither key but with the retired keys 7 and 6 (rules and
+// value sets as JSON text, written by builds that were never released)
+// gives those instead, which rules.ReadBundle refuses: such a bundle
+// carries rules that this reader does not read, and must not pass for one
+// without rules (technical checks only).
 func (l *List) RuleSources() (rules, valueSets []byte) {
-	return l.Reserved(wire.KeyRules), l.Reserved(wire.KeyValueSets)
+	r, v := uint64(wire.KeyRules), uint64(wire.KeyValueSets)
+	if l.reserved[r] == nil && l.reserved[v] == nil {
+		r, v = wire.KeyRulesJSON, wire.KeyValueSetsJSON
+	}
+	return l.Reserved(r), l.Reserved(v)
 }

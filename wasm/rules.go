@@ -1,3 +1,5 @@
+//go:build !norules
+
 package main
 
 import (
@@ -95,23 +97,21 @@ func appendRulesStatus(b []byte, s *session, ok bool, errMsg string) []byte {
 	b = appendField(b, "region", c.Region)
 	b = append(b, `,"chosen":`...)
 	b = strconv.AppendBool(b, s.rules.choice.Country != "")
-	b = append(b, `,"countries":[`...)
+	var countries []string
 	n, vs := 0, 0
 	if set != nil {
-		for i, cc := range set.Countries() {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsontext.AppendString(b, cc)
-		}
-		n, vs = len(set.Rules), len(set.ValueSets)
+		countries, n, vs = set.Countries(), len(set.Rules), len(set.ValueSets)
 	}
-	b = append(b, `],"rules":`...)
-	b = strconv.AppendInt(b, int64(n), 10)
-	b = append(b, `,"valueSets":`...)
-	b = strconv.AppendInt(b, int64(vs), 10)
-	b = append(b, `,"leftOut":`...)
-	b = strconv.AppendInt(b, int64(s.rules.left), 10)
+	b = appendStrings(b, "countries", countries)
+	for _, f := range [...]struct {
+		name string
+		n    int
+	}{{"rules", n}, {"valueSets", vs}, {"leftOut", s.rules.left}} {
+		b = append(b, ',', '"')
+		b = append(b, f.name...)
+		b = append(b, '"', ':')
+		b = strconv.AppendInt(b, int64(f.n), 10)
+	}
 	issued := ""
 	if s.list != nil {
 		issued = rfc3339.Format(s.list.IssuedAt)
@@ -121,7 +121,9 @@ func appendRulesStatus(b []byte, s *session, ok bool, errMsg string) []byte {
 }
 
 // appendRules appends the JSON of a Result's rules field (null for a
-// technical check only), as encoding/json writes dcc.RulesOutcome.
+// technical check only), as encoding/json writes dcc.RulesOutcome. Fields
+// are written from tables, through appendField and appendStrings: one call
+// site each instead of one per field keeps the module smaller.
 func appendRules(b []byte, o *dcc.RulesOutcome) []byte {
 	if o == nil {
 		return append(b, "null"...)
@@ -136,12 +138,12 @@ func appendRules(b []byte, o *dcc.RulesOutcome) []byte {
 		}
 		b = append(b, `{"id":`...)
 		b = jsontext.AppendString(b, r.ID)
-		b = appendField(b, "version", r.Version)
-		b = appendField(b, "type", r.Type)
-		b = appendField(b, "country", r.Country)
-		b = appendField(b, "certificateType", r.CertificateType)
-		b = appendField(b, "result", r.Result)
-		b = appendField(b, "description", r.Description)
+		for _, f := range [...][2]string{
+			{"version", r.Version}, {"type", r.Type}, {"country", r.Country}, {"certificateType", r.CertificateType},
+			{"result", r.Result}, {"description", r.Description},
+		} {
+			b = appendField(b, f[0], f[1])
+		}
 		b = append(b, `,"descriptions":[`...)
 		for j, d := range r.Descriptions {
 			if j > 0 {
@@ -152,14 +154,25 @@ func appendRules(b []byte, o *dcc.RulesOutcome) []byte {
 			b = appendField(b, "desc", d.Desc)
 			b = append(b, '}')
 		}
-		b = append(b, `],"affectedFields":[`...)
-		for j, f := range r.AffectedFields {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = jsontext.AppendString(b, f)
-		}
-		b = append(b, "]}"...)
+		b = append(b, ']')
+		b = appendStrings(b, "affectedFields", r.AffectedFields)
+		b = append(b, '}')
 	}
 	return append(b, "]}"...)
+}
+
+// appendStrings appends ,"name":[...] of the strings ss.
+//
+//go:noinline
+func appendStrings(b []byte, name string, ss []string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':', '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsontext.AppendString(b, s)
+	}
+	return append(b, ']')
 }

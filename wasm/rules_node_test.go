@@ -100,6 +100,66 @@ func TestNodeRuleParity(t *testing.T) {
 	t.Logf("%d rule tests equal in the module and natively", len(want))
 }
 
+// TestNodeEvalRuleHostile: evalRule, which reads its JSON with
+// JSON.parse, ends bad, deep and large input with an error naming the
+// argument, and still evaluates a good rule afterwards.
+func TestNodeEvalRuleHostile(t *testing.T) {
+	m := buildModule(t)
+	pub := newPublisher(t)
+	rule, err := os.ReadFile("../testdata/business-rules/EU/VR-EU-0000/rule.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := `{"payload":{"v":[{"tg":"840539006","mp":"EU/1/20/1528","dn":2,"sd":2}]},"external":{"valueSets":{"disease-agent-targeted":["840539006"]}}}`
+	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	cases := []ruleTestCase{
+		{Name: "rule not JSON", Rule: "{", Data: data},
+		{Name: "rule nested 100,000 deep", Rule: deep(100_000), Data: data},
+		{Name: "rule nested 73 deep", Rule: deep(73), Data: data},
+		{Name: "rule not an object", Rule: "[]", Data: data},
+		{Name: "rule with a bad logic", Rule: strings.Replace(string(rule), `"Logic": {`, `"Logic": {"eval": [1], "x": {`, 1) + "}", Data: data},
+		{Name: "data not JSON", Rule: string(rule), Data: `{"payload":`},
+		{Name: "data nested 129 deep", Rule: string(rule), Data: `{"payload":` + deep(128) + `}`},
+		{Name: "data of 1 MiB and 1", Rule: string(rule), Data: `"` + strings.Repeat("a", 1<<20-1) + `"`},
+		{Name: "data of 500,000 values", Rule: string(rule), Data: `{"payload":[` + strings.Repeat("0,", 499_999) + `0]}`},
+		{Name: "good", Rule: string(rule), Data: data},
+		{Name: "repeated key, the last kept", Rule: string(rule), Data: `{"payload":{"v":[1,2]},` + data[1:]},
+	}
+	want := map[string]string{
+		"rule not JSON":               "rule: ",
+		"rule nested 100,000 deep":    "rule: nested deeper than 72",
+		"rule nested 73 deep":         "rule: nested deeper than 72",
+		"rule not an object":          "RULE_INVALID",
+		"rule with a bad logic":       "RULE_INVALID",
+		"data not JSON":               "data: ",
+		"data nested 129 deep":        "data: nested deeper than 128",
+		"data of 1 MiB and 1":         "at most 1 MiB",
+		"data of 500,000 values":      "",
+		"good":                        "",
+		"repeated key, the last kept": "",
+	}
+	var got map[string]map[string]any
+	bundle := pub.bundle(t, []*x509.Certificate{fillerCert(t)}, 1, time.Now(), time.Hour)
+	runNode(t, m, map[string]any{"mode": "ruleeval", "groups": []nodeGroup{{Bundle: b64(bundle), Keys: pub.pem}}, "ruleTests": cases}, &got)
+	for _, c := range cases {
+		g, w := got[c.Name], want[c.Name]
+		msg, _ := g["error"].(string)
+		switch {
+		case g == nil:
+			t.Errorf("%s: no answer", c.Name)
+		case w == "" && msg != "":
+			t.Errorf("%s: error %q", c.Name, msg)
+		case w != "" && !strings.Contains(msg, w):
+			t.Errorf("%s: error %q, want one with %q", c.Name, msg, w)
+		case w != "" && g["result"] != nil:
+			t.Errorf("%s: result %v beside the error", c.Name, g["result"])
+		}
+	}
+	if got["good"]["result"] != true || got["repeated key, the last kept"]["result"] != true {
+		t.Errorf("the good rule: %v; with a repeated key: %v", got["good"], got["repeated key, the last kept"])
+	}
+}
+
 // TestNodeRules verifies passes through the module (both paths) with a
 // trust list carrying rules, under each rule choice, and compares every
 // Result, its rules field included, with the native one (dcc.Check, then
@@ -282,4 +342,36 @@ func mustJSON(t testing.TB, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A list that carries rules only in the retired JSON form of keys 7 and 6
+// (builds before the rules went into CBOR) is not taken for a list without
+// rules: the default choice is still the EU baseline, which is then
+// missing (amber), never technical checks only.
+func TestRetiredRuleKeys(t *testing.T) {
+	pub := newPublisher(t)
+	now := time.Now()
+	rule, err := os.ReadFile("../testdata/business-rules/EU/VR-EU-0000/rule.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := publish.Sign(pub.key, map[uint64]any{
+		1: 1, 2: 1, 3: now.Add(-time.Hour).Unix(), 4: now.Add(time.Hour).Unix(), 5: []any{},
+		6: `{"covid-19-lab-result":["260415000"]}`, 7: []string{string(rule)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &session{list: pub.list(t, bundle)}
+	if set := s.ruleSet(); set == nil || len(set.Rules) != 0 || s.rules.err == nil {
+		t.Fatalf("rules of the retired keys: %+v, %v", set, s.rules.err)
+	}
+	if c := s.effectiveChoice(); c.Country != rules.EU {
+		t.Errorf("default choice %q, want EU", c.Country)
+	}
+	r := &dcc.Result{Valid: true, Verdict: dcc.VerdictValid, Signer: &dcc.SignerInfo{Country: "AT"}, Errors: []dcc.Message{}, Warnings: []dcc.Message{}}
+	s.applyRules(r, now)
+	if r.Verdict != dcc.VerdictCannotCheck || len(r.Errors) != 1 || r.Errors[0].Code != dcc.RulesMissing {
+		t.Errorf("a valid pass under the retired keys: %s %v", r.Verdict, r.Errors)
+	}
 }

@@ -1,3 +1,5 @@
+//go:build !norules
+
 package main
 
 import (

@@ -1,15 +1,15 @@
 // Package cbor is a small, strict CBOR (RFC 8949) reader for the structures
-// passcheck reads inside the WebAssembly module: COSE_Sign1, CWT claims and
-// the DCC payload. It decodes one data item into plain Go values without
-// reflection, which makes a pass decode several times faster than a general
-// library and keeps the module smaller; encoding stays with
+// passcheck reads inside the WebAssembly module: COSE_Sign1, CWT claims, the
+// DCC payload and the trust bundle. It decodes one data item into plain Go
+// values without reflection, which makes a pass decode several times faster
+// than a general library and keeps the module smaller; encoding stays with
 // github.com/fxamacker/cbor/v2 in the tools. A differential fuzz test holds
 // it to fxamacker's reading of the same bytes.
 //
-// [Decode] and [DecodeJSONAt] read a whole item into a tree; a [Reader]
-// reads a format field by field (the trust-list bundle's payload), with
-// unsigned integers exact to 2⁶⁴−1 and the raw bytes of an item where the
-// format keeps content unread. [Limits] bound both, and can refuse
+// [Decode], [DecodeJSON] and [DecodeJSONAt] read a whole item into a tree; a
+// [Reader] reads a format field by field (the trust-list bundle's payload),
+// with unsigned integers exact to 2⁶⁴−1 and the raw bytes of an item where
+// the format keeps content unread. [Limits] bound both, and can refuse
 // indefinite lengths and tags for formats that never hold them.
 //
 // Values decode to: uint64/int64 → int64 (or float64 when out of int64's
@@ -97,6 +97,24 @@ func DecodeJSONAt(data []byte, lim Limits, path ...int64) (v any, raw []byte, er
 		return nil, nil, ErrTrailing
 	}
 	return v, d.raw, nil
+}
+
+// DecodeJSON reads exactly one data item from data as a JSON-shaped tree,
+// as [DecodeJSONAt] reads the value at its path: map[string]any (text keys
+// only), []any, string, int64 or float64, bool and nil. It reads content
+// that a format stores as JSON written in CBOR (the trust bundle's business
+// rules and value sets), with the checks and limits of Decode. Unlike
+// DecodeJSONAt it copies text strings out of data.
+func DecodeJSON(data []byte, lim Limits) (any, error) {
+	d := decoder{Reader: Reader{data: data, lim: lim}}
+	v, err := d.jsonItem(1)
+	if err != nil {
+		return nil, err
+	}
+	if d.off != len(data) {
+		return nil, ErrTrailing
+	}
+	return v, nil
 }
 
 type decoder struct {

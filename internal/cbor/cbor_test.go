@@ -418,9 +418,11 @@ func TestDecodeJSONAt(t *testing.T) {
 }
 
 // FuzzDecodeJSONAt holds DecodeJSONAt to Decode followed by the conversion
-// dcc made before it: the same value, or both an error.
+// dcc made before it: the same value, or both an error; and DecodeJSON to
+// DecodeJSONAt of the same item one level down.
 func FuzzDecodeJSONAt(f *testing.F) {
-	for _, h := range []string{"a1390103a101a1616ea1616661" + "58", "a201a26161420102616282f97e00c102024101", "a101a10203", "a101bf6161c1f97c00ff"} {
+	for _, h := range []string{"a1390103a101a1616ea1616661" + "58", "a201a26161420102616282f97e00c102024101", "a101a10203", "a101bf6161c1f97c00ff",
+		"a2654c6f676963a163616e6482f5f4664e756d6265723903e7", "82a161610181fb3ff8000000000000"} {
 		b, _ := hex.DecodeString(h)
 		f.Add(b, int64(-260), int64(1))
 		f.Add(b, int64(1), int64(0))
@@ -436,5 +438,56 @@ func FuzzDecodeJSONAt(f *testing.F) {
 				t.Fatalf("%x at %v: %#v, reference %#v", b, path, got, want)
 			}
 		}
+		checkDecodeJSON(t, b)
 	})
+}
+
+// checkDecodeJSON holds DecodeJSON(b) to DecodeJSONAt of {1: b} at path 1
+// (one limit of depth more, for the map around b).
+func checkDecodeJSON(t *testing.T, b []byte) {
+	t.Helper()
+	got, err := DecodeJSON(b, lim)
+	deeper := lim
+	deeper.MaxDepth++
+	wrapped, _, werr := DecodeJSONAt(append([]byte{0xa1, 0x01}, b...), deeper, 1)
+	if (err == nil) != (werr == nil) {
+		t.Fatalf("DecodeJSON(%x): error %v; at path 1 of {1: it}: %v", b, err, werr)
+	}
+	if err == nil && nanFree(got) && !reflect.DeepEqual(map[any]any{int64(1): got}, wrapped) {
+		t.Fatalf("DecodeJSON(%x) = %#v; at path 1 of {1: it}: %#v", b, got, wrapped)
+	}
+}
+
+// DecodeJSON reads a whole item as JSON: text-keyed maps, integers as int64,
+// floats as float64, no trailing data, Limits applied.
+func TestDecodeJSON(t *testing.T) {
+	for _, tt := range []struct {
+		hex  string
+		want any
+		ok   bool
+	}{
+		{"a2654c6f676963a163616e6482f5f4664e756d6265723903e7", map[string]any{"Logic": map[string]any{"and": []any{true, false}}, "Number": int64(-1000)}, true},
+		{"82a161610181fb3ff8000000000000", []any{map[string]any{"a": int64(1)}, []any{1.5}}, true},
+		{"f6", nil, true},
+		{"6161", "a", true},
+		{"a10102", nil, false},         // an integer key
+		{"a2616101616102", nil, false}, // a duplicate key
+		{"0102", nil, false},           // trailing data
+		{"c1f6", nil, true},            // a tag, taken by its content (the Limits may refuse tags)
+		{"9f01ff", []any{int64(1)}, true},
+	} {
+		b, _ := hex.DecodeString(tt.hex)
+		got, err := DecodeJSON(b, lim)
+		if (err == nil) != tt.ok || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: %#v, %v; want %#v (ok %v)", tt.hex, got, err, tt.want, tt.ok)
+		}
+		checkDecodeJSON(t, b)
+	}
+	strict := Limits{MaxDepth: 2, MaxItems: 2, DefiniteOnly: true, NoTags: true}
+	for _, h := range []string{"c1f6", "9f01ff", "818181f6", "83010203", "7f6161ff"} {
+		b, _ := hex.DecodeString(h)
+		if v, err := DecodeJSON(b, strict); err == nil {
+			t.Errorf("%s under %+v: %#v, no error", h, strict, v)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,7 +79,7 @@ func TestBuildRules(t *testing.T) {
 		t.Errorf("value sets: %v", set.ValueSets["covid-19-lab-test-type"])
 	}
 
-	// The deployed reader skips keys 6 and 7.
+	// The deployed reader skips keys 10 and 11.
 	old := oldreader.Load(t, b, p.key.Public(), testNow)
 	if old.Error != "" {
 		t.Fatalf("the reader before rules refuses a bundle with rules: %s", old.Error)
@@ -97,6 +98,53 @@ func TestBuildRules(t *testing.T) {
 	rc, vc := load(t, b, p.key).RuleSources()
 	if rc != nil || vc != nil || r.Rules != nil {
 		t.Errorf("a build without rules carries %d, %d bytes of them", len(rc), len(vc))
+	}
+}
+
+// compactJSON is the rule's JSON as encoding/json writes it: integers
+// read back from CBOR as int64 write as they did as float64.
+func compactJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// A rule nested as deeply as CertLogic allows goes into a bundle that
+// readers load: today's, which reads it back, and the deployed one, which
+// checks every payload key within a nesting of 16 and would refuse the
+// whole bundle if a rule's tree were not wrapped in a byte string.
+func TestBuildDeepRule(t *testing.T) {
+	p := loadPKI(t)
+	dir := t.TempDir()
+	logic := `{"var":"payload.v.0.dn"}`
+	for range 30 {
+		logic = `{"!":[` + logic + `]}`
+	}
+	path := writeFile(t, filepath.Join(dir, "deep", "rule.json"), []byte(`{"Identifier":"VR-EU-0098","Type":"Acceptance","Country":"EU","Version":"1.0.0",
+		"SchemaVersion":"1.0.0","Engine":"CERTLOGIC","EngineVersion":"0.7.5","CertificateType":"Vaccination",
+		"Description":[{"lang":"en","desc":"Thirty negations of the dose number."}],"ValidFrom":"2021-06-01T00:00:00Z",
+		"ValidTo":"2030-06-01T00:00:00Z","AffectedFields":["v.0.dn"],"Logic":`+logic+`}`))
+	loaded := rules.ParseRules(path, mustRead(t, path))
+	if len(loaded.Rules) != 1 {
+		t.Fatalf("the deep rule does not read: %v", loaded.Problems)
+	}
+	vs, err := eu.ValueSets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := Build(context.Background(), Options{
+		Sources: []Source{Files(writeFile(t, filepath.Join(dir, "de1.pem"), p.de1.CertPEM()))},
+		Key:     p.key, Sequence: 7, Now: testNow,
+		Rules: &RuleSet{Loaded: loaded, ValueSets: vs},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, problems, err := rules.ReadBundle(load(t, b, p.key).RuleSources())
+	if err != nil || len(problems) != 0 || len(set.Rules) != 1 {
+		t.Fatalf("read back: %v, %v, %d rules", err, problems, len(set.Rules))
+	}
+	if old := oldreader.Load(t, b, p.key.Public(), testNow); old.Error != "" || len(old.Signers) != 1 {
+		t.Fatalf("the deployed reader: %q, %d signers", old.Error, len(old.Signers))
 	}
 }
 

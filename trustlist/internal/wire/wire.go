@@ -15,17 +15,22 @@ package wire
 const Version = 1
 
 // Top-level payload keys. A reader ignores keys it does not know, so adding
-// one needs no new Version: readers before the business rules skip keys 6
-// and 7.
+// one needs no new Version: readers before the business rules skip keys 10
+// and 11.
 const (
-	KeyVersion     = 1
-	KeySequence    = 2
-	KeyIssuedAt    = 3
-	KeyExpiresAt   = 4
-	KeySigners     = 5
-	KeyValueSets   = 6 // value sets: one text string, the JSON map of value-set id → codes
-	KeyRules       = 7 // business rules: an array of text strings, each one rule's JSON (the gateway's model)
-	KeyRevocations = 8 // reserved: revoked certificate hashes
+	KeyVersion   = 1
+	KeySequence  = 2
+	KeyIssuedAt  = 3
+	KeyExpiresAt = 4
+	KeySigners   = 5
+	// KeyValueSetsJSON and KeyRulesJSON are retired: builds before the
+	// rules went into CBOR (never released) wrote the value sets and rules
+	// there as JSON text. They are never written again, and a reader that
+	// finds them without KeyRules refuses the rules (rules.ReadBundle), so
+	// that such a bundle never passes for one without rules.
+	KeyValueSetsJSON = 6
+	KeyRulesJSON     = 7
+	KeyRevocations   = 8 // reserved: revoked certificate hashes
 	// KeyExtraSigners holds signers, in the entry format of KeySigners,
 	// whose key type readers of an earlier release refuse (P-384, P-521, and
 	// any type added later): such readers refuse the whole bundle on a key
@@ -33,6 +38,17 @@ const (
 	// skips an entry here whose key type it does not know. See
 	// docs/trustlist.md, "Signer policy".
 	KeyExtraSigners = 9
+	// KeyValueSets holds the value sets, as rules see external.valueSets: a
+	// byte string holding the CBOR map of value-set id (text) → array of
+	// codes (text).
+	KeyValueSets = 10
+	// KeyRules holds the business rules: an array of byte strings, each
+	// holding one rule as CBOR, the JSON tree of the gateway's model written
+	// in CBOR (text-keyed maps, arrays, text, integers, floats, booleans,
+	// null). Each rule is a byte string so that readers, which check every
+	// key within their nesting limit (16) even when they skip it, never
+	// see a rule's own nesting.
+	KeyRules = 11
 )
 
 // Signer entry keys.
@@ -55,9 +71,9 @@ type Payload struct {
 	IssuedAt  int64    `cbor:"3,keyasint"` // Unix seconds
 	ExpiresAt int64    `cbor:"4,keyasint"` // Unix seconds
 	Signers   []Entry  `cbor:"5,keyasint"`
-	ValueSets string   `cbor:"6,keyasint,omitempty"` // KeyValueSets; read by package rules
-	Rules     []string `cbor:"7,keyasint,omitempty"` // KeyRules; read by package rules
-	Extra     []Entry  `cbor:"9,keyasint,omitempty"` // KeyExtraSigners; read by [DecodeEntries]
+	Extra     []Entry  `cbor:"9,keyasint,omitempty"`  // KeyExtraSigners; read by [DecodeEntries]
+	ValueSets []byte   `cbor:"10,keyasint,omitempty"` // KeyValueSets; read by package rules
+	Rules     [][]byte `cbor:"11,keyasint,omitempty"` // KeyRules; read by package rules
 }
 
 // Entry is one trusted document signer.
