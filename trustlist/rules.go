@@ -8,11 +8,12 @@ import "github.com/passcheck/passcheck/trustlist/internal/wire"
 // the bundle's signature, sequence and expiry like the signers; a reader
 // of an earlier release skips both keys.
 //
-// A bundle with neither key but with the retired keys 7 and 6 (rules and
-// value sets as JSON text, written by builds that were never released)
-// gives those instead, which rules.ReadBundle refuses: such a bundle
-// carries rules that this reader does not read, and must not pass for one
-// without rules (technical checks only).
+// Builds also write the rules and value sets as JSON text under keys 7
+// and 6, for readers of the previous release, which read them there only;
+// this reader does not read those keys. A bundle with neither key 11 nor
+// key 10 but with keys 7 and 6 gives those instead, which rules.ReadBundle
+// refuses: such a bundle carries rules that this reader does not read, and
+// must not pass for one without rules (technical checks only).
 func (l *List) RuleSources() (rules, valueSets []byte) {
 	r, v := uint64(wire.KeyRules), uint64(wire.KeyValueSets)
 	if l.reserved[r] == nil && l.reserved[v] == nil {

@@ -1,6 +1,8 @@
 package publish
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -71,6 +73,11 @@ func encodeRules(p *wire.Payload, rs *RuleSet, r *Report) error {
 			return fmt.Errorf("build: rule %s: %w", key, err)
 		}
 		p.Rules = append(p.Rules, b)
+		text, err := ruleJSON(rule.Tree())
+		if err != nil {
+			return fmt.Errorf("build: rule %s: %w", key, err)
+		}
+		p.RulesJSON = append(p.RulesJSON, text)
 		rep.ByCountry[rule.Country]++
 		rep.Bytes += len(b)
 	}
@@ -84,6 +91,9 @@ func encodeRules(p *wire.Payload, rs *RuleSet, r *Report) error {
 			return fmt.Errorf("build: value sets: %w", err)
 		}
 		p.ValueSets = b
+		if p.ValueSetsJSON, err = ruleJSON(map[string][]any(rs.ValueSets)); err != nil {
+			return fmt.Errorf("build: value sets: %w", err)
+		}
 		rep.ValueSets = len(rs.ValueSets)
 		rep.Bytes += len(b)
 	}
@@ -108,6 +118,18 @@ func checkRules(l *trustlist.List, r *Report) error {
 		return fmt.Errorf("build: the new bundle carries %d rules, not %d", len(set.Rules), want)
 	}
 	return nil
+}
+
+// ruleJSON is v as compact JSON text, as the previous release wrote rules
+// and value sets under payload keys 7 and 6 (wire.KeyRulesJSON).
+func ruleJSON(v any) (string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // cborTree returns the JSON tree v with every number that is an integer

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fxamacker/cbor/v2"
 	"github.com/passcheck/passcheck/internal/testkit/oldreader"
 	"github.com/passcheck/passcheck/rules"
 	"github.com/passcheck/passcheck/rules/eu"
@@ -77,6 +78,32 @@ func TestBuildRules(t *testing.T) {
 	}
 	if len(set.ValueSets["covid-19-lab-test-type"]) != 2 {
 		t.Errorf("value sets: %v", set.ValueSets["covid-19-lab-test-type"])
+	}
+
+	// Keys 7 and 6 hold the same rules and value sets as JSON text, for
+	// readers of the previous release, which read them there only.
+	var texts []string
+	var vsText string
+	if err := cbor.Unmarshal(l.Reserved(7), &texts); err != nil || len(texts) != len(set.Rules) {
+		t.Fatalf("key 7: %d rules, %v", len(texts), err)
+	}
+	if err := cbor.Unmarshal(l.Reserved(6), &vsText); err != nil {
+		t.Fatalf("key 6: %v", err)
+	}
+	for i, text := range texts {
+		old := rules.ParseRules("key 7", []byte(text))
+		if len(old.Rules) != 1 || len(old.Problems) != 0 {
+			t.Fatalf("key 7, rule %d: %+v", i, old.Problems)
+		}
+		got, _ := compactJSON(old.Rules[0].Tree())
+		exp, _ := compactJSON(set.Rules[i].Tree())
+		if got != exp {
+			t.Errorf("key 7, rule %d differs from key 11's:\n%s\n%s", i, got, exp)
+		}
+	}
+	var vsOld map[string][]string
+	if err := json.Unmarshal([]byte(vsText), &vsOld); err != nil || len(vsOld) != len(vs) || len(vsOld["covid-19-lab-test-type"]) != 2 {
+		t.Errorf("key 6: %d value sets, %v", len(vsOld), err)
 	}
 
 	// The deployed reader skips keys 10 and 11.

@@ -23,11 +23,15 @@ const (
 	KeyIssuedAt  = 3
 	KeyExpiresAt = 4
 	KeySigners   = 5
-	// KeyValueSetsJSON and KeyRulesJSON are retired: builds before the
-	// rules went into CBOR (never released) wrote the value sets and rules
-	// there as JSON text. They are never written again, and a reader that
-	// finds them without KeyRules refuses the rules (rules.ReadBundle), so
-	// that such a bundle never passes for one without rules.
+	// KeyValueSetsJSON and KeyRulesJSON hold the value sets (one JSON text)
+	// and the rules (an array of JSON texts) for readers of the previous
+	// release, which read rules there only: without them such a reader
+	// would take a bundle with rules for one without (technical checks
+	// only, green). Builds write them beside KeyValueSets and KeyRules, with
+	// the same content; this release reads them never when KeyRules or
+	// KeyValueSets is there, and refuses the rules of a bundle that has
+	// them alone (rules.ReadBundle), so that it never passes for one
+	// without rules.
 	KeyValueSetsJSON = 6
 	KeyRulesJSON     = 7
 	KeyRevocations   = 8 // reserved: revoked certificate hashes
@@ -66,14 +70,18 @@ const (
 // writer's (github.com/fxamacker/cbor/v2, in trustlist/internal/encode);
 // the reader fills it by hand ([DecodePayload]).
 type Payload struct {
-	Version   uint64   `cbor:"1,keyasint"`
-	Sequence  uint64   `cbor:"2,keyasint"`
-	IssuedAt  int64    `cbor:"3,keyasint"` // Unix seconds
-	ExpiresAt int64    `cbor:"4,keyasint"` // Unix seconds
-	Signers   []Entry  `cbor:"5,keyasint"`
-	Extra     []Entry  `cbor:"9,keyasint,omitempty"`  // KeyExtraSigners; read by [DecodeEntries]
-	ValueSets []byte   `cbor:"10,keyasint,omitempty"` // KeyValueSets; read by package rules
-	Rules     [][]byte `cbor:"11,keyasint,omitempty"` // KeyRules; read by package rules
+	Version   uint64  `cbor:"1,keyasint"`
+	Sequence  uint64  `cbor:"2,keyasint"`
+	IssuedAt  int64   `cbor:"3,keyasint"` // Unix seconds
+	ExpiresAt int64   `cbor:"4,keyasint"` // Unix seconds
+	Signers   []Entry `cbor:"5,keyasint"`
+	Extra     []Entry `cbor:"9,keyasint,omitempty"` // KeyExtraSigners; read by [DecodeEntries]
+	// ValueSetsJSON and RulesJSON are written for readers of the previous
+	// release only (KeyValueSetsJSON, KeyRulesJSON).
+	ValueSetsJSON string   `cbor:"6,keyasint,omitempty"`
+	RulesJSON     []string `cbor:"7,keyasint,omitempty"`
+	ValueSets     []byte   `cbor:"10,keyasint,omitempty"` // KeyValueSets; read by package rules
+	Rules         [][]byte `cbor:"11,keyasint,omitempty"` // KeyRules; read by package rules
 }
 
 // Entry is one trusted document signer.
