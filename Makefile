@@ -28,6 +28,7 @@ vet:
 	$(WASM_ENV) $(GO) vet $(WASM_PKGS)
 	$(WASM_ENV) $(GO) vet -tags noqr ./wasm
 	$(WASM_ENV) $(GO) vet -tags norevocation ./wasm
+	$(WASM_ENV) $(GO) vet -tags norules ./wasm
 
 ## staticcheck: staticcheck over every package, and over the js/wasm build of the module's packages
 # ./wasm is a js/wasm program: its native build leaves the js-only callers
@@ -51,11 +52,12 @@ wasm:
 	$(GO) run ./internal/cmd/buildwasm -o dist/passcheck.wasm
 	cp $(GOROOT)/lib/wasm/wasm_exec.js dist/
 
-## wasm-size: raw, gzip and brotli sizes of dist/passcheck.wasm against the 1.2 MB brotli budget, and of the builds without the QR decoder (-tags noqr) and without revocation (-tags norevocation: what revocation adds)
+## wasm-size: raw, gzip and brotli sizes of dist/passcheck.wasm against the 1.2 MB brotli budget, and of the builds without the QR decoder (-tags noqr) without revocation (-tags norevocation) and without the rules engine (-tags norules): what each adds
 wasm-size: wasm
 	$(GO) run ./internal/cmd/buildwasm -tags noqr -o dist/passcheck-noqr.wasm
 	$(GO) run ./internal/cmd/buildwasm -tags norevocation -o dist/passcheck-norevocation.wasm
-	$(GO) run ./wasm/internal/wasmsize dist/passcheck.wasm dist/passcheck-noqr.wasm dist/passcheck-norevocation.wasm
+	$(GO) run ./internal/cmd/buildwasm -tags norules -o dist/passcheck-norules.wasm
+	$(GO) run ./wasm/internal/wasmsize dist/passcheck.wasm dist/passcheck-noqr.wasm dist/passcheck-norevocation.wasm dist/passcheck-norules.wasm
 
 ## fuzz: every fuzz target for $(FUZZTIME)
 fuzz:
