@@ -33,7 +33,7 @@ var startupPhases = []struct{ key, what string }{
 	{"passcheck:compiled", "module compiled and instantiated"},
 	{"passcheck:runtime", "Go runtime started, main run (go.run)"},
 	{"passcheck:trustlist", "first trust-list load (signature checked)"},
-	{"ready", "load() resolved"},
+	{"ready", "load() resolved (after the module's warm-up)"},
 	{"verdict", "first verify's Result"},
 }
 
@@ -48,7 +48,8 @@ var dccSDKPhases = []struct{ key, what string }{
 // startupRuns is how many cold processes each way of starting gets.
 const startupRuns = 7
 
-// TestStartupBench is make bench-startup: cold Node processes, each from
+// TestStartupBench is make bench-startup (STARTUP_BEFORE=dir adds a
+// build to compare with, see below): cold Node processes, each from
 // nothing to its first verdict on one ES256 pass, with the time of each
 // phase and of the whole process as the Go side sees it (spawn to answer):
 // passcheck verifying as soon as load() resolved (the warm-up as shipped),
@@ -94,6 +95,14 @@ func TestStartupBench(t *testing.T) {
 		{name: "passcheck, verify after the warm-up is done", script: script, job: write("warm.json", pc(true)), phases: startupPhases},
 		{name: "@pathcheck/dcc-sdk " + strings.TrimPrefix(dccSDKPkg, "@pathcheck/dcc-sdk@") + ", bundled with esbuild", script: sdkScript,
 			job: write("sdk.json", map[string]any{"sdk": sdk, "kid": b64(f.dsc.KID), "spki": b64(spki), "text": f.pass}), phases: dccSDKPhases},
+	}
+	// A build to compare with in the same run: STARTUP_BEFORE names a
+	// folder holding passcheck.wasm and the ES module's files of it
+	// (passcheck.js, pointer.js, revocations.js, wasm_exec.js).
+	if before := os.Getenv("STARTUP_BEFORE"); before != "" {
+		job := pc(false)
+		job["module"], job["wasm"] = filepath.Join(before, "passcheck.js"), filepath.Join(before, "passcheck.wasm")
+		ways = append(ways, &way{name: "the build in " + before + ", verify as soon as load() resolved", script: script, job: write("before.json", job), phases: startupPhases})
 	}
 	for _, w := range ways {
 		w.times = map[string][]float64{}
