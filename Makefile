@@ -21,11 +21,13 @@ fmt-check:
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # The packages the WebAssembly module and its tests build for js/wasm.
-WASM_PKGS = ./wasm ./dcc ./trustlist ./revocation ./certlogic ./rules ./internal/base45 ./internal/cbor ./internal/jsontext ./internal/rfc3339 ./internal/jsonread ./internal/cose
+WASM_PKGS = ./wasm ./dcc ./trustlist ./revocation ./certlogic ./rules ./internal/base45 ./internal/cbor ./internal/inflate ./internal/jsontext ./internal/rfc3339 ./internal/jsonread ./internal/cose
 
 vet:
 	$(GO) vet ./...
 	$(WASM_ENV) $(GO) vet $(WASM_PKGS)
+	$(WASM_ENV) $(GO) vet -tags noqr ./wasm
+	$(WASM_ENV) $(GO) vet -tags norevocation ./wasm
 
 ## staticcheck: staticcheck over every package, and over the js/wasm build of the module's packages
 # ./wasm is a js/wasm program: its native build leaves the js-only callers
@@ -41,7 +43,7 @@ unit:
 
 ## wasm-test: the core's tests (and the rules engine's and revocation's) compiled to WebAssembly, run under Node
 wasm-test:
-	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/cose ./internal/rfc3339 ./internal/jsonread ./certlogic ./rules ./dcc ./trustlist ./trustlist/internal/spki ./trustlist/internal/wire ./revocation
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -timeout 10m ./internal/base45 ./internal/cbor ./internal/cose ./internal/rfc3339 ./internal/inflate ./internal/jsonread ./certlogic ./rules ./dcc ./trustlist ./trustlist/internal/spki ./trustlist/internal/wire ./revocation
 
 ## wasm: dist/passcheck.wasm beside Go's wasm_exec.js (docs/wasm.md), built by the recipe the site build uses (internal/wasmbuild), stamped with git describe
 wasm:
@@ -49,10 +51,11 @@ wasm:
 	$(GO) run ./internal/cmd/buildwasm -o dist/passcheck.wasm
 	cp $(GOROOT)/lib/wasm/wasm_exec.js dist/
 
-## wasm-size: raw, gzip and brotli sizes of dist/passcheck.wasm and of the build without the QR decoder (-tags noqr), against the 1.2 MB brotli budget
+## wasm-size: raw, gzip and brotli sizes of dist/passcheck.wasm against the 1.2 MB brotli budget, and of the builds without the QR decoder (-tags noqr) and without revocation (-tags norevocation: what revocation adds)
 wasm-size: wasm
 	$(GO) run ./internal/cmd/buildwasm -tags noqr -o dist/passcheck-noqr.wasm
-	$(GO) run ./wasm/internal/wasmsize dist/passcheck.wasm dist/passcheck-noqr.wasm
+	$(GO) run ./internal/cmd/buildwasm -tags norevocation -o dist/passcheck-norevocation.wasm
+	$(GO) run ./wasm/internal/wasmsize dist/passcheck.wasm dist/passcheck-noqr.wasm dist/passcheck-norevocation.wasm
 
 ## fuzz: every fuzz target for $(FUZZTIME)
 fuzz:
@@ -80,9 +83,10 @@ bench-wasm: wasm-size
 bench-startup:
 	$(GO) test -tags benchwasm -run '^TestStartupBench$$' -count=1 -v ./wasm
 
-## bench-revocation: revocation in WebAssembly under Node: 1,000,000 entries checked and decoded (NewStatus1M, Load1M), the Go heap after it, the lookup of one pass (Revoked); then the module's own loadRevocations through its JavaScript API (docs/trustlist.md)
+## bench-revocation: revocation in WebAssembly under Node: 1,000,000 entries checked and decoded (NewStatus1M, Load1M, 5 loads each), the Go heap after it, the lookup of one pass (Revoked, timed over a second of calls); then the module's own loadRevocations through its JavaScript API (docs/trustlist.md)
 bench-revocation:
-	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -run '^$$' -bench 'NewStatus1M|Load1M|Revoked' -benchtime 5x ./revocation
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -run '^$$' -bench 'NewStatus1M|Load1M' -benchtime 5x ./revocation
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM_ENV) $(GO) test -run '^$$' -bench 'Revoked' ./revocation
 	$(GO) test -tags benchwasm -run '^TestRevocationBench$$' -count=1 -v ./wasm
 
 ## bench-site: the scanner page in headless Chromium: navigation to ready (cold, and from the service worker) phase by phase, the first verdict after ready, fake camera to verdict, long tasks on the page's thread while scanning, bytes of the first visit (docs/site.md)

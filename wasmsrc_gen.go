@@ -32,6 +32,7 @@ import "embed"
 //go:embed internal/cbor/json.go
 //go:embed internal/cbor/reader.go
 //go:embed internal/cose/cose.go
+//go:embed internal/inflate/inflate.go
 //go:embed internal/jsonread/jsonread.go
 //go:embed internal/jsonread/number.go
 //go:embed internal/jsonread/number_js.go

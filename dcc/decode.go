@@ -1,18 +1,15 @@
 package dcc
 
 import (
-	"bytes"
-	"compress/zlib"
 	"errors"
-	"io"
 	"math"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/passcheck/passcheck/internal/base45"
 	"github.com/passcheck/passcheck/internal/cbor"
 	"github.com/passcheck/passcheck/internal/cose"
+	zinflate "github.com/passcheck/passcheck/internal/inflate"
 )
 
 // Prefix is the context identifier of an EU DCC QR code (hcert §4.2).
@@ -131,35 +128,17 @@ func (p *Pass) DecodeClaims() error {
 	return p.claimsErr
 }
 
-// zlibReaders keeps inflaters for reuse: each holds a 32 KiB window, the
-// largest allocation of a decode.
-var zlibReaders sync.Pool
-
-// inflate decompresses zlib data, refusing more than MaxDecompressed bytes.
+// inflate decompresses zlib data, refusing more than MaxDecompressed bytes
+// and anything after the stream's checksum.
 func inflate(b []byte) ([]byte, error) {
-	var zr io.ReadCloser
-	var err error
-	// A bytes.Reader is an io.ByteReader, so the inflater reads no byte past
-	// the stream's checksum: what is left in br after it is trailing data.
-	br := bytes.NewReader(b)
-	if v, ok := zlibReaders.Get().(io.ReadCloser); ok {
-		zr, err = v, v.(zlib.Resetter).Reset(br, nil)
-	} else {
-		zr, err = zlib.NewReader(br)
-	}
-	if err != nil {
-		return nil, &Error{Code: CompressionInvalid, Err: err}
-	}
-	defer zlibReaders.Put(zr)
-	out, err := io.ReadAll(io.LimitReader(zr, MaxDecompressed+1))
-	if err != nil {
-		return nil, &Error{Code: CompressionInvalid, Err: err}
-	}
-	if len(out) > MaxDecompressed {
+	out, n, err := zinflate.Zlib(b, MaxDecompressed)
+	switch {
+	case err == zinflate.ErrTooLarge:
 		return nil, errorf(CompressionInvalid, "decompressed content is larger than %d bytes", MaxDecompressed)
-	}
-	if br.Len() > 0 {
-		return nil, errorf(CompressionInvalid, "%d bytes after the end of the zlib stream", br.Len())
+	case err != nil:
+		return nil, &Error{Code: CompressionInvalid, Err: err}
+	case n < len(b):
+		return nil, errorf(CompressionInvalid, "%d bytes after the end of the zlib stream", len(b)-n)
 	}
 	return out, nil
 }

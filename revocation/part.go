@@ -98,9 +98,10 @@ func (s *Set) AddPart(part []byte) error {
 	}
 	for _, dg := range groups {
 		if old := next.groups[dg.key]; old != nil {
-			next.groups[dg.key] = &group{width: old.width, sums: append([]byte(nil), old.sums...)}
+			// addSorted writes a merge into new memory, never into old.sums.
+			next.groups[dg.key] = &group{width: old.width, sums: old.sums}
 		}
-		if err := next.add(dg.key, dg.width, dg.sums); err != nil {
+		if err := next.addSorted(dg.key, dg.width, dg.sums); err != nil {
 			return err
 		}
 	}
@@ -171,7 +172,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		if r.err != nil {
 			break
 		}
-		sums := make([]byte, 0, int(n)*w)
+		sums := make([]byte, int(n)*w)
 		br := bitReader{b: stream}
 		prev := uint64(0)
 		limit := ^uint64(0)
@@ -179,9 +180,14 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			limit = 1<<(8*lead) - 1
 		}
 		for j := 0; j < int(n); j++ {
-			q := br.unary(riceEscape)
+			// The common gap fits in the 57 bits one peek sees: q ones,
+			// their closing zero and k bits of remainder.
 			var d uint64
-			if q == riceEscape {
+			bitsAhead := br.peek()
+			if q := bits.LeadingZeros64(^bitsAhead); q < riceEscape && q+1+k <= 57 {
+				d = uint64(q)<<k | bitsAhead<<(q+1)>>(64-k)
+				br.skip(q + 1 + k)
+			} else if q = br.unary(riceEscape); q == riceEscape {
 				d = br.read(64)
 			} else {
 				d = uint64(q)<<k | br.read(k)
@@ -191,12 +197,18 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			}
 			v := prev + d
 			prev = v
-			var rec [8]byte
-			binary.BigEndian.PutUint64(rec[:], v<<(64-8*lead))
-			sums = append(sums, rec[:lead]...)
+			rec := sums[j*w : j*w+w]
+			if lead == 8 {
+				binary.BigEndian.PutUint64(rec, v)
+			} else {
+				for i := lead - 1; i >= 0; i-- {
+					rec[i] = byte(v)
+					v >>= 8
+				}
+			}
 			if tailLen > 0 {
-				sums = append(sums, tails[j*tailLen:j*tailLen+tailLen]...)
-				if j > 0 && bytes.Compare(sums[(j-1)*w:j*w], sums[j*w:]) >= 0 {
+				copy(rec[8:], tails[j*tailLen:j*tailLen+tailLen])
+				if j > 0 && bytes.Compare(sums[(j-1)*w:j*w], rec) >= 0 {
 					return nil, malformed("entries not strictly ascending")
 				}
 			}

@@ -288,3 +288,44 @@ func TestPartEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestPartMerge adds parts that share entries with what a set holds already
+// (as a daily delta may): every entry of both is found afterwards, each
+// counted once, and a part refused after them leaves every entry in place.
+func TestPartMerge(t *testing.T) {
+	kids := [][]byte{[]byte("kid-a"), []byte("kid-b"), nil}
+	first := randomEntries(3000, kids, revocation.UCI)
+	second := append(append([]revocation.Entry(nil), first[:700]...), randomEntries(900, kids, revocation.UCI)...)
+	a, _ := revocation.NewSet(first)
+	b, _ := revocation.NewSet(second)
+	var s revocation.Set
+	for _, part := range [][]byte{revocation.EncodePart(a), revocation.EncodePart(b)} {
+		if err := s.AddPart(part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Len() != 3900 {
+		t.Errorf("Len = %d, want 3900", s.Len())
+	}
+	for i, e := range append(first, second...) {
+		if !s.Has(e) {
+			t.Fatalf("entry %d missing after the merge", i)
+		}
+	}
+	// A part that would take a group below its false-match rate is refused
+	// whole, and the set keeps every entry it had.
+	bigEntries := randomEntries(60000, kids[:1], revocation.UCI)
+	big, _ := revocation.NewSet(bigEntries)
+	narrow := revocation.EncodePart(big)
+	small, _ := revocation.NewSet(randomEntries(20, kids[:1], revocation.UCI))
+	var t2 revocation.Set
+	if err := t2.AddPart(narrow); err != nil {
+		t.Fatal(err)
+	}
+	if err := t2.AddPart(revocation.EncodePart(small)); err == nil {
+		t.Fatalf("a 6-byte part merged into %d entries was accepted", t2.Len())
+	}
+	if t2.Len() != 60000 || !t2.Has(bigEntries[0]) || !t2.Has(bigEntries[59999]) {
+		t.Errorf("after a refused part: %d entries", t2.Len())
+	}
+}

@@ -162,8 +162,18 @@ func newSet(entries []Entry, width func(k groupKey, n int) int) (*Set, error) {
 	return s, nil
 }
 
-// add merges n sorted or unsorted prefixes of width w into group k.
+// add merges prefixes of width w, in any order, into group k.
 func (s *Set) add(k groupKey, w int, sums []byte) error {
+	in := &group{width: w, sums: sums}
+	sortDedup(in)
+	return s.addSorted(k, w, in.sums)
+}
+
+// addSorted merges prefixes of width w, in ascending order (a decoded
+// part's are), into group k: a merge, never a sort, so that the module,
+// which only ever adds decoded parts, carries no sorting code. addSorted
+// may keep sums as the group's, and never writes to the group's old sums.
+func (s *Set) addSorted(k groupKey, w int, sums []byte) error {
 	if s.groups == nil {
 		s.groups = map[groupKey]*group{}
 	}
@@ -187,8 +197,7 @@ func (s *Set) add(k groupKey, w int, sums []byte) error {
 	if s.entries-before+g.len()+len(sums)/g.width > MaxEntries {
 		return errors.New("revocation: more than " + strconv.Itoa(MaxEntries) + " entries")
 	}
-	g.sums = append(g.sums, sums...)
-	sortDedup(g)
+	g.sums = mergeDedup(g.sums, sums, g.width)
 	s.entries += g.len() - before
 	if Width(g.len()) > g.width {
 		return errors.New("revocation: " + strconv.Itoa(g.len()) + " entries kept as " + strconv.Itoa(g.width) + "-byte prefixes would match honest passes too often (need " + strconv.Itoa(Width(g.len())) + " bytes)")
@@ -218,6 +227,37 @@ func sortDedup(g *group) {
 		out = append(out, r...)
 	}
 	g.sums = out
+}
+
+// mergeDedup merges a and b, two lists of w-byte records in ascending
+// order, into one without repeats. It returns b itself when a is empty, and
+// otherwise a new slice: a is never written to.
+func mergeDedup(a, b []byte, w int) []byte {
+	if len(a) == 0 {
+		out := b[:0]
+		for i := 0; i+w <= len(b); i += w {
+			if len(out) >= w && bytes.Equal(out[len(out)-w:], b[i:i+w]) {
+				continue
+			}
+			out = append(out, b[i:i+w]...)
+		}
+		return out
+	}
+	out := make([]byte, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		var r []byte
+		switch {
+		case len(b) == 0 || len(a) > 0 && bytes.Compare(a[:w], b[:w]) <= 0:
+			r, a = a[:w], a[w:]
+		default:
+			r, b = b[:w], b[w:]
+		}
+		if len(out) >= w && bytes.Equal(out[len(out)-w:], r) {
+			continue
+		}
+		out = append(out, r...)
+	}
+	return out
 }
 
 type records struct {

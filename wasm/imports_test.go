@@ -10,9 +10,10 @@ import (
 
 // forbidden packages would grow the module for nothing the verifier needs
 // (see docs/wasm.md, "Builds and size"): X.509 parsing happens when the trust
-// list is built, JSON is JavaScript's job, and the module never touches the
-// network or starts processes.
-var forbidden = []string{"net", "crypto/x509", "encoding/json", "os/exec", "text/template", "html/template", "net/http", "image/png", "image/jpeg"}
+// list is built, JSON is JavaScript's job, passes are inflated by
+// internal/inflate (compress/flate brought its writer's tables and sort), and
+// the module never touches the network or starts processes.
+var forbidden = []string{"net", "crypto/x509", "encoding/json", "os/exec", "text/template", "html/template", "net/http", "image/png", "image/jpeg", "compress/flate"}
 
 // forbiddenModules are modules none of whose packages may enter the graph:
 // qrimage reads QR codes with its own decoder, and gozxing with the

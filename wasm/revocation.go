@@ -1,3 +1,5 @@
+//go:build !norevocation
+
 package main
 
 // The revocation side of a session: the signed revocation index and its

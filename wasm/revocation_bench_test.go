@@ -16,9 +16,8 @@ import (
 // through its JavaScript API (make bench-revocation): loadRevocations of a
 // signed index and one part of 1,000,000 random entries over 500 kids
 // (the first call in a fresh process, then the median of four more), and
-// one verify of an unrevoked pass with that data and without it (the
-// difference is the lookup of all its hashes). It logs; nothing is
-// asserted on time.
+// one verify of an unrevoked pass with that data and without it. It logs;
+// nothing is asserted on time.
 func TestRevocationBench(t *testing.T) {
 	m := buildModule(t)
 	f := newFixture(t)
@@ -53,5 +52,8 @@ func TestRevocationBench(t *testing.T) {
 		size += len(p)
 	}
 	t.Logf("1,000,000 entries (%d bytes in %d part): loadRevocations first %.0f ms, median %.0f ms", size, len(rev.Parts), got.FirstLoadMs, got.MedianLoadMs)
-	t.Logf("verify (raw API, pure Go) of an unrevoked pass: %.1f µs with the list, %.1f µs without: lookup %.1f µs", got.VerifyUs, got.VerifyWithoutUs, got.VerifyUs-got.VerifyWithoutUs)
+	// The lookup itself (BenchmarkRevoked in ./revocation, a few µs) is
+	// smaller than the noise of a pure-Go verify: the two are logged for
+	// scale, not subtracted.
+	t.Logf("verify (raw API, pure Go) of an unrevoked pass: %.1f µs with the list, %.1f µs without", got.VerifyUs, got.VerifyWithoutUs)
 }

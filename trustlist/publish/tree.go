@@ -330,11 +330,42 @@ func WriteTree(dir string, bundle []byte, keep int, opts ...TreeOption) error {
 		return err
 	}
 	for _, f := range tree.Files {
-		if err := writeAtomic(dir, f.Name, f.Data); err != nil {
+		data := f.Data
+		if f.Name == HeadersName {
+			data = mergeHeaders(filepath.Join(dir, f.Name), data)
+		}
+		if err := writeAtomic(dir, f.Name, data); err != nil {
 			return err
 		}
 	}
 	return prune(dir, &tree.Pointer, keep)
+}
+
+// headersMark begins the trust list's rules in a _headers file.
+const headersMark = "# passcheck trust list (written by passcheck trustlist build)\n"
+
+// mergeHeaders returns the _headers file to write at path: ours when there
+// is none or it holds only the trust list's rules, and otherwise the rules
+// already there (a site's own, such as the Content-Security-Policy that
+// `passcheck site build` writes when the list is published into the site's
+// folder) followed by ours, in place of an earlier copy of ours. A host
+// reads one _headers per site: overwriting it would drop the site's rules.
+func mergeHeaders(path string, ours []byte) []byte {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return ours
+	}
+	keep := string(old)
+	if i := strings.Index(keep, headersMark); i >= 0 {
+		keep = keep[:i]
+	}
+	if strings.TrimSpace(keep) == "" {
+		return ours
+	}
+	if !strings.HasSuffix(keep, "\n") {
+		keep += "\n"
+	}
+	return append([]byte(keep), ours...)
 }
 
 // PartInfo is a part found in a published tree, with the sequence of the
@@ -518,8 +549,7 @@ func pointerCacheControl(maxAge time.Duration) string {
 func Headers(base string) string { return headers(base, pointerCacheControl(DefaultPointerMaxAge)) }
 
 func headers(base, pointerCache string) string {
-	return fmt.Sprintf(`# passcheck trust list (written by passcheck trustlist build)
-%[1]s%[2]s
+	return fmt.Sprintf(headersMark+`%[1]s%[2]s
   Content-Type: %[3]s
   Cache-Control: %[4]s
   Access-Control-Allow-Origin: *

@@ -276,3 +276,30 @@ func TestParsePointerLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTreeKeepsSiteHeaders publishes a list into a folder whose
+// _headers a site build wrote (its Content-Security-Policy): the site's
+// rules stay, the list's follow them once, however often it is published.
+func TestWriteTreeKeepsSiteHeaders(t *testing.T) {
+	dir := t.TempDir()
+	site := "# passcheck site build\n/*\n  Content-Security-Policy: default-src 'self'\n"
+	writeFile(t, filepath.Join(dir, HeadersName), []byte(site))
+	for seq := uint64(1); seq <= 2; seq++ {
+		if err := WriteTree(dir, bundleAt(t, seq, 0), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, HeadersName))
+	if want := site + Headers("/"); string(got) != want {
+		t.Errorf("_headers:\n%s\nwant:\n%s", got, want)
+	}
+	// A _headers holding only the list's rules is replaced whole.
+	other := t.TempDir()
+	writeFile(t, filepath.Join(other, HeadersName), []byte(Headers("/old/")))
+	if err := WriteTree(other, bundleAt(t, 1, 0), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(other, HeadersName)); string(got) != Headers("/") {
+		t.Errorf("_headers after the list's own:\n%s", got)
+	}
+}

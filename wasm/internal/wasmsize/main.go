@@ -48,7 +48,7 @@ func main() {
 		if i == 0 {
 			first = br
 		} else {
-			note += fmt.Sprintf(", %s less than %s", mb(first-br), filepath.Base(os.Args[1]))
+			note += fmt.Sprintf(", %.1f KB less than %s", float64(first-br)/1000, filepath.Base(os.Args[1]))
 		}
 		fmt.Printf("%-28s %12s %12s %12s  %s\n", filepath.Base(path), mb(len(data)), mb(gz), mb(br), note)
 	}
