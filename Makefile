@@ -81,7 +81,7 @@ bench-wasm: wasm-size
 
 ## bench-startup: cold Node processes to their first verdict, phase by phase (import, module compiled, Go runtime, first trust-list load, ready, first verify), verifying at once and after the warm-up (docs/wasm.md)
 bench-startup:
-	$(GO) test -tags benchwasm -run '^TestStartupBench$$' -count=1 -v ./wasm
+	$(GO) test -tags benchwasm -run '^TestStartup(Bench|Browser)$$' -count=1 -v ./wasm
 
 ## bench-revocation: revocation in WebAssembly under Node: 1,000,000 entries checked and decoded (NewStatus1M, Load1M, 5 loads each), the Go heap after it, the lookup of one pass (Revoked, timed over a second of calls); then the module's own loadRevocations through its JavaScript API (docs/trustlist.md)
 bench-revocation:

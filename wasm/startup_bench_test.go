@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/passcheck/passcheck/internal/testkit/browsertest"
 )
 
 // dccSDKPkg is the JavaScript verifier make bench-startup compares with,
@@ -33,7 +36,8 @@ var startupPhases = []struct{ key, what string }{
 	{"passcheck:compiled", "module compiled and instantiated"},
 	{"passcheck:runtime", "Go runtime started, main run (go.run)"},
 	{"passcheck:trustlist", "first trust-list load (signature checked)"},
-	{"ready", "load() resolved (after the module's warm-up)"},
+	{"passcheck:warmup", "the module's warm-up"},
+	{"ready", "load() resolved"},
 	{"verdict", "first verify's Result"},
 }
 
@@ -148,6 +152,120 @@ func TestStartupBench(t *testing.T) {
 	fmt.Fprintf(&sb, "\npasscheck ÷ dcc-sdk, same run (verify as soon as ready): first verdict %.2f (%.1f / %.1f ms since the process started), process spawn to answer %.2f (%.1f / %.1f ms)\n",
 		median(now["verdict"])/median(sdkT["verdict"]), median(now["verdict"]), median(sdkT["verdict"]),
 		median(now["process"])/median(sdkT["process"]), median(now["process"]), median(sdkT["process"]))
+	t.Log(sb.String())
+}
+
+// startupPageJS is the script of TestStartupBrowser's page: load() from
+// the module's URL and a published trust list, and a verify as soon as it
+// resolved, with the times (ms since navigation) and the ES module's marks.
+const startupPageJS = `import { load } from "./passcheck.js";
+window.run = async (keys, text, at) => {
+  const out = { script: performance.now() };
+  const pc = await load({ wasmURL: "passcheck.wasm", trustListURL: "trust/trustlist.json", trustKeys: keys });
+  out.ready = performance.now();
+  const r = await pc.verify(text, { at });
+  out.verdict = performance.now();
+  out.verifyMs = out.verdict - out.ready;
+  out.valid = r.valid;
+  await pc.warmedUp;
+  for (const e of performance.getEntriesByType("mark")) out[e.name] = e.startTime;
+  const w = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
+  if (w) out.wasmFetched = w.responseEnd;
+  return out;
+};
+window.testReady = true;
+`
+
+// browserPhases are startupPageJS's times, in order.
+var browserPhases = []struct{ key, what string }{
+	{"script", "the page's script runs"},
+	{"wasmFetched", "the module's last byte received"},
+	{"passcheck:compiled", "module compiled and instantiated"},
+	{"passcheck:runtime", "Go runtime started, main run (go.run)"},
+	{"passcheck:trustlist", "first trust-list load (signature checked)"},
+	{"passcheck:warmup", "the module's warm-up"},
+	{"passcheck:revocations", "the list's revocation data loaded"},
+	{"ready", "load() resolved"},
+	{"verdict", "first verify's Result"},
+	{"passcheck:warm", "WebCrypto's warm-up done"},
+}
+
+// TestStartupBrowser is make bench-startup's Chromium part: the ES module
+// alone on a page (no scanner page around it: make bench-site measures
+// that), each run in a new headless Chromium so that nothing is cached,
+// from navigation to the first verify's Result on a pass verified as soon
+// as load() resolved, with the warm-up as shipped. It reports; it asserts
+// no time.
+func TestStartupBrowser(t *testing.T) {
+	m := buildModule(t)
+	f := newFixture(t)
+	type build struct {
+		name  string
+		files []string
+		times map[string][]float64
+		url   string
+	}
+	builds := []*build{{name: "this build", files: append(m.lib(), m.wasm)}}
+	if before := os.Getenv("STARTUP_BEFORE"); before != "" {
+		var files []string
+		for _, n := range []string{"passcheck.js", "pointer.js", "revocations.js", "wasm_exec.js", "passcheck.wasm"} {
+			files = append(files, filepath.Join(before, n))
+		}
+		builds = append(builds, &build{name: "the build in " + before, files: files})
+	}
+	bundle := f.bundle(t, 1, f.now, time.Hour)
+	rev := f.pub.revocations(t, nil, 1, f.now, 48*time.Hour)
+	for _, b := range builds {
+		dir := t.TempDir()
+		if err := copyFiles(dir, b.files...); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "test.js"), []byte(startupPageJS), 0o644)
+		os.WriteFile(filepath.Join(dir, "index.html"), []byte(testPageHTML), 0o644)
+		writeTree(t, filepath.Join(dir, "trust"), bundle, rev)
+		srv := browsertest.Serve(t, dir, http.Header{
+			"Content-Security-Policy": {"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:"},
+			"Cache-Control":           {"no-store"},
+		})
+		b.url, b.times = srv.URL, map[string][]float64{}
+	}
+	keys, _ := json.Marshal(f.pub.pem)
+	text, _ := json.Marshal(f.pass)
+	// The builds take turns, each run in a new browser.
+	for i := 0; i < startupRuns; i++ {
+		for j, b := range builds {
+			t.Run(fmt.Sprint(i, j), func(t *testing.T) {
+				p := browsertest.Start(t, browsertest.Options{}).NewPage()
+				p.Navigate(b.url + "/index.html")
+				p.WaitFor(`window.testReady === true`, 10*time.Second)
+				out := browsertest.Eval[map[string]any](p, fmt.Sprintf(`run(%s, %s, %d)`, keys, text, f.now.UnixMilli()))
+				if out["valid"] != true {
+					t.Fatalf("the first verdict is not valid: %v", out)
+				}
+				for k, v := range out {
+					if x, ok := v.(float64); ok {
+						b.times[k] = append(b.times[k], x)
+					}
+				}
+			})
+		}
+	}
+	var sb strings.Builder
+	for _, b := range builds {
+		fmt.Fprintf(&sb, "\nChromium, %s: the ES module on a page, navigation to first verdict (verify as soon as load() resolved), ms since navigation, median [range] of %d:\n", b.name, startupRuns)
+		prev := 0.0
+		for _, ph := range browserPhases {
+			xs := b.times[ph.key]
+			if len(xs) == 0 {
+				fmt.Fprintf(&sb, "  %-22s %-48s (not marked)\n", ph.key, ph.what)
+				continue
+			}
+			md := median(xs)
+			fmt.Fprintf(&sb, "  %-22s %-48s at %6.1f [%6.1f–%6.1f]  phase %6.1f\n", ph.key, ph.what, md, slices.Min(xs), slices.Max(xs), md-prev)
+			prev = md
+		}
+		fmt.Fprintf(&sb, "  first verify %.1f ms [%.1f–%.1f]\n", median(b.times["verifyMs"]), slices.Min(b.times["verifyMs"]), slices.Max(b.times["verifyMs"]))
+	}
 	t.Log(sb.String())
 }
 

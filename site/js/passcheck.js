@@ -38,8 +38,9 @@ export class PasscheckError extends Error {
 // mark records a phase of start-up as a User Timing mark
 // ("passcheck:start" load called, "compiled" the module fetched, compiled
 // and instantiated, "runtime" go.run done, "trustlist" the first list
-// loaded, "revocations" its revocation data loaded, "ready" after the
-// warm-up, "warm" WebCrypto's warm-up done too), which benchmarks read
+// loaded, "warmup" the module's warm-up done, "revocations" the list's
+// revocation data loaded, "ready", "warm" WebCrypto's warm-up done too),
+// which benchmarks read
 // (performance.getEntriesByName); a mark costs microseconds.
 function mark(name) {
   try {
@@ -482,9 +483,10 @@ export async function load(options = {}) {
   const rev = revocationsFor({ api, trustKeys, seqKey, storage, subtle, moduleHash, fetchCapped, seqText, compareSeq });
 
   // refreshTrustList fetches the list (first gives the download begun
-  // during load, if any) and loads it, then the revocation data it names
-  // (firstRev: its download begun during load, if any).
-  async function refreshTrustList(first, atLoad, firstRev) {
+  // during load, if any) and loads it, runs afterList (or null), then loads
+  // the revocation data the list names (firstRev: its download begun during
+  // load, if any).
+  async function refreshTrustList(first, afterList, firstRev) {
     if (!pointerURL) {
       last = failedLoad("TRUSTLIST_UNAVAILABLE", "load() was given no trustListURL.");
       return last;
@@ -492,17 +494,30 @@ export async function load(options = {}) {
     if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
     const got = await (first || fetchBundle(pointerURL, moduleHash));
     last = got.error || loadBytes(got.bundle);
-    if (atLoad) mark("trustlist");
+    if (afterList) afterList();
     if (!closed) await rev.refresh(got.parsed, pointerURL, firstRev ? await firstRev : null);
     return last;
   }
 
+  // Warm up before load resolves: the first verify pays for first-run
+  // costs (V8 compiles each function of the module on its first call), so
+  // the module verifies a built-in pass once along the path a first verify
+  // takes (the pure-Go one, see fastPath; with the list's state and the
+  // rules), once the list is in and while the revocation data may still be
+  // on its way.
+  const afterList = () => {
+    mark("trustlist");
+    if (options.warmUp !== false) warmUpModule(api, c, fast !== null);
+    mark("warmup");
+  };
   if (options.trustList instanceof Uint8Array) {
     last = loadBytes(options.trustList);
-    mark("trustlist");
+    afterList();
     if (options.revocations) rev.loadBytes(options.revocations.index, options.revocations.parts, options.revocations.why);
   } else if (pointerURL) {
-    await refreshTrustList(early, true, earlyRev);
+    await refreshTrustList(early, afterList, earlyRev);
+  } else {
+    afterList();
   }
   mark("revocations");
 
@@ -629,14 +644,8 @@ export async function load(options = {}) {
     },
   };
 
-  // Warm up before load resolves: the first verify pays for first-run
-  // costs (V8 compiles each function of the module on its first call), so
-  // the module verifies a built-in pass once along the path a first verify
-  // takes (the pure-Go one, see fastPath; with its list's state,
-  // revocation data and rules), and the ES module's own glue runs once.
-  // WebCrypto's first key imports and verifies, begun at the start of load,
-  // run on; verifier.warmedUp resolves once they are done too.
-  if (options.warmUp !== false) warmUpModule(api, c, fast !== null);
+  // WebCrypto's first key imports and verifies, begun at the start of
+  // load, run on; verifier.warmedUp resolves once they are done too.
   verifier.warmedUp = options.warmUp === false ? Promise.resolve() : warmUpDone(fast ? webCryptoWarm : null);
   mark("ready");
   return verifier;
@@ -656,13 +665,12 @@ const WARM_KEYS = {
 
 // warmUpModule runs the module's warm-up (wasm/warmup.go: the pure-Go
 // path, whose ECDSA code the trust list's signature check has compiled
-// already) and the same built-in pass through the exports a scan takes
-// (its signer is in no trust list, so it goes as far as the Result,
-// without a key). Nothing in it is worth failing for.
+// already), and the exports and the ES module's glue a scan goes through,
+// with a text that is no pass. Nothing in it is worth failing for.
 function warmUpModule(api, c, webCrypto) {
   try {
     if (typeof api.warmUp === "function") api.warmUp(false);
-    if (typeof api.warmUpPass === "string") (webCrypto ? c.prepare : c.verify)(api.warmUpPass);
+    (webCrypto ? c.prepare : c.verify)("HC1:");
   } catch {
     // the verify path works without it
   }

@@ -166,10 +166,10 @@ func longTasks(p *sitePage) longTaskStats {
 // document parsed (domInteractive), load() called (start), the module's
 // request started (wasmStart), its first byte (wasmFirstByte) and last
 // byte (wasmFetched) received, then the ES module's marks.
-var startPhaseKeys = []string{"htmlEnd", "jsEnd", "domInteractive", "start", "wasmStart", "wasmFirstByte", "wasmFetched", "compiled", "runtime", "trustlist", "revocations", "ready", "warm"}
+var startPhaseKeys = []string{"htmlEnd", "jsEnd", "domInteractive", "start", "wasmStart", "wasmFirstByte", "wasmFetched", "compiled", "runtime", "trustlist", "warmup", "revocations", "ready", "warm"}
 
 // startPhases reads the start-up's marks (passcheck.js mark: start,
-// compiled, runtime, trustlist, revocations, ready, warm), the page's and the module's
+// compiled, runtime, trustlist, warmup, revocations, ready, warm), the page's and the module's
 // downloads (Navigation and Resource Timing), in ms since navigation.
 func startPhases(p *sitePage) map[string]float64 {
 	p.waitFor(`performance.getEntriesByName("passcheck:warm").length > 0 || performance.getEntriesByName("passcheck:ready").length === 0`, 10*time.Second)
