@@ -81,9 +81,9 @@ bench: bench-scan bench-frames bench-trustlist bench-site bench-wasm bench-start
 bench-wasm: wasm-size
 	$(GO) test -tags benchwasm -run '^TestWasm(Rule)?Bench$$' -count=1 -v ./wasm
 
-## bench-startup: cold Node processes to their first verdict, phase by phase (import, module compiled, Go runtime, first trust-list load, ready, first verify), verifying at once and after the warm-up (docs/wasm.md)
+## bench-startup: cold Node processes to their first verdict, phase by phase, verifying at once and after the warm-up, against @pathcheck/dcc-sdk (npm into a temporary folder, bundled with esbuild) in the same run; the ES module alone in headless Chromium, a new browser per run; STARTUP_BEFORE=dir adds another build (docs/wasm.md)
 bench-startup:
-	$(GO) test -tags benchwasm -run '^TestStartupBench$$' -count=1 -v ./wasm
+	$(GO) test -tags benchwasm -run '^TestStartup(Bench|Browser)$$' -count=1 -v ./wasm
 
 ## bench-revocation: revocation in WebAssembly under Node: 1,000,000 entries checked and decoded (NewStatus1M, Load1M, 5 loads each), the Go heap after it, the lookup of one pass (Revoked, timed over a second of calls); then the module's own loadRevocations through its JavaScript API (docs/trustlist.md)
 bench-revocation:

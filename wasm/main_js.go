@@ -27,8 +27,9 @@
 //	free()                                    frees the session: its trust list and its functions (which throw after)
 //	sha256(bytes)                             → the SHA-256 of a Uint8Array (at most a bundle's size) in hex, or an error Result
 //	qr                                        false in the build without the QR decoder (-tags noqr)
-//	warmUp(webCrypto?)                        verifies a built-in pass once, so that the first scan is fast
-//	warmUpPass                                that pass's text (signed by a key in no trust list), for the ES module's warm-up
+//	warmUp(webCrypto?)                        verifies a built-in pass once along this session's path (its list's state,
+//	                                          revocation data and rules), so that the first scan is fast → whether it ran
+//	warmUpPass                                that pass's text (signed by a key in no trust list)
 //	rules({country, region}?)                 chooses the rule country (none: technical check only) → the rules in use
 //	evalRule(ruleJSON, dataJSON)              → {result, error}: one rule on {"payload", "external"}, as a rule test
 //
@@ -82,7 +83,6 @@ func main() {
 	shared = sharedFuncs{
 		scanImage:  safe(jsScanImage),
 		newSession: safe(func([]js.Value) any { return api(newSession()) }),
-		warmUp:     safe(func(args []js.Value) any { return warmUp(arg(args, 0).Truthy()) }),
 		sha256:     safe(jsSHA256),
 		evalRule:   safe(jsEvalRule),
 	}
@@ -92,7 +92,7 @@ func main() {
 
 // sharedFuncs are the functions that act on no session: one of each for
 // the module, shared by every session's object.
-type sharedFuncs struct{ scanImage, newSession, warmUp, sha256, evalRule js.Func }
+type sharedFuncs struct{ scanImage, newSession, sha256, evalRule js.Func }
 
 var shared sharedFuncs
 
@@ -112,6 +112,7 @@ func api(s *session) js.Value {
 	set("rules", s.jsRules) // rules_js.go
 	set("loadRevocations", s.jsLoadRevocations)
 	set("revocations", s.jsRevocations)
+	set("warmUp", func(args []js.Value) any { return s.warmUp(arg(args, 0).Truthy()) != nil })
 	set("free", func([]js.Value) any {
 		s.free()
 		for _, f := range own {
@@ -123,7 +124,6 @@ func api(s *session) js.Value {
 	o.Set("id", s.id)
 	o.Set("scanImage", shared.scanImage)
 	o.Set("newSession", shared.newSession)
-	o.Set("warmUp", shared.warmUp)
 	o.Set("sha256", shared.sha256)
 	o.Set("warmUpPass", warmUpPass)
 	o.Set("evalRule", shared.evalRule) // rules_js.go

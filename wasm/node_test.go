@@ -120,8 +120,8 @@ func TestNodeParity(t *testing.T) {
 	}
 
 	var got map[string]struct {
-		Pure, Fast any
-		WebCrypto  int
+		Pure, Fast, Again any
+		WebCrypto         int
 	}
 	runNode(t, m, map[string]any{"mode": "parity", "groups": jobGroups}, &got)
 	if len(got) != len(want) {
@@ -138,7 +138,10 @@ func TestNodeParity(t *testing.T) {
 			t.Errorf("%s: pure-Go WebAssembly differs from native\n got %v\nwant %v", name, g.Pure, w)
 		}
 		if !reflect.DeepEqual(g.Fast, w) {
-			t.Errorf("%s: WebCrypto path differs from native\n got %v\nwant %v", name, g.Fast, w)
+			t.Errorf("%s: WebCrypto path, the signer's first pass, differs from native\n got %v\nwant %v", name, g.Fast, w)
+		}
+		if !reflect.DeepEqual(g.Again, w) {
+			t.Errorf("%s: WebCrypto path, a pass after the signer's key was imported, differs from native\n got %v\nwant %v", name, g.Again, w)
 		}
 		if w.(map[string]any)["valid"] == true {
 			valid++

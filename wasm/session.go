@@ -120,7 +120,13 @@ func (s *session) status(now time.Time) trustlist.Status {
 // a pass.
 func (s *session) verify(p *dcc.Pass, opts dcc.Options, now time.Time) *dcc.Result {
 	st := s.status(now)
-	r := dcc.Verify(p, st.Keys(), opts)
+	return s.verifyWith(p, st, st.Keys(), opts, now)
+}
+
+// verifyWith is [session.verify] with the keys given: the list's, or the
+// warm-up's own ([session.warmUp]).
+func (s *session) verifyWith(p *dcc.Pass, st trustlist.Status, keys dcc.KeyProvider, opts dcc.Options, now time.Time) *dcc.Result {
+	r := dcc.Verify(p, keys, opts)
 	st.AddTo(r)
 	s.checkRevocation(r, p, now)
 	s.applyRules(r, cmp.Or(opts.Now, now))

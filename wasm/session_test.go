@@ -60,11 +60,28 @@ func (f sessionFixture) bundle(t *testing.T, seq uint64, issued time.Time, valid
 }
 
 func TestWarmUp(t *testing.T) {
-	if !warmUp(false) {
-		t.Fatal("the built-in warm-up pass does not verify against its key")
+	f := newFixture(t)
+	loaded := newSession()
+	if out := loaded.load(f.bundle(t, 10, f.now, time.Hour), f.pub.pem, 0, 0, f.now); !out.OK {
+		t.Fatalf("load: %+v", out)
 	}
-	if !warmUp(true) {
-		t.Fatal("the built-in warm-up pass is not valid on the WebCrypto path")
+	for _, outside := range []bool{false, true} {
+		// Against its own key, with a usable list: valid.
+		if r := loaded.warmUp(outside); r == nil || !r.Valid {
+			t.Fatalf("warmUp(%v) with a list: %+v", outside, r)
+		}
+		// Without a list, the session's state shows as a scan's would.
+		if r := newSession().warmUp(outside); r == nil || r.Valid || len(r.Errors) != 1 || r.Errors[0].Code != trustlist.Missing {
+			t.Fatalf("warmUp(%v) without a list: %+v", outside, r)
+		}
+	}
+	// It leaves nothing behind: no prepared pass, no key handle.
+	if loaded.prep != nil || len(loaded.handles) != 0 {
+		t.Fatal("the warm-up left a prepared pass or a key handle")
+	}
+	// Its key is in no list: the pass itself is not valid against one.
+	if r := loaded.check(warmUpPass, f.now, f.now); r.Valid || codes(r.Errors)[0] != dcc.KIDUnknown {
+		t.Fatalf("the warm-up pass against the list: %v", codes(r.Errors))
 	}
 }
 

@@ -4,8 +4,10 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +15,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/passcheck/passcheck/internal/testkit/browsertest"
 )
+
+// dccSDKPkg is the JavaScript verifier make bench-startup compares with,
+// pinned so that runs compare alike. It is GPL-3.0-only: installed by the
+// benchmark into a temporary folder, never a dependency.
+const dccSDKPkg = "@pathcheck/dcc-sdk@0.0.27"
 
 // startupPhases are the phases of a cold Node process's way to its first
 // verdict, in order: the name of each time firstverdict.mjs reports (ms
@@ -25,63 +36,105 @@ var startupPhases = []struct{ key, what string }{
 	{"passcheck:compiled", "module compiled and instantiated"},
 	{"passcheck:runtime", "Go runtime started, main run (go.run)"},
 	{"passcheck:trustlist", "first trust-list load (signature checked)"},
+	{"passcheck:warmup", "the module's warm-up"},
 	{"ready", "load() resolved"},
 	{"verdict", "first verify's Result"},
 }
 
-// TestStartupBench is make bench-startup's Node part: cold Node processes,
-// each from nothing to its first verdict (an ES256 pass, WebCrypto path),
-// with the time of each phase, and the whole process as the Go side sees
-// it (spawn to answer). Five processes verify as soon as load() resolves
-// (the warm-up as shipped runs in the task after; the verify comes first),
-// five after the warm-up. It reports; it asserts no time.
+// dccSDKPhases are the same for firstverdict_dccsdk.mjs.
+var dccSDKPhases = []struct{ key, what string }{
+	{"started", "Node's own start (to the script's first line)"},
+	{"imported", "import of the bundle (esbuild, minified)"},
+	{"ready", "the signer's key given (addCachedKeys)"},
+	{"verdict", "first unpackAndVerify's answer"},
+}
+
+// startupRuns is how many cold processes each way of starting gets.
+const startupRuns = 7
+
+// TestStartupBench is make bench-startup (STARTUP_BEFORE=dir adds a
+// build to compare with, see below): cold Node processes, each from
+// nothing to its first verdict on one ES256 pass, with the time of each
+// phase and of the whole process as the Go side sees it (spawn to answer):
+// passcheck verifying as soon as load() resolved (the warm-up as shipped),
+// passcheck verifying after the warm-up is done, and @pathcheck/dcc-sdk
+// (installed from npm into a temporary folder and bundled with esbuild:
+// the published package does not load under Node 20 as it is) verifying
+// the same pass with the signer's key given to it. The processes of the
+// three take turns, so that the load of a shared machine falls on each
+// alike, and the ratio of the first verdicts is of the same run. It
+// reports; it asserts no time.
 func TestStartupBench(t *testing.T) {
 	m := buildModule(t)
 	f := newFixture(t)
 	bundle := f.bundle(t, 1, f.now, time.Hour)
 	dir := t.TempDir()
-	script, _ := filepath.Abs("testdata/firstverdict.mjs")
-	var sb strings.Builder
-	for _, afterWarm := range []bool{false, true} {
-		job, _ := json.Marshal(map[string]any{"module": m.js, "wasm": m.wasm, "bundle": b64(bundle), "keys": f.pub.pem,
-			"text": f.pass, "at": f.now.UnixMilli(), "afterWarm": afterWarm})
-		jobFile := filepath.Join(dir, "job.json")
-		if err := os.WriteFile(jobFile, job, 0o644); err != nil {
+	sdk := bundleDCCSDK(t, dir)
+	spki, err := x509.MarshalPKIXPublicKey(f.dsc.Cert.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type way struct {
+		name, script, job string
+		phases            []struct{ key, what string }
+		times             map[string][]float64
+	}
+	write := func(name string, v map[string]any) string {
+		b, _ := json.Marshal(v)
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		times := map[string][]float64{}
-		for i := 0; i < 5; i++ {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			cmd := exec.CommandContext(ctx, node(t), script, jobFile)
-			start := time.Now()
-			answer, err := cmd.Output()
-			wall := float64(time.Since(start).Microseconds()) / 1000
-			cancel()
-			if err != nil {
-				t.Fatalf("node firstverdict.mjs: %v", err)
-			}
-			var out map[string]any
-			if err := json.Unmarshal(answer, &out); err != nil {
-				t.Fatalf("answer %q: %v", answer, err)
-			}
-			if out["valid"] != true || out["trustOK"] != true {
-				t.Fatalf("the first verdict is not valid: %s", answer)
+		return p
+	}
+	pc := func(afterWarm bool) map[string]any {
+		return map[string]any{"module": m.js, "wasm": m.wasm, "bundle": b64(bundle), "keys": f.pub.pem,
+			"text": f.pass, "at": f.now.UnixMilli(), "afterWarm": afterWarm}
+	}
+	script, _ := filepath.Abs("testdata/firstverdict.mjs")
+	sdkScript, _ := filepath.Abs("testdata/firstverdict_dccsdk.mjs")
+	ways := []*way{
+		{name: "passcheck, verify as soon as load() resolved (the warm-up as shipped)", script: script, job: write("now.json", pc(false)), phases: startupPhases},
+		{name: "passcheck, verify after the warm-up is done", script: script, job: write("warm.json", pc(true)), phases: startupPhases},
+		{name: "@pathcheck/dcc-sdk " + strings.TrimPrefix(dccSDKPkg, "@pathcheck/dcc-sdk@") + ", bundled with esbuild", script: sdkScript,
+			job: write("sdk.json", map[string]any{"sdk": sdk, "kid": b64(f.dsc.KID), "spki": b64(spki), "text": f.pass}), phases: dccSDKPhases},
+	}
+	// A build to compare with in the same run: STARTUP_BEFORE names a
+	// folder holding passcheck.wasm and the ES module's files of it
+	// (passcheck.js, pointer.js, revocations.js, wasm_exec.js).
+	if before := os.Getenv("STARTUP_BEFORE"); before != "" {
+		job := pc(false)
+		job["module"], job["wasm"] = filepath.Join(before, "passcheck.js"), filepath.Join(before, "passcheck.wasm")
+		ways = append(ways, &way{name: "the build in " + before + ", verify as soon as load() resolved", script: script, job: write("before.json", job), phases: startupPhases})
+	}
+	for _, w := range ways {
+		w.times = map[string][]float64{}
+	}
+	// One unrecorded round first: the files in the page cache for all. The
+	// ways take turns (turn).
+	for i := -1; i < startupRuns; i++ {
+		for k := range ways {
+			w := ways[turn(i, k, len(ways))]
+			out, wall := firstVerdict(t, w.script, w.job)
+			if i < 0 {
+				continue
 			}
 			for k, v := range out {
 				if x, ok := v.(float64); ok {
-					times[k] = append(times[k], x)
+					w.times[k] = append(w.times[k], x)
 				}
 			}
-			times["process"] = append(times["process"], wall)
+			w.times["process"] = append(w.times["process"], wall)
 		}
-		when := "verify as soon as load() resolved"
-		if afterWarm {
-			when = "verify after the warm-up"
-		}
-		fmt.Fprintf(&sb, "\nNode, cold process to first verdict (%s), ms since the process started, median [range] of 5:\n", when)
+	}
+
+	var sb strings.Builder
+	for _, w := range ways {
+		fmt.Fprintf(&sb, "\nNode, cold process to first verdict: %s; ms since the process started, median [range] of %d:\n", w.name, startupRuns)
 		prev := 0.0
-		for _, ph := range startupPhases {
-			xs := times[ph.key]
+		for _, ph := range w.phases {
+			xs := w.times[ph.key]
 			if len(xs) == 0 {
 				fmt.Fprintf(&sb, "  %-22s %-48s (not marked)\n", ph.key, ph.what)
 				continue
@@ -90,12 +143,204 @@ func TestStartupBench(t *testing.T) {
 			fmt.Fprintf(&sb, "  %-22s %-48s at %6.1f [%6.1f–%6.1f]  phase %6.1f\n", ph.key, ph.what, md, slices.Min(xs), slices.Max(xs), md-prev)
 			prev = md
 		}
-		if xs := times["warmed"]; len(xs) > 0 {
-			fmt.Fprintf(&sb, "  warm-up done at %.1f\n", median(xs))
+		if xs := w.times["warmed"]; len(xs) > 0 {
+			fmt.Fprintf(&sb, "  warm-up done at %.1f [%.1f–%.1f]\n", median(xs), slices.Min(xs), slices.Max(xs))
 		}
 		fmt.Fprintf(&sb, "  first verify %.1f ms [%.1f–%.1f]; whole process, spawn to answer: %.1f ms [%.1f–%.1f]\n",
-			median(times["verifyMs"]), slices.Min(times["verifyMs"]), slices.Max(times["verifyMs"]),
-			median(times["process"]), slices.Min(times["process"]), slices.Max(times["process"]))
+			median(w.times["verifyMs"]), slices.Min(w.times["verifyMs"]), slices.Max(w.times["verifyMs"]),
+			median(w.times["process"]), slices.Min(w.times["process"]), slices.Max(w.times["process"]))
+	}
+	now, sdkT := ways[0].times, ways[2].times
+	fmt.Fprintf(&sb, "\npasscheck ÷ dcc-sdk, same run (verify as soon as ready): first verdict %.2f (%.1f / %.1f ms since the process started), process spawn to answer %.2f (%.1f / %.1f ms)\n",
+		median(now["verdict"])/median(sdkT["verdict"]), median(now["verdict"]), median(sdkT["verdict"]),
+		median(now["process"])/median(sdkT["process"]), median(now["process"]), median(sdkT["process"]))
+	t.Log(sb.String())
+}
+
+// startupPageJS is the script of TestStartupBrowser's page: load() from
+// the module's URL and a published trust list, and a verify as soon as it
+// resolved, with the times (ms since navigation) and the ES module's marks.
+const startupPageJS = `import { load } from "./passcheck.js";
+window.run = async (keys, text, at) => {
+  const out = { script: performance.now() };
+  const pc = await load({ wasmURL: "passcheck.wasm", trustListURL: "trust/trustlist.json", trustKeys: keys });
+  out.ready = performance.now();
+  const r = await pc.verify(text, { at });
+  out.verdict = performance.now();
+  out.verifyMs = out.verdict - out.ready;
+  out.valid = r.valid;
+  await pc.warmedUp;
+  for (const e of performance.getEntriesByType("mark")) out[e.name] = e.startTime;
+  const w = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
+  if (w) out.wasmFetched = w.responseEnd;
+  return out;
+};
+window.testReady = true;
+`
+
+// browserPhases are startupPageJS's times, in order.
+var browserPhases = []struct{ key, what string }{
+	{"script", "the page's script runs"},
+	{"wasmFetched", "the module's last byte received"},
+	{"passcheck:compiled", "module compiled and instantiated"},
+	{"passcheck:runtime", "Go runtime started, main run (go.run)"},
+	{"passcheck:trustlist", "first trust-list load (signature checked)"},
+	{"passcheck:warmup", "the module's warm-up"},
+	{"passcheck:revocations", "the list's revocation data loaded"},
+	{"ready", "load() resolved"},
+	{"verdict", "first verify's Result"},
+	{"passcheck:warm", "WebCrypto's warm-up done"},
+}
+
+// TestStartupBrowser is make bench-startup's Chromium part: the ES module
+// alone on a page (no scanner page around it: make bench-site measures
+// that), each run in a new headless Chromium so that nothing is cached,
+// from navigation to the first verify's Result on a pass verified as soon
+// as load() resolved, with the warm-up as shipped. It reports; it asserts
+// no time.
+func TestStartupBrowser(t *testing.T) {
+	m := buildModule(t)
+	f := newFixture(t)
+	type build struct {
+		name  string
+		files []string
+		times map[string][]float64
+		url   string
+	}
+	builds := []*build{{name: "this build", files: append(m.lib(), m.wasm)}}
+	if before := os.Getenv("STARTUP_BEFORE"); before != "" {
+		var files []string
+		for _, n := range []string{"passcheck.js", "pointer.js", "revocations.js", "wasm_exec.js", "passcheck.wasm"} {
+			files = append(files, filepath.Join(before, n))
+		}
+		builds = append(builds, &build{name: "the build in " + before, files: files})
+	}
+	bundle := f.bundle(t, 1, f.now, time.Hour)
+	rev := f.pub.revocations(t, nil, 1, f.now, 48*time.Hour)
+	for _, b := range builds {
+		dir := t.TempDir()
+		if err := copyFiles(dir, b.files...); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "test.js"), []byte(startupPageJS), 0o644)
+		os.WriteFile(filepath.Join(dir, "index.html"), []byte(testPageHTML), 0o644)
+		writeTree(t, filepath.Join(dir, "trust"), bundle, rev)
+		srv := browsertest.Serve(t, dir, http.Header{
+			"Content-Security-Policy": {"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:"},
+			"Cache-Control":           {"no-store"},
+		})
+		b.url, b.times = srv.URL, map[string][]float64{}
+	}
+	keys, _ := json.Marshal(f.pub.pem)
+	text, _ := json.Marshal(f.pass)
+	// The builds take turns (turn), each run in a new browser.
+	for i := 0; i < startupRuns; i++ {
+		for k := range builds {
+			j := turn(i, k, len(builds))
+			b := builds[j]
+			t.Run(fmt.Sprint(i, j), func(t *testing.T) {
+				p := browsertest.Start(t, browsertest.Options{}).NewPage()
+				p.Navigate(b.url + "/index.html")
+				p.WaitFor(`window.testReady === true`, 10*time.Second)
+				out := browsertest.Eval[map[string]any](p, fmt.Sprintf(`run(%s, %s, %d)`, keys, text, f.now.UnixMilli()))
+				if out["valid"] != true {
+					t.Fatalf("the first verdict is not valid: %v", out)
+				}
+				for k, v := range out {
+					if x, ok := v.(float64); ok {
+						b.times[k] = append(b.times[k], x)
+					}
+				}
+			})
+		}
+	}
+	var sb strings.Builder
+	for _, b := range builds {
+		fmt.Fprintf(&sb, "\nChromium, %s: the ES module on a page, navigation to first verdict (verify as soon as load() resolved), ms since navigation, median [range] of %d:\n", b.name, startupRuns)
+		prev := 0.0
+		for _, ph := range browserPhases {
+			xs := b.times[ph.key]
+			if len(xs) == 0 {
+				fmt.Fprintf(&sb, "  %-22s %-48s (not marked)\n", ph.key, ph.what)
+				continue
+			}
+			md := median(xs)
+			fmt.Fprintf(&sb, "  %-22s %-48s at %6.1f [%6.1f–%6.1f]  phase %6.1f\n", ph.key, ph.what, md, slices.Min(xs), slices.Max(xs), md-prev)
+			prev = md
+		}
+		fmt.Fprintf(&sb, "  first verify %.1f ms [%.1f–%.1f]\n", median(b.times["verifyMs"]), slices.Min(b.times["verifyMs"]), slices.Max(b.times["verifyMs"]))
 	}
 	t.Log(sb.String())
+}
+
+// turn is the k-th of n ways to run in round i: the order turns by one
+// each round, so that no way is always the first after a pause (or the
+// last before one).
+func turn(i, k, n int) int { return (k + max(i, 0)) % n }
+
+// firstVerdict runs one cold Node process on a job and returns the JSON
+// of its last line and the time from spawn to its end.
+func firstVerdict(t *testing.T, script, job string) (map[string]any, float64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node(t), script, job)
+	start := time.Now()
+	answer, err := cmd.Output()
+	wall := float64(time.Since(start).Microseconds()) / 1000
+	if err != nil {
+		t.Fatalf("node %s: %v", filepath.Base(script), err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(answer)), "\n")
+	var out map[string]any
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &out); err != nil {
+		t.Fatalf("answer %q: %v", answer, err)
+	}
+	if out["valid"] != true || (out["trustOK"] != nil && out["trustOK"] != true) {
+		t.Fatalf("%s: the first verdict is not valid: %s", filepath.Base(script), answer)
+	}
+	return out, wall
+}
+
+// bundleDCCSDK installs dccSDKPkg into dir/npm and bundles it with esbuild
+// into one CommonJS file for Node (its package loads its ES modules
+// through the esm package, which fails under Node 20), minified, as a
+// site would ship it; it returns the bundle's path.
+func bundleDCCSDK(t *testing.T, dir string) string {
+	t.Helper()
+	npmDir := filepath.Join(dir, "npm")
+	if err := os.MkdirAll(npmDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(npmDir, "package.json"), []byte(`{"private": true}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "npm", "install", "--no-audit", "--no-fund", "--loglevel=error", dccSDKPkg)
+	cmd.Dir = npmDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm install %s: %v\n%s", dccSDKPkg, err, out)
+	}
+	out := filepath.Join(dir, "dccsdk.cjs")
+	res := api.Build(api.BuildOptions{
+		Stdin: &api.StdinOptions{
+			Contents:   `export { unpackAndVerify, addCachedKeys } from "@pathcheck/dcc-sdk/lib/main.js";`,
+			ResolveDir: npmDir,
+			Loader:     api.LoaderJS,
+		},
+		Bundle:            true,
+		Platform:          api.PlatformNode,
+		Format:            api.FormatCommonJS,
+		MinifyWhitespace:  true,
+		MinifySyntax:      true,
+		MinifyIdentifiers: true,
+		LogLevel:          api.LogLevelSilent,
+		Outfile:           out,
+		Write:             true,
+	})
+	if len(res.Errors) > 0 {
+		t.Fatalf("esbuild %s: %v", dccSDKPkg, res.Errors[0].Text)
+	}
+	return out
 }

@@ -32,37 +32,44 @@ func (w warmUpKeys) Signers(kid []byte) []dcc.Signer {
 	return nil
 }
 
-// warmUp verifies warmUpPass against its own key and reports whether it was
-// valid, as it must be. With outside true it takes the path of a
-// WebCrypto-checked pass: the bytes to be signed are made for the outside
-// check, and the signature is taken as verified (it is this module's own
-// pass and key), so that the pure-Go ECDSA code, which that path never
-// runs, is not paid for.
+// warmUp verifies warmUpPass once, against its own key, along the path a
+// scan of this session takes, and returns its Result (nil when the pass
+// does not decode, which it always does): decoded as far as its signature
+// ([dcc.DecodeEnvelope]), then checked with the session's trust-list
+// state, revocation data and rules, and the Result written as the exports
+// write it. With outside true it takes the path of a WebCrypto-checked pass
+// ([session.prepare], then [session.speculate]): the bytes to be signed are
+// made for the outside check, and the signature is taken as verified (it is
+// this module's own pass and key), so that the pure-Go ECDSA code, which
+// that path never runs, is not paid for. It leaves the session as it was:
+// no prepared pass, no key handle. The Result carries the state of the
+// session's list as a scan's would (TRUSTLIST_MISSING before a load).
 //
 // In WebAssembly the cost it takes off the first scan is mostly the
 // compilation of each function on its first call (V8 compiles lazily): it
 // must run the functions a scan runs, and it gets cheaper only as those get
 // smaller.
-func warmUp(outside bool) bool {
+func (s *session) warmUp(outside bool) *dcc.Result {
 	kid, _ := hex.DecodeString(warmUpKID)
 	point, _ := hex.DecodeString("04" + warmUpX + warmUpY)
 	key, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), point)
 	if err != nil {
-		return false
+		return nil
 	}
-	s := dcc.Signer{KID: kid, Country: "XX", PublicKey: key}
-	opts := dcc.Options{Now: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)}
-	p, err := dcc.Decode(warmUpPass)
+	keys := warmUpKeys{dcc.Signer{KID: kid, Country: "XX", PublicKey: key}}
+	p, err := dcc.DecodeEnvelope(warmUpPass)
 	if err != nil {
-		return false
+		return nil
 	}
+	opts := dcc.Options{Now: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)}
 	if outside {
-		if len(p.ToBeSigned()) == 0 {
-			return false
+		if len(p.ToBeSigned()) == 0 || len(p.Signature()) == 0 {
+			return nil
 		}
-		opts.VerifiedBy = func(dcc.Signer) bool { return true }
+		opts.VerifiedBy = func(sg dcc.Signer) bool { return sameKey(sg.PublicKey, key) }
 	}
-	r := dcc.Verify(p, warmUpKeys{s}, opts)
+	now := time.Now()
+	r := s.verifyWith(p, s.status(now), keys, opts, now)
 	appendResult(nil, r)
-	return r.Valid
+	return r
 }

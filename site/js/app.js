@@ -289,10 +289,13 @@ async function start() {
   window.addEventListener("online", refreshTrust);
   setInterval(updateTrust, 30 * 1000);
   setInterval(refreshTrust, REFRESH_MS);
-  registerServiceWorker();
 
   const pending = takeFragmentPass();
   const started = await scanner.start(() => loadVerifier(config));
+  // The service worker after the verifier: its start and its precache of
+  // every asset would share the device with the module's download and
+  // compile (the page fetched all it needs itself).
+  registerServiceWorker();
   if (!started.ok) return;
   rulesSetting();
   document.documentElement.dataset.ready = "true";

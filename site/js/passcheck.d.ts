@@ -208,8 +208,12 @@ export interface LoadOptions {
   webCrypto?: boolean;
   /**
    * Verify a built-in pass once (default true), so that the first real scan
-   * does not pay the first-run costs (tens of milliseconds). It runs in the
-   * task after load() resolves; `verifier.warmedUp` tells when it is done.
+   * does not pay the first-run costs (tens of milliseconds). The module's
+   * part runs before load() resolves, as soon as the trust list is in;
+   * WebCrypto's (one key import and one signature of each algorithm, begun
+   * at the start of load) runs on, and `verifier.warmedUp` tells when it is
+   * done. Until then, and for a signer's first pass, a verify is the
+   * module's pure-Go one.
    */
   warmUp?: boolean;
   /** The rule country and region (see Verifier.setRules); default: the EU baseline when the trust list carries rules. */

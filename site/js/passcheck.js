@@ -21,7 +21,7 @@
 // build put it there; the site's bundler inlines it).
 import "./wasm_exec.js";
 import { readPointer, checkBundle, readCapped, seqText, compareSeq, hex, MAX_POINTER_BYTES, MAX_BUNDLE_BYTES } from "./pointer.js";
-import { revocationsFor } from "./revocations.js";
+import { revocationsFor, prefetchRevocations } from "./revocations.js";
 
 const SEQUENCE_KEY = "passcheck.trustlist.sequence.";
 
@@ -36,8 +36,11 @@ export class PasscheckError extends Error {
 }
 
 // mark records a phase of start-up as a User Timing mark
-// ("passcheck:compiled", "passcheck:runtime", "passcheck:trustlist",
-// "passcheck:ready", "passcheck:warm"), which benchmarks read
+// ("passcheck:start" load called, "compiled" the module fetched, compiled
+// and instantiated, "runtime" go.run done, "trustlist" the first list
+// loaded, "warmup" the module's warm-up done, "revocations" the list's
+// revocation data loaded, "ready", "warm" WebCrypto's warm-up done too),
+// which benchmarks read
 // (performance.getEntriesByName); a mark costs microseconds.
 function mark(name) {
   try {
@@ -342,9 +345,22 @@ function fastPath(api, c, s) {
   // with none of the keys (a bad signature, or an issuer's salt length that
   // WebCrypto does not accept), the module checks the signature again in Go
   // (verifyPrepared with -1), so a refusal never rests on WebCrypto alone.
+  //
+  // A pass whose signer's key is not imported yet is checked by the module
+  // alone (pure Go: about a millisecond for ES256, less than WebCrypto's
+  // first import and verify of a key) while the key is imported for the
+  // passes that follow: the first verdict never waits for WebCrypto.
   return async function verify(text, at) {
     const p = c.prepare(text, at);
     if (p.result) return p.result;
+    let missing = false;
+    for (const h of p.handles) {
+      if (h === "0") continue;
+      const entry = keys.get(p.alg + h) || cryptoKey(h, p.alg);
+      if (entry && !entry.key) missing = true;
+    }
+    // (p.tbs and p.sig may be stale after cryptoKey: they are not used below.)
+    if (missing) return c.verifyPrepared(p.token, -1) || c.verify(text, at);
     const verifyAlg = ALGS[p.alg].verifyAlg;
     // tbs and sig are views into the module's memory, which the next call
     // into it, or another verify while this one waits, may overwrite.
@@ -390,10 +406,12 @@ function fastPath(api, c, s) {
  * to a verifier. See passcheck.d.ts for the options and the verifier.
  */
 export async function load(options = {}) {
+  mark("start");
   // What needs no module starts while the module is fetched and compiled:
   // the trust list's download and hash check (where WebCrypto hashes it),
-  // the name of the stored sequence, and WebCrypto's first key imports and
-  // verifies (tens of milliseconds the first time in a process).
+  // then the revocation data's, the name of the stored sequence, and
+  // WebCrypto's first key imports and verifies (tens of milliseconds the
+  // first time in a process).
   const s = subtle();
   const keysOK = typeof options.trustKeys === "string" && options.trustKeys.includes("PUBLIC KEY");
   let pointerURL = null;
@@ -403,10 +421,20 @@ export async function load(options = {}) {
     // thrown again below, once the module has started, as before
   }
   const early = keysOK && !(options.trustList instanceof Uint8Array) && pointerURL && s ? fetchBundle(pointerURL, null) : null;
+  // And the revocation data the pointer names, as soon as it is read.
+  const earlyRev = early ? early.then((got) => (got.parsed ? prefetchRevocations(got.parsed, pointerURL, fetchCapped, s) : null)) : null;
+  if (earlyRev) earlyRev.catch(() => {}); // awaited below, unless the module fails first
   const seqKeyEarly = keysOK ? storageKey(options.trustKeys) : null;
   if (seqKeyEarly) seqKeyEarly.catch(() => {}); // awaited below, unless the module fails first
   const fastOn = options.webCrypto !== false && s !== null;
   const webCryptoWarm = fastOn && options.warmUp !== false ? warmUpWebCrypto(s).catch(() => {}) : null;
+  // Until WebCrypto's first calls are done, a verify takes the pure-Go
+  // path, which the warm-up and the trust list's own signature check have
+  // run already: WebCrypto's first use takes tens of milliseconds (in Node
+  // it runs on the thread load() keeps busy), the pure-Go ES256 check
+  // about one.
+  let webCryptoWarmed = webCryptoWarm === null;
+  if (webCryptoWarm) webCryptoWarm.then(() => (webCryptoWarmed = true));
 
   const mod = await module(options);
   if (!keysOK) {
@@ -455,8 +483,10 @@ export async function load(options = {}) {
   const rev = revocationsFor({ api, trustKeys, seqKey, storage, subtle, moduleHash, fetchCapped, seqText, compareSeq });
 
   // refreshTrustList fetches the list (first gives the download begun
-  // during load, if any) and loads it.
-  async function refreshTrustList(first) {
+  // during load, if any) and loads it, runs afterList (or null), then loads
+  // the revocation data the list names (firstRev: its download begun during
+  // load, if any).
+  async function refreshTrustList(first, afterList, firstRev) {
     if (!pointerURL) {
       last = failedLoad("TRUSTLIST_UNAVAILABLE", "load() was given no trustListURL.");
       return last;
@@ -464,17 +494,32 @@ export async function load(options = {}) {
     if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
     const got = await (first || fetchBundle(pointerURL, moduleHash));
     last = got.error || loadBytes(got.bundle);
-    if (!closed) await rev.refresh(got.parsed, pointerURL);
+    if (afterList) afterList();
+    if (!closed) await rev.refresh(got.parsed, pointerURL, firstRev ? await firstRev : null);
     return last;
   }
 
+  // Warm up before load resolves: the first verify pays for first-run
+  // costs (V8 compiles each function of the module on its first call), so
+  // the module verifies a built-in pass once along the path a first verify
+  // takes (the pure-Go one, see fastPath; with the list's state and the
+  // rules), once the list is in and while the revocation data may still be
+  // on its way.
+  const afterList = () => {
+    mark("trustlist");
+    if (options.warmUp !== false) warmUpModule(api, c, fast !== null);
+    mark("warmup");
+  };
   if (options.trustList instanceof Uint8Array) {
     last = loadBytes(options.trustList);
+    afterList();
     if (options.revocations) rev.loadBytes(options.revocations.index, options.revocations.parts, options.revocations.why);
   } else if (pointerURL) {
-    await refreshTrustList(early);
+    await refreshTrustList(early, afterList, earlyRev);
+  } else {
+    afterList();
   }
-  mark("trustlist");
+  mark("revocations");
 
   const verifier = {
     /** The module's build version. */
@@ -493,7 +538,7 @@ export async function load(options = {}) {
       if (closed) return Promise.resolve(closedResult());
       const at = opts && typeof opts.at === "number" ? opts.at : undefined;
       try {
-        if (fast && typeof text === "string") return fast(text, at).catch(internalError);
+        if (fast && webCryptoWarmed && typeof text === "string") return fast(text, at).catch(internalError);
         return Promise.resolve(c.verify(text, at));
       } catch (e) {
         return Promise.resolve(internalError(e));
@@ -599,12 +644,9 @@ export async function load(options = {}) {
     },
   };
 
-  // Warm up: the first verify pays for first-run costs (V8 compiles each
-  // function of the module on its first call); pay them as soon as load
-  // has resolved, in the next task, rather than on the first scan or
-  // before the verifier is ready. A verify that comes first is correct,
-  // only slower.
-  verifier.warmedUp = options.warmUp === false ? Promise.resolve() : warmUpSoon(api, c, fast ? s : null, webCryptoWarm);
+  // WebCrypto's first key imports and verifies, begun at the start of
+  // load, run on; verifier.warmedUp resolves once they are done too.
+  verifier.warmedUp = options.warmUp === false ? Promise.resolve() : warmUpDone(fast ? webCryptoWarm : null);
   mark("ready");
   return verifier;
 }
@@ -621,28 +663,25 @@ const WARM_KEYS = {
   },
 };
 
-// warmUpSoon runs the module's warm-up in the next task; the promise
-// resolves once it and WebCrypto's (webCrypto: begun during load, or null)
-// are done. Nothing in it is worth failing for.
-function warmUpSoon(api, c, s, webCrypto) {
-  return new Promise((resolve) => {
-    setTimeout(() => {
-      try {
-        api.warmUp(s !== null);
-        // The same pass through the exports a scan takes (its signer is in
-        // no trust list, so it goes as far as the Result, without a key).
-        if (typeof api.warmUpPass === "string") (s ? c.prepare : c.verify)(api.warmUpPass);
-      } catch {
-        // the verify path works without it
-      }
-      (s ? webCrypto || warmUpWebCrypto(s) : Promise.resolve())
-        .catch(() => {})
-        .then(() => {
-          mark("warm");
-          resolve();
-        });
-    }, 0);
-  });
+// warmUpModule runs the module's warm-up (wasm/warmup.go: the pure-Go
+// path, whose ECDSA code the trust list's signature check has compiled
+// already), and the exports and the ES module's glue a scan goes through,
+// with a text that is no pass. Nothing in it is worth failing for.
+function warmUpModule(api, c, webCrypto) {
+  try {
+    if (typeof api.warmUp === "function") api.warmUp(false);
+    (webCrypto ? c.prepare : c.verify)("HC1:");
+  } catch {
+    // the verify path works without it
+  }
+}
+
+// warmUpDone resolves once WebCrypto's warm-up (begun during load, or
+// null) is done, and marks it. It never rejects.
+function warmUpDone(webCrypto) {
+  return (webCrypto || Promise.resolve())
+    .catch(() => {})
+    .then(() => mark("warm"));
 }
 
 async function warmUpWebCrypto(s) {

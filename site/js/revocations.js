@@ -178,6 +178,28 @@ export async function fetchRevocations(rp, get, checkSum) {
   return { index, parts, why: "" };
 }
 
+/**
+ * prefetchRevocations starts the download of the revocation data that
+ * parsed (a trustlist.json fetched from pointerURL) names, before the
+ * module runs (passcheck.js load: beside the module's own download): null
+ * when it names none, else {sha256, got} for revocationsFor's refresh, got
+ * being fetchRevocations' promise. subtle is WebCrypto's, which hashes the
+ * index.
+ */
+export function prefetchRevocations(parsed, pointerURL, fetchCapped, subtle) {
+  let rp;
+  try {
+    rp = readRevocations(parsed, pointerURL);
+  } catch {
+    return null; // refresh says why
+  }
+  if (!rp || !subtle) return null;
+  const hash = async (bytes) => hexOf(new Uint8Array(await subtle.digest("SHA-256", bytes)));
+  const got = fetchRevocations(rp, (url, max, what) => fetchCapped(url, max, what, "default"), hash);
+  got.catch(() => {}); // awaited by refresh, unless the module fails to start first
+  return { sha256: rp.sha256, got };
+}
+
 const REV_SEQUENCE_KEY = "passcheck.revocations.sequence.";
 
 /**
@@ -235,7 +257,8 @@ export function revocationsFor({ api, trustKeys, seqKey, storage, subtle, module
 
   // refresh fetches what parsed (the trustlist.json just fetched, or
   // undefined when it could not be) names, unless it is the index in use.
-  async function refresh(parsed, pointerURL) {
+  // early is prefetch's download of the same pointer's data, or null.
+  async function refresh(parsed, pointerURL, early) {
     if (parsed === undefined) return loadBytes(null, [], "the trust list could not be fetched");
     let rp;
     try {
@@ -245,7 +268,7 @@ export function revocationsFor({ api, trustKeys, seqKey, storage, subtle, module
     }
     if (!rp) return loadBytes(null, [], "trustlist.json names no revocation index");
     if (rp.sha256 === inUse && last && last.loaded) return shape(api.revocations());
-    const got = await fetchRevocations(rp, (url, max, what) => fetchCapped(url, max, what, "default"), hashOf);
+    const got = await (early && early.sha256 === rp.sha256 ? early.got : fetchRevocations(rp, (url, max, what) => fetchCapped(url, max, what, "default"), hashOf));
     const out = loadBytes(got.index, got.parts, got.why);
     if (got.index && last && last.ok) inUse = rp.sha256;
     return out;

@@ -117,7 +117,7 @@ func BenchmarkSite(b *testing.B) {
 		ph   []map[string]float64
 	}{{"cold", coldPh}, {"from the service worker", swPh}} {
 		var line strings.Builder
-		for _, k := range []string{"wasmFetched", "compiled", "runtime", "trustlist", "ready", "warm"} {
+		for _, k := range startPhaseKeys {
 			var xs []float64
 			for _, m := range run.ph {
 				if v, ok := m[k]; ok {
@@ -161,16 +161,35 @@ func longTasks(p *sitePage) longTaskStats {
 	return eval[longTaskStats](p, `({ count: globalThis.longTasks.length, max: globalThis.longTasks.reduce((a, b) => Math.max(a, b), 0), frames: globalThis.longFrames })`)
 }
 
-// startPhases reads the start-up's marks (passcheck.js mark: compiled,
-// runtime, trustlist, ready, warm) and the end of the module's download
-// (Resource Timing), in ms since navigation.
+// startPhaseKeys are the times startPhases reads, in the order of a start:
+// the page's HTML received (htmlEnd), its script received (jsEnd), the
+// document parsed (domInteractive), load() called (start), the module's
+// request started (wasmStart), its first byte (wasmFirstByte) and last
+// byte (wasmFetched) received, then the ES module's marks.
+var startPhaseKeys = []string{"htmlEnd", "jsEnd", "domInteractive", "start", "wasmStart", "wasmFirstByte", "wasmFetched", "compiled", "runtime", "trustlist", "warmup", "revocations", "ready", "warm"}
+
+// startPhases reads the start-up's marks (passcheck.js mark: start,
+// compiled, runtime, trustlist, warmup, revocations, ready, warm), the page's and the module's
+// downloads (Navigation and Resource Timing), in ms since navigation.
 func startPhases(p *sitePage) map[string]float64 {
 	p.waitFor(`performance.getEntriesByName("passcheck:warm").length > 0 || performance.getEntriesByName("passcheck:ready").length === 0`, 10*time.Second)
 	return eval[map[string]float64](p, `(() => {
   const out = {};
   for (const e of performance.getEntriesByType("mark")) if (e.name.startsWith("passcheck:")) out[e.name.slice(10)] = e.startTime;
-  const w = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
-  if (w) out.wasmFetched = w.responseEnd;
+  const nav = performance.getEntriesByType("navigation")[0];
+  if (nav) {
+    out.htmlEnd = nav.responseEnd;
+    out.domInteractive = nav.domInteractive;
+  }
+  const res = performance.getEntriesByType("resource");
+  const w = res.find((e) => e.name.endsWith(".wasm"));
+  if (w) {
+    out.wasmStart = w.startTime;
+    out.wasmFirstByte = w.responseStart;
+    out.wasmFetched = w.responseEnd;
+  }
+  const js = res.find((e) => /\/assets\/app-[^/]*\.js$/.test(e.name));
+  if (js) out.jsEnd = js.responseEnd;
   return out;
 })()`)
 }
