@@ -27,7 +27,7 @@ func blockOf(v, n int) int {
 }
 
 func (b *bitmap) at(x, y int) bool {
-	v := int32(b.g.row(y)[x])
+	v := int32(b.g.at(x, y))
 	if b.bw == 0 {
 		return v <= b.global
 	}
