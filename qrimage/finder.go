@@ -48,42 +48,52 @@ func ratioOK(r [5]int) (float64, bool) {
 // the centre run and two runs on each side. It returns the runs and the
 // centre of the middle run.
 func columnRuns(bm *bitmap, x, y, maxRun int) (r [5]int, cy float64, ok bool) {
-	h := bm.h
-	up := y
-	for up >= 0 && bm.at(x, up) {
+	r, c, ok := crossRuns(bm, x, y, 0, 1, maxRun)
+	return r, c, ok
+}
+
+// crossRuns measures the runs through (x, y), which must be dark, along
+// the line of step (dx, dy): the centre run and two runs on each side. It
+// returns the runs and the row of the centre of the middle run.
+func crossRuns(bm *bitmap, x, y, dx, dy, maxRun int) (r [5]int, cy float64, ok bool) {
+	w, h := bm.w, bm.h
+	in := func(k int) bool { return y+dy*k >= 0 && y+dy*k < h && x+dx*k >= 0 && x+dx*k < w }
+	dark := func(k int) bool { return bm.at(x+dx*k, y+dy*k) }
+	up := 0
+	for in(up) && dark(up) {
 		up--
 	}
-	down := y
-	for down < h && bm.at(x, down) {
+	down := 0
+	for in(down) && dark(down) {
 		down++
 	}
 	r[2] = down - up - 1
 	// Upwards: light then dark.
-	yy := up
-	for k, dark := 1, false; k >= 0; k, dark = k-1, !dark {
+	k := up
+	for i, d := 1, false; i >= 0; i, d = i-1, !d {
 		n := 0
-		for yy >= 0 && bm.at(x, yy) == dark && n <= maxRun {
-			yy--
+		for in(k) && dark(k) == d && n <= maxRun {
+			k--
 			n++
 		}
 		if n == 0 || n > maxRun {
 			return r, 0, false
 		}
-		r[k] = n
+		r[i] = n
 	}
-	yy = down
-	for k, dark := 3, false; k <= 4; k, dark = k+1, !dark {
+	k = down
+	for i, d := 3, false; i <= 4; i, d = i+1, !d {
 		n := 0
-		for yy < h && bm.at(x, yy) == dark && n <= maxRun {
-			yy++
+		for in(k) && dark(k) == d && n <= maxRun {
+			k++
 			n++
 		}
 		if n == 0 || n > maxRun {
 			return r, 0, false
 		}
-		r[k] = n
+		r[i] = n
 	}
-	return r, float64(up+1+down) / 2, true
+	return r, float64(2*y+dy*(up+1+down)) / 2, true
 }
 
 // findFinderCandidates scans every step-th row of bm for 1:1:3:1:1 runs,
@@ -130,6 +140,9 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 			if !ok || mv > 2*m || m > 2*mv {
 				continue
 			}
+			if minContrast > 0 && (!diagonalOK(bm, int(cx), int(cy), int(6*m)+2) || !neighbourOK(bm, int(cx), y, step, m)) {
+				continue
+			}
 			cl.add(cx, cy, (m+mv)/2)
 		}
 	}
@@ -140,6 +153,43 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 		cands = cands[:limit]
 	}
 	return cands
+}
+
+// diagonalOK reports whether either diagonal through (x, y) crosses
+// 1:1:3:1:1 runs: a finder pattern's do at any rotation, while the chance
+// hits of noise and texture that pass on a row and a column mostly do not.
+func diagonalOK(bm *bitmap, x, y, maxRun int) bool {
+	for _, dx := range [2]int{1, -1} {
+		if r, _, ok := crossRuns(bm, x, y, dx, 1, maxRun); ok {
+			if _, ok := ratioOK(r); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// neighbourOK reports whether a row next to row y, one not scanned (step
+// 2), crosses 1:1:3:1:1 runs through (x, y') too, with a module size
+// within a factor of two of m: a finder pattern's 3-module core spans at
+// least three rows, so one of the two rows beside a row through it is
+// also through it, while a chance hit of noise rarely repeats on the next
+// row.
+func neighbourOK(bm *bitmap, x, y, step int, m float64) bool {
+	if step < 2 {
+		return true
+	}
+	for _, yy := range [2]int{y - 1, y + 1} {
+		if yy < 0 || yy >= bm.h || !bm.at(x, yy) {
+			continue
+		}
+		if r, _, ok := crossRuns(bm, x, yy, 1, 0, int(4*m)+2); ok {
+			if mh, ok := ratioOK(r); ok && mh <= 2*m && m <= 2*mh {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // contrast returns how much lighter, in gray levels, the mean of runs 0
