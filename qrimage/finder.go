@@ -2,6 +2,7 @@ package qrimage
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -22,6 +23,7 @@ type finderCand struct {
 	x, y   float64 // centre
 	module float64 // module size (row and column estimate)
 	hits   int
+	both   bool // a hit's two neighbouring rows crossed it too (the look's)
 }
 
 // ratioOK reports whether five run lengths look like 1:1:3:1:1, and returns
@@ -140,14 +142,29 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 			if !ok || mv > 2*m || m > 2*mv {
 				continue
 			}
-			if minContrast > 0 && (!diagonalOK(bm, int(cx), int(cy), int(6*m)+2) || !neighbourOK(bm, int(cx), y, step, m)) {
-				continue
+			both := true
+			if minContrast > 0 {
+				var nb int
+				if !diagonalOK(bm, int(cx), int(cy), int(6*m)+2) {
+					continue
+				}
+				if nb = neighbours(bm, int(cx), y, m); nb == 0 {
+					continue
+				}
+				both = nb == 2
 			}
-			cl.add(cx, cy, (m+mv)/2)
+			cl.add(cx, cy, (m+mv)/2, both)
 		}
 	}
 	sc.runs, sc.starts = runs, starts
 	cands := cl.cands
+	if minContrast > 0 {
+		// A finder pattern of modules under lonely pixels seen on one
+		// scanned row only has that row in the middle of its core, so both
+		// rows beside it cross the pattern too; noise rarely repeats on
+		// both.
+		cands = slices.DeleteFunc(cands, func(c finderCand) bool { return c.hits == 1 && !c.both && c.module < lonely })
+	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
 	if len(cands) > limit {
 		cands = cands[:limit]
@@ -169,28 +186,31 @@ func diagonalOK(bm *bitmap, x, y, maxRun int) bool {
 	return false
 }
 
-// neighbourOK reports whether a row next to row y, one not scanned (step
-// 2), crosses 1:1:3:1:1 runs through (x, y') too, with a module size
-// within a factor of two of m: a finder pattern's 3-module core spans at
-// least three rows, so one of the two rows beside a row through it is
-// also through it, while a chance hit of noise rarely repeats on the next
-// row.
-func neighbourOK(bm *bitmap, x, y, step int, m float64) bool {
-	if step < 2 {
-		return true
-	}
+// neighbours returns how many of the two rows beside row y (rows the
+// look for a code does not scan) cross 1:1:3:1:1 runs through (x, y±1)
+// too, with a module size within a factor of two of m. A finder pattern's
+// 3-module core spans at least three rows, so one of the two rows beside
+// a row through it is also through it, while a chance hit of noise rarely
+// repeats on the next row.
+func neighbours(bm *bitmap, x, y int, m float64) int {
+	n := 0
 	for _, yy := range [2]int{y - 1, y + 1} {
 		if yy < 0 || yy >= bm.h || !bm.at(x, yy) {
 			continue
 		}
 		if r, _, ok := crossRuns(bm, x, yy, 1, 0, int(4*m)+2); ok {
 			if mh, ok := ratioOK(r); ok && mh <= 2*m && m <= 2*mh {
-				return true
+				n++
 			}
 		}
 	}
-	return false
+	return n
 }
+
+// lonely is the module size, in pixels, under which a candidate of the
+// look for a code seen on one scanned row only needs both rows beside it
+// to cross it (neighbours): the scale of pixel noise.
+const lonely = 2.5
 
 // contrast returns how much lighter, in gray levels, the mean of runs 0
 // and 2 (light) is than the mean of run 1 (dark); starts and lens give the
@@ -226,7 +246,7 @@ func (cl *clusters) reset(w, h int) {
 	cl.cands, cl.next = cl.cands[:0], cl.next[:0]
 }
 
-func (cl *clusters) add(x, y, m float64) {
+func (cl *clusters) add(x, y, m float64, both bool) {
 	cx, cy := int(x)/clusterCell, int(y)/clusterCell
 	reach := int(4*m)/clusterCell + 1
 	for gy := max(0, cy-reach); gy <= min(cl.ch-1, cy+reach); gy++ {
@@ -240,12 +260,13 @@ func (cl *clusters) add(x, y, m float64) {
 					c.y = (c.y*n + y) / (n + 1)
 					c.module = (c.module*n + m) / (n + 1)
 					c.hits++
+					c.both = c.both || both
 					return
 				}
 			}
 		}
 	}
-	cl.cands = append(cl.cands, finderCand{x: x, y: y, module: m, hits: 1})
+	cl.cands = append(cl.cands, finderCand{x: x, y: y, module: m, hits: 1, both: both})
 	cl.next = append(cl.next, 0)
 	i := int32(len(cl.cands)) // index plus one
 	cell := 2 * (clampInt(cy, 0, cl.ch-1)*cl.cw + clampInt(cx, 0, cl.cw-1))
@@ -291,6 +312,25 @@ func finderTriples(cands []finderCand, limit int) []finderTriple {
 		out = out[:limit]
 	}
 	return out
+}
+
+// finderPair reports whether two candidates, each seen on two scanned
+// rows or more, could be two finder patterns of one code (module sizes
+// within a factor of two, at a distance that fits a side or the diagonal
+// of a code of 21 to 177 modules): the third may be hidden from every
+// other row, by blur, glare or a finger, where a full scan still finds it.
+func finderPair(cands []finderCand) bool {
+	for i, a := range cands {
+		for _, b := range cands[i+1:] {
+			if a.hits < 2 || b.hits < 2 || a.module > 2*b.module || b.module > 2*a.module {
+				continue
+			}
+			if n := math.Hypot(a.x-b.x, a.y-b.y) / ((a.module + b.module) / 2); n >= 10 && n <= 178*math.Sqrt2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func makeTriple(a, b, c finderCand) (finderTriple, bool) {

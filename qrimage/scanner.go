@@ -31,8 +31,8 @@ func (s *Scanner) Scan(pix []byte, width, height int) (string, error) {
 	g.src, g.have = pix, grow(&s.sc.have, height)
 	clear(g.have)
 	f := &frame{base: g, sc: &s.sc}
-	triples := f.look()
-	if len(triples) == 0 {
+	triples, maybe := f.look()
+	if !maybe {
 		g.have, g.src = nil, nil
 		return "", ErrNotFound
 	}
@@ -62,25 +62,29 @@ const gateContrast = 16
 
 // look returns up to lookTriples plausible finder-pattern triples found
 // on every other row (with local thresholds, or else with the global one),
-// best first; none means the frame holds no code the frame ladder could
-// read. A finder pattern's 3-module core spans at least 3 rows at 1 pixel
-// per module, so a row through it is always scanned; the local thresholds
+// best first, and whether the frame may hold a code: false when it found
+// neither a triple nor a pair of finder patterns (finderPair) with either
+// thresholds, which means no code the frame ladder could read.
+//
+// A finder pattern's 3-module core spans at least 3 rows at 1 pixel per
+// module, so a row through it is always scanned; the local thresholds
 // come from the same rows (4 of each 8×8 block's), which moves them
 // little. A hit needs the contrast gateContrast, a diagonal and a
 // neighbouring row that cross the pattern too (findFinderCandidates), and
 // more candidates are kept than the grid reader keeps (each has about half
 // its hits). TestScannerReadsAsLadder checks that every frame the frame
 // ladder reads passes.
-func (f *frame) look() []finderTriple {
+func (f *frame) look() (triples []finderTriple, maybe bool) {
 	for _, bin := range [...]binarizer{hybrid, global} {
 		bm := &f.sc.gate[bin]
 		binarizeInto(bm, f.base, bin, f.sc, 2)
 		cands := findFinderCandidates(bm, 2, gateCands, gateContrast, f.sc)
 		if t := finderTriples(cands, lookTriples); len(t) > 0 {
-			return t
+			return t, true
 		}
+		maybe = maybe || finderPair(cands)
 	}
-	return nil
+	return nil, maybe
 }
 
 // lookTriples is how many of the look's triples the first rung tries:
