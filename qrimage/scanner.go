@@ -61,8 +61,8 @@ const gateCands = 2 * maxCands
 const gateContrast = 16
 
 // look returns up to lookTriples plausible finder-pattern triples found
-// on every other row (with local thresholds, or else with the global one),
-// best first, and whether the frame may hold a code: false when it found
+// on every other row (with local thresholds, or else, when those found a
+// candidate, with the global one), best first, and whether the frame may hold a code: false when it found
 // neither a triple nor a pair of finder patterns (finderPair) with either
 // thresholds, which means no code the frame ladder could read.
 //
@@ -83,6 +83,12 @@ func (f *frame) look() (triples []finderTriple, maybe bool) {
 			return t, true
 		}
 		maybe = maybe || finderPair(cands)
+		if len(cands) == 0 {
+			// Not one finder pattern with local thresholds: the global
+			// threshold, which the frame ladder tries second for blurred
+			// codes whose patterns the local ones do find, is not tried.
+			break
+		}
 	}
 	return nil, maybe
 }
