@@ -102,7 +102,7 @@ func readTriple(g *gray, t finderTriple) (string, bool) {
 		return "", false
 	}
 	try := func(tf homography, d int) (string, bool) {
-		if d >= 45 && !versionOK(g, tf, d) {
+		if d >= 45 && !versionOK(g, tf, d) || d < 45 && !timingOK(g, tf, d) {
 			return "", false // cheap rejection of a wrong dimension, transform or triple
 		}
 		vals := sampleModules(g, tf, d)
@@ -285,6 +285,36 @@ func versionOK(g *gray, t homography, d int) bool {
 		}
 	}
 	return false
+}
+
+// timingOK reports whether the timing patterns read through t (row and
+// column 6, between the finder patterns: 2(d−16) modules) alternate,
+// starting dark, in at least three modules of four, each line thresholded
+// at its mean. It stands in for the version information below version 7
+// (d < 45), which has none: a random grid passes it about once in 20 at
+// d = 21 and far more rarely above, and reading those modules costs little
+// next to sampling the whole grid and decoding it three times.
+func timingOK(g *gray, t homography, d int) bool {
+	n := d - 16
+	agree := 0
+	for _, col := range [2]bool{false, true} {
+		var vals [29]float64 // n ≤ 28 below version 7
+		mean := 0.0
+		for k := range n {
+			x, y := 8+k, 6
+			if col {
+				x, y = y, x
+			}
+			vals[k] = moduleValue(g, t, x, y)
+			mean += vals[k] / float64(n)
+		}
+		for k := range n {
+			if (vals[k] < mean) == (k%2 == 0) {
+				agree++
+			}
+		}
+	}
+	return 4*agree >= 3*2*n
 }
 
 // moduleOffsets are the sample points inside a module: its centre and a
