@@ -165,20 +165,6 @@ func (t finderTriple) dimension() int {
 // and its two neighbours on each side.
 func dimensions(d0 int) [5]int { return [5]int{d0, d0 - 4, d0 + 4, d0 - 8, d0 + 8} }
 
-// mayRead reports whether readTriple could read t: false only when every
-// dimension it tries is 45 or more (version 7 and up) and no version
-// block read through the parallelogram of t names it. Most triples of
-// look-alikes fail it at the cost of 36 modules a dimension.
-func (t finderTriple) mayRead(g *gray) bool {
-	tl, tr, bl := point{t.tl.x, t.tl.y}, point{t.tr.x, t.tr.y}, point{t.bl.x, t.bl.y}
-	for _, d := range dimensions(t.dimension()) {
-		if d < 45 || versionOK(g, gridTransform(tl, tr, bl, nil, d), d) {
-			return true
-		}
-	}
-	return false
-}
-
 // matchAlignment finds the bottom-right alignment pattern of a code of
 // dimension d by template matching on the gray image, and returns up to two
 // candidates. It searches around two predictions: the parallelogram that
@@ -328,7 +314,26 @@ func moduleValue(g *gray, t homography, x, y int) float64 {
 	s := 0.0
 	for _, o := range moduleOffsets {
 		px, py := t.apply(float64(x)+o[0], float64(y)+o[1])
-		s += g.bilinear(px, py)
+		// bilinear's common case written out (the call is most of the
+		// cost of a sample in WebAssembly), with the same arithmetic.
+		px, py = px-0.5, py-0.5
+		if !(px >= 0 && py >= 0 && px < float64(g.w-1) && py < float64(g.h-1)) {
+			s += g.bilinear(px+0.5, py+0.5)
+			continue
+		}
+		x0, y0 := int(px), int(py)
+		fx, fy := px-float64(x0), py-float64(y0)
+		if g.have != nil {
+			g.row(y0)
+			g.row(y0 + 1)
+		}
+		i := y0*g.w + x0
+		p := g.pix[i : i+g.w+2 : i+g.w+2]
+		p00, p10 := float64(p[0]), float64(p[1])
+		p01, p11 := float64(p[g.w]), float64(p[g.w+1])
+		top := p00 + (p10-p00)*fx
+		bot := p01 + (p11-p01)*fx
+		s += top + (bot-top)*fy
 	}
 	return s / float64(len(moduleOffsets))
 }
@@ -355,6 +360,10 @@ func (g *gray) bilinear(x, y float64) float64 {
 	}
 	x0, fx := floorFrac(x)
 	y0, fy := floorFrac(y)
+	if g.have != nil { // rows a Scanner has not converted yet
+		g.row(clampInt(y0, 0, g.h-1))
+		g.row(clampInt(y0+1, 0, g.h-1))
+	}
 	var p00, p10, p01, p11 float64
 	if x0 >= 0 && y0 >= 0 && x0+1 < g.w && y0+1 < g.h {
 		i := y0*g.w + x0

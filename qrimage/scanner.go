@@ -36,14 +36,16 @@ func (s *Scanner) Scan(pix []byte, width, height int) (string, error) {
 		g.have, g.src = nil, nil
 		return "", ErrNotFound
 	}
-	g.complete()
 	// The first rung: the grid reader on the look's own triples, which
-	// spares a frame that reads there the full thresholds and scans.
+	// spares a frame that reads there the full thresholds and scans, and
+	// the conversion of the rows outside the code.
 	for _, t := range triples {
 		if text, ok := readTriple(g, t); ok {
+			g.have, g.src = nil, nil
 			return text, nil
 		}
 	}
+	g.complete()
 	return f.climb(frameLadder)
 }
 
