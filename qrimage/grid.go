@@ -229,10 +229,40 @@ func matchAlignment(g *gray, t finderTriple, d int) []point {
 			}
 		}
 		// The pattern's centre is 3 modules in from the corner's finder
-		// centre. A coarse search in whole modules (the ring still scores
+		// centre. A coarse search in half modules (the ring still scores
 		// well half a module off its centre), then finer steps around the
-		// best point.
-		search(br.x-3*(ex.x+ey.x), br.y-3*(ex.y+ey.y), math.Max(4, 0.1*n), 0.5)
+		// best point. The coarse points and the template's 25 points
+		// around each lie on one lattice of half modules, so each lattice
+		// point is sampled once (a tenth to a twentieth of the samples).
+		cx, cy, reach := br.x-3*(ex.x+ey.x), br.y-3*(ex.y+ey.y), math.Max(4, 0.1*n)
+		k := int(4*reach) + 1 // coarse offsets: −reach + i/2, i < k
+		lw := k + 8           // and four half modules more on each side
+		lat := make([]float64, lw*lw)
+		for b := range lw {
+			for a := range lw {
+				ox, oy := -reach+float64(a-4)/2, -reach+float64(b-4)/2
+				lat[b*lw+a] = g.bilinear(cx+ox*ex.x+oy*ey.x, cy+ox*ex.y+oy*ey.y)
+			}
+		}
+		for b := 4; b < k+4; b++ {
+			for a := 4; a < k+4; a++ {
+				var dark, light float64
+				for j := -2; j <= 2; j++ {
+					for i := -2; i <= 2; i++ {
+						v := lat[(b+2*j)*lw+a+2*i]
+						if max(abs(i), abs(j)) == 1 {
+							light += v
+						} else {
+							dark += v
+						}
+					}
+				}
+				if s := light/8 - dark/17; s > best {
+					ox, oy := -reach+float64(a-4)/2, -reach+float64(b-4)/2
+					best, bx, by = s, cx+ox*ex.x+oy*ey.x, cy+ox*ex.y+oy*ey.y
+				}
+			}
+		}
 		if best < 20 { // gray levels: no clear ring
 			continue
 		}
@@ -323,7 +353,7 @@ func moduleValue(g *gray, t homography, x, y int) float64 {
 		}
 		x0, y0 := int(px), int(py)
 		fx, fy := px-float64(x0), py-float64(y0)
-		if g.have != nil {
+		if g.have != nil && g.have[y0]&g.have[y0+1] == 0 {
 			g.row(y0)
 			g.row(y0 + 1)
 		}
