@@ -199,11 +199,10 @@ func blockStats(g *gray, x0, y0, rowStep int) (sum, lo, hi int) {
 	mn, mx := uint64(laneLow), uint64(0)
 	for y := y0; y < y0+blockSize; y += rowStep {
 		v := binary.LittleEndian.Uint64(g.row(y)[x0:])
-		for _, l := range [2]uint64{v & laneLow, v >> 8 & laneLow} {
-			acc += l
-			mn = laneMin(mn, l)
-			mx = laneMax(mx, l)
-		}
+		even, odd := v&laneLow, v>>8&laneLow
+		acc += even + odd
+		mn = laneMin(laneMin(mn, even), odd)
+		mx = laneMax(laneMax(mx, even), odd)
 	}
 	sum = int((acc * laneOne) >> 48) // the four lanes added into the top one
 	lo, hi = 255, 0

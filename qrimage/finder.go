@@ -121,11 +121,12 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 			first = 0
 		}
 		for i := first; i+5 <= len(runs); i += 2 {
-			r := [5]int(runs[i : i+5])
 			// Quick rejection: the centre run is the longest of the five.
-			if r[2] < r[0] || r[2] < r[4] || r[2] < r[1] || r[2] < r[3] {
+			win := runs[i : i+5 : i+5]
+			if c := win[2]; c < win[0] || c < win[4] || c < win[1] || c < win[3] {
 				continue
 			}
+			r := [5]int(win)
 			m, ok := ratioOK(r)
 			if !ok {
 				continue
