@@ -106,7 +106,18 @@ func readTriple(g *gray, t finderTriple) (string, bool) {
 			return "", false // cheap rejection of a wrong dimension, transform or triple
 		}
 		vals := sampleModules(g, tf, d)
-		for _, dark := range [][]bool{thresholdLocal(vals, d), thresholdOtsu(vals, d), thresholdLocal(sharpen(vals, d, 0.5), d)} {
+		// Three thresholds, each made only when the one before did not
+		// read.
+		for k := range 3 {
+			var dark []bool
+			switch k {
+			case 0:
+				dark = thresholdLocal(vals, d)
+			case 1:
+				dark = thresholdOtsu(vals, d)
+			default:
+				dark = thresholdLocal(sharpen(vals, d, 0.5), d)
+			}
 			if res, err := qrdecode.Decode(qrdecode.Matrix{Size: d, Dark: dark}); err == nil {
 				return res.Text, true
 			}
