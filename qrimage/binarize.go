@@ -150,11 +150,16 @@ const minRange = 24
 func binarizeLocal(g *gray, b *bitmap, sc *scratch, rowStep int) {
 	bw, bh := (g.w+blockSize-1)/blockSize, (g.h+blockSize-1)/blockSize
 	black := grow(&sc.black, bw*bh)
+	var rowBuf [blockSize][]byte
 	for by := 0; by < bh; by++ {
 		y0 := min(by*blockSize, g.h-blockSize)
+		rows := rowBuf[:0]
+		for y := y0; y < y0+blockSize; y += rowStep {
+			rows = append(rows, g.row(y))
+		}
 		for bx := 0; bx < bw; bx++ {
 			x0 := min(bx*blockSize, g.w-blockSize)
-			sum, lo, hi := blockStats(g, x0, y0, rowStep)
+			sum, lo, hi := blockStats(rows, x0)
 			avg := sum * rowStep / (blockSize * blockSize)
 			if hi-lo <= minRange {
 				avg = lo / 2
@@ -190,15 +195,15 @@ func binarizeLocal(g *gray, b *bitmap, sc *scratch, rowStep int) {
 }
 
 // blockStats returns the sum, minimum and maximum of the gray values of
-// every rowStep-th row of the 8×8 block at (x0, y0). It reads each row as
-// one word and keeps four 16-bit lanes of sums, minima and maxima for the
-// even bytes and four for the odd ones (SWAR), which in WebAssembly costs
-// a third of a loop over the 64 bytes.
-func blockStats(g *gray, x0, y0, rowStep int) (sum, lo, hi int) {
+// the 8 pixels from x0 of each of rows (every rowStep-th row of an 8×8
+// block). It reads each row as one word and keeps four 16-bit lanes of
+// sums, minima and maxima for the even bytes and four for the odd ones
+// (SWAR), which in WebAssembly costs a third of a loop over the 64 bytes.
+func blockStats(rows [][]byte, x0 int) (sum, lo, hi int) {
 	var acc uint64
 	mn, mx := uint64(laneLow), uint64(0)
-	for y := y0; y < y0+blockSize; y += rowStep {
-		v := binary.LittleEndian.Uint64(g.row(y)[x0:])
+	for _, row := range rows {
+		v := binary.LittleEndian.Uint64(row[x0:])
 		even, odd := v&laneLow, v>>8&laneLow
 		acc += even + odd
 		mn = laneMin(laneMin(mn, even), odd)

@@ -24,7 +24,11 @@ func TestBlockStats(t *testing.T) {
 		}
 		for _, step := range []int{1, 2} {
 			x0, y0 := rng.IntN(9), rng.IntN(9)
-			sum, lo, hi := blockStats(g, x0, y0, step)
+			var rows [][]byte
+			for y := y0; y < y0+blockSize; y += step {
+				rows = append(rows, g.row(y))
+			}
+			sum, lo, hi := blockStats(rows, x0)
 			wsum, wlo, whi := 0, 255, 0
 			for y := y0; y < y0+blockSize; y += step {
 				for x := x0; x < x0+blockSize; x++ {
