@@ -34,8 +34,8 @@ func (b *bitmap) at(x, y int) bool {
 	return v <= b.lim[blockOf(y, b.h)*b.bw+blockOf(x, b.w)]
 }
 
-// rowRuns appends the lengths and starts of the runs of equal bits in row
-// y to runs and starts, and reports whether the first run is dark.
+// rowRuns appends the lengths of the runs of equal bits in row y to runs,
+// and reports whether the first run is dark.
 //
 // It goes eight pixels at a time, under one threshold: a block's for local
 // thresholds (the last block overlaps the one before it, so the one
@@ -43,10 +43,12 @@ func (b *bitmap) at(x, y int) bool {
 // of the current run, the common case away from edges, cost one test
 // (SWAR): each pixel goes into a 16-bit lane with its high bit set, and
 // subtracting t+1 clears that bit exactly when the pixel is at most t.
-func (b *bitmap) rowRuns(y int, runs, starts []int) ([]int, []int, bool) {
+// The run state stays in local variables (a struct of it lived in memory
+// in WebAssembly).
+func (b *bitmap) rowRuns(y int, runs []int) ([]int, bool) {
 	pix := b.g.row(y)
 	first := b.at(0, y)
-	rs := runState{dark: first, runs: runs, starts: starts}
+	dark, start := first, 0
 	var lim []int32
 	if b.bw > 0 {
 		lim = b.lim[blockOf(y, b.h)*b.bw:]
@@ -66,24 +68,20 @@ func (b *bitmap) rowRuns(y int, runs, starts []int) ([]int, []int, bool) {
 			sub := uint64(t+1) * laneOne
 			even := (v&laneLow | laneHigh) - sub
 			odd := (v>>8&laneLow | laneHigh) - sub
-			if rs.dark && (even|odd)&laneHigh == 0 || !rs.dark && even&odd&laneHigh == laneHigh {
+			if dark && (even|odd)&laneHigh == 0 || !dark && even&odd&laneHigh == laneHigh {
 				x0 = x1
 				continue
 			}
 		}
-		rs.pixels(pix, x0, x1, t)
+		for x := x0; x < x1; x++ {
+			if (int32(pix[x]) <= t) != dark {
+				runs = append(runs, x-start)
+				start, dark = x, !dark
+			}
+		}
 		x0 = x1
 	}
-	rs.runs = append(rs.runs, len(pix)-rs.start)
-	rs.starts = append(rs.starts, rs.start)
-	return rs.runs, rs.starts, first
-}
-
-// runState is the run that rowRuns is in.
-type runState struct {
-	dark         bool
-	start        int
-	runs, starts []int
+	return append(runs, len(pix)-start), first
 }
 
 // SWAR constants: the high bit of each 16-bit lane, 1 in each lane, and
@@ -93,17 +91,6 @@ const (
 	laneOne  = 0x0001000100010001
 	laneLow  = 0x00ff00ff00ff00ff
 )
-
-// pixels extends the runs over pix[x0:x1] one pixel at a time.
-func (rs *runState) pixels(pix []byte, x0, x1 int, t int32) {
-	for x := x0; x < x1; x++ {
-		if (int32(pix[x]) <= t) != rs.dark {
-			rs.runs = append(rs.runs, x-rs.start)
-			rs.starts = append(rs.starts, rs.start)
-			rs.start, rs.dark = x, !rs.dark
-		}
-	}
-}
 
 // binarize thresholds g with the method of bin. A non-nil sc lends its
 // buffers (the result is valid until sc binarizes again with bin); nil

@@ -111,16 +111,16 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 	w, h := bm.w, bm.h
 	cl := &sc.cl
 	cl.reset(w, h)
-	runs, starts := sc.runs[:0], sc.starts[:0]
+	runs := sc.runs[:0]
 	for y := 0; y < h; y += step {
 		var firstDark bool
-		runs, starts, firstDark = bm.rowRuns(y, runs[:0], starts[:0])
+		runs, firstDark = bm.rowRuns(y, runs[:0])
 		// Runs alternate; the first run is dark when the row starts dark.
-		first := 1
+		first, x := 1, runs[0] // x: where run i starts
 		if firstDark {
-			first = 0
+			first, x = 0, 0
 		}
-		for i := first; i+5 <= len(runs); i += 2 {
+		for i := first; i+5 <= len(runs); i, x = i+2, x+runs[i]+runs[i+1] {
 			// Quick rejection: the centre run is the longest of the five.
 			win := runs[i : i+5 : i+5]
 			if c := win[2]; c < win[0] || c < win[4] || c < win[1] || c < win[3] {
@@ -131,10 +131,10 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 			if !ok {
 				continue
 			}
-			if minContrast > 0 && contrast(bm.g.row(y), starts[i+1:i+4], r[1:4]) < minContrast {
+			if minContrast > 0 && contrast(bm.g.row(y)[x+r[0]:], r[1], r[2], r[3]) < minContrast {
 				continue
 			}
-			cx := float64(starts[i+2]) + float64(r[2])/2
+			cx := float64(x+r[0]+r[1]) + float64(r[2])/2
 			vr, cy, ok := columnRuns(bm, int(cx), y, int(4*m)+2)
 			if !ok {
 				continue
@@ -157,7 +157,7 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 			cl.add(cx, cy, (m+mv)/2, both)
 		}
 	}
-	sc.runs, sc.starts = runs, starts
+	sc.runs = runs
 	cands := cl.cands
 	if minContrast > 0 {
 		// A finder pattern of modules under lonely pixels seen on one
@@ -213,16 +213,17 @@ func neighbours(bm *bitmap, x, y int, m float64) int {
 // to cross it (neighbours): the scale of pixel noise.
 const lonely = 2.5
 
-// contrast returns how much lighter, in gray levels, the mean of runs 0
-// and 2 (light) is than the mean of run 1 (dark); starts and lens give the
-// runs' places in row.
-func contrast(row []byte, starts, lens []int) int {
+// contrast returns how much lighter, in gray levels, the mean of the
+// light runs of lengths a and c is than the mean of the dark run of
+// length b between them, the three runs starting at row[0].
+func contrast(row []byte, a, b, c int) int {
 	var mean [3]int
-	for k := range mean {
-		for _, v := range row[starts[k] : starts[k]+lens[k]] {
+	for k, n := range [3]int{a, b, c} {
+		for _, v := range row[:n] {
 			mean[k] += int(v)
 		}
-		mean[k] /= lens[k]
+		mean[k] /= n
+		row = row[n:]
 	}
 	return (mean[0]+mean[2])/2 - mean[1]
 }
