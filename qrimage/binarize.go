@@ -1,6 +1,9 @@
 package qrimage
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // bitmap is a binarized image: a gray image and the threshold of each
 // pixel, computed once per image (block thresholds, or one global one)
@@ -72,6 +75,21 @@ func (b *bitmap) rowRuns(y int, runs []int) ([]int, bool) {
 				x0 = x1
 				continue
 			}
+			// The eight pixels' bits (1 dark), and a 1 where a pixel
+			// differs from the one before it: a run ends there.
+			dk := ^(spread4[gather4(even)] | spread4[gather4(odd)]<<1)
+			prev := uint(0)
+			if dark {
+				prev = 1
+			}
+			for ends := (dk ^ (dk<<1 | prev)) & 0xff; ends != 0; ends &= ends - 1 {
+				x := x0 + bits.TrailingZeros(ends)
+				runs = append(runs, x-start)
+				start = x
+			}
+			dark = dk>>7&1 == 1
+			x0 = x1
+			continue
 		}
 		for x := x0; x < x1; x++ {
 			if (int32(pix[x]) <= t) != dark {
@@ -83,6 +101,16 @@ func (b *bitmap) rowRuns(y int, runs []int) ([]int, bool) {
 	}
 	return append(runs, len(pix)-start), first
 }
+
+// gather4 returns the high bits of the four 16-bit lanes of v, lane 0 in
+// bit 0: each is moved to bit 45 + its lane by one multiplication, with
+// no two partial products on the same bit.
+func gather4(v uint64) uint {
+	return uint((v & laneHigh >> 15 * (1<<45 | 1<<30 | 1<<15 | 1)) >> 45 & 0xf)
+}
+
+// spread4[b] has bit k of b at bit 2k.
+var spread4 = [16]uint{0, 1, 4, 5, 16, 17, 20, 21, 64, 65, 68, 69, 80, 81, 84, 85}
 
 // SWAR constants: the high bit of each 16-bit lane, 1 in each lane, and
 // the low byte of each lane.

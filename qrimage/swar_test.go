@@ -67,9 +67,10 @@ func TestRGBAToGray(t *testing.T) {
 	}
 }
 
-// TestRowRuns checks the runs of a row, eight pixels at a time where they
-// agree, against the bits one pixel at a time, with local and global
-// thresholds, on rows with long flat stretches and edges anywhere.
+// TestRowRuns checks the runs of a row, eight pixels at a time (whether
+// they agree or not), against the bits one pixel at a time, with local
+// and global thresholds, on rows with long flat stretches and edges
+// anywhere, and on noise.
 func TestRowRuns(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for it := range 300 {
@@ -80,7 +81,7 @@ func TestRowRuns(t *testing.T) {
 			if (i/7+it)%5 == 0 {
 				g.pix[i] = byte(200 + rng.IntN(50))
 			}
-			if rng.IntN(40) == 0 {
+			if rng.IntN(40) == 0 || it%7 == 0 { // every seventh image all noise: a run ends at any pixel
 				g.pix[i] = byte(rng.IntN(256))
 			}
 		}
