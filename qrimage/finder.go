@@ -58,44 +58,32 @@ func columnRuns(bm *bitmap, x, y, maxRun int) (r [5]int, cy float64, ok bool) {
 // the line of step (dx, dy): the centre run and two runs on each side. It
 // returns the runs and the row of the centre of the middle run.
 func crossRuns(bm *bitmap, x, y, dx, dy, maxRun int) (r [5]int, cy float64, ok bool) {
-	w, h := bm.w, bm.h
-	in := func(k int) bool { return y+dy*k >= 0 && y+dy*k < h && x+dx*k >= 0 && x+dx*k < w }
-	dark := func(k int) bool { return bm.at(x+dx*k, y+dy*k) }
-	up := 0
-	for in(up) && dark(up) {
-		up--
-	}
-	down := 0
-	for in(down) && dark(down) {
-		down++
-	}
-	r[2] = down - up - 1
-	// Upwards: light then dark.
-	k := up
-	for i, d := 1, false; i >= 0; i, d = i-1, !d {
-		n := 0
-		for in(k) && dark(k) == d && n <= maxRun {
-			k--
-			n++
+	up := bm.walk(x, y, -dx, -dy, true, bm.w+bm.h)
+	down := bm.walk(x, y, dx, dy, true, bm.w+bm.h)
+	r[2] = up + down - 1
+	// Each side: light, then dark.
+	for side, s := range [2]int{-1, 1} {
+		k := [2]int{up, down}[side]
+		for j := range 2 {
+			i := 1 - j + 3*side // 1, 0 upwards; 3, 4 downwards
+			n := bm.walk(x+s*dx*k, y+s*dy*k, s*dx, s*dy, j == 1, maxRun+1)
+			if n == 0 || n > maxRun {
+				return r, 0, false
+			}
+			r[i], k = n, k+n
 		}
-		if n == 0 || n > maxRun {
-			return r, 0, false
-		}
-		r[i] = n
 	}
-	k = down
-	for i, d := 3, false; i <= 4; i, d = i+1, !d {
-		n := 0
-		for in(k) && dark(k) == d && n <= maxRun {
-			k++
-			n++
-		}
-		if n == 0 || n > maxRun {
-			return r, 0, false
-		}
-		r[i] = n
+	return r, float64(y) + float64(dy*(down-up+1))/2, true
+}
+
+// walk returns how many pixels from (x, y) on, in steps of (sx, sy), are
+// dark (or light, dark false), counting at most limit.
+func (b *bitmap) walk(x, y, sx, sy int, dark bool, limit int) int {
+	n := 0
+	for n < limit && x >= 0 && y >= 0 && x < b.w && y < b.h && b.at(x, y) == dark {
+		x, y, n = x+sx, y+sy, n+1
 	}
-	return r, float64(2*y+dy*(up+1+down)) / 2, true
+	return n
 }
 
 // findFinderCandidates scans every step-th row of bm for 1:1:3:1:1 runs,
