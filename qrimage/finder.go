@@ -2,7 +2,6 @@ package qrimage
 
 import (
 	"math"
-	"slices"
 	"sort"
 )
 
@@ -152,7 +151,14 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 		// scanned row only has that row in the middle of its core, so both
 		// rows beside it cross the pattern too; noise rarely repeats on
 		// both.
-		cands = slices.DeleteFunc(cands, func(c finderCand) bool { return c.hits == 1 && !c.both && c.module < lonely })
+		n := 0
+		for _, c := range cands {
+			if c.hits > 1 || c.both || c.module >= lonely {
+				cands[n] = c
+				n++
+			}
+		}
+		cands = cands[:n]
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
 	if len(cands) > limit {

@@ -1,7 +1,6 @@
 package qrimage
 
 import (
-	"encoding/binary"
 	"image"
 )
 
@@ -66,32 +65,11 @@ func (g *gray) at(x, y int) byte {
 	return g.pix[y*g.w+x]
 }
 
-// opaque2 is the alpha bytes of two RGBA pixels in a little-endian word.
-const opaque2 = 0xff000000ff000000
-
 // rgbaToGray writes the luminance of the RGBA pixels pix into dst, one
-// byte per pixel. Camera frames are opaque, and lum of an opaque pixel is
-// (r+2g+b)/4: it reads two pixels a word, r and b of both pixels in the
-// four 16-bit lanes of one half, g and alpha in the other (SWAR), and
-// only a translucent pair goes through lum.
+// byte per pixel.
 func rgbaToGray(dst, pix []byte) {
 	pix = pix[:4*len(dst)]
-	i := 0
-	for ; i+2 <= len(dst); i += 2 {
-		v := binary.LittleEndian.Uint64(pix[4*i:])
-		if v&opaque2 != opaque2 {
-			p := pix[4*i : 4*i+8 : 4*i+8]
-			dst[i] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
-			dst[i+1] = lum(uint32(p[4]), uint32(p[5]), uint32(p[6]), uint32(p[7]))
-			continue
-		}
-		rb := v & laneLow      // r0, b0, r1, b1
-		ga := v >> 8 & laneLow // g0, a0, g1, a1
-		s := rb + rb>>16 + ga<<1
-		// Lane 0 holds r0+b0+2·g0 and lane 2 r1+b1+2·g1, both under 1024.
-		dst[i], dst[i+1] = byte(s>>2), byte(s>>34)
-	}
-	if i < len(dst) {
+	for i := range dst {
 		p := pix[4*i : 4*i+4 : 4*i+4]
 		dst[i] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
 	}

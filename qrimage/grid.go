@@ -97,10 +97,21 @@ func (t finderTriple) covers(c finderCand) bool {
 // anchor, trying the estimated dimension and its neighbours.
 func readTriple(g *gray, t finderTriple) (string, bool) {
 	tl, tr, bl := point{t.tl.x, t.tl.y}, point{t.tr.x, t.tr.y}, point{t.bl.x, t.bl.y}
-	d0 := t.dimension()
-	if d0 == 0 {
+	module := (t.tl.module + t.tr.module + t.bl.module) / 3
+	if module <= 0 {
 		return "", false
 	}
+	// Finder module sizes are measured on a row and a column; on a code
+	// rotated by θ they cross a module over 1/cos θ of its side.
+	th := math.Atan2(tr.y-tl.y, tr.x-tl.x)
+	th = math.Mod(math.Abs(th), math.Pi/2)
+	if th > math.Pi/4 {
+		th = math.Pi/2 - th
+	}
+	module *= math.Cos(th)
+	dist := (math.Hypot(tr.x-tl.x, tr.y-tl.y) + math.Hypot(bl.x-tl.x, bl.y-tl.y)) / 2
+	d0 := int(math.Round(dist/module)) + 7
+	d0 = (d0-1+2)/4*4 + 1 // nearest 4k+1
 	try := func(tf homography, d int) (string, bool) {
 		if d >= 45 && !versionOK(g, tf, d) || d < 45 && !timingOK(g, tf, d) {
 			return "", false // cheap rejection of a wrong dimension, transform or triple
@@ -131,7 +142,7 @@ func readTriple(g *gray, t finderTriple) (string, bool) {
 	// and the search is most of the cost of a triple that is no code.
 	var aps []point
 	searched := false
-	for _, d := range dimensions(d0) {
+	for _, d := range []int{d0, d0 - 4, d0 + 4, d0 - 8, d0 + 8} {
 		if d < 21 || d > 177 {
 			continue
 		}
@@ -149,32 +160,6 @@ func readTriple(g *gray, t finderTriple) (string, bool) {
 	}
 	return "", false
 }
-
-// dimension returns the number of modules a side of the code whose finder
-// patterns t holds, estimated from their distance and module sizes and
-// rounded to the nearest 4k+1; 0 when t has no module size.
-func (t finderTriple) dimension() int {
-	tl, tr, bl := t.tl, t.tr, t.bl
-	module := (tl.module + tr.module + bl.module) / 3
-	if module <= 0 {
-		return 0
-	}
-	// Finder module sizes are measured on a row and a column; on a code
-	// rotated by θ they cross a module over 1/cos θ of its side.
-	th := math.Atan2(tr.y-tl.y, tr.x-tl.x)
-	th = math.Mod(math.Abs(th), math.Pi/2)
-	if th > math.Pi/4 {
-		th = math.Pi/2 - th
-	}
-	module *= math.Cos(th)
-	dist := (math.Hypot(tr.x-tl.x, tr.y-tl.y) + math.Hypot(bl.x-tl.x, bl.y-tl.y)) / 2
-	d0 := int(math.Round(dist/module)) + 7
-	return (d0-1+2)/4*4 + 1 // nearest 4k+1
-}
-
-// dimensions are the dimensions readTriple tries, in order: the estimate
-// and its two neighbours on each side.
-func dimensions(d0 int) [5]int { return [5]int{d0, d0 - 4, d0 + 4, d0 - 8, d0 + 8} }
 
 // matchAlignment finds the bottom-right alignment pattern of a code of
 // dimension d by template matching on the gray image, and returns up to two
