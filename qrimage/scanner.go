@@ -64,7 +64,7 @@ const gateContrast = 16
 
 // look returns up to lookTriples plausible finder-pattern triples found
 // on every other row (with local thresholds, or else, when those found a
-// candidate, with the global one), best first, and whether the frame may hold a code: false when it found
+// candidate on two rows or more, with the global one), best first, and whether the frame may hold a code: false when it found
 // neither a triple nor a pair of finder patterns (finderPair) with either
 // thresholds, which means no code the frame ladder could read.
 //
@@ -85,10 +85,15 @@ func (f *frame) look() (triples []finderTriple, maybe bool) {
 			return t, true
 		}
 		maybe = maybe || finderPair(cands)
-		if len(cands) == 0 {
-			// Not one finder pattern with local thresholds: the global
-			// threshold, which the frame ladder tries second for blurred
-			// codes whose patterns the local ones do find, is not tried.
+		twice := false
+		for _, c := range cands {
+			twice = twice || c.hits > 1
+		}
+		if !twice {
+			// Not one finder pattern seen on two rows with local
+			// thresholds: the global threshold, which the frame ladder
+			// tries second for blurred codes whose patterns the local ones
+			// do find, is not tried.
 			break
 		}
 	}
