@@ -1,6 +1,9 @@
 package qrimage
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // bitmap is a binarized image: a gray image and the threshold of each
 // pixel, computed once per image (block thresholds, or one global one)
@@ -27,15 +30,15 @@ func blockOf(v, n int) int {
 }
 
 func (b *bitmap) at(x, y int) bool {
-	v := int32(b.g.row(y)[x])
+	v := int32(b.g.at(x, y))
 	if b.bw == 0 {
 		return v <= b.global
 	}
 	return v <= b.lim[blockOf(y, b.h)*b.bw+blockOf(x, b.w)]
 }
 
-// rowRuns appends the lengths and starts of the runs of equal bits in row
-// y to runs and starts, and reports whether the first run is dark.
+// rowRuns appends the lengths of the runs of equal bits in row y to runs,
+// and reports whether the first run is dark.
 //
 // It goes eight pixels at a time, under one threshold: a block's for local
 // thresholds (the last block overlaps the one before it, so the one
@@ -43,10 +46,12 @@ func (b *bitmap) at(x, y int) bool {
 // of the current run, the common case away from edges, cost one test
 // (SWAR): each pixel goes into a 16-bit lane with its high bit set, and
 // subtracting t+1 clears that bit exactly when the pixel is at most t.
-func (b *bitmap) rowRuns(y int, runs, starts []int) ([]int, []int, bool) {
+// The run state stays in local variables (a struct of it lived in memory
+// in WebAssembly).
+func (b *bitmap) rowRuns(y int, runs []int) ([]int, bool) {
 	pix := b.g.row(y)
 	first := b.at(0, y)
-	rs := runState{dark: first, runs: runs, starts: starts}
+	dark, start := first, 0
 	var lim []int32
 	if b.bw > 0 {
 		lim = b.lim[blockOf(y, b.h)*b.bw:]
@@ -66,25 +71,46 @@ func (b *bitmap) rowRuns(y int, runs, starts []int) ([]int, []int, bool) {
 			sub := uint64(t+1) * laneOne
 			even := (v&laneLow | laneHigh) - sub
 			odd := (v>>8&laneLow | laneHigh) - sub
-			if rs.dark && (even|odd)&laneHigh == 0 || !rs.dark && even&odd&laneHigh == laneHigh {
+			if dark && (even|odd)&laneHigh == 0 || !dark && even&odd&laneHigh == laneHigh {
 				x0 = x1
 				continue
 			}
+			// The eight pixels' bits (1 dark), and a 1 where a pixel
+			// differs from the one before it: a run ends there.
+			dk := ^(spread4[gather4(even)] | spread4[gather4(odd)]<<1)
+			prev := uint(0)
+			if dark {
+				prev = 1
+			}
+			for ends := (dk ^ (dk<<1 | prev)) & 0xff; ends != 0; ends &= ends - 1 {
+				x := x0 + bits.TrailingZeros(ends)
+				runs = append(runs, x-start)
+				start = x
+			}
+			dark = dk>>7&1 == 1
+			x0 = x1
+			continue
 		}
-		rs.pixels(pix, x0, x1, t)
+		for x := x0; x < x1; x++ {
+			if (int32(pix[x]) <= t) != dark {
+				runs = append(runs, x-start)
+				start, dark = x, !dark
+			}
+		}
 		x0 = x1
 	}
-	rs.runs = append(rs.runs, len(pix)-rs.start)
-	rs.starts = append(rs.starts, rs.start)
-	return rs.runs, rs.starts, first
+	return append(runs, len(pix)-start), first
 }
 
-// runState is the run that rowRuns is in.
-type runState struct {
-	dark         bool
-	start        int
-	runs, starts []int
+// gather4 returns the high bits of the four 16-bit lanes of v, lane 0 in
+// bit 0: each is moved to bit 45 + its lane by one multiplication, with
+// no two partial products on the same bit.
+func gather4(v uint64) uint {
+	return uint((v & laneHigh >> 15 * (1<<45 | 1<<30 | 1<<15 | 1)) >> 45 & 0xf)
 }
+
+// spread4[b] has bit k of b at bit 2k.
+var spread4 = [16]uint{0, 1, 4, 5, 16, 17, 20, 21, 64, 65, 68, 69, 80, 81, 84, 85}
 
 // SWAR constants: the high bit of each 16-bit lane, 1 in each lane, and
 // the low byte of each lane.
@@ -93,17 +119,6 @@ const (
 	laneOne  = 0x0001000100010001
 	laneLow  = 0x00ff00ff00ff00ff
 )
-
-// pixels extends the runs over pix[x0:x1] one pixel at a time.
-func (rs *runState) pixels(pix []byte, x0, x1 int, t int32) {
-	for x := x0; x < x1; x++ {
-		if (int32(pix[x]) <= t) != rs.dark {
-			rs.runs = append(rs.runs, x-rs.start)
-			rs.starts = append(rs.starts, rs.start)
-			rs.start, rs.dark = x, !rs.dark
-		}
-	}
-}
 
 // binarize thresholds g with the method of bin. A non-nil sc lends its
 // buffers (the result is valid until sc binarizes again with bin); nil
@@ -150,11 +165,16 @@ const minRange = 24
 func binarizeLocal(g *gray, b *bitmap, sc *scratch, rowStep int) {
 	bw, bh := (g.w+blockSize-1)/blockSize, (g.h+blockSize-1)/blockSize
 	black := grow(&sc.black, bw*bh)
+	var rowBuf [blockSize][]byte
 	for by := 0; by < bh; by++ {
 		y0 := min(by*blockSize, g.h-blockSize)
+		rows := rowBuf[:0]
+		for y := y0; y < y0+blockSize; y += rowStep {
+			rows = append(rows, g.row(y))
+		}
 		for bx := 0; bx < bw; bx++ {
 			x0 := min(bx*blockSize, g.w-blockSize)
-			sum, lo, hi := blockStats(g, x0, y0, rowStep)
+			sum, lo, hi := blockStats(rows, x0)
 			avg := sum * rowStep / (blockSize * blockSize)
 			if hi-lo <= minRange {
 				avg = lo / 2
@@ -190,20 +210,19 @@ func binarizeLocal(g *gray, b *bitmap, sc *scratch, rowStep int) {
 }
 
 // blockStats returns the sum, minimum and maximum of the gray values of
-// every rowStep-th row of the 8×8 block at (x0, y0). It reads each row as
-// one word and keeps four 16-bit lanes of sums, minima and maxima for the
-// even bytes and four for the odd ones (SWAR), which in WebAssembly costs
-// a third of a loop over the 64 bytes.
-func blockStats(g *gray, x0, y0, rowStep int) (sum, lo, hi int) {
+// the 8 pixels from x0 of each of rows (every rowStep-th row of an 8×8
+// block). It reads each row as one word and keeps four 16-bit lanes of
+// sums, minima and maxima for the even bytes and four for the odd ones
+// (SWAR), which in WebAssembly costs a third of a loop over the 64 bytes.
+func blockStats(rows [][]byte, x0 int) (sum, lo, hi int) {
 	var acc uint64
 	mn, mx := uint64(laneLow), uint64(0)
-	for y := y0; y < y0+blockSize; y += rowStep {
-		v := binary.LittleEndian.Uint64(g.row(y)[x0:])
-		for _, l := range [2]uint64{v & laneLow, v >> 8 & laneLow} {
-			acc += l
-			mn = laneMin(mn, l)
-			mx = laneMax(mx, l)
-		}
+	for _, row := range rows {
+		v := binary.LittleEndian.Uint64(row[x0:])
+		even, odd := v&laneLow, v>>8&laneLow
+		acc += even + odd
+		mn = laneMin(laneMin(mn, even), odd)
+		mx = laneMax(laneMax(mx, even), odd)
 	}
 	sum = int((acc * laneOne) >> 48) // the four lanes added into the top one
 	lo, hi = 255, 0

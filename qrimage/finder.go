@@ -22,6 +22,7 @@ type finderCand struct {
 	x, y   float64 // centre
 	module float64 // module size (row and column estimate)
 	hits   int
+	both   bool // a hit's two neighbouring rows crossed it too (the look's)
 }
 
 // ratioOK reports whether five run lengths look like 1:1:3:1:1, and returns
@@ -48,42 +49,40 @@ func ratioOK(r [5]int) (float64, bool) {
 // the centre run and two runs on each side. It returns the runs and the
 // centre of the middle run.
 func columnRuns(bm *bitmap, x, y, maxRun int) (r [5]int, cy float64, ok bool) {
-	h := bm.h
-	up := y
-	for up >= 0 && bm.at(x, up) {
-		up--
-	}
-	down := y
-	for down < h && bm.at(x, down) {
-		down++
-	}
-	r[2] = down - up - 1
-	// Upwards: light then dark.
-	yy := up
-	for k, dark := 1, false; k >= 0; k, dark = k-1, !dark {
-		n := 0
-		for yy >= 0 && bm.at(x, yy) == dark && n <= maxRun {
-			yy--
-			n++
+	r, c, ok := crossRuns(bm, x, y, 0, 1, maxRun)
+	return r, c, ok
+}
+
+// crossRuns measures the runs through (x, y), which must be dark, along
+// the line of step (dx, dy): the centre run and two runs on each side. It
+// returns the runs and the row of the centre of the middle run.
+func crossRuns(bm *bitmap, x, y, dx, dy, maxRun int) (r [5]int, cy float64, ok bool) {
+	up := bm.walk(x, y, -dx, -dy, true, bm.w+bm.h)
+	down := bm.walk(x, y, dx, dy, true, bm.w+bm.h)
+	r[2] = up + down - 1
+	// Each side: light, then dark.
+	for side, s := range [2]int{-1, 1} {
+		k := [2]int{up, down}[side]
+		for j := range 2 {
+			i := 1 - j + 3*side // 1, 0 upwards; 3, 4 downwards
+			n := bm.walk(x+s*dx*k, y+s*dy*k, s*dx, s*dy, j == 1, maxRun+1)
+			if n == 0 || n > maxRun {
+				return r, 0, false
+			}
+			r[i], k = n, k+n
 		}
-		if n == 0 || n > maxRun {
-			return r, 0, false
-		}
-		r[k] = n
 	}
-	yy = down
-	for k, dark := 3, false; k <= 4; k, dark = k+1, !dark {
-		n := 0
-		for yy < h && bm.at(x, yy) == dark && n <= maxRun {
-			yy++
-			n++
-		}
-		if n == 0 || n > maxRun {
-			return r, 0, false
-		}
-		r[k] = n
+	return r, float64(y) + float64(dy*(down-up+1))/2, true
+}
+
+// walk returns how many pixels from (x, y) on, in steps of (sx, sy), are
+// dark (or light, dark false), counting at most limit.
+func (b *bitmap) walk(x, y, sx, sy int, dark bool, limit int) int {
+	n := 0
+	for n < limit && x >= 0 && y >= 0 && x < b.w && y < b.h && b.at(x, y) == dark {
+		x, y, n = x+sx, y+sy, n+1
 	}
-	return r, float64(up+1+down) / 2, true
+	return n
 }
 
 // findFinderCandidates scans every step-th row of bm for 1:1:3:1:1 runs,
@@ -99,29 +98,30 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 	w, h := bm.w, bm.h
 	cl := &sc.cl
 	cl.reset(w, h)
-	runs, starts := sc.runs[:0], sc.starts[:0]
+	runs := sc.runs[:0]
 	for y := 0; y < h; y += step {
 		var firstDark bool
-		runs, starts, firstDark = bm.rowRuns(y, runs[:0], starts[:0])
+		runs, firstDark = bm.rowRuns(y, runs[:0])
 		// Runs alternate; the first run is dark when the row starts dark.
-		first := 1
+		first, x := 1, runs[0] // x: where run i starts
 		if firstDark {
-			first = 0
+			first, x = 0, 0
 		}
-		for i := first; i+5 <= len(runs); i += 2 {
-			r := [5]int(runs[i : i+5])
+		for i := first; i+5 <= len(runs); i, x = i+2, x+runs[i]+runs[i+1] {
 			// Quick rejection: the centre run is the longest of the five.
-			if r[2] < r[0] || r[2] < r[4] || r[2] < r[1] || r[2] < r[3] {
+			win := runs[i : i+5 : i+5]
+			if c := win[2]; c < win[0] || c < win[4] || c < win[1] || c < win[3] {
 				continue
 			}
+			r := [5]int(win)
 			m, ok := ratioOK(r)
 			if !ok {
 				continue
 			}
-			if minContrast > 0 && contrast(bm.g.row(y), starts[i+1:i+4], r[1:4]) < minContrast {
+			if minContrast > 0 && contrast(bm.g.row(y)[x+r[0]:], r[1], r[2], r[3]) < minContrast {
 				continue
 			}
-			cx := float64(starts[i+2]) + float64(r[2])/2
+			cx := float64(x+r[0]+r[1]) + float64(r[2])/2
 			vr, cy, ok := columnRuns(bm, int(cx), y, int(4*m)+2)
 			if !ok {
 				continue
@@ -130,11 +130,36 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 			if !ok || mv > 2*m || m > 2*mv {
 				continue
 			}
-			cl.add(cx, cy, (m+mv)/2)
+			both := true
+			if minContrast > 0 {
+				var nb int
+				if !diagonalOK(bm, int(cx), int(cy), int(6*m)+2) {
+					continue
+				}
+				if nb = neighbours(bm, int(cx), y, m); nb == 0 {
+					continue
+				}
+				both = nb == 2
+			}
+			cl.add(cx, cy, (m+mv)/2, both)
 		}
 	}
-	sc.runs, sc.starts = runs, starts
+	sc.runs = runs
 	cands := cl.cands
+	if minContrast > 0 {
+		// A finder pattern of modules under lonely pixels seen on one
+		// scanned row only has that row in the middle of its core, so both
+		// rows beside it cross the pattern too; noise rarely repeats on
+		// both.
+		n := 0
+		for _, c := range cands {
+			if c.hits > 1 || c.both || c.module >= lonely {
+				cands[n] = c
+				n++
+			}
+		}
+		cands = cands[:n]
+	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
 	if len(cands) > limit {
 		cands = cands[:limit]
@@ -142,16 +167,57 @@ func findFinderCandidates(bm *bitmap, step, limit, minContrast int, sc *scratch)
 	return cands
 }
 
-// contrast returns how much lighter, in gray levels, the mean of runs 0
-// and 2 (light) is than the mean of run 1 (dark); starts and lens give the
-// runs' places in row.
-func contrast(row []byte, starts, lens []int) int {
+// diagonalOK reports whether either diagonal through (x, y) crosses
+// 1:1:3:1:1 runs: a finder pattern's do at any rotation, while the chance
+// hits of noise and texture that pass on a row and a column mostly do not.
+func diagonalOK(bm *bitmap, x, y, maxRun int) bool {
+	for _, dx := range [2]int{1, -1} {
+		if r, _, ok := crossRuns(bm, x, y, dx, 1, maxRun); ok {
+			if _, ok := ratioOK(r); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// neighbours returns how many of the two rows beside row y (rows the
+// look for a code does not scan) cross 1:1:3:1:1 runs through (x, y±1)
+// too, with a module size within a factor of two of m. A finder pattern's
+// 3-module core spans at least three rows, so one of the two rows beside
+// a row through it is also through it, while a chance hit of noise rarely
+// repeats on the next row.
+func neighbours(bm *bitmap, x, y int, m float64) int {
+	n := 0
+	for _, yy := range [2]int{y - 1, y + 1} {
+		if yy < 0 || yy >= bm.h || !bm.at(x, yy) {
+			continue
+		}
+		if r, _, ok := crossRuns(bm, x, yy, 1, 0, int(4*m)+2); ok {
+			if mh, ok := ratioOK(r); ok && mh <= 2*m && m <= 2*mh {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// lonely is the module size, in pixels, under which a candidate of the
+// look for a code seen on one scanned row only needs both rows beside it
+// to cross it (neighbours): the scale of pixel noise.
+const lonely = 2.5
+
+// contrast returns how much lighter, in gray levels, the mean of the
+// light runs of lengths a and c is than the mean of the dark run of
+// length b between them, the three runs starting at row[0].
+func contrast(row []byte, a, b, c int) int {
 	var mean [3]int
-	for k := range mean {
-		for _, v := range row[starts[k] : starts[k]+lens[k]] {
+	for k, n := range [3]int{a, b, c} {
+		for _, v := range row[:n] {
 			mean[k] += int(v)
 		}
-		mean[k] /= lens[k]
+		mean[k] /= n
+		row = row[n:]
 	}
 	return (mean[0]+mean[2])/2 - mean[1]
 }
@@ -176,7 +242,7 @@ func (cl *clusters) reset(w, h int) {
 	cl.cands, cl.next = cl.cands[:0], cl.next[:0]
 }
 
-func (cl *clusters) add(x, y, m float64) {
+func (cl *clusters) add(x, y, m float64, both bool) {
 	cx, cy := int(x)/clusterCell, int(y)/clusterCell
 	reach := int(4*m)/clusterCell + 1
 	for gy := max(0, cy-reach); gy <= min(cl.ch-1, cy+reach); gy++ {
@@ -190,12 +256,13 @@ func (cl *clusters) add(x, y, m float64) {
 					c.y = (c.y*n + y) / (n + 1)
 					c.module = (c.module*n + m) / (n + 1)
 					c.hits++
+					c.both = c.both || both
 					return
 				}
 			}
 		}
 	}
-	cl.cands = append(cl.cands, finderCand{x: x, y: y, module: m, hits: 1})
+	cl.cands = append(cl.cands, finderCand{x: x, y: y, module: m, hits: 1, both: both})
 	cl.next = append(cl.next, 0)
 	i := int32(len(cl.cands)) // index plus one
 	cell := 2 * (clampInt(cy, 0, cl.ch-1)*cl.cw + clampInt(cx, 0, cl.cw-1))
@@ -241,6 +308,25 @@ func finderTriples(cands []finderCand, limit int) []finderTriple {
 		out = out[:limit]
 	}
 	return out
+}
+
+// finderPair reports whether two candidates, each seen on two scanned
+// rows or more, could be two finder patterns of one code (module sizes
+// within a factor of two, at a distance that fits a side or the diagonal
+// of a code of 21 to 177 modules): the third may be hidden from every
+// other row, by blur, glare or a finger, where a full scan still finds it.
+func finderPair(cands []finderCand) bool {
+	for i, a := range cands {
+		for _, b := range cands[i+1:] {
+			if a.hits < 2 || b.hits < 2 || a.module > 2*b.module || b.module > 2*a.module {
+				continue
+			}
+			if n := math.Hypot(a.x-b.x, a.y-b.y) / ((a.module + b.module) / 2); n >= 10 && n <= 178*math.Sqrt2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func makeTriple(a, b, c finderCand) (finderTriple, bool) {

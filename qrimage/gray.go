@@ -53,6 +53,18 @@ func grayFromRGBA(pix []byte, w, h int) *gray {
 	return g
 }
 
+// at returns the gray value of pixel (x, y). A row still RGBA is not
+// converted: the column checks of the look for a code cross many rows it
+// does not scan, and converting a whole row for a pixel or two would cost
+// more than the look saves.
+func (g *gray) at(x, y int) byte {
+	if g.have != nil && g.have[y] == 0 {
+		p := g.src[4*(y*g.w+x):][:4:4]
+		return lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
+	}
+	return g.pix[y*g.w+x]
+}
+
 // rgbaToGray writes the luminance of the RGBA pixels pix into dst, one
 // byte per pixel.
 func rgbaToGray(dst, pix []byte) {

@@ -191,8 +191,11 @@ func TestNotFound(t *testing.T) {
 }
 
 // FuzzDecodeRGBA: any buffer and size, no panic, and a refused size is
-// ErrImage.
+// ErrImage; the same through DecodeFrame and through one Scanner reused
+// from input to input (the look for a code reads rows not yet converted,
+// and its first rung samples them).
 func FuzzDecodeRGBA(f *testing.F) {
+	var s Scanner
 	for _, scale := range []int{1, 2} {
 		g := qrImage(f, "HC1:FUZZ SEED", scale, 1)
 		f.Add(rgbaOf(g), g.Rect.Dx(), g.Rect.Dy())
@@ -203,12 +206,14 @@ func FuzzDecodeRGBA(f *testing.F) {
 		if len(pix) > 4*300*300 {
 			t.Skip() // keep the fuzzer fast; the limits have their own tests
 		}
-		_, err := DecodeRGBA(pix, w, h)
-		if err != nil && !errors.Is(err, ErrImage) && !errors.Is(err, ErrNotFound) {
-			t.Fatalf("error %v is neither ErrImage nor ErrNotFound", err)
-		}
-		if len(pix) != 4*w*h && !errors.Is(err, ErrImage) {
-			t.Fatalf("%d bytes for %d×%d: error %v, want ErrImage", len(pix), w, h, err)
+		for name, decode := range map[string]func([]byte, int, int) (string, error){"DecodeRGBA": DecodeRGBA, "DecodeFrame": DecodeFrame, "Scanner": s.Scan} {
+			_, err := decode(pix, w, h)
+			if err != nil && !errors.Is(err, ErrImage) && !errors.Is(err, ErrNotFound) {
+				t.Fatalf("%s: error %v is neither ErrImage nor ErrNotFound", name, err)
+			}
+			if len(pix) != 4*w*h && !errors.Is(err, ErrImage) {
+				t.Fatalf("%s: %d bytes for %d×%d: error %v, want ErrImage", name, len(pix), w, h, err)
+			}
 		}
 	})
 }

@@ -31,9 +31,19 @@ func (s *Scanner) Scan(pix []byte, width, height int) (string, error) {
 	g.src, g.have = pix, grow(&s.sc.have, height)
 	clear(g.have)
 	f := &frame{base: g, sc: &s.sc}
-	if !f.mayHoldCode() {
+	triples, maybe := f.look()
+	if !maybe {
 		g.have, g.src = nil, nil
 		return "", ErrNotFound
+	}
+	// The first rung: the grid reader on the look's own triples, which
+	// spares a frame that reads there the full thresholds and scans, and
+	// the conversion of the rows outside the code.
+	for _, t := range triples {
+		if text, ok := readTriple(g, t); ok {
+			g.have, g.src = nil, nil
+			return text, nil
+		}
 	}
 	g.complete()
 	return f.climb(frameLadder)
@@ -52,23 +62,44 @@ const gateCands = 2 * maxCands
 // of TestScannerReadsAsLadder still reads at 38.
 const gateContrast = 16
 
-// mayHoldCode reports whether three finder-pattern candidates found on
-// every other row (with local thresholds, then with the global one) could
-// be the corners of a code. A finder pattern's 3-module core spans at
-// least 3 rows at 1 pixel per module, so a row through it is always
-// scanned; the local thresholds come from the same rows (4 of each 8×8
-// block's), which moves them little. The candidates need the contrast
-// gateContrast, and more of them are kept than the grid reader keeps
-// (each has about half its hits). TestScannerReadsAsLadder checks that
-// every frame the frame ladder reads passes.
-func (f *frame) mayHoldCode() bool {
+// look returns up to lookTriples plausible finder-pattern triples found
+// on every other row (with local thresholds, or else, when those found a
+// candidate on two rows or more, with the global one), best first, and whether the frame may hold a code: false when it found
+// neither a triple nor a pair of finder patterns (finderPair) with either
+// thresholds, which means no code the frame ladder could read.
+//
+// A finder pattern's 3-module core spans at least 3 rows at 1 pixel per
+// module, so a row through it is always scanned; the local thresholds
+// come from the same rows (4 of each 8×8 block's), which moves them
+// little. A hit needs the contrast gateContrast, a diagonal and a
+// neighbouring row that cross the pattern too (findFinderCandidates), and
+// more candidates are kept than the grid reader keeps (each has about half
+// its hits). TestScannerReadsAsLadder checks that every frame the frame
+// ladder reads passes.
+func (f *frame) look() (triples []finderTriple, maybe bool) {
 	for _, bin := range [...]binarizer{hybrid, global} {
 		bm := &f.sc.gate[bin]
 		binarizeInto(bm, f.base, bin, f.sc, 2)
 		cands := findFinderCandidates(bm, 2, gateCands, gateContrast, f.sc)
-		if len(finderTriples(cands, 1)) > 0 {
-			return true
+		if t := finderTriples(cands, lookTriples); len(t) > 0 {
+			return t, true
+		}
+		maybe = maybe || finderPair(cands)
+		twice := false
+		for _, c := range cands {
+			twice = twice || c.hits > 1
+		}
+		if !twice {
+			// Not one finder pattern seen on two rows with local
+			// thresholds: the global threshold, which the frame ladder
+			// tries second for blurred codes whose patterns the local ones
+			// do find, is not tried.
+			break
 		}
 	}
-	return false
+	return nil, maybe
 }
+
+// lookTriples is how many of the look's triples the first rung tries:
+// the grid reader's number.
+const lookTriples = 4

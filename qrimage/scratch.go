@@ -6,12 +6,12 @@ package qrimage
 // ladder derives (padding, upscales, the negative) are not kept: frames
 // do not climb that far.
 type scratch struct {
-	gray         gray
-	bm           [2]bitmap
-	gate         [2]bitmap // the look for a code's
-	have         []byte
-	black        []int32
-	rowSums      []int32
-	runs, starts []int
-	cl           clusters
+	gray    gray
+	bm      [2]bitmap
+	gate    [2]bitmap // the look for a code's
+	have    []byte
+	black   []int32
+	rowSums []int32
+	runs    []int
+	cl      clusters
 }
