@@ -50,76 +50,92 @@ func strict(lim cbor.Limits) cbor.Limits {
 // entries), and each field of the
 // type the format gives it. Unknown keys of an entry are skipped.
 func DecodePayload(b []byte, lim cbor.Limits) (*Payload, map[uint64][]byte, error) {
-	// The top-level walk checks every value (raw), so the whole payload is
-	// known to be well-formed before its version is looked at.
-	r := cbor.NewReader(b, strict(lim))
-	n, err := r.Map(1)
+	h, fields, reserved, err := readTop(b, lim, KeySigners+1, Version, []int{KeySigners})
 	if err != nil {
 		return nil, nil, err
 	}
-	var fields [KeySigners + 1][]byte
-	var reserved map[uint64][]byte
-	for range n {
-		at := r.Offset()
-		major, key, err := r.Head()
-		if err != nil {
-			return nil, nil, err
-		}
-		if major != 0 {
-			return nil, nil, errorAt(at, "payload key is not an unsigned integer")
-		}
-		v, err := r.Raw(2)
-		if err != nil {
-			return nil, nil, err
-		}
-		switch {
-		case key <= KeySigners: // key 0 is no field: checked, then ignored
-			if fields[key] != nil {
-				return nil, nil, errorAt(at, "duplicate payload key")
-			}
-			fields[key] = v
-		default:
-			if _, dup := reserved[key]; dup {
-				return nil, nil, errorAt(at, "duplicate payload key")
-			}
-			if reserved == nil {
-				reserved = map[uint64][]byte{}
-			}
-			reserved[key] = v
-		}
-	}
-	if err := r.End(); err != nil {
-		return nil, nil, err
-	}
-	if fields[KeyVersion] == nil {
-		return nil, nil, errors.New("no format version")
-	}
-	version, err := readUint(fields[KeyVersion], lim)
-	if err != nil {
-		return nil, nil, fmt.Errorf("format version: %w", err)
-	}
-	if version != Version {
-		return nil, nil, &VersionError{Version: version}
-	}
-	for key := KeySequence; key <= KeySigners; key++ {
-		if fields[key] == nil {
-			return nil, nil, fmt.Errorf("key %d is missing", key)
-		}
-	}
-	p := &Payload{Version: version}
-	if p.Sequence, err = readUint(fields[KeySequence], lim); err != nil {
-		return nil, nil, fmt.Errorf("key %d (sequence): %w", KeySequence, err)
-	}
-	if p.IssuedAt, err = readInt(fields[KeyIssuedAt], lim); err != nil {
-		return nil, nil, fmt.Errorf("key %d (issuedAt): %w", KeyIssuedAt, err)
-	}
-	if p.ExpiresAt, err = readInt(fields[KeyExpiresAt], lim); err != nil {
-		return nil, nil, fmt.Errorf("key %d (expiresAt): %w", KeyExpiresAt, err)
-	}
+	p := &Payload{Version: h.version, Sequence: h.sequence, IssuedAt: h.issuedAt, ExpiresAt: h.expiresAt}
 	if p.Signers, err = readEntries(fields[KeySigners], lim); err != nil {
 		return nil, nil, fmt.Errorf("key %d (signers): %w", KeySigners, err)
 	}
 	return p, reserved, nil
+}
+
+// header is what a bundle's payload and a revocation index share: keys 1
+// to 4.
+type header struct {
+	version, sequence   uint64
+	issuedAt, expiresAt int64
+}
+
+// readTop reads the top-level map of a payload (a bundle's or a revocation
+// index's): every key an unsigned integer and given once, every value
+// well-formed (the whole payload is known to be well-formed before its
+// version is looked at). The value of each key below nfields is in
+// fields, the others in rest. The version (key 1) must be version; keys
+// 2 to 4 and those of need must be there.
+func readTop(b []byte, lim cbor.Limits, nfields int, version uint64, need []int) (h header, fields [][]byte, rest map[uint64][]byte, err error) {
+	r := cbor.NewReader(b, strict(lim))
+	n, err := r.Map(1)
+	if err != nil {
+		return h, nil, nil, err
+	}
+	fields = make([][]byte, nfields)
+	for range n {
+		at := r.Offset()
+		major, key, err := r.Head()
+		if err != nil {
+			return h, nil, nil, err
+		}
+		if major != 0 {
+			return h, nil, nil, errorAt(at, "payload key is not an unsigned integer")
+		}
+		v, err := r.Raw(2)
+		if err != nil {
+			return h, nil, nil, err
+		}
+		if key < uint64(nfields) { // key 0 is no field: checked, then ignored
+			if fields[key] != nil {
+				return h, nil, nil, errorAt(at, "duplicate payload key")
+			}
+			fields[key] = v
+			continue
+		}
+		if _, dup := rest[key]; dup {
+			return h, nil, nil, errorAt(at, "duplicate payload key")
+		}
+		if rest == nil {
+			rest = map[uint64][]byte{}
+		}
+		rest[key] = v
+	}
+	if err := r.End(); err != nil {
+		return h, nil, nil, err
+	}
+	if fields[KeyVersion] == nil {
+		return h, nil, nil, errors.New("no format version")
+	}
+	if h.version, err = readUint(fields[KeyVersion], lim); err != nil {
+		return h, nil, nil, fmt.Errorf("format version: %w", err)
+	}
+	if h.version != version {
+		return h, nil, nil, &VersionError{Version: h.version}
+	}
+	for _, key := range append([]int{KeySequence, KeyIssuedAt, KeyExpiresAt}, need...) {
+		if fields[key] == nil {
+			return h, nil, nil, fmt.Errorf("key %d is missing", key)
+		}
+	}
+	if h.sequence, err = readUint(fields[KeySequence], lim); err != nil {
+		return h, nil, nil, fmt.Errorf("key %d (sequence): %w", KeySequence, err)
+	}
+	if h.issuedAt, err = readInt(fields[KeyIssuedAt], lim); err != nil {
+		return h, nil, nil, fmt.Errorf("key %d (issuedAt): %w", KeyIssuedAt, err)
+	}
+	if h.expiresAt, err = readInt(fields[KeyExpiresAt], lim); err != nil {
+		return h, nil, nil, fmt.Errorf("key %d (expiresAt): %w", KeyExpiresAt, err)
+	}
+	return h, fields, rest, nil
 }
 
 // readEntries reads the array of signer entries.

@@ -45,64 +45,16 @@ type IndexPart struct {
 // absent; other keys (for later versions) are checked to be well-formed and
 // ignored.
 func DecodeIndex(b []byte, lim cbor.Limits) (*Index, error) {
-	r := cbor.NewReader(b, strict(lim))
-	n, err := r.Map(1)
-	if err != nil {
+	h, fields, _, err := readTop(b, lim, IndexKeyParts+1, IndexVersion, nil)
+	switch {
+	case err != nil:
 		return nil, err
+	case fields[KeySigners] != nil:
+		return nil, errors.New("a trust-list bundle (key 5), not a revocation index")
+	case fields[IndexKeyParts] == nil:
+		return nil, fmt.Errorf("key %d is missing", IndexKeyParts)
 	}
-	var fields [IndexKeyParts + 1][]byte
-	for range n {
-		at := r.Offset()
-		major, key, err := r.Head()
-		if err != nil {
-			return nil, err
-		}
-		if major != 0 {
-			return nil, errorAt(at, "payload key is not an unsigned integer")
-		}
-		v, err := r.Raw(2)
-		if err != nil {
-			return nil, err
-		}
-		if key == KeySigners {
-			return nil, errorAt(at, "a trust-list bundle (key 5), not a revocation index")
-		}
-		if key > IndexKeyParts {
-			continue
-		}
-		if fields[key] != nil {
-			return nil, errorAt(at, "duplicate payload key")
-		}
-		fields[key] = v
-	}
-	if err := r.End(); err != nil {
-		return nil, err
-	}
-	if fields[KeyVersion] == nil {
-		return nil, errors.New("no format version")
-	}
-	version, err := readUint(fields[KeyVersion], lim)
-	if err != nil {
-		return nil, fmt.Errorf("format version: %w", err)
-	}
-	if version != IndexVersion {
-		return nil, &VersionError{Version: version}
-	}
-	for _, key := range []int{KeySequence, KeyIssuedAt, KeyExpiresAt, IndexKeyParts} {
-		if fields[key] == nil {
-			return nil, fmt.Errorf("key %d is missing", key)
-		}
-	}
-	ix := &Index{Version: version}
-	if ix.Sequence, err = readUint(fields[KeySequence], lim); err != nil {
-		return nil, fmt.Errorf("key %d (sequence): %w", KeySequence, err)
-	}
-	if ix.IssuedAt, err = readInt(fields[KeyIssuedAt], lim); err != nil {
-		return nil, fmt.Errorf("key %d (issuedAt): %w", KeyIssuedAt, err)
-	}
-	if ix.ExpiresAt, err = readInt(fields[KeyExpiresAt], lim); err != nil {
-		return nil, fmt.Errorf("key %d (expiresAt): %w", KeyExpiresAt, err)
-	}
+	ix := &Index{Version: h.version, Sequence: h.sequence, IssuedAt: h.issuedAt, ExpiresAt: h.expiresAt}
 	pr := cbor.NewReader(fields[IndexKeyParts], strict(lim))
 	np, err := pr.Array(2)
 	if err != nil {
