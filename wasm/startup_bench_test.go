@@ -132,17 +132,7 @@ func TestStartupBench(t *testing.T) {
 	var sb strings.Builder
 	for _, w := range ways {
 		fmt.Fprintf(&sb, "\nNode, cold process to first verdict: %s; ms since the process started, median [range] of %d:\n", w.name, startupRuns)
-		prev := 0.0
-		for _, ph := range w.phases {
-			xs := w.times[ph.key]
-			if len(xs) == 0 {
-				fmt.Fprintf(&sb, "  %-22s %-48s (not marked)\n", ph.key, ph.what)
-				continue
-			}
-			md := median(xs)
-			fmt.Fprintf(&sb, "  %-22s %-48s at %6.1f [%6.1f–%6.1f]  phase %6.1f\n", ph.key, ph.what, md, slices.Min(xs), slices.Max(xs), md-prev)
-			prev = md
-		}
+		writePhases(&sb, w.phases, w.times)
 		if xs := w.times["warmed"]; len(xs) > 0 {
 			fmt.Fprintf(&sb, "  warm-up done at %.1f [%.1f–%.1f]\n", median(xs), slices.Min(xs), slices.Max(xs))
 		}
@@ -257,17 +247,7 @@ func TestStartupBrowser(t *testing.T) {
 	var sb strings.Builder
 	for _, b := range builds {
 		fmt.Fprintf(&sb, "\nChromium, %s: the ES module on a page, navigation to first verdict (verify as soon as load() resolved), ms since navigation, median [range] of %d:\n", b.name, startupRuns)
-		prev := 0.0
-		for _, ph := range browserPhases {
-			xs := b.times[ph.key]
-			if len(xs) == 0 {
-				fmt.Fprintf(&sb, "  %-22s %-48s (not marked)\n", ph.key, ph.what)
-				continue
-			}
-			md := median(xs)
-			fmt.Fprintf(&sb, "  %-22s %-48s at %6.1f [%6.1f–%6.1f]  phase %6.1f\n", ph.key, ph.what, md, slices.Min(xs), slices.Max(xs), md-prev)
-			prev = md
-		}
+		writePhases(&sb, browserPhases, b.times)
 		fmt.Fprintf(&sb, "  first verify %.1f ms [%.1f–%.1f]\n", median(b.times["verifyMs"]), slices.Min(b.times["verifyMs"]), slices.Max(b.times["verifyMs"]))
 	}
 	t.Log(sb.String())
@@ -343,4 +323,20 @@ func bundleDCCSDK(t *testing.T, dir string) string {
 		t.Fatalf("esbuild %s: %v", dccSDKPkg, res.Errors[0].Text)
 	}
 	return out
+}
+
+// writePhases writes one line a phase: its median time since the start,
+// the range over the runs, and the time since the phase before it.
+func writePhases(sb *strings.Builder, phases []struct{ key, what string }, times map[string][]float64) {
+	prev := 0.0
+	for _, ph := range phases {
+		xs := times[ph.key]
+		if len(xs) == 0 {
+			fmt.Fprintf(sb, "  %-22s %-48s (not marked)\n", ph.key, ph.what)
+			continue
+		}
+		md := median(xs)
+		fmt.Fprintf(sb, "  %-22s %-48s at %6.1f [%6.1f–%6.1f]  phase %6.1f\n", ph.key, ph.what, md, slices.Min(xs), slices.Max(xs), md-prev)
+		prev = md
+	}
 }
