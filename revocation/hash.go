@@ -71,6 +71,11 @@ type Hash struct {
 }
 
 // Sum returns the revocation hash of b: the first 16 bytes of its SHA-256.
+//
+// Not inlined: SHA-256's set-up would be copied into every caller, in the
+// WebAssembly module too, for no speed that a hash's own cost would show.
+//
+//go:noinline
 func Sum(b []byte) [HashLen]byte {
 	full := sha256.Sum256(b)
 	var out [HashLen]byte

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"math/bits"
 	"sort"
-	"strconv"
 )
 
 // A part is the wire form of a set of entries, as a revocation index names
@@ -117,7 +116,7 @@ type decodedGroup struct {
 
 func decodePart(b []byte) ([]decodedGroup, error) {
 	if len(b) > MaxPartSize {
-		return nil, errors.New("revocation: part of " + strconv.Itoa(len(b)) + " bytes, more than " + strconv.Itoa(MaxPartSize))
+		return nil, errors.New(num("revocation: part of ", uint64(len(b)), num(" bytes, more than ", MaxPartSize, "")))
 	}
 	if !bytes.HasPrefix(b, []byte(partMagic)) {
 		return nil, malformed("not a revocation part (magic or version)")
@@ -125,7 +124,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 	r := reader{b: b[len(partMagic):]}
 	ng := r.uvarint()
 	if r.err == nil && ng > MaxGroups {
-		return nil, malformed(strconv.FormatUint(ng, 10) + " groups, more than " + strconv.Itoa(MaxGroups))
+		return nil, malformed(num("", ng, num(" groups, more than ", MaxGroups, "")))
 	}
 	var out []decodedGroup
 	total := 0
@@ -134,7 +133,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		t := HashType(r.byte())
 		kidLen := r.uvarint()
 		if r.err == nil && kidLen > MaxKIDLen {
-			return nil, malformed("kid of " + strconv.FormatUint(kidLen, 10) + " bytes")
+			return nil, malformed(num("kid of ", kidLen, " bytes"))
 		}
 		kid := r.bytes(int(kidLen))
 		w := int(r.byte())
@@ -146,13 +145,13 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		}
 		switch {
 		case t < UCI || t > Signature:
-			return nil, malformed("unknown hash type " + strconv.Itoa(int(t)))
+			return nil, malformed(num("unknown hash type ", uint64(t), ""))
 		case w < 6 || w > HashLen:
-			return nil, malformed("entries of " + strconv.Itoa(w) + " bytes")
+			return nil, malformed(num("entries of ", uint64(w), " bytes"))
 		case n == 0 || n > MaxEntries || total+int(n) > MaxEntries:
-			return nil, malformed(strconv.FormatUint(n, 10) + " entries in a group")
+			return nil, malformed(num("", n, " entries in a group"))
 		case k > 64:
-			return nil, malformed("Rice parameter " + strconv.Itoa(k))
+			return nil, malformed(num("Rice parameter ", uint64(k), ""))
 		case streamLen > uint64(len(r.b)):
 			return nil, malformed("truncated")
 		}
@@ -222,7 +221,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		return nil, malformed("truncated")
 	}
 	if len(r.b) != 0 {
-		return nil, malformed(strconv.Itoa(len(r.b)) + " bytes after the last group")
+		return nil, malformed(num("", uint64(len(r.b)), " bytes after the last group"))
 	}
 	return out, nil
 }

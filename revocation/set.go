@@ -140,10 +140,10 @@ func newSet(entries []Entry, width func(k groupKey, n int) int) (*Set, error) {
 	byGroup := map[groupKey][][HashLen]byte{}
 	for _, e := range entries {
 		if len(e.KID) > MaxKIDLen {
-			return nil, errors.New("revocation: kid of " + strconv.Itoa(len(e.KID)) + " bytes, more than " + strconv.Itoa(MaxKIDLen))
+			return nil, errors.New(num("revocation: kid of ", uint64(len(e.KID)), num(" bytes, more than ", MaxKIDLen, "")))
 		}
 		if e.Type < UCI || e.Type > Signature {
-			return nil, errors.New("revocation: unknown hash type " + strconv.Itoa(int(e.Type)))
+			return nil, errors.New(num("revocation: unknown hash type ", uint64(e.Type), ""))
 		}
 		k := keyOf(e.KID, e.Type)
 		byGroup[k] = append(byGroup[k], e.Sum)
@@ -180,7 +180,7 @@ func (s *Set) addSorted(k groupKey, w int, sums []byte) error {
 	g := s.groups[k]
 	if g == nil {
 		if len(s.groups) >= MaxGroups {
-			return errors.New("revocation: more than " + strconv.Itoa(MaxGroups) + " groups")
+			return errors.New(num("revocation: more than ", MaxGroups, " groups"))
 		}
 		g = &group{width: w}
 		s.groups[k] = g
@@ -195,12 +195,12 @@ func (s *Set) addSorted(k groupKey, w int, sums []byte) error {
 	}
 	before := g.len()
 	if s.entries-before+g.len()+len(sums)/g.width > MaxEntries {
-		return errors.New("revocation: more than " + strconv.Itoa(MaxEntries) + " entries")
+		return errors.New(num("revocation: more than ", MaxEntries, " entries"))
 	}
 	g.sums = mergeDedup(g.sums, sums, g.width)
 	s.entries += g.len() - before
 	if Width(g.len()) > g.width {
-		return errors.New("revocation: " + strconv.Itoa(g.len()) + " entries kept as " + strconv.Itoa(g.width) + "-byte prefixes would match honest passes too often (need " + strconv.Itoa(Width(g.len())) + " bytes)")
+		return errors.New(num("revocation: ", uint64(g.len()), num(" entries kept as ", uint64(g.width), num("-byte prefixes would match honest passes too often (need ", uint64(Width(g.len())), " bytes)"))))
 	}
 	return nil
 }
@@ -288,6 +288,15 @@ func (e *partError) Error() string { return errPart.Error() + ": " + e.msg }
 func (e *partError) Unwrap() error { return errPart }
 
 func malformed(msg string) error { return &partError{msg} }
+
+// num returns prefix, n in decimal, and suffix: the one place the
+// messages above turn numbers into text (one copy in the WebAssembly
+// module instead of one a message).
+//
+//go:noinline
+func num(prefix string, n uint64, suffix string) string {
+	return prefix + strconv.FormatUint(n, 10) + suffix
+}
 
 // leadingBits returns the first min(w, 8) bytes of rec as a big-endian
 // integer.

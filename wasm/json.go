@@ -2,6 +2,7 @@ package main
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/cbor"
@@ -119,26 +120,42 @@ func appendMessages(b []byte, ms []dcc.Message) []byte {
 // float formatting and time.Format are code that V8 would otherwise compile
 // on the first loadTrustList, which is part of the start-up.
 func appendStatus(b []byte, out loadOutcome) []byte {
-	b = append(b, `{"ok":`...)
-	b = strconv.AppendBool(b, out.OK)
-	b = append(b, `,"errors":`...)
-	b = appendMessages(b, out.Errors)
-	b = append(b, `,"warnings":`...)
-	b = appendMessages(b, out.Warnings)
 	l := out.List
 	if l == nil {
-		return append(b, `,"sequence":null,"sequenceText":"","issuedAt":"","expiresAt":"","signers":0}`...)
+		return appendListState(b, out.OK, out.Errors, out.Warnings, "", false, 0, time.Time{}, time.Time{}, "signers", 0)
+	}
+	return appendListState(b, out.OK, out.Errors, out.Warnings, "", true, l.Sequence, l.IssuedAt, l.ExpiresAt, "signers", l.Len())
+}
+
+// appendListState appends the answer of loadTrustList and of
+// loadRevocations: {"ok", "errors", "warnings", then extra (pre-written
+// fields, each with its leading comma), "sequence", "sequenceText",
+// "issuedAt", "expiresAt", and the count under countName}, the last five
+// empty (null, "", 0) when there is no list (present false).
+func appendListState(b []byte, ok bool, errs, warns []dcc.Message, extra string, present bool, seq uint64, issued, expires time.Time, countName string, count int) []byte {
+	b = append(b, `{"ok":`...)
+	b = strconv.AppendBool(b, ok)
+	b = append(b, `,"errors":`...)
+	b = appendMessages(b, errs)
+	b = append(b, `,"warnings":`...)
+	b = appendMessages(b, warns)
+	b = append(b, extra...)
+	if !present {
+		b = append(b, `,"sequence":null,"sequenceText":"","issuedAt":"","expiresAt":"","`...)
+		b = append(b, countName...)
+		return append(b, `":0}`...)
 	}
 	b = append(b, `,"sequence":`...)
-	b = strconv.AppendUint(b, l.Sequence, 10)
+	b = strconv.AppendUint(b, seq, 10)
 	b = append(b, `,"sequenceText":"`...)
-	b = strconv.AppendUint(b, l.Sequence, 10)
-	b = append(b, '"')
-	b = append(b, `,"issuedAt":"`...)
-	b = rfc3339.Append(b, l.IssuedAt)
+	b = strconv.AppendUint(b, seq, 10)
+	b = append(b, `","issuedAt":"`...)
+	b = rfc3339.Append(b, issued)
 	b = append(b, `","expiresAt":"`...)
-	b = rfc3339.Append(b, l.ExpiresAt)
-	b = append(b, `","signers":`...)
-	b = strconv.AppendInt(b, int64(l.Len()), 10)
+	b = rfc3339.Append(b, expires)
+	b = append(b, `","`...)
+	b = append(b, countName...)
+	b = append(b, `":`...)
+	b = strconv.AppendInt(b, int64(count), 10)
 	return append(b, '}')
 }

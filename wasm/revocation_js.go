@@ -3,12 +3,10 @@
 package main
 
 import (
-	"strconv"
 	"syscall/js"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
-	"github.com/passcheck/passcheck/internal/rfc3339"
 	"github.com/passcheck/passcheck/revocation"
 	"github.com/passcheck/passcheck/trustlist"
 )
@@ -94,24 +92,9 @@ func revocationJS(out revocationOutcome) js.Value {
 
 // appendRevocations appends the JSON of a revocationOutcome.
 func appendRevocations(b []byte, out revocationOutcome) []byte {
-	b = append(b, `{"ok":`...)
-	b = strconv.AppendBool(b, out.OK)
-	b = append(b, `,"errors":`...)
-	b = appendMessages(b, out.Errors)
-	b = append(b, `,"warnings":[],"loaded":`...)
-	b = strconv.AppendBool(b, out.Loaded)
-	if !out.Loaded {
-		return append(b, `,"sequence":null,"sequenceText":"","issuedAt":"","expiresAt":"","entries":0}`...)
+	loaded := `,"loaded":false`
+	if out.Loaded {
+		loaded = `,"loaded":true`
 	}
-	b = append(b, `,"sequence":`...)
-	b = strconv.AppendUint(b, out.Sequence, 10)
-	b = append(b, `,"sequenceText":"`...)
-	b = strconv.AppendUint(b, out.Sequence, 10)
-	b = append(b, `","issuedAt":"`...)
-	b = rfc3339.Append(b, out.Issued)
-	b = append(b, `","expiresAt":"`...)
-	b = rfc3339.Append(b, out.Expires)
-	b = append(b, `","entries":`...)
-	b = strconv.AppendInt(b, int64(out.Entries), 10)
-	return append(b, '}')
+	return appendListState(b, out.OK, out.Errors, []dcc.Message{}, loaded, out.Loaded, out.Sequence, out.Issued, out.Expires, "entries", out.Entries)
 }
