@@ -47,27 +47,17 @@ func BenchmarkDecodeAllBytesClean(b *testing.B) {
 // BenchmarkDecodeAllBytesHard is BenchmarkDecodeBytesHard through
 // DecodeAllBytes.
 func BenchmarkDecodeAllBytesHard(b *testing.B) {
-	var files [][]byte
-	for _, c := range loadHardCases(b) {
-		data, err := os.ReadFile(filepath.Join("testdata", "hard", c.file))
-		if err != nil {
-			b.Fatal(err)
-		}
-		files = append(files, data)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, data := range files {
-			if _, err := DecodeAllBytes(data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(files)), "ms/image")
+	benchHard(b, func(data []byte) error { _, err := DecodeAllBytes(data); return err })
 }
 
 // BenchmarkDecodeBytesHard reads every hard case once per iteration.
 func BenchmarkDecodeBytesHard(b *testing.B) {
+	benchHard(b, func(data []byte) error { _, err := DecodeBytes(data); return err })
+}
+
+// benchHard runs decode on every hard case once per iteration and reports
+// the time per image.
+func benchHard(b *testing.B, decode func([]byte) error) {
 	var files [][]byte
 	for _, c := range loadHardCases(b) {
 		data, err := os.ReadFile(filepath.Join("testdata", "hard", c.file))
@@ -79,7 +69,7 @@ func BenchmarkDecodeBytesHard(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, data := range files {
-			if _, err := DecodeBytes(data); err != nil {
+			if err := decode(data); err != nil {
 				b.Fatal(err)
 			}
 		}
