@@ -29,7 +29,6 @@
 //	qr                                        false in the build without the QR decoder (-tags noqr)
 //	warmUp(webCrypto?)                        verifies a built-in pass once along this session's path (its list's state,
 //	                                          revocation data and rules), so that the first scan is fast → whether it ran
-//	warmUpPass                                that pass's text (signed by a key in no trust list)
 //	rules({country, region}?)                 chooses the rule country (none: technical check only) → the rules in use
 //	evalRule(ruleJSON, dataJSON)              → {result, error}: one rule on {"payload", "external"}, as a rule test
 //
@@ -125,7 +124,6 @@ func api(s *session) js.Value {
 	o.Set("scanImage", shared.scanImage)
 	o.Set("newSession", shared.newSession)
 	o.Set("sha256", shared.sha256)
-	o.Set("warmUpPass", warmUpPass)
 	o.Set("evalRule", shared.evalRule) // rules_js.go
 	return o
 }
