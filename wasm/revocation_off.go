@@ -27,5 +27,6 @@ func (s *session) checkRevocation(r *dcc.Result, p *dcc.Pass, _ time.Time) {
 func (s *session) jsLoadRevocations([]js.Value) any { return s.jsRevocations(nil) }
 
 func (s *session) jsRevocations([]js.Value) any {
-	return jsJSONParse.Invoke(`{"ok":false,"errors":[{"code":"REVOCATION_STALE","message":"` + noRevocation + `"}],"warnings":[],"loaded":false,"sequence":null,"sequenceText":"","issuedAt":"","expiresAt":"","entries":0}`)
+	errs := []dcc.Message{dcc.NewMessage(dcc.RevocationStale, noRevocation)}
+	return jsJSONParse.Invoke(string(appendListState(nil, false, errs, []dcc.Message{}, `,"loaded":false`, false, 0, time.Time{}, time.Time{}, "entries", 0)))
 }
