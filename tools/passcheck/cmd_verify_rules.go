@@ -91,9 +91,13 @@ func (v *verifyRules) apply(e *env, r *dcc.Result, list *trustlist.List, clock t
 	return 0
 }
 
+// hasRules reports whether l carries rules or value sets: a list built with
+// rules that were all left out still has its value sets, and is not one
+// built without rules (--rules none), as in the module and "trustlist
+// inspect".
 func hasRules(l *trustlist.List) bool {
-	rc, _ := l.RuleSources()
-	return rc != nil
+	rc, vc := l.RuleSources()
+	return rc != nil || vc != nil
 }
 
 // print prints the rules part of a Result for people, descriptions in

@@ -153,6 +153,13 @@ func TestTrustlistRules(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "rule: rules: RULE_INVALID: VR-EU-0009: missing") || !strings.Contains(stdout, "rules: 0 from 0 rule countries") {
 		t.Errorf("bad rule: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// Its rules all left out, the list is not one without rules: no rule
+	// is in force, and a pass cannot be checked (never technical checks
+	// only, green).
+	code, stdout, stderr = runCmd(t, stale, "verify", "--trustlist", out, "--trust-key", w.pub, "--state", "none")
+	if code != 3 || !strings.Contains(stdout, "RULES_MISSING") {
+		t.Errorf("verify against a list whose rules were all left out: exit %d\n%s%s", code, stdout, stderr)
+	}
 	code, stdout, _ = runCmd(t, "", "trustlist", "build", "--key", w.key, "--out", out, "--dsc", w.dsc, "--rules", "none")
 	if code != 0 || !strings.Contains(stdout, "rules: none") {
 		t.Errorf("--rules none: exit %d\n%s", code, stdout)
