@@ -297,3 +297,19 @@ func TestNumbersFromData(t *testing.T) {
 		t.Error("a fraction or NaN is neither truthy nor falsy")
 	}
 }
+
+// TestIntegerLiteralIssue: the integer operand of plusTime and
+// extractFromUVCI is reported where it stands, naming the operand.
+func TestIntegerLiteralIssue(t *testing.T) {
+	for expr, want := range map[string]Issue{
+		`{"and":[true,{"plusTime":["2021",1.5,"day"]}]}`: {Path: "and/1/plusTime/1", Expr: 1.5, Code: CodeInvalid,
+			Message: `"amount" argument (#2) of "plusTime" must be an integer literal`},
+		`{"extractFromUVCI":["a",9007199254740994]}`: {Path: "extractFromUVCI/1", Expr: 9007199254740994.0, Code: CodeInvalid,
+			Message: `"index" argument (#2) of "extractFromUVCI" must be an integer literal`},
+	} {
+		is := Validate(readJSON(t, expr))
+		if len(is) != 1 || is[0] != want {
+			t.Errorf("Validate(%s) = %#v, want [%#v]", expr, is, want)
+		}
+	}
+}

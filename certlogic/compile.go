@@ -275,11 +275,7 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 			return nil
 		}
 		n.args = []*node{c.operand(args, 0, at, depth)}
-		amount, ok := intValue(args[1])
-		if !ok || math.Abs(amount) > 1<<53 {
-			c.issue(join(at, "1"), args[1], CodeInvalid, `"amount" argument (#2) of "plusTime" must be an integer literal`)
-		}
-		n.amount = int64(amount)
+		n.amount = c.intLiteral(args[1], at, "amount", name)
 		s, _ := args[2].(string)
 		u, ok := lookup(unitNames[:], 0, s)
 		if !ok {
@@ -291,14 +287,21 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 			return nil
 		}
 		n.args = []*node{c.operand(args, 0, at, depth)}
-		index, ok := intValue(args[1])
-		if !ok || math.Abs(index) > 1<<53 {
-			c.issue(join(at, "1"), args[1], CodeInvalid, `"index" argument (#2) of "extractFromUVCI" must be an integer literal`)
-		}
-		n.amount = int64(index)
+		n.amount = c.intLiteral(args[1], at, "index", name)
 	}
 	c.checkLiterals(n, m)
 	return n
+}
+
+// intLiteral returns v, the second operand of the operation name at at, as
+// an integer, and reports an issue when it is not an integer literal of at
+// most 2^53 in magnitude (what names the operand).
+func (c *compiler) intLiteral(v any, at, what, name string) int64 {
+	f, ok := intValue(v)
+	if !ok || math.Abs(f) > 1<<53 {
+		c.issue(join(at, "1"), v, CodeInvalid, `"`+what+`" argument (#2) of "`+name+`" must be an integer literal`)
+	}
+	return int64(f)
 }
 
 // arity reports whether an operation name (at at, written m) with got

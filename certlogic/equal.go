@@ -42,19 +42,7 @@ func ResultEqual(got, want any) bool {
 		g, ok := got.(bool)
 		return ok && g == w
 	}
-	wf, ok1 := toFloat(want)
-	gf, ok2 := toFloat(got)
+	wf, ok1 := number(want)
+	gf, ok2 := number(got)
 	return ok1 && ok2 && wf == gf
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	}
-	return 0, false
 }

@@ -11,16 +11,17 @@ import (
 const (
 	// MaxBundleRules caps the rules one bundle carries.
 	MaxBundleRules = 10_000
-	// maxRuleDepth caps the nesting of a rule's JSON tree: CertLogic's
+	// MaxRuleDepth caps the nesting of a rule's JSON tree, wherever it is
+	// read (a rule source, a bundle, the module's evalRule): CertLogic's
 	// MaxDepth (certlogic.DefaultLimits), plus room for the rule's own
 	// object around its Logic.
-	maxRuleDepth = 64 + 8
+	MaxRuleDepth = 64 + 8
 )
 
 // bundleLimits read the CBOR of one rule, or of the value sets, of a bundle:
 // nesting as deep as a rule's JSON may be, no container longer than a rule
 // may be, and what bundles never hold (indefinite lengths, tags) refused.
-var bundleLimits = cbor.Limits{MaxDepth: maxRuleDepth, MaxItems: MaxRuleBytes, DefiniteOnly: true, NoTags: true}
+var bundleLimits = cbor.Limits{MaxDepth: MaxRuleDepth, MaxItems: MaxRuleBytes, DefiniteOnly: true, NoTags: true}
 
 // Tree returns the rule as the JSON tree of the gateway's model, as it was
 // read: for writers (a trust bundle carries each rule as this tree written

@@ -25,7 +25,7 @@ const (
 
 // ruleJSONLimits read rules: the depth leaves room for CertLogic's
 // MaxDepth plus the rule's own object.
-var ruleJSONLimits = jsonread.Limits{MaxBytes: MaxRuleSourceBytes, MaxDepth: maxRuleDepth}
+var ruleJSONLimits = jsonread.Limits{MaxBytes: MaxRuleSourceBytes, MaxDepth: MaxRuleDepth}
 
 // Problem is a rule, or a part of a source, that was left out.
 type Problem struct {

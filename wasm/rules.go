@@ -13,6 +13,17 @@ import (
 	"github.com/passcheck/passcheck/trustlist"
 )
 
+// Limits of evalRule's JSON (jsTree), those of the command line's JSON
+// reader: a rule nests at most rules.MaxRuleDepth deep, data as deep as
+// jsonread.DefaultLimits allow; a document holds at most maxTreeValues
+// values, counting every scalar, array and object. (Constants, not
+// jsonread's: that package stays out of the module; TestEvalRuleLimits
+// keeps them equal.)
+const (
+	maxDataDepth  = 128
+	maxTreeValues = 1 << 20
+)
+
 // ruleState is a session's business rules: the rule country the page
 // chose, and the rule set read from the trust list in use. Rules come only
 // from a list whose signature was checked (session.list is set by a

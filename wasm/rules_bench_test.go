@@ -3,16 +3,12 @@
 package main
 
 import (
-	"context"
 	"crypto/x509"
 	"testing"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
-	"github.com/passcheck/passcheck/rules"
-	"github.com/passcheck/passcheck/rules/eu"
-	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // TestWasmRuleBench is part of make bench-wasm: the cost of the business
@@ -24,14 +20,7 @@ func TestWasmRuleBench(t *testing.T) {
 	m := buildModule(t)
 	pub := newPublisher(t)
 	now := time.Now().UTC()
-	ca, err := issuer.NewCSCA("AT", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dsc, err := ca.NewDSC(issuer.DSCOptions{NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dsc := rulesSigner(t, now)
 	var cases []nodeCase
 	for _, k := range []dcc.Kind{dcc.KindVaccination, dcc.KindTest} {
 		p := issuer.SamplePayload(k)
@@ -44,23 +33,7 @@ func TestWasmRuleBench(t *testing.T) {
 		}
 		cases = append(cases, nodeCase{Name: string(k), Text: text, At: now.UnixMilli()})
 	}
-	loaded, err := eu.Rules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := rules.LoadRules("../tools/passcheck/demorules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaded.Rules = append(loaded.Rules, demo.Rules...)
-	vs, _ := eu.ValueSets()
-	bundle, _, err := publish.Build(context.Background(), publish.Options{
-		Sources: []publish.Source{certSource([]*x509.Certificate{fillerCert(t), dsc.Cert})}, Key: pub.key, Sequence: 1, Now: now, ValidFor: time.Hour,
-		Rules: &publish.RuleSet{Loaded: loaded, ValueSets: vs},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bundle, _ := rulesBundle(t, pub, []*x509.Certificate{fillerCert(t), dsc.Cert}, now)
 	type timing struct{ MedianMs, MinMs float64 }
 	var got map[string]map[string]timing
 	runNode(t, m, map[string]any{"mode": "rulebench", "iterations": 25, "groups": []map[string]any{{

@@ -53,7 +53,7 @@ func jsEvalRule(args []js.Value) any {
 	}
 	// One rule as JSON (not the CMS envelopes and arrays that
 	// rules.ParseRules reads: that code stays out of the module).
-	tree, err := jsTree(ruleText, maxRuleDepth)
+	tree, err := jsTree(ruleText, rules.MaxRuleDepth)
 	if err != nil {
 		return evalAnswer(nil, "rule: "+err.Error())
 	}
@@ -71,16 +71,6 @@ func jsEvalRule(args []js.Value) any {
 	}
 	return evalAnswer(res, "")
 }
-
-// Limits of jsTree, those of the JSON readers of the command line: a rule
-// nests as deep as CertLogic allows and its own levels (rules' maxRuleDepth),
-// data as deep as jsonread.DefaultLimits allow; a document holds at most
-// maxTreeValues values, counting every scalar, array and object.
-const (
-	maxRuleDepth  = 64 + 8
-	maxDataDepth  = 128
-	maxTreeValues = 1 << 20
-)
 
 var jsIsArray = js.Global().Get("Array").Get("isArray")
 

@@ -168,14 +168,7 @@ func TestNodeRules(t *testing.T) {
 	m := buildModule(t)
 	pub := newPublisher(t)
 	now := time.Now().UTC()
-	ca, err := issuer.NewCSCA("AT", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dsc, err := ca.NewDSC(issuer.DSCOptions{NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dsc := rulesSigner(t, now)
 	issue := func(mod func(map[string]any), corrupt bool) string {
 		p := issuer.SamplePayload(dcc.KindVaccination)
 		mod(p)
@@ -208,27 +201,8 @@ func TestNodeRules(t *testing.T) {
 		{Name: "test of 80 h", Text: issue(test(80), false), At: at},
 		{Name: "tampered", Text: issue(vacc(1, 60), true), At: at},
 	}
-	loaded, err := eu.Rules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := rules.LoadRules("../tools/passcheck/demorules")
-	if err != nil || len(demo.Problems) > 0 {
-		t.Fatal(err, demo.Problems)
-	}
-	loaded.Rules = append(loaded.Rules, demo.Rules...)
-	vs, err := eu.ValueSets()
-	if err != nil {
-		t.Fatal(err)
-	}
 	certs := []*x509.Certificate{fillerCert(t), dsc.Cert}
-	withRules, _, err := publish.Build(context.Background(), publish.Options{
-		Sources: []publish.Source{certSource(certs)}, Key: pub.key, Sequence: 1, Now: now, ValidFor: time.Hour,
-		Rules: &publish.RuleSet{Loaded: loaded, ValueSets: vs},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	withRules, nRules := rulesBundle(t, pub, certs, now)
 	type group struct {
 		nodeGroup
 		Name    string           `json:"name"`
@@ -317,13 +291,56 @@ func TestNodeRules(t *testing.T) {
 		t.Errorf("a refused choice: status %v", st)
 	}
 	st, _ = got[`with rules/null/status`].(map[string]any)
-	if st["country"] != "EU" || st["chosen"] != false || st["rules"] != float64(len(loaded.Rules)) || !reflect.DeepEqual(st["countries"], []any{"EU", "XX"}) {
+	if st["country"] != "EU" || st["chosen"] != false || st["rules"] != float64(nRules) || !reflect.DeepEqual(st["countries"], []any{"EU", "XX"}) {
 		t.Errorf("default status %v", st)
 	}
 	st, _ = got[`without rules/null/status`].(map[string]any)
 	if st["country"] != "none" {
 		t.Errorf("without rules: status %v", st)
 	}
+}
+
+// rulesSigner makes an Austrian signer, valid a year either side of now,
+// for the passes of the rule tests.
+func rulesSigner(t testing.TB, now time.Time) *issuer.DSC {
+	t.Helper()
+	ca, err := issuer.NewCSCA("AT", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsc, err := ca.NewDSC(issuer.DSCOptions{NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsc
+}
+
+// rulesBundle builds a trust list of certs, sequence 1, valid an hour from
+// now and signed by pub, that carries the EU rules and value sets and the
+// demo's Demoland (XX) rules; it returns the bundle and its number of rules.
+func rulesBundle(t testing.TB, pub publisher, certs []*x509.Certificate, now time.Time) ([]byte, int) {
+	t.Helper()
+	loaded, err := eu.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := rules.LoadRules("../tools/passcheck/demorules")
+	if err != nil || len(demo.Problems) > 0 {
+		t.Fatal(err, demo.Problems)
+	}
+	loaded.Rules = append(loaded.Rules, demo.Rules...)
+	vs, err := eu.ValueSets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, _, err := publish.Build(context.Background(), publish.Options{
+		Sources: []publish.Source{certSource(certs)}, Key: pub.key, Sequence: 1, Now: now, ValidFor: time.Hour,
+		Rules: &publish.RuleSet{Loaded: loaded, ValueSets: vs},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bundle, len(loaded.Rules)
 }
 
 func mustDecode(t testing.TB, s string) []byte {

@@ -9,7 +9,15 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/jsonread"
 )
+
+// The JSON limits of evalRule are those of the command line's reader.
+func TestEvalRuleLimits(t *testing.T) {
+	if maxDataDepth != jsonread.DefaultLimits.MaxDepth || maxTreeValues != jsonread.DefaultLimits.MaxValues {
+		t.Errorf("evalRule: depth %d, values %d; jsonread.DefaultLimits: %+v", maxDataDepth, maxTreeValues, jsonread.DefaultLimits)
+	}
+}
 
 // appendRules writes what encoding/json writes of a Result's rules field.
 func TestAppendRules(t *testing.T) {

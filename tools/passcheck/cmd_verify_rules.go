@@ -22,6 +22,8 @@ import (
 //
 // Rules are evaluated when --rules or --country is given, or when the trust
 // list of --trustlist carries rules; --country none is technical check only.
+// Rules of the trust list that cannot be read at all (such as the retired
+// JSON keys 7 and 6) leave no rule in force: RULES_MISSING, cannot check.
 type verifyRules struct {
 	src, valueSets, country, region, lang string
 }
@@ -65,8 +67,11 @@ func (v *verifyRules) apply(e *env, r *dcc.Result, list *trustlist.List, clock t
 	case list != nil && hasRules(list):
 		s, problems, err := rules.ReadBundle(list.RuleSources())
 		if err != nil {
-			errorf(e, "the trust list's rules: %v", err)
-			return exitUsage
+			// As in the module: no rule of the list applies, so every
+			// choice but none is RULES_MISSING (cannot check), never a
+			// technical check only.
+			hintf(e, "the trust list's rules cannot be read: %v", err)
+			s = &rules.Set{}
 		}
 		for _, p := range problems {
 			hintf(e, "rule of the trust list left out: %s: %v", p.Source, p.Err)
@@ -86,9 +91,13 @@ func (v *verifyRules) apply(e *env, r *dcc.Result, list *trustlist.List, clock t
 	return 0
 }
 
+// hasRules reports whether l carries rules or value sets: a list built with
+// rules that were all left out still has its value sets, and is not one
+// built without rules (--rules none), as in the module and "trustlist
+// inspect".
 func hasRules(l *trustlist.List) bool {
-	rc, _ := l.RuleSources()
-	return rc != nil
+	rc, vc := l.RuleSources()
+	return rc != nil || vc != nil
 }
 
 // print prints the rules part of a Result for people, descriptions in

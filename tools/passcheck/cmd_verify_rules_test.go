@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/trustlist"
+	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
 // issueAt signs payload with d, issued an hour before now.
@@ -150,6 +153,13 @@ func TestTrustlistRules(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "rule: rules: RULE_INVALID: VR-EU-0009: missing") || !strings.Contains(stdout, "rules: 0 from 0 rule countries") {
 		t.Errorf("bad rule: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// Its rules all left out, the list is not one without rules: no rule
+	// is in force, and a pass cannot be checked (never technical checks
+	// only, green).
+	code, stdout, stderr = runCmd(t, stale, "verify", "--trustlist", out, "--trust-key", w.pub, "--state", "none")
+	if code != 3 || !strings.Contains(stdout, "RULES_MISSING") {
+		t.Errorf("verify against a list whose rules were all left out: exit %d\n%s%s", code, stdout, stderr)
+	}
 	code, stdout, _ = runCmd(t, "", "trustlist", "build", "--key", w.key, "--out", out, "--dsc", w.dsc, "--rules", "none")
 	if code != 0 || !strings.Contains(stdout, "rules: none") {
 		t.Errorf("--rules none: exit %d\n%s", code, stdout)
@@ -157,5 +167,59 @@ func TestTrustlistRules(t *testing.T) {
 	_, stdout, _ = runCmd(t, "", "trustlist", "inspect", "--json", out)
 	if !strings.Contains(stdout, `"rules": null`) {
 		t.Errorf("inspect --json of a list without rules:\n%s", stdout)
+	}
+}
+
+// A trust list whose rules cannot be read (the retired JSON keys 7 and 6)
+// leaves no rule in force: the pass cannot be checked, as in the module
+// (wasm TestRetiredRuleKeys), and the reason is printed.
+func TestVerifyRetiredRuleKeys(t *testing.T) {
+	w := newTrustlistWorld(t)
+	keyPEM, err := os.ReadFile(w.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := publish.ParsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule, err := os.ReadFile("../../testdata/business-rules/EU/VR-EU-0000/rule.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	bundle, err := publish.Sign(key, map[uint64]any{
+		1: 1, 2: 1, 3: now.Add(-time.Hour).Unix(), 4: now.Add(time.Hour).Unix(), 5: []any{},
+		6: `{"covid-19-lab-result":["260415000"]}`, 7: []string{string(rule)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubPEM, err := os.ReadFile(w.pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := trustlist.ParsePublicKeysPEM(pubPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := trustlist.Load(bundle, keys, now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, country := range []string{"", "EU", "DE"} {
+		var stderr strings.Builder
+		e := &env{stdout: io.Discard, stderr: &stderr}
+		r := &dcc.Result{Valid: true, Verdict: dcc.VerdictValid, Signer: &dcc.SignerInfo{Country: "AT"}, Errors: []dcc.Message{}, Warnings: []dcc.Message{}}
+		v := &verifyRules{country: country}
+		if code := v.apply(e, r, list, now); code != 0 {
+			t.Fatalf("--country %q: exit code %d\n%s", country, code, stderr.String())
+		}
+		if r.Verdict != dcc.VerdictCannotCheck || len(r.Errors) != 1 || r.Errors[0].Code != dcc.RulesMissing {
+			t.Errorf("--country %q: %s %v", country, r.Verdict, r.Errors)
+		}
+		if !strings.Contains(stderr.String(), "the trust list's rules cannot be read: ") || !strings.Contains(stderr.String(), "build the bundle again") {
+			t.Errorf("--country %q: stderr %q", country, stderr.String())
+		}
 	}
 }

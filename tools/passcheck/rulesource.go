@@ -3,8 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/passcheck/passcheck/rules"
 	"github.com/passcheck/passcheck/rules/eu"
@@ -51,7 +54,7 @@ func loadRuleSet(rulesSrc, valueSetsSrc string) (*publish.RuleSet, error) {
 	return rs, nil
 }
 
-// set returns the rules of rs for evaluation.
+// ruleSetOf returns the rules of rs for evaluation; nil for nil.
 func ruleSetOf(rs *publish.RuleSet) *rules.Set {
 	if rs == nil {
 		return nil
@@ -96,8 +99,8 @@ func inspectRulesOf(l *trustlist.List) (*inspectRules, error) {
 	for _, r := range set.Rules {
 		out.Rules = append(out.Rules, inspectRule{
 			ID: r.Identifier, Version: r.Version, Type: r.Type, Country: r.Country, Region: r.Region,
-			CertificateType: r.CertificateType, ValidFrom: r.ValidFrom.Format("2006-01-02T15:04:05Z07:00"),
-			ValidTo: r.ValidTo.Format("2006-01-02T15:04:05Z07:00"), Description: r.DescriptionIn("en"),
+			CertificateType: r.CertificateType, ValidFrom: r.ValidFrom.Format(time.RFC3339),
+			ValidTo: r.ValidTo.Format(time.RFC3339), Description: r.DescriptionIn("en"),
 		})
 	}
 	sort.Slice(out.Rules, func(i, j int) bool {
@@ -129,12 +132,7 @@ func writeInspectRules(w io.Writer, r *inspectRules) {
 		}
 		fmt.Fprintf(&b, "%-12s  %-7s  %-12s  %-11s  %-10s  %-10s  %s\n", id, x.Version, x.Type, x.CertificateType, dateOnly(x.ValidFrom), dateOnly(x.ValidTo), x.Description)
 	}
-	ids := make([]string, 0, len(r.ValueSets))
-	for id := range r.ValueSets {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(r.ValueSets)) {
 		fmt.Fprintf(&b, "value set  %s (%d codes)\n", id, r.ValueSets[id])
 	}
 	for _, p := range r.Problems {
