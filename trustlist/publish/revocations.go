@@ -80,21 +80,16 @@ func BuildRevocations(o RevocationOptions) (*Revocations, *RevocationReport, err
 	if err != nil {
 		return nil, nil, err
 	}
-	now := o.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.UTC().Truncate(time.Second)
-	validFor := cmp.Or(o.ValidFor, DefaultValidFor)
-	if validFor < time.Second {
-		return nil, nil, fmt.Errorf("build: revocations ValidFor %s is not positive", validFor)
+	now, expires, err := window(o.Now, o.ValidFor)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build: revocations %w", err)
 	}
 	plan, err := revocation.PlanParts(o.Entries, o.Previous, o.Withdrawn, o.Layout)
 	if err != nil {
 		return nil, nil, fmt.Errorf("build: revocations: %w", err)
 	}
 	r := &RevocationReport{
-		Sequence: cmp.Or(o.Sequence, uint64(now.Unix())), IssuedAt: now, ExpiresAt: now.Add(validFor),
+		Sequence: cmp.Or(o.Sequence, uint64(now.Unix())), IssuedAt: now, ExpiresAt: expires,
 		Entries: plan.Entries, Added: plan.Added, Leftover: plan.Leftover, Parts: len(plan.Parts), NewParts: plan.New, Compacted: plan.Compacted,
 	}
 	ix := wire.Index{Version: wire.IndexVersion, Sequence: r.Sequence, IssuedAt: now.Unix(), ExpiresAt: r.ExpiresAt.Unix(), Parts: []wire.IndexPart{}}
