@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/testkit/certsource"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/rules"
 	"github.com/passcheck/passcheck/rules/eu"
@@ -55,7 +56,7 @@ func TestWasmRuleBench(t *testing.T) {
 	loaded.Rules = append(loaded.Rules, demo.Rules...)
 	vs, _ := eu.ValueSets()
 	bundle, _, err := publish.Build(context.Background(), publish.Options{
-		Sources: []publish.Source{certSource([]*x509.Certificate{fillerCert(t), dsc.Cert})}, Key: pub.key, Sequence: 1, Now: now, ValidFor: time.Hour,
+		Sources: []publish.Source{certsource.Certs([]*x509.Certificate{fillerCert(t), dsc.Cert})}, Key: pub.key, Sequence: 1, Now: now, ValidFor: time.Hour,
 		Rules: &publish.RuleSet{Loaded: loaded, ValueSets: vs},
 	})
 	if err != nil {
