@@ -210,30 +210,19 @@ const REV_SEQUENCE_KEY = "passcheck.revocations.sequence.";
  * mark, and in memory), exact as a decimal string: an older index is
  * refused (TRUSTLIST_ROLLBACK) and the data in use stays.
  */
-export function revocationsFor({ api, trustKeys, seqKey, storage, subtle, moduleHash, fetchCapped, seqText, compareSeq }) {
+export function revocationsFor({ api, trustKeys, seqKey, lastSeen, remember: storeMark, subtle, moduleHash, fetchCapped, seqText, compareSeq }) {
   const key = seqKey ? REV_SEQUENCE_KEY + seqKey.slice(seqKey.lastIndexOf(".") + 1) : "";
   let seenHere = "";
   let inUse = ""; // the SHA-256 of the index in use, from the pointer
   let last = null; // the module's answer to the last load
 
-  const stored = () => {
-    const st = storage();
-    if (!st || !key) return "";
-    try {
-      return seqText(st.getItem(key));
-    } catch {
-      return "";
-    }
-  };
+  // The stored mark is the trust list's (passcheck.js lastSeen, remember)
+  // under this key; seenHere is the session's own, for storage that is full
+  // or disabled.
+  const stored = () => lastSeen(key);
   const remember = (seq) => {
     if (compareSeq(seq, seenHere) > 0) seenHere = seq;
-    const st = storage();
-    if (!st || !key || seq === "") return;
-    try {
-      if (compareSeq(seq, stored()) > 0) st.setItem(key, seq);
-    } catch {
-      // full or disabled: the session's own mark still refuses rollbacks
-    }
+    storeMark(key, seq);
   };
 
   function loadBytes(index, parts, why) {
