@@ -136,11 +136,7 @@ func (s *store) parts(t *testing.T) []string {
 // livePointer reads the pointer from disk.
 func (s *store) livePointer(t *testing.T) *publish.Pointer {
 	t.Helper()
-	data, err := os.ReadFile(s.path(publish.PointerName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := publish.ParsePointer(data)
+	p, err := publish.ReadPointer(filepath.Dir(s.path(publish.PointerName)))
 	if err != nil {
 		t.Fatal(err)
 	}
