@@ -211,28 +211,18 @@ func PreviousParts(ptr *Pointer, get func(name string, max int) ([]byte, error))
 	return parts, nil
 }
 
-// indexReaches returns the part names of a revocation index file, for
-// keep-N ([PartInfo.Reaches]); nil when it does not parse.
-func indexReaches(b []byte) []string {
-	ix, err := trustlist.ParseRevocationIndexUnverified(b)
-	if err != nil {
-		return nil
-	}
-	out := make([]string, len(ix.Parts))
-	for i, p := range ix.Parts {
-		out[i] = p.Name()
-	}
-	return out
-}
-
 // ReadIndexInfo returns the keep-N description of a revocation index file
-// called name: its sequence and the parts it names.
+// called name: its sequence and the parts it names ([PartInfo.Reaches]).
 func ReadIndexInfo(name string, b []byte) (PartInfo, error) {
 	ix, err := trustlist.ParseRevocationIndexUnverified(b)
 	if err != nil {
 		return PartInfo{}, err
 	}
-	return PartInfo{Name: name, Sequence: ix.Sequence, Reaches: indexReaches(b)}, nil
+	reaches := make([]string, len(ix.Parts))
+	for i, p := range ix.Parts {
+		reaches[i] = p.Name()
+	}
+	return PartInfo{Name: name, Sequence: ix.Sequence, Reaches: reaches}, nil
 }
 
 // IsIndexName reports whether name is a revocation index's file name.
