@@ -123,16 +123,13 @@ func BuildRevocations(o RevocationOptions) (*Revocations, *RevocationReport, err
 
 // IndexName returns the content-addressed file name of a revocation index:
 // trustlist-<SHA-256 hex>.index.
-func IndexName(index []byte) string {
-	sum := sha256.Sum256(index)
-	return "trustlist-" + hex.EncodeToString(sum[:]) + ".index"
-}
+func IndexName(index []byte) string { return contentName(index, ".index") }
 
 // PartName returns the content-addressed file name of a revocation part:
-// trustlist-<SHA-256 hex>.part.
+// trustlist-<SHA-256 hex>.part, the name a verifier fetches
+// ([trustlist.RevocationPart.Name]).
 func PartName(part []byte) string {
-	sum := sha256.Sum256(part)
-	return "trustlist-" + hex.EncodeToString(sum[:]) + ".part"
+	return trustlist.RevocationPart{SHA256: sha256.Sum256(part)}.Name()
 }
 
 // revRE matches the names of a revocation index and of a revocation part.
