@@ -82,13 +82,11 @@ func revocationsFromTree(dir string, keys []crypto.PublicKey, lastSeen uint64) (
 // loadParts reads the parts of a verified index with get and checks them
 // (revocation.NewStatus).
 func loadParts(ix *trustlist.RevocationIndex, get func(name string, max int) ([]byte, error)) *revocation.Status {
-	ri := revocation.Index{Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt}
 	parts := make([][]byte, len(ix.Parts))
 	for i, p := range ix.Parts {
-		ri.Parts = append(ri.Parts, revocation.PartRef{SHA256: p.SHA256, Size: p.Size})
 		parts[i], _ = get(p.Name(), revocation.MaxPartSize)
 	}
-	return revocation.NewStatus(ri, parts)
+	return revocation.NewStatus(revocation.IndexOf(ix), parts)
 }
 
 // readCapped reads a file of at most max bytes.
