@@ -183,6 +183,20 @@ const revocationType = "application/octet-stream"
 // no index. A part that is missing or does not match its hash is an error:
 // the next build should then compact (give no Previous).
 func PreviousParts(ptr *Pointer, get func(name string, max int) ([]byte, error)) ([][]byte, error) {
+	r, err := ReadRevocations(ptr, get)
+	if r == nil {
+		return nil, err
+	}
+	return r.Parts, nil
+}
+
+// ReadRevocations reads the revocation index that the published pointer
+// ptr names and every part it names, in order, with get (a file of the
+// folder or an object of the bucket, by name), to publish them again or
+// to carry them; nil when ptr is nil or names no index. A part that is
+// missing or does not match its hash is an error. The index's signature is
+// not checked here: a verifier checks it ([trustlist.LoadRevocationIndex]).
+func ReadRevocations(ptr *Pointer, get func(name string, max int) ([]byte, error)) (*Revocations, error) {
 	if ptr == nil || ptr.Revocations == nil {
 		return nil, nil
 	}
@@ -205,7 +219,7 @@ func PreviousParts(ptr *Pointer, get func(name string, max int) ([]byte, error))
 		}
 		parts = append(parts, data)
 	}
-	return parts, nil
+	return &Revocations{Index: b, Parts: parts}, nil
 }
 
 // ReadIndexInfo returns the keep-N description of a revocation index file

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"crypto"
 	"encoding/json"
 	"os"
@@ -56,6 +57,10 @@ func TestWriteTreeRevocations(t *testing.T) {
 	ix, err := trustlist.LoadRevocationIndex(rev1.Index, []crypto.PublicKey{p.key.Public()}, 0)
 	if err != nil || len(ix.Parts) != 1 {
 		t.Fatalf("index: %+v, %v", ix, err)
+	}
+	// ReadRevocations gives back what was published, index and parts.
+	if got, err := ReadRevocations(ptr, dirGet(dir)); err != nil || !bytes.Equal(got.Index, rev1.Index) || len(got.Parts) != 1 || !bytes.Equal(got.Parts[0], rev1.Parts[0]) {
+		t.Fatalf("ReadRevocations: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ix.Parts[0].Name())); err != nil {
 		t.Fatal(err)
