@@ -3,7 +3,6 @@ package revocation_test
 import (
 	"bytes"
 	"crypto/sha256"
-	"fmt"
 	"runtime"
 	"testing"
 
@@ -11,17 +10,14 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/revgen"
 	"github.com/passcheck/passcheck/revocation"
 )
 
 // millionEntries is the budget case: 1,000,000 random hashes over
 // 500 kids.
 func millionEntries() []revocation.Entry {
-	kids := make([][]byte, 500)
-	for i := range kids {
-		kids[i] = []byte(fmt.Sprintf("kid%05d", i))
-	}
-	return randomEntries(1_000_000, kids, revocation.UCI)
+	return revgen.Entries(1_000_000, revgen.KIDs(500), revocation.UCI)
 }
 
 // BenchmarkBuild1M builds and encodes 1,000,000 entries over 500 kids, and
@@ -110,11 +106,8 @@ func BenchmarkDailyUpdate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	kids := make([][]byte, 500)
-	for i := range kids {
-		kids[i] = []byte(fmt.Sprintf("kid%05d", i))
-	}
-	next := append(append([]revocation.Entry(nil), entries...), randomEntries(10_000, kids, revocation.UCI)...)
+	kids := revgen.KIDs(500)
+	next := append(append([]revocation.Entry(nil), entries...), revgen.Entries(10_000, kids, revocation.UCI)...)
 	var plan *revocation.Plan
 	for b.Loop() {
 		if plan, err = revocation.PlanParts(next, first.Parts, nil, revocation.Layout{}); err != nil {

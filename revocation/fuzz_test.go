@@ -3,6 +3,7 @@ package revocation_test
 import (
 	"testing"
 
+	"github.com/passcheck/passcheck/internal/testkit/revgen"
 	"github.com/passcheck/passcheck/revocation"
 )
 
@@ -12,7 +13,7 @@ func FuzzAddPart(f *testing.F) {
 	kids := [][]byte{[]byte("kid-0001"), nil}
 	for _, n := range []int{1, 7, 300} {
 		for _, typ := range []revocation.HashType{revocation.UCI, revocation.Signature} {
-			s, err := revocation.NewSet(randomEntries(n, kids, typ))
+			s, err := revocation.NewSet(revgen.Entries(n, kids, typ))
 			if err != nil {
 				f.Fatal(err)
 			}

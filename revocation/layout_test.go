@@ -3,16 +3,9 @@ package revocation_test
 import (
 	"testing"
 
+	"github.com/passcheck/passcheck/internal/testkit/revgen"
 	"github.com/passcheck/passcheck/revocation"
 )
-
-func kidsN(n int) [][]byte {
-	kids := make([][]byte, n)
-	for i := range kids {
-		kids[i] = []byte{'k', 'i', 'd', byte(i >> 8), byte(i), 0, 0, 1}
-	}
-	return kids
-}
 
 // load adds parts to a new Set.
 func load(t *testing.T, parts [][]byte) *revocation.Set {
@@ -27,8 +20,8 @@ func load(t *testing.T, parts [][]byte) *revocation.Set {
 }
 
 func TestPlanParts(t *testing.T) {
-	kids := kidsN(50)
-	base := randomEntries(20_000, kids, revocation.UCI)
+	kids := revgen.KIDs(50)
+	base := revgen.Entries(20_000, kids, revocation.UCI)
 	first, err := revocation.PlanParts(base, nil, nil, revocation.Layout{})
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +31,7 @@ func TestPlanParts(t *testing.T) {
 	}
 
 	// A day later: 1 % new entries, spread over every kid, plus a new kid.
-	day := append(randomEntries(200, kids, revocation.UCI), randomEntries(5, [][]byte{[]byte("new-kid!")}, revocation.Signature)...)
+	day := append(revgen.Entries(200, kids, revocation.UCI), revgen.Entries(5, [][]byte{[]byte("new-kid!")}, revocation.Signature)...)
 	next := append(append([]revocation.Entry(nil), base...), day...)
 	second, err := revocation.PlanParts(next, first.Parts, nil, revocation.Layout{})
 	if err != nil {
@@ -84,7 +77,7 @@ func TestPlanParts(t *testing.T) {
 		t.Fatalf("withdrawn plan: %+v, %v", withdrawn, err)
 	}
 	// Deltas pile up: compacted past MaxDeltaShare.
-	big := append(append([]revocation.Entry(nil), next...), randomEntries(8000, kids, revocation.UCI)...)
+	big := append(append([]revocation.Entry(nil), next...), revgen.Entries(8000, kids, revocation.UCI)...)
 	piled, err := revocation.PlanParts(big, second.Parts, nil, revocation.Layout{})
 	if err != nil || !piled.Compacted || len(piled.Parts) != 1 {
 		t.Fatalf("piled-up deltas: %+v, %v", piled, err)

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"strconv"
 	"time"
+
+	"github.com/passcheck/passcheck/trustlist"
 )
 
 // PartRef is a part as a signed revocation index names it: the SHA-256 and
@@ -19,6 +21,16 @@ type Index struct {
 	Sequence            uint64
 	IssuedAt, ExpiresAt time.Time
 	Parts               []PartRef
+}
+
+// IndexOf is what the index ix, loaded and verified by
+// [trustlist.LoadRevocationIndex], says.
+func IndexOf(ix *trustlist.RevocationIndex) Index {
+	ri := Index{Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt, Parts: make([]PartRef, len(ix.Parts))}
+	for i, p := range ix.Parts {
+		ri.Parts[i] = PartRef{SHA256: p.SHA256, Size: p.Size}
+	}
+	return ri
 }
 
 // NewStatus returns the revocation data of index ix, whose parts' bytes

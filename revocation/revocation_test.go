@@ -13,6 +13,7 @@ import (
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/base45"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/revgen"
 	"github.com/passcheck/passcheck/revocation"
 )
 
@@ -130,16 +131,6 @@ func decodeCOSE(t *testing.T, d *issuer.DSC, o issuer.PassOptions) *dcc.Pass {
 	return p
 }
 
-func randomEntries(n int, kids [][]byte, typ revocation.HashType) []revocation.Entry {
-	out := make([]revocation.Entry, n)
-	for i := range out {
-		rand.Read(out[i].Sum[:])
-		out[i].KID = kids[i%len(kids)]
-		out[i].Type = typ
-	}
-	return out
-}
-
 func TestRevoked(t *testing.T) {
 	d := signer(t, issuer.EC, "AT")
 	other := signer(t, issuer.EC, "AT")
@@ -150,7 +141,7 @@ func TestRevoked(t *testing.T) {
 	honest := decodeCOSE(t, d, issuer.PassOptions{Kind: dcc.KindTest})
 	sameUCIOtherSigner := decodeCOSE(t, other, issuer.PassOptions{Payload: payload})
 
-	noise := randomEntries(5000, [][]byte{d.KID, other.KID, nil}, revocation.UCI)
+	noise := revgen.Entries(5000, [][]byte{d.KID, other.KID, nil}, revocation.UCI)
 	for _, tc := range []struct {
 		name  string
 		entry revocation.Entry
@@ -199,7 +190,7 @@ func TestWidth(t *testing.T) {
 
 func TestPartRoundTrip(t *testing.T) {
 	kids := [][]byte{[]byte("kid-0001"), []byte("kid-0002"), nil}
-	entries := append(randomEntries(3000, kids, revocation.UCI), randomEntries(500, kids, revocation.Signature)...)
+	entries := append(revgen.Entries(3000, kids, revocation.UCI), revgen.Entries(500, kids, revocation.Signature)...)
 	entries = append(entries, entries[:10]...) // repeats count once
 	s, err := revocation.NewSet(entries)
 	if err != nil {
@@ -224,14 +215,14 @@ func TestPartRoundTrip(t *testing.T) {
 	if err := back.AddPart(part); err != nil || back.Len() != 3500 {
 		t.Errorf("same part again: %d, %v", back.Len(), err)
 	}
-	more, _ := revocation.NewSet(randomEntries(100, kids, revocation.UCI))
+	more, _ := revocation.NewSet(revgen.Entries(100, kids, revocation.UCI))
 	if err := back.AddPart(revocation.EncodePart(more)); err != nil || back.Len() != 3600 {
 		t.Errorf("second part: %d, %v", back.Len(), err)
 	}
 }
 
 func TestPartRefused(t *testing.T) {
-	s, _ := revocation.NewSet(randomEntries(50, [][]byte{[]byte("k")}, revocation.UCI))
+	s, _ := revocation.NewSet(revgen.Entries(50, [][]byte{[]byte("k")}, revocation.UCI))
 	good := revocation.EncodePart(s)
 	for name, b := range map[string][]byte{
 		"empty":     {},
@@ -251,8 +242,8 @@ func TestPartRefused(t *testing.T) {
 	// 5,000; together, 10,000 entries at 7 bytes would match honest passes
 	// too often: the second part is refused, and the set keeps the first.
 	kid := [][]byte{[]byte("kid")}
-	a, _ := revocation.NewSet(randomEntries(5000, kid, revocation.UCI))
-	b, _ := revocation.NewSet(randomEntries(5000, kid, revocation.UCI))
+	a, _ := revocation.NewSet(revgen.Entries(5000, kid, revocation.UCI))
+	b, _ := revocation.NewSet(revgen.Entries(5000, kid, revocation.UCI))
 	var set revocation.Set
 	if err := set.AddPart(revocation.EncodePart(a)); err != nil {
 		t.Fatal(err)
@@ -294,8 +285,8 @@ func TestPartEscapes(t *testing.T) {
 // counted once, and a part refused after them leaves every entry in place.
 func TestPartMerge(t *testing.T) {
 	kids := [][]byte{[]byte("kid-a"), []byte("kid-b"), nil}
-	first := randomEntries(3000, kids, revocation.UCI)
-	second := append(append([]revocation.Entry(nil), first[:700]...), randomEntries(900, kids, revocation.UCI)...)
+	first := revgen.Entries(3000, kids, revocation.UCI)
+	second := append(append([]revocation.Entry(nil), first[:700]...), revgen.Entries(900, kids, revocation.UCI)...)
 	a, _ := revocation.NewSet(first)
 	b, _ := revocation.NewSet(second)
 	var s revocation.Set
@@ -314,10 +305,10 @@ func TestPartMerge(t *testing.T) {
 	}
 	// A part that would take a group below its false-match rate is refused
 	// whole, and the set keeps every entry it had.
-	bigEntries := randomEntries(60000, kids[:1], revocation.UCI)
+	bigEntries := revgen.Entries(60000, kids[:1], revocation.UCI)
 	big, _ := revocation.NewSet(bigEntries)
 	narrow := revocation.EncodePart(big)
-	small, _ := revocation.NewSet(randomEntries(20, kids[:1], revocation.UCI))
+	small, _ := revocation.NewSet(revgen.Entries(20, kids[:1], revocation.UCI))
 	var t2 revocation.Set
 	if err := t2.AddPart(narrow); err != nil {
 		t.Fatal(err)

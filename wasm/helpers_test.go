@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/testkit/certsource"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/internal/testkit/vectors"
 	"github.com/passcheck/passcheck/internal/wasmbuild"
@@ -24,19 +25,6 @@ import (
 	"github.com/passcheck/passcheck/trustlist/certs"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
-
-// certSource is a publish.Source over certificates in memory.
-type certSource []*x509.Certificate
-
-func (s certSource) String() string { return "test certificates" }
-
-func (s certSource) Load(context.Context) (*publish.Batch, error) {
-	b := &publish.Batch{}
-	for i, c := range s {
-		b.Candidates = append(b.Candidates, publish.Candidate{Cert: c, Origin: "test " + string(rune('0'+i%10))})
-	}
-	return b, nil
-}
 
 // publisher is a trust-list publisher key for tests.
 type publisher struct {
@@ -62,7 +50,7 @@ func newPublisher(t testing.TB) publisher {
 func (p publisher) bundle(t testing.TB, cs []*x509.Certificate, seq uint64, now time.Time, validFor time.Duration) []byte {
 	t.Helper()
 	b, _, err := publish.Build(context.Background(), publish.Options{
-		Sources: []publish.Source{certSource(cs)}, Key: p.key, Sequence: seq, ValidFor: validFor, Now: now,
+		Sources: []publish.Source{certsource.Certs(cs)}, Key: p.key, Sequence: seq, ValidFor: validFor, Now: now,
 	})
 	if err != nil {
 		t.Fatal(err)

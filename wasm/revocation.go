@@ -75,14 +75,10 @@ func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, 
 	if err != nil {
 		return refuse(trustlist.ErrorMessage(err))
 	}
-	ri := revocation.Index{Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt}
-	for _, p := range ix.Parts {
-		ri.Parts = append(ri.Parts, revocation.PartRef{SHA256: p.SHA256, Size: p.Size})
-	}
 	// Drop the old set before decoding the new one: a kiosk need not hold
 	// two million-entry sets at once.
 	r.status = nil
-	r.status, r.seen = revocation.NewStatus(ri, parts), max(r.seen, ix.Sequence)
+	r.status, r.seen = revocation.NewStatus(revocation.IndexOf(ix), parts), max(r.seen, ix.Sequence)
 	return s.revocationState(now)
 }
 

@@ -55,11 +55,7 @@ func nativeRevocations(t testing.TB, pemText string, r *publish.Revocations) *re
 	if err != nil {
 		t.Fatal(err)
 	}
-	ri := revocation.Index{Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt}
-	for _, p := range ix.Parts {
-		ri.Parts = append(ri.Parts, revocation.PartRef{SHA256: p.SHA256, Size: p.Size})
-	}
-	return revocation.NewStatus(ri, r.Parts)
+	return revocation.NewStatus(revocation.IndexOf(ix), r.Parts)
 }
 
 // TestNodeRevocationParity revokes passes of an ES256 and a PS256 signer by

@@ -15,6 +15,7 @@ import (
 
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/jsonread"
+	"github.com/passcheck/passcheck/internal/testkit/certsource"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/rules"
 	"github.com/passcheck/passcheck/rules/eu"
@@ -334,7 +335,7 @@ func rulesBundle(t testing.TB, pub publisher, certs []*x509.Certificate, now tim
 		t.Fatal(err)
 	}
 	bundle, _, err := publish.Build(context.Background(), publish.Options{
-		Sources: []publish.Source{certSource(certs)}, Key: pub.key, Sequence: 1, Now: now, ValidFor: time.Hour,
+		Sources: []publish.Source{certsource.Certs(certs)}, Key: pub.key, Sequence: 1, Now: now, ValidFor: time.Hour,
 		Rules: &publish.RuleSet{Loaded: loaded, ValueSets: vs},
 	})
 	if err != nil {

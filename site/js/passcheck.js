@@ -480,7 +480,7 @@ export async function load(options = {}) {
   let last = failedLoad("TRUSTLIST_MISSING", "No trust list has been loaded yet.");
   // The revocation list, fetched with the trust list and never because of
   // a pass (revocations.js).
-  const rev = revocationsFor({ api, trustKeys, seqKey, storage, subtle, moduleHash, fetchCapped, seqText, compareSeq });
+  const rev = revocationsFor({ api, trustKeys, seqKey, lastSeen, remember, subtle, moduleHash, fetchCapped });
 
   // refreshTrustList fetches the list (first gives the download begun
   // during load, if any) and loads it, runs afterList (or null), then loads

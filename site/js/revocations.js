@@ -14,6 +14,8 @@
 // downloads never depend on a pass: every part is fetched, whatever is
 // scanned (a fetch by kid would tell the server whose pass is at the door).
 
+import { seqText, compareSeq, hex } from "./pointer.js";
+
 /** MAX_INDEX_BYTES caps a revocation index (trustlist.MaxIndexSize). */
 export const MAX_INDEX_BYTES = 64 << 10;
 /** MAX_PART_BYTES caps one part (revocation.MaxPartSize). */
@@ -26,7 +28,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 /**
  * readRevocations reads the "revocations" field of a parsed trustlist.json
  * fetched from pointerURL: null when there is none, else {indexURL, sha256,
- * size, sequenceText}. indexURL is on the pointer's origin. It throws an
+ * size}. indexURL is on the pointer's origin. It throws an
  * Error for a field that is there but unusable.
  */
 export function readRevocations(p, pointerURL) {
@@ -76,15 +78,11 @@ export function indexParts(b) {
       if (sum.length !== 32) throw new Error("a revocation part named by no SHA-256");
       const size = payload.head(0);
       for (let k = 2; k < fields; k++) payload.skip();
-      parts.push({ name: "trustlist-" + hexOf(sum) + ".part", size });
+      parts.push({ name: "trustlist-" + hex(sum) + ".part", size });
     }
     return parts;
   }
   return [];
-}
-
-function hexOf(b) {
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
 // CBOR is the little of a CBOR reader indexParts needs: definite lengths
@@ -194,7 +192,7 @@ export function prefetchRevocations(parsed, pointerURL, fetchCapped, subtle) {
     return null; // refresh says why
   }
   if (!rp || !subtle) return null;
-  const hash = async (bytes) => hexOf(new Uint8Array(await subtle.digest("SHA-256", bytes)));
+  const hash = async (bytes) => hex(await subtle.digest("SHA-256", bytes));
   const got = fetchRevocations(rp, (url, max, what) => fetchCapped(url, max, what, "default"), hash);
   got.catch(() => {}); // awaited by refresh, unless the module fails to start first
   return { sha256: rp.sha256, got };
@@ -210,30 +208,19 @@ const REV_SEQUENCE_KEY = "passcheck.revocations.sequence.";
  * mark, and in memory), exact as a decimal string: an older index is
  * refused (TRUSTLIST_ROLLBACK) and the data in use stays.
  */
-export function revocationsFor({ api, trustKeys, seqKey, storage, subtle, moduleHash, fetchCapped, seqText, compareSeq }) {
+export function revocationsFor({ api, trustKeys, seqKey, lastSeen, remember: storeMark, subtle, moduleHash, fetchCapped }) {
   const key = seqKey ? REV_SEQUENCE_KEY + seqKey.slice(seqKey.lastIndexOf(".") + 1) : "";
   let seenHere = "";
   let inUse = ""; // the SHA-256 of the index in use, from the pointer
   let last = null; // the module's answer to the last load
 
-  const stored = () => {
-    const st = storage();
-    if (!st || !key) return "";
-    try {
-      return seqText(st.getItem(key));
-    } catch {
-      return "";
-    }
-  };
+  // The stored mark is the trust list's (passcheck.js lastSeen, remember)
+  // under this key; seenHere is the session's own, for storage that is full
+  // or disabled.
+  const stored = () => lastSeen(key);
   const remember = (seq) => {
     if (compareSeq(seq, seenHere) > 0) seenHere = seq;
-    const st = storage();
-    if (!st || !key || seq === "") return;
-    try {
-      if (compareSeq(seq, stored()) > 0) st.setItem(key, seq);
-    } catch {
-      // full or disabled: the session's own mark still refuses rollbacks
-    }
+    storeMark(key, seq);
   };
 
   function loadBytes(index, parts, why) {
@@ -251,7 +238,7 @@ export function revocationsFor({ api, trustKeys, seqKey, storage, subtle, module
   // hashOf is the hex SHA-256 of bytes: WebCrypto, else the module's.
   async function hashOf(bytes) {
     const s = subtle();
-    if (s) return Array.from(new Uint8Array(await s.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+    if (s) return hex(await s.digest("SHA-256", bytes));
     return moduleHash ? moduleHash(bytes) : "";
   }
 

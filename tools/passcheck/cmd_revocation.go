@@ -82,13 +82,11 @@ func revocationsFromTree(dir string, keys []crypto.PublicKey, lastSeen uint64) (
 // loadParts reads the parts of a verified index with get and checks them
 // (revocation.NewStatus).
 func loadParts(ix *trustlist.RevocationIndex, get func(name string, max int) ([]byte, error)) *revocation.Status {
-	ri := revocation.Index{Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt}
 	parts := make([][]byte, len(ix.Parts))
 	for i, p := range ix.Parts {
-		ri.Parts = append(ri.Parts, revocation.PartRef{SHA256: p.SHA256, Size: p.Size})
 		parts[i], _ = get(p.Name(), revocation.MaxPartSize)
 	}
-	return revocation.NewStatus(ri, parts)
+	return revocation.NewStatus(revocation.IndexOf(ix), parts)
 }
 
 // readCapped reads a file of at most max bytes.
@@ -267,18 +265,10 @@ func buildRevocationsFor(ctx context.Context, e *env, c *buildConfig, key crypto
 // folder's pointer names, for "trustlist publish"; nil when it names none.
 func folderRevocations(dir string) (*publish.Revocations, error) {
 	ptr, err := publish.ReadPointer(dir)
-	if err != nil || ptr.Revocations == nil {
+	if err != nil {
 		return nil, nil
 	}
-	index, err := readCapped(filepath.Join(dir, ptr.Revocations.Index), trustlist.MaxIndexSize)
-	if err != nil {
-		return nil, err
-	}
-	parts, err := publish.PreviousParts(ptr, dirGetter(dir))
-	if err != nil {
-		return nil, err
-	}
-	return &publish.Revocations{Index: index, Parts: parts}, nil
+	return treeRevocations(dir, ptr)
 }
 
 // verifyRevocations is the revocation data of "passcheck verify": from
@@ -322,27 +312,14 @@ func verifyRevocations(e *env, sources []string, trustlistPath string, trustKeys
 }
 
 // treeRevocations reads the revocation index that the pointer ptr of the
-// folder dir names, and its parts, for the single-file page to carry; nil
-// when ptr names none (a bundle file given alone, or an old folder).
-func treeRevocations(dir string, ptr *publish.Pointer) ([]byte, [][]byte, error) {
-	if ptr == nil || ptr.Revocations == nil {
-		return nil, nil, nil
-	}
-	index, err := readCapped(filepath.Join(dir, ptr.Revocations.Index), trustlist.MaxIndexSize)
+// folder dir names, and its parts, each checked against the index's
+// SHA-256 (publish.ReadRevocations), for "trustlist publish" to publish
+// and for the single-file page to carry; nil when ptr names none (a bundle
+// file given alone, or an old folder).
+func treeRevocations(dir string, ptr *publish.Pointer) (*publish.Revocations, error) {
+	r, err := publish.ReadRevocations(ptr, dirGetter(dir))
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("%s: %w", ptr.Revocations.Index, err)
 	}
-	ix, err := trustlist.ParseRevocationIndexUnverified(index)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", ptr.Revocations.Index, err)
-	}
-	var parts [][]byte
-	for _, p := range ix.Parts {
-		b, err := readCapped(filepath.Join(dir, p.Name()), revocation.MaxPartSize)
-		if err != nil {
-			return nil, nil, err
-		}
-		parts = append(parts, b)
-	}
-	return index, parts, nil
+	return r, nil
 }

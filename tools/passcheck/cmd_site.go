@@ -151,12 +151,16 @@ func runSingleFileBuild(e *env, o site.Options, bundlePath string) int {
 		errorf(e, "%v", err)
 		return 2
 	}
-	index, parts, err := treeRevocations(bundlePath, ptr)
+	rev, err := treeRevocations(bundlePath, ptr)
 	if err != nil {
 		errorf(e, "%v", err)
 		return 2
 	}
-	if index == nil {
+	var index []byte
+	var parts [][]byte
+	if rev != nil {
+		index, parts = rev.Index, rev.Parts
+	} else {
 		fmt.Fprintf(e.stderr, "passcheck: warning: %s carries no revocation index: the page will say \"cannot check\" (REVOCATION_STALE) for every pass\n", bundlePath)
 	}
 	info, err := site.BuildSingleFile(site.SingleFileOptions{

@@ -21,11 +21,7 @@ import (
 // bucketPointer reads the pointer versitygw keeps for s3://bucket/prefix.
 func bucketPointer(t *testing.T, srv *s3server.Server, bucket, prefix string) *publish.Pointer {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(srv.Dir, bucket, prefix, publish.PointerName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := publish.ParsePointer(data)
+	p, err := publish.ReadPointer(filepath.Join(srv.Dir, bucket, prefix))
 	if err != nil {
 		t.Fatal(err)
 	}

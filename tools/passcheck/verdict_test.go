@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,22 +11,10 @@ import (
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
+	"github.com/passcheck/passcheck/internal/testkit/certsource"
 	"github.com/passcheck/passcheck/trustlist/certs"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
-
-// x509Source is a publish.Source over certificates in memory.
-type x509Source []*x509.Certificate
-
-func (s x509Source) String() string { return "test certificates" }
-
-func (s x509Source) Load(context.Context) (*publish.Batch, error) {
-	b := &publish.Batch{}
-	for _, c := range s {
-		b.Candidates = append(b.Candidates, publish.Candidate{Cert: c, Origin: "test"})
-	}
-	return b, nil
-}
 
 // writeList signs a trust list of the test vectors' signers, issued at
 // issued and valid for validFor, into dir, and returns the bundle's file
@@ -47,7 +34,7 @@ func writeList(t *testing.T, dir string, issued time.Time, validFor time.Duratio
 		t.Fatal(err)
 	}
 	b, _, err := publish.Build(context.Background(), publish.Options{
-		Sources: []publish.Source{x509Source(cs)}, Key: k, Sequence: 1, ValidFor: validFor, Now: issued,
+		Sources: []publish.Source{certsource.Certs(cs)}, Key: k, Sequence: 1, ValidFor: validFor, Now: issued,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -85,6 +85,21 @@ type Report struct {
 	Size                int          // bundle bytes
 }
 
+// window returns the issue time of a list built at now (the current time
+// when zero), in UTC and whole seconds, and its expiry validFor later
+// (DefaultValidFor when zero).
+func window(now time.Time, validFor time.Duration) (issued, expires time.Time, err error) {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC().Truncate(time.Second)
+	validFor = cmp.Or(validFor, DefaultValidFor)
+	if validFor < time.Second {
+		return time.Time{}, time.Time{}, fmt.Errorf("ValidFor %s is not positive", validFor)
+	}
+	return now, now.Add(validFor), nil
+}
+
 // Remark is something to know about a signer that is in the list.
 type Remark struct {
 	Origin  string
@@ -118,19 +133,14 @@ func Build(ctx context.Context, o Options) ([]byte, *Report, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	now := o.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.UTC().Truncate(time.Second)
-	validFor := cmp.Or(o.ValidFor, DefaultValidFor)
-	if validFor < time.Second {
-		return nil, nil, fmt.Errorf("build: ValidFor %s is not positive", validFor)
+	now, expires, err := window(o.Now, o.ValidFor)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build: %w", err)
 	}
 	r := &Report{
 		Sequence:  o.Sequence,
 		IssuedAt:  now,
-		ExpiresAt: now.Add(validFor),
+		ExpiresAt: expires,
 		ByCountry: map[string]int{},
 		ByKey:     map[string]int{},
 	}

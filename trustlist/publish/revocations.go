@@ -80,21 +80,16 @@ func BuildRevocations(o RevocationOptions) (*Revocations, *RevocationReport, err
 	if err != nil {
 		return nil, nil, err
 	}
-	now := o.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.UTC().Truncate(time.Second)
-	validFor := cmp.Or(o.ValidFor, DefaultValidFor)
-	if validFor < time.Second {
-		return nil, nil, fmt.Errorf("build: revocations ValidFor %s is not positive", validFor)
+	now, expires, err := window(o.Now, o.ValidFor)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build: revocations %w", err)
 	}
 	plan, err := revocation.PlanParts(o.Entries, o.Previous, o.Withdrawn, o.Layout)
 	if err != nil {
 		return nil, nil, fmt.Errorf("build: revocations: %w", err)
 	}
 	r := &RevocationReport{
-		Sequence: cmp.Or(o.Sequence, uint64(now.Unix())), IssuedAt: now, ExpiresAt: now.Add(validFor),
+		Sequence: cmp.Or(o.Sequence, uint64(now.Unix())), IssuedAt: now, ExpiresAt: expires,
 		Entries: plan.Entries, Added: plan.Added, Leftover: plan.Leftover, Parts: len(plan.Parts), NewParts: plan.New, Compacted: plan.Compacted,
 	}
 	ix := wire.Index{Version: wire.IndexVersion, Sequence: r.Sequence, IssuedAt: now.Unix(), ExpiresAt: r.ExpiresAt.Unix(), Parts: []wire.IndexPart{}}
@@ -128,16 +123,13 @@ func BuildRevocations(o RevocationOptions) (*Revocations, *RevocationReport, err
 
 // IndexName returns the content-addressed file name of a revocation index:
 // trustlist-<SHA-256 hex>.index.
-func IndexName(index []byte) string {
-	sum := sha256.Sum256(index)
-	return "trustlist-" + hex.EncodeToString(sum[:]) + ".index"
-}
+func IndexName(index []byte) string { return contentName(index, ".index") }
 
 // PartName returns the content-addressed file name of a revocation part:
-// trustlist-<SHA-256 hex>.part.
+// trustlist-<SHA-256 hex>.part, the name a verifier fetches
+// ([trustlist.RevocationPart.Name]).
 func PartName(part []byte) string {
-	sum := sha256.Sum256(part)
-	return "trustlist-" + hex.EncodeToString(sum[:]) + ".part"
+	return trustlist.RevocationPart{SHA256: sha256.Sum256(part)}.Name()
 }
 
 // revRE matches the names of a revocation index and of a revocation part.
@@ -191,6 +183,20 @@ const revocationType = "application/octet-stream"
 // no index. A part that is missing or does not match its hash is an error:
 // the next build should then compact (give no Previous).
 func PreviousParts(ptr *Pointer, get func(name string, max int) ([]byte, error)) ([][]byte, error) {
+	r, err := ReadRevocations(ptr, get)
+	if r == nil {
+		return nil, err
+	}
+	return r.Parts, nil
+}
+
+// ReadRevocations reads the revocation index that the published pointer
+// ptr names and every part it names, in order, with get (a file of the
+// folder or an object of the bucket, by name), to publish them again or
+// to carry them; nil when ptr is nil or names no index. A part that is
+// missing or does not match its hash is an error. The index's signature is
+// not checked here: a verifier checks it ([trustlist.LoadRevocationIndex]).
+func ReadRevocations(ptr *Pointer, get func(name string, max int) ([]byte, error)) (*Revocations, error) {
 	if ptr == nil || ptr.Revocations == nil {
 		return nil, nil
 	}
@@ -213,31 +219,21 @@ func PreviousParts(ptr *Pointer, get func(name string, max int) ([]byte, error))
 		}
 		parts = append(parts, data)
 	}
-	return parts, nil
-}
-
-// indexReaches returns the part names of a revocation index file, for
-// keep-N ([PartInfo.Reaches]); nil when it does not parse.
-func indexReaches(b []byte) []string {
-	ix, err := trustlist.ParseRevocationIndexUnverified(b)
-	if err != nil {
-		return nil
-	}
-	out := make([]string, len(ix.Parts))
-	for i, p := range ix.Parts {
-		out[i] = p.Name()
-	}
-	return out
+	return &Revocations{Index: b, Parts: parts}, nil
 }
 
 // ReadIndexInfo returns the keep-N description of a revocation index file
-// called name: its sequence and the parts it names.
+// called name: its sequence and the parts it names ([PartInfo.Reaches]).
 func ReadIndexInfo(name string, b []byte) (PartInfo, error) {
 	ix, err := trustlist.ParseRevocationIndexUnverified(b)
 	if err != nil {
 		return PartInfo{}, err
 	}
-	return PartInfo{Name: name, Sequence: ix.Sequence, Reaches: indexReaches(b)}, nil
+	reaches := make([]string, len(ix.Parts))
+	for i, p := range ix.Parts {
+		reaches[i] = p.Name()
+	}
+	return PartInfo{Name: name, Sequence: ix.Sequence, Reaches: reaches}, nil
 }
 
 // IsIndexName reports whether name is a revocation index's file name.

@@ -1,8 +1,8 @@
 package publish
 
 import (
+	"bytes"
 	"crypto"
-	"crypto/rand"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,19 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passcheck/passcheck/internal/testkit/revgen"
 	"github.com/passcheck/passcheck/revocation"
 	"github.com/passcheck/passcheck/trustlist"
 )
-
-func randomRevocations(n int) []revocation.Entry {
-	out := make([]revocation.Entry, n)
-	for i := range out {
-		rand.Read(out[i].Sum[:])
-		out[i].KID = []byte{byte(i % 7), 1, 2, 3, 4, 5, 6, 7}
-		out[i].Type = revocation.UCI
-	}
-	return out
-}
 
 // dirGet reads the files of a published folder for PreviousParts.
 func dirGet(dir string) func(string, int) ([]byte, error) {
@@ -36,7 +27,7 @@ func dirGet(dir string) func(string, int) ([]byte, error) {
 func TestWriteTreeRevocations(t *testing.T) {
 	p := loadPKI(t)
 	dir := t.TempDir()
-	entries := randomRevocations(3000)
+	entries := revgen.Entries(3000, revgen.KIDs(7), revocation.UCI)
 	publishDay := func(seq uint64, entries []revocation.Entry, keep int) (*Revocations, *RevocationReport) {
 		t.Helper()
 		ptr, _ := ReadPointer(dir)
@@ -67,12 +58,16 @@ func TestWriteTreeRevocations(t *testing.T) {
 	if err != nil || len(ix.Parts) != 1 {
 		t.Fatalf("index: %+v, %v", ix, err)
 	}
+	// ReadRevocations gives back what was published, index and parts.
+	if got, err := ReadRevocations(ptr, dirGet(dir)); err != nil || !bytes.Equal(got.Index, rev1.Index) || len(got.Parts) != 1 || !bytes.Equal(got.Parts[0], rev1.Parts[0]) {
+		t.Fatalf("ReadRevocations: %v", err)
+	}
 	if _, err := os.Stat(filepath.Join(dir, ix.Parts[0].Name())); err != nil {
 		t.Fatal(err)
 	}
 
 	// Day 2: 30 new entries → one small delta part.
-	entries2 := append(append([]revocation.Entry(nil), entries...), randomRevocations(30)...)
+	entries2 := append(append([]revocation.Entry(nil), entries...), revgen.Entries(30, revgen.KIDs(7), revocation.UCI)...)
 	rev2, rep2 := publishDay(2, entries2, 1)
 	if rep2.Compacted || rep2.Parts != 2 || rep2.NewParts != 1 || rep2.Added != 30 || rep2.NewBytes*10 > rep2.Bytes {
 		t.Fatalf("delta report: %+v", rep2)
@@ -118,7 +113,7 @@ func TestWriteTreeRevocations(t *testing.T) {
 // the pointer: the object-store publisher uploads in this order.
 func TestNewTreeRevocationOrder(t *testing.T) {
 	p := loadPKI(t)
-	rev, _, err := BuildRevocations(RevocationOptions{Entries: randomRevocations(10), Key: p.key, Sequence: 5, Now: testNow})
+	rev, _, err := BuildRevocations(RevocationOptions{Entries: revgen.Entries(10, revgen.KIDs(7), revocation.UCI), Key: p.key, Sequence: 5, Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}

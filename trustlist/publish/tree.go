@@ -45,9 +45,13 @@ type Pointer struct {
 }
 
 // BundleName returns the content-addressed file name of a bundle.
-func BundleName(bundle []byte) string {
-	sum := sha256.Sum256(bundle)
-	return "trustlist-" + hex.EncodeToString(sum[:]) + ".cose"
+func BundleName(bundle []byte) string { return contentName(bundle, ".cose") }
+
+// contentName is the file name of data in a tree: trustlist-<SHA-256
+// hex><ext>.
+func contentName(data []byte, ext string) string {
+	sum := sha256.Sum256(data)
+	return "trustlist-" + hex.EncodeToString(sum[:]) + ext
 }
 
 // ReadPointer reads dir's trustlist.json. The error wraps fs.ErrNotExist when

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/x509"
 	"encoding/json"
 	"io"
 	"os"
@@ -20,24 +19,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/passcheck/passcheck/internal/testkit/certsource"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/internal/testkit/s3server"
 	"github.com/passcheck/passcheck/internal/wasmbuild"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
-
-// certSource is a publish.Source over certificates in memory.
-type certSource []*x509.Certificate
-
-func (s certSource) String() string { return "test certificates" }
-
-func (s certSource) Load(context.Context) (*publish.Batch, error) {
-	b := &publish.Batch{}
-	for _, c := range s {
-		b.Candidates = append(b.Candidates, publish.Candidate{Cert: c, Origin: "test"})
-	}
-	return b, nil
-}
 
 // store is a versitygw with one bucket, readable by anyone (as behind a
 // CDN), and the publisher's key.
@@ -107,7 +94,7 @@ func newStore(t *testing.T) *store {
 // is in it too.
 func (s *store) bundle(t *testing.T, seq uint64, now time.Time, both bool) []byte {
 	t.Helper()
-	cs := certSource{s.dscA.Cert}
+	cs := certsource.Certs{s.dscA.Cert}
 	if both {
 		cs = append(cs, s.dscB.Cert)
 	}
@@ -149,11 +136,7 @@ func (s *store) parts(t *testing.T) []string {
 // livePointer reads the pointer from disk.
 func (s *store) livePointer(t *testing.T) *publish.Pointer {
 	t.Helper()
-	data, err := os.ReadFile(s.path(publish.PointerName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := publish.ParsePointer(data)
+	p, err := publish.ReadPointer(filepath.Dir(s.path(publish.PointerName)))
 	if err != nil {
 		t.Fatal(err)
 	}

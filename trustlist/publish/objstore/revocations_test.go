@@ -2,24 +2,14 @@ package objstore
 
 import (
 	"context"
-	"crypto/rand"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/passcheck/passcheck/internal/testkit/revgen"
 	"github.com/passcheck/passcheck/revocation"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
-
-func revEntries(n int) []revocation.Entry {
-	out := make([]revocation.Entry, n)
-	for i := range out {
-		rand.Read(out[i].Sum[:])
-		out[i].KID = []byte{byte(i % 5), 1, 2, 3, 4, 5, 6, 7}
-		out[i].Type = revocation.UCI
-	}
-	return out
-}
 
 // Revocation parts go up first, then the index, then the bundle and the
 // pointer; keep-N keeps the parts a kept list's index reaches, however old
@@ -33,7 +23,7 @@ func TestPublishRevocations(t *testing.T) {
 		b, _, err := p.get(ctx, p.Location.Key(name), int64(max))
 		return b, err
 	}
-	entries := revEntries(2000)
+	entries := revgen.Entries(2000, revgen.KIDs(5), revocation.UCI)
 	publishList := func(seq uint64, entries, withdrawn []revocation.Entry) (*publish.Revocations, *Result) {
 		t.Helper()
 		live, err := p.Live(ctx)
@@ -64,7 +54,7 @@ func TestPublishRevocations(t *testing.T) {
 		t.Fatalf("live pointer: %+v", ptr)
 	}
 	// A delta: the first part is already there.
-	entries2 := append(append([]revocation.Entry(nil), entries...), revEntries(20)...)
+	entries2 := append(append([]revocation.Entry(nil), entries...), revgen.Entries(20, revgen.KIDs(5), revocation.UCI)...)
 	rev2, res := publishList(101, entries2, nil)
 	if len(rev2.Parts) != 2 || !slices.Contains(res.Present, s.loc.Key(publish.PartName(rev1.Parts[0]))) {
 		t.Fatalf("delta: %d parts, present %v", len(rev2.Parts), res.Present)
