@@ -19,6 +19,7 @@ import (
 	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/internal/testkit/certsource"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/nodejs"
 	"github.com/passcheck/passcheck/internal/testkit/vectors"
 	"github.com/passcheck/passcheck/internal/wasmbuild"
 	"github.com/passcheck/passcheck/trustlist"
@@ -171,7 +172,7 @@ func TestMain(m *testing.M) {
 // node, which it skips without except under CI=true.
 func buildModule(t testing.TB) module {
 	t.Helper()
-	node(t)
+	nodejs.Path(t)
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "passcheck-wasm-test-")
 		if buildErr != nil {
@@ -216,20 +217,6 @@ func copyFiles(dir string, files ...string) error {
 	return nil
 }
 
-// node returns the node executable, skipping t without it (failing under
-// CI=true).
-func node(t testing.TB) string {
-	t.Helper()
-	p, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node is missing (CI=true: never skipped)")
-		}
-		t.Skip("node is missing")
-	}
-	return p
-}
-
 // nodeGroup is a trust list with the cases to verify against it.
 type nodeGroup struct {
 	Bundle       string     `json:"bundle"` // standard base64
@@ -268,7 +255,7 @@ func runNodeScript(t testing.TB, m module, name string, timeout time.Duration, j
 	script, _ := filepath.Abs(filepath.Join("testdata", name))
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node(t), script, f)
+	cmd := exec.CommandContext(ctx, nodejs.Path(t), script, f)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	answer, err := cmd.Output()

@@ -19,6 +19,7 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 
 	"github.com/passcheck/passcheck/internal/testkit/browsertest"
+	"github.com/passcheck/passcheck/internal/testkit/nodejs"
 )
 
 // dccSDKPkg is the JavaScript verifier make bench-startup compares with,
@@ -264,7 +265,7 @@ func firstVerdict(t *testing.T, script, job string) (map[string]any, float64) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node(t), script, job)
+	cmd := exec.CommandContext(ctx, nodejs.Path(t), script, job)
 	start := time.Now()
 	answer, err := cmd.Output()
 	wall := float64(time.Since(start).Microseconds()) / 1000

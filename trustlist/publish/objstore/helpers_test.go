@@ -21,6 +21,7 @@ import (
 
 	"github.com/passcheck/passcheck/internal/testkit/certsource"
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
+	"github.com/passcheck/passcheck/internal/testkit/nodejs"
 	"github.com/passcheck/passcheck/internal/testkit/s3server"
 	"github.com/passcheck/passcheck/internal/wasmbuild"
 	"github.com/passcheck/passcheck/trustlist/publish"
@@ -179,19 +180,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// nodePath returns node, skipping t without it (failing under CI=true).
-func nodePath(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node is missing (CI=true: never skipped)")
-		}
-		t.Skip("node is missing")
-	}
-	return p
-}
-
 func buildModule(t *testing.T) (js, wasm string) {
 	t.Helper()
 	moduleOnce.Do(func() {
@@ -265,7 +253,7 @@ func (l loadStatus) lastCode() string {
 
 func startVerifier(t *testing.T) *verifier {
 	t.Helper()
-	node := nodePath(t)
+	node := nodejs.Path(t)
 	js, wasm := buildModule(t)
 	script, _ := filepath.Abs("testdata/verifier.mjs")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
