@@ -61,7 +61,7 @@ func (r *Result) Has(kid []byte) bool {
 
 var (
 	buildOnce sync.Once
-	binary    string
+	binary    []byte // the compiled reader; its build folder is removed
 	buildErr  error
 )
 
@@ -74,6 +74,10 @@ func Load(t testing.TB, bundle []byte, pub crypto.PublicKey, now time.Time, pass
 		t.Fatalf("oldreader: %v", buildErr)
 	}
 	dir := t.TempDir()
+	exe := filepath.Join(dir, "reader-v1")
+	if err := os.WriteFile(exe, binary, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +92,7 @@ func Load(t testing.TB, bundle []byte, pub crypto.PublicKey, now time.Time, pass
 		args = append(args, f)
 	}
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("oldreader: %v\n%s", err, stderr.String())
@@ -110,26 +114,29 @@ func write(t testing.TB, path string, data []byte) {
 func encodeKID(kid []byte) string { return base64.StdEncoding.EncodeToString(kid) }
 
 // build unpacks the archive into a temporary module that uses this
-// checkout's dcc, and compiles it, offline.
-func build() (string, error) {
+// checkout's dcc, compiles it, offline, and returns the program's bytes;
+// the folder is removed (a test process has no end hook to remove it
+// later, and each Load writes the program into its test's own folder).
+func build() ([]byte, error) {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
-		return "", fmt.Errorf("no source path")
+		return nil, fmt.Errorf("no source path")
 	}
 	here := filepath.Dir(file)
 	root := filepath.Join(here, "..", "..", "..")
 	dir, err := os.MkdirTemp("", "passcheck-oldreader-")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	defer os.RemoveAll(dir)
 	f, err := os.Open(filepath.Join(here, "testdata", "reader-v1.tar.gz"))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	tr := tar.NewReader(zr)
 	for {
@@ -138,37 +145,37 @@ func build() (string, error) {
 			break
 		}
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		name := filepath.Join(dir, filepath.FromSlash(h.Name))
 		if !strings.HasPrefix(name, dir+string(filepath.Separator)) && name != dir {
-			return "", fmt.Errorf("archive entry %q leaves the folder", h.Name)
+			return nil, fmt.Errorf("archive entry %q leaves the folder", h.Name)
 		}
 		switch h.Typeflag {
 		case tar.TypeDir:
 			if err := os.MkdirAll(name, 0o755); err != nil {
-				return "", err
+				return nil, err
 			}
 		case tar.TypeReg:
 			data, err := io.ReadAll(io.LimitReader(tr, 1<<20))
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			if err := os.WriteFile(name, data, 0o644); err != nil {
-				return "", err
+				return nil, err
 			}
 		}
 	}
 	gomod := fmt.Sprintf("module passcheck-reader-v1\n\ngo 1.26\n\nrequire github.com/passcheck/passcheck v0.0.0\n\nreplace github.com/passcheck/passcheck => %s\n", root)
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return "", err
+		return nil, err
 	}
 	out := filepath.Join(dir, "reader-v1")
 	cmd := exec.Command("go", "build", "-o", out, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOWORK=off", "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the deployed reader: %v\n%s", err, msg)
+		return nil, fmt.Errorf("building the deployed reader: %v\n%s", err, msg)
 	}
-	return out, nil
+	return os.ReadFile(out)
 }
