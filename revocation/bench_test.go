@@ -12,6 +12,7 @@ import (
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/internal/testkit/revgen"
 	"github.com/passcheck/passcheck/revocation"
+	"github.com/passcheck/passcheck/trustlist"
 )
 
 // millionEntries is the budget case: 1,000,000 random hashes over
@@ -138,7 +139,7 @@ func brotliLen(p []byte) int {
 func BenchmarkNewStatus1M(b *testing.B) {
 	s, _ := revocation.NewSet(millionEntries())
 	part := revocation.EncodePart(s)
-	ix := revocation.Index{Parts: []revocation.PartRef{{SHA256: sha256.Sum256(part), Size: len(part)}}}
+	ix := &trustlist.RevocationIndex{Parts: []trustlist.RevocationPart{{SHA256: sha256.Sum256(part), Size: len(part)}}}
 	s = nil
 	var st *revocation.Status
 	for b.Loop() {

@@ -13,9 +13,9 @@ import (
 )
 
 // A verifier checks the signed index with package trustlist, then hands
-// what it says (IndexOf) and the parts' bytes to NewStatus, which checks
-// each part against the index before decoding it.
-func ExampleIndexOf() {
+// it and the parts' bytes to NewStatus, which checks each part against the
+// index before decoding it.
+func ExampleNewStatus() {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		panic(err)
@@ -32,7 +32,7 @@ func ExampleIndexOf() {
 	if err != nil {
 		panic(err)
 	}
-	st := revocation.NewStatus(revocation.IndexOf(ix), rev.Parts)
+	st := revocation.NewStatus(ix, rev.Parts)
 	fmt.Printf("parts %d, entries %d, problem %q\n", len(ix.Parts), st.Set.Len(), st.Problem)
 	// Output: parts 1, entries 1, problem ""
 }

@@ -3,44 +3,18 @@ package revocation
 import (
 	"crypto/sha256"
 	"strconv"
-	"time"
 
 	"github.com/passcheck/passcheck/trustlist"
 )
 
-// PartRef is a part as a signed revocation index names it: the SHA-256 and
-// size of its bytes.
-type PartRef struct {
-	SHA256 [32]byte
-	Size   int
-}
-
-// Index is what a verified revocation index says: its sequence and dates,
-// and its parts in order (package trustlist checks its signature).
-type Index struct {
-	Sequence            uint64
-	IssuedAt, ExpiresAt time.Time
-	Parts               []PartRef
-}
-
-// IndexOf is what the index ix, loaded and verified by
-// [trustlist.LoadRevocationIndex], says.
-func IndexOf(ix *trustlist.RevocationIndex) Index {
-	ri := Index{Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt, Parts: make([]PartRef, len(ix.Parts))}
-	for i, p := range ix.Parts {
-		ri.Parts[i] = PartRef{SHA256: p.SHA256, Size: p.Size}
-	}
-	return ri
-}
-
-// NewStatus returns the revocation data of index ix, whose parts' bytes
-// are parts (same order; nil for a part that could not be fetched). Each
-// part is checked against the size and SHA-256 the index gives before it is
-// decoded; a part that is missing, does not match or does not decode is
+// NewStatus returns the revocation data of index ix, loaded and verified
+// by [trustlist.LoadRevocationIndex], whose parts' bytes are parts (same
+// order; nil for a part that could not be fetched). Each part is checked
+// against the size and SHA-256 the index gives before it is decoded; a part that is missing, does not match or does not decode is
 // left out, and named in [Status.Problem], so that the list is reported
 // stale (amber) and never taken as complete. The parts that do check out
 // are still looked up.
-func NewStatus(ix Index, parts [][]byte) *Status {
+func NewStatus(ix *trustlist.RevocationIndex, parts [][]byte) *Status {
 	st := &Status{Set: &Set{}, Loaded: true, Sequence: ix.Sequence, IssuedAt: ix.IssuedAt, ExpiresAt: ix.ExpiresAt}
 	bad := 0
 	var first string

@@ -143,16 +143,10 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		if r.err != nil {
 			break
 		}
-		switch {
-		case t < UCI || t > Signature:
-			return nil, malformed(num("unknown hash type ", uint64(t), ""))
-		case w < 6 || w > HashLen:
-			return nil, malformed(num("entries of ", uint64(w), " bytes"))
-		case n == 0 || n > MaxEntries || total+int(n) > MaxEntries:
-			return nil, malformed(num("", n, " entries in a group"))
-		case k > 64:
-			return nil, malformed(num("Rice parameter ", uint64(k), ""))
-		case streamLen > uint64(len(r.b)):
+		if t < UCI || t > Signature || w < 6 || w > HashLen || n == 0 || n > MaxEntries || total+int(n) > MaxEntries || k > 64 {
+			return nil, malformed(num("group ", i+1, ": hash type, entry width, entry count or Rice parameter out of range"))
+		}
+		if streamLen > uint64(len(r.b)) {
 			return nil, malformed("truncated")
 		}
 		key := keyOf(kid, t)
@@ -194,17 +188,11 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			if br.err || (j > 0 && d == 0 && tailLen == 0) || d > limit-prev {
 				return nil, malformed("entries not strictly ascending, or a damaged gap")
 			}
-			v := prev + d
-			prev = v
+			prev += d
 			rec := sums[j*w : j*w+w]
-			if lead == 8 {
-				binary.BigEndian.PutUint64(rec, v)
-			} else {
-				for i := lead - 1; i >= 0; i-- {
-					rec[i] = byte(v)
-					v >>= 8
-				}
-			}
+			var be [8]byte
+			binary.BigEndian.PutUint64(be[:], prev)
+			copy(rec, be[8-lead:])
 			if tailLen > 0 {
 				copy(rec[8:], tails[j*tailLen:j*tailLen+tailLen])
 				if j > 0 && bytes.Compare(sums[(j-1)*w:j*w], rec) >= 0 {
@@ -232,6 +220,10 @@ type reader struct {
 	err error
 }
 
+// The reader's methods are called once a group, not in the inner loop:
+// not inlined, they are one copy each in the WebAssembly module.
+//
+//go:noinline
 func (r *reader) byte() byte {
 	if r.err != nil || len(r.b) == 0 {
 		r.err = errPart
@@ -242,6 +234,7 @@ func (r *reader) byte() byte {
 	return c
 }
 
+//go:noinline
 func (r *reader) uvarint() uint64 {
 	if r.err != nil {
 		return 0
@@ -255,6 +248,7 @@ func (r *reader) uvarint() uint64 {
 	return v
 }
 
+//go:noinline
 func (r *reader) bytes(n int) []byte {
 	if r.err != nil || n < 0 || n > len(r.b) {
 		r.err = errPart

@@ -169,8 +169,8 @@ func (s *Set) add(k groupKey, w int, sums []byte) error {
 	return s.addSorted(k, w, in.sums)
 }
 
-// addSorted merges prefixes of width w, in ascending order (a decoded
-// part's are), into group k: a merge, never a sort, so that the module,
+// addSorted merges prefixes of width w, in strictly ascending order (a
+// decoded part's are; add sorts and de-duplicates), into group k: a merge, never a sort, so that the module,
 // which only ever adds decoded parts, carries no sorting code. addSorted
 // may keep sums as the group's, and never writes to the group's old sums.
 func (s *Set) addSorted(k groupKey, w int, sums []byte) error {
@@ -185,6 +185,7 @@ func (s *Set) addSorted(k groupKey, w int, sums []byte) error {
 		g = &group{width: w}
 		s.groups[k] = g
 	}
+	before := g.len()
 	if w < g.width {
 		// Keep the shorter prefix of every entry: the check below decides
 		// whether that is still long enough.
@@ -193,23 +194,28 @@ func (s *Set) addSorted(k groupKey, w int, sums []byte) error {
 	} else if w > g.width {
 		sums = truncate(sums, w, g.width)
 	}
-	before := g.len()
 	if s.entries-before+g.len()+len(sums)/g.width > MaxEntries {
 		return errors.New(num("revocation: more than ", MaxEntries, " entries"))
 	}
 	g.sums = mergeDedup(g.sums, sums, g.width)
 	s.entries += g.len() - before
-	if Width(g.len()) > g.width {
-		return errors.New(num("revocation: ", uint64(g.len()), num(" entries kept as ", uint64(g.width), num("-byte prefixes would match honest passes too often (need ", uint64(Width(g.len())), " bytes)"))))
+	if need := Width(g.len()); need > g.width {
+		return errors.New(num("revocation: entries kept as prefixes of ", uint64(g.width), num(" bytes would match honest passes too often (need ", uint64(need), " bytes)")))
 	}
 	return nil
 }
 
+// truncate keeps the first to bytes of each from-byte record of sums, in
+// ascending order without repeats: ascending records stay ascending, and
+// those that shared their first to bytes become one.
+//
+//go:noinline
 func truncate(sums []byte, from, to int) []byte {
-	n := len(sums) / from
-	out := make([]byte, 0, n*to)
-	for i := 0; i < n; i++ {
-		out = append(out, sums[i*from:i*from+to]...)
+	out := make([]byte, 0, len(sums)/from*to)
+	for i := 0; i+from <= len(sums); i += from {
+		if r := sums[i : i+to]; len(out) < to || !bytes.Equal(out[len(out)-to:], r) {
+			out = append(out, r...)
+		}
 	}
 	return out
 }
@@ -229,19 +235,12 @@ func sortDedup(g *group) {
 	g.sums = out
 }
 
-// mergeDedup merges a and b, two lists of w-byte records in ascending
-// order, into one without repeats. It returns b itself when a is empty, and
-// otherwise a new slice: a is never written to.
+// mergeDedup merges a and b, two lists of w-byte records each in strictly
+// ascending order (no repeats), into one without repeats. It returns b
+// itself when a is empty, and otherwise a new slice: a is never written to.
 func mergeDedup(a, b []byte, w int) []byte {
 	if len(a) == 0 {
-		out := b[:0]
-		for i := 0; i+w <= len(b); i += w {
-			if len(out) >= w && bytes.Equal(out[len(out)-w:], b[i:i+w]) {
-				continue
-			}
-			out = append(out, b[i:i+w]...)
-		}
-		return out
+		return b
 	}
 	out := make([]byte, 0, len(a)+len(b))
 	for len(a) > 0 || len(b) > 0 {

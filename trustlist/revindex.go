@@ -4,7 +4,7 @@ import (
 	"crypto"
 	"encoding/hex"
 	"errors"
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -83,7 +83,7 @@ func LoadRevocationIndex(b []byte, pinned []crypto.PublicKey, lastSeenSequence u
 		return nil, err
 	}
 	if ix.Sequence < lastSeenSequence {
-		return nil, fail(Rollback, "the revocation index has sequence %d, below %d seen before", ix.Sequence, lastSeenSequence)
+		return nil, &dcc.Error{Code: Rollback, Err: errors.New("the revocation index has sequence " + strconv.FormatUint(ix.Sequence, 10) + ", below " + strconv.FormatUint(lastSeenSequence, 10) + " seen before")}
 	}
 	return ix, nil
 }
@@ -103,14 +103,18 @@ func ParseRevocationIndexUnverified(b []byte) (*RevocationIndex, error) {
 func decodeIndex(payload, kid []byte) (*RevocationIndex, error) {
 	w, err := wire.DecodeIndex(payload, limits)
 	if err != nil {
+		code := Invalid
 		var v *wire.VersionError
 		if errors.As(err, &v) {
-			return nil, &dcc.Error{Code: VersionUnknown, Err: fmt.Errorf("revocation index: %w", err)}
+			code = VersionUnknown
 		}
-		return nil, fail(Invalid, "revocation index: %w", err)
+		return nil, fail(code, "revocation index: %w", err)
 	}
+	// The checks below build their messages without fmt, as wire's do:
+	// this code runs in the WebAssembly module.
+	bad := ""
 	if w.ExpiresAt <= w.IssuedAt {
-		return nil, fail(Invalid, "revocation index: expires (%d) not after issued (%d)", w.ExpiresAt, w.IssuedAt)
+		bad = "expires not after issued"
 	}
 	ix := &RevocationIndex{
 		Sequence:     w.Sequence,
@@ -119,18 +123,23 @@ func decodeIndex(payload, kid []byte) (*RevocationIndex, error) {
 		PublisherKID: kid,
 		Parts:        make([]RevocationPart, len(w.Parts)),
 	}
-	seen := map[[32]byte]bool{}
 	for i, p := range w.Parts {
 		rp := &ix.Parts[i]
 		copy(rp.SHA256[:], p.SHA256)
-		if seen[rp.SHA256] {
-			return nil, fail(Invalid, "revocation index: part %d named twice", i)
+		// At most wire.MaxIndexParts parts: comparing each with those
+		// before it costs less than a map, in time and in code.
+		for _, q := range ix.Parts[:i] {
+			if q.SHA256 == rp.SHA256 {
+				bad = "part " + strconv.Itoa(i+1) + " named twice"
+			}
 		}
-		seen[rp.SHA256] = true
 		if p.Size == 0 || p.Size > maxPartSize || p.Entries > maxIndexEntries {
-			return nil, fail(Invalid, "revocation index: part %d of %d bytes, %d entries", i, p.Size, p.Entries)
+			bad = "part " + strconv.Itoa(i+1) + ": size or entry count out of range"
 		}
 		rp.Size, rp.Entries = int(p.Size), int(p.Entries)
+	}
+	if bad != "" {
+		return nil, &dcc.Error{Code: Invalid, Err: errors.New("revocation index: " + bad)}
 	}
 	return ix, nil
 }

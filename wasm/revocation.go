@@ -8,6 +8,7 @@ package main
 // from verify and free; revocation_js.go marshals the JavaScript calls.
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -53,38 +54,36 @@ func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, 
 		s.rev = &revocations{}
 	}
 	r := s.rev
-	refuse := func(m dcc.Message) revocationOutcome {
-		if r.status == nil || !r.status.Loaded {
-			r.status = &revocation.Status{Problem: m.Message}
+	m := dcc.NewMessage(dcc.RevocationStale, cmp.Or(why, "the revocation index could not be fetched"))
+	if index != nil {
+		keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
+		var ix *trustlist.RevocationIndex
+		if err == nil {
+			ix, err = trustlist.LoadRevocationIndex(index, keys, max(lastSeen, r.seen))
 		}
-		out := s.revocationState(now)
-		out.OK, out.Errors = false, append([]dcc.Message{m}, out.Errors...)
-		return out
-	}
-	if index == nil {
-		if why == "" {
-			why = "the revocation index could not be fetched"
+		if err == nil {
+			// Drop the old set before decoding the new one: a kiosk need
+			// not hold two million-entry sets at once.
+			r.status = nil
+			r.status, r.seen = revocation.NewStatus(ix, parts), max(r.seen, ix.Sequence)
+			return s.revocationState(now, nil)
 		}
-		return refuse(dcc.NewMessage(dcc.RevocationStale, why))
+		m = trustlist.ErrorMessage(err)
 	}
-	keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
-	if err != nil {
-		return refuse(trustlist.ErrorMessage(err))
+	if r.status == nil || !r.status.Loaded {
+		r.status = &revocation.Status{Problem: m.Message}
 	}
-	ix, err := trustlist.LoadRevocationIndex(index, keys, max(lastSeen, r.seen))
-	if err != nil {
-		return refuse(trustlist.ErrorMessage(err))
-	}
-	// Drop the old set before decoding the new one: a kiosk need not hold
-	// two million-entry sets at once.
-	r.status = nil
-	r.status, r.seen = revocation.NewStatus(revocation.IndexOf(ix), parts), max(r.seen, ix.Sequence)
-	return s.revocationState(now)
+	return s.revocationState(now, &m)
 }
 
-// revocationState describes the revocation data in use at now.
-func (s *session) revocationState(now time.Time) revocationOutcome {
+// revocationState describes the revocation data in use at now; refused,
+// when not nil, is why the call that asks was refused: it comes first in
+// Errors, and OK is false.
+func (s *session) revocationState(now time.Time, refused *dcc.Message) revocationOutcome {
 	out := revocationOutcome{Errors: []dcc.Message{}}
+	if refused != nil {
+		out.Errors = append(out.Errors, *refused)
+	}
 	var st *revocation.Status
 	if s.rev != nil {
 		st = s.rev.status
@@ -95,9 +94,8 @@ func (s *session) revocationState(now time.Time) revocationOutcome {
 	}
 	if why := st.Stale(now); why != "" {
 		out.Errors = append(out.Errors, dcc.NewMessage(dcc.RevocationStale, why))
-	} else {
-		out.OK = true
 	}
+	out.OK = len(out.Errors) == 0
 	return out
 }
 

@@ -14,6 +14,8 @@ import (
 // Limits on what loadRevocations copies into the module: at most the
 // index's 64 parts, and at most 128 MiB of part bytes in all (16 Mi
 // entries, revocation.MaxEntries, take about 8 bytes each).
+var jsArray = js.Global().Get("Array")
+
 const (
 	maxRevocationParts     = 64
 	maxRevocationPartBytes = 128 << 20
@@ -27,63 +29,55 @@ const (
 // not be fetched. lastSeenSequence is read as loadTrustList's.
 func (s *session) jsLoadRevocations(args []js.Value) any {
 	now := time.Now()
-	why := ""
+	index, parts, pemText, lastSeen, why, bad := revocationArgs(args)
+	if !bad.IsNull() {
+		// Refused for its arguments: the error, then the data in use.
+		e := bad.Get("errors").Index(0)
+		m := dcc.Message{Code: dcc.Code(e.Get("code").String()), Message: e.Get("message").String()}
+		return revocationJS(s.revocationState(now, &m))
+	}
+	return revocationJS(s.loadRevocations(index, parts, pemText, lastSeen, why, now))
+}
+
+// revocationArgs reads loadRevocations' arguments; bad is an error Result
+// (not null) when one of them is refused.
+func revocationArgs(args []js.Value) (index []byte, parts [][]byte, pemText string, lastSeen uint64, why string, bad js.Value) {
+	bad = js.Null()
 	if w := arg(args, 4); w.Type() == js.TypeString && strLen(w) <= 1024 {
 		why = w.String()
 	}
-	var index []byte
-	var parts [][]byte
 	if v := arg(args, 0); !v.IsNull() && !v.IsUndefined() {
-		var bad js.Value
 		if index, bad = bytesArg(v, "the revocation index", trustlist.MaxIndexSize); !bad.IsNull() {
-			return revocationErrorJS(s, bad, now)
+			return
 		}
 		list := arg(args, 1)
-		if list.Type() != js.TypeObject || !js.Global().Get("Array").Call("isArray", list).Bool() || list.Length() > maxRevocationParts {
-			return revocationErrorJS(s, errorResult(dcc.InputInvalid, "the revocation parts must be an array of at most 64 Uint8Arrays or nulls"), now)
+		if list.Type() != js.TypeObject || !jsArray.Call("isArray", list).Bool() || list.Length() > maxRevocationParts {
+			bad = errorResult(dcc.InputInvalid, "the revocation parts must be an array of at most 64 Uint8Arrays or nulls")
+			return
 		}
 		total := 0
-		for i := 0; i < list.Length(); i++ {
-			p := list.Index(i)
-			if p.IsNull() || p.IsUndefined() {
-				parts = append(parts, nil)
-				continue
+		parts = make([][]byte, list.Length())
+		for i := range parts {
+			if p := list.Index(i); !p.IsNull() && !p.IsUndefined() {
+				if parts[i], bad = bytesArg(p, "a revocation part", min(revocation.MaxPartSize, maxRevocationPartBytes-total)); !bad.IsNull() {
+					return
+				}
+				total += len(parts[i])
 			}
-			b, bad := bytesArg(p, "a revocation part", min(revocation.MaxPartSize, maxRevocationPartBytes-total))
-			if !bad.IsNull() {
-				return revocationErrorJS(s, bad, now)
-			}
-			total += len(b)
-			parts = append(parts, b)
 		}
 	}
 	pemArg := arg(args, 2)
 	if pemArg.Type() != js.TypeString || strLen(pemArg) > 64<<10 {
-		return revocationErrorJS(s, errorResult(dcc.InputInvalid, "the trust keys must be a PEM string of at most 64 KiB"), now)
+		bad = errorResult(dcc.InputInvalid, "the trust keys must be a PEM string of at most 64 KiB")
+		return
 	}
-	lastSeen, bad := sequenceArg(arg(args, 3))
-	if !bad.IsNull() {
-		return revocationErrorJS(s, bad, now)
-	}
-	return revocationJS(s.loadRevocations(index, parts, pemArg.String(), lastSeen, why, now))
+	lastSeen, bad = sequenceArg(arg(args, 3))
+	return index, parts, pemArg.String(), lastSeen, why, bad
 }
 
 // revocations() → the revocation data in use, in loadRevocations' shape.
 func (s *session) jsRevocations([]js.Value) any {
-	return revocationJS(s.revocationState(time.Now()))
-}
-
-// revocationErrorJS answers a call refused for its arguments: the error
-// first, then the state of the data in use.
-func revocationErrorJS(s *session, r js.Value, now time.Time) js.Value {
-	o := revocationJS(s.revocationState(now))
-	errs := r.Get("errors")
-	for i, e := 0, o.Get("errors"); i < e.Length(); i++ {
-		errs.Call("push", e.Index(i))
-	}
-	o.Set("ok", false)
-	o.Set("errors", errs)
-	return o
+	return revocationJS(s.revocationState(time.Now(), nil))
 }
 
 func revocationJS(out revocationOutcome) js.Value {

@@ -55,7 +55,7 @@ func nativeRevocations(t testing.TB, pemText string, r *publish.Revocations) *re
 	if err != nil {
 		t.Fatal(err)
 	}
-	return revocation.NewStatus(revocation.IndexOf(ix), r.Parts)
+	return revocation.NewStatus(ix, r.Parts)
 }
 
 // TestNodeRevocationParity revokes passes of an ES256 and a PS256 signer by

@@ -86,7 +86,7 @@ func loadParts(ix *trustlist.RevocationIndex, get func(name string, max int) ([]
 	for i, p := range ix.Parts {
 		parts[i], _ = get(p.Name(), revocation.MaxPartSize)
 	}
-	return revocation.NewStatus(revocation.IndexOf(ix), parts)
+	return revocation.NewStatus(ix, parts)
 }
 
 // readCapped reads a file of at most max bytes.

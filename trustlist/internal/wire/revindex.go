@@ -2,7 +2,6 @@ package wire
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/passcheck/passcheck/internal/cbor"
 )
@@ -52,22 +51,22 @@ func DecodeIndex(b []byte, lim cbor.Limits) (*Index, error) {
 	case fields[KeySigners] != nil:
 		return nil, errors.New("a trust-list bundle (key 5), not a revocation index")
 	case fields[IndexKeyParts] == nil:
-		return nil, fmt.Errorf("key %d is missing", IndexKeyParts)
+		return nil, errors.New("key 16 (parts) is missing")
 	}
 	ix := &Index{Version: h.version, Sequence: h.sequence, IssuedAt: h.issuedAt, ExpiresAt: h.expiresAt}
 	pr := cbor.NewReader(fields[IndexKeyParts], strict(lim))
 	np, err := pr.Array(2)
-	if err != nil {
-		return nil, fmt.Errorf("key %d (parts): %w", IndexKeyParts, err)
+	if err == nil && np > MaxIndexParts {
+		err = errors.New("more than 64 parts")
 	}
-	if np > MaxIndexParts {
-		return nil, fmt.Errorf("key %d (parts): %d parts, more than %d", IndexKeyParts, np, MaxIndexParts)
+	if err == nil {
+		ix.Parts = make([]IndexPart, np)
 	}
-	ix.Parts = make([]IndexPart, np)
 	for i := range ix.Parts {
 		p := &ix.Parts[i]
 		at := pr.Offset()
-		m, err := pr.Array(3)
+		var m int
+		m, err = pr.Array(3)
 		if err == nil && m != 3 {
 			err = errorAt(at, "a part is not [sha256, size, entries]")
 		}
@@ -84,8 +83,25 @@ func DecodeIndex(b []byte, lim cbor.Limits) (*Index, error) {
 			p.Entries, err = pr.Uint()
 		}
 		if err != nil {
-			return nil, fmt.Errorf("key %d (parts), part %d: %w", IndexKeyParts, i, err)
+			break
 		}
+	}
+	if err != nil {
+		// Its messages are built without fmt: this code runs in the
+		// WebAssembly module.
+		return nil, prefixed("key 16 (parts): ", err)
 	}
 	return ix, nil
 }
+
+// prefixedError is err with prefix before its message; errors.Is and
+// errors.As see err.
+type prefixedError struct {
+	prefix string
+	err    error
+}
+
+func prefixed(prefix string, err error) error { return &prefixedError{prefix, err} }
+
+func (e *prefixedError) Error() string { return e.prefix + e.err.Error() }
+func (e *prefixedError) Unwrap() error { return e.err }

@@ -1,0 +1,48 @@
+package revocation
+
+import "testing"
+
+// TestAddNarrower merges a part whose group keeps shorter prefixes than
+// the set's: the set's entries are cut to the shorter width, and those that
+// then share their prefix count once, as do entries of the part they equal.
+func TestAddNarrower(t *testing.T) {
+	kid := []byte("kid")
+	entry := func(b ...byte) Entry {
+		e := Entry{KID: kid, Type: UCI}
+		copy(e.Sum[:], b)
+		return e
+	}
+	// Kept whole (16 bytes): the first two differ only after byte 6.
+	wide := []Entry{entry(1, 2, 3, 4, 5, 6, 7), entry(1, 2, 3, 4, 5, 6, 8), entry(9, 9, 9, 9, 9, 9)}
+	ws, err := newSet(wide, func(groupKey, int) int { return HashLen })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Set
+	if err := s.AddPart(EncodePart(ws)); err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != 3 {
+		t.Fatalf("Len = %d, want 3", s.Len())
+	}
+	// 6-byte prefixes: one equal to the third entry's, one new.
+	narrow, err := NewSet([]Entry{entry(9, 9, 9, 9, 9, 9, 1), entry(7, 7, 7, 7, 7, 7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddPart(EncodePart(narrow)); err != nil {
+		t.Fatal(err)
+	}
+	// 1.2.3.4.5.6, 7.7.7.7.7.7 and 9.9.9.9.9.9.
+	if s.Len() != 3 {
+		t.Errorf("Len = %d after the narrower part, want 3", s.Len())
+	}
+	for _, e := range append(wide, entry(7, 7, 7, 7, 7, 7)) {
+		if !s.Has(e) {
+			t.Errorf("%x missing", e.Sum[:7])
+		}
+	}
+	if g := s.groups[keyOf(kid, UCI)]; g.width != 6 || g.len() != 3 {
+		t.Errorf("group of %d entries at %d bytes, want 3 at 6", g.len(), g.width)
+	}
+}
