@@ -313,6 +313,10 @@ func TestValueSets(t *testing.T) {
 	if got := strings.Join(docs.Codes("covid-19-lab-test-type"), ","); got != "LP217198-3,LP6464-4" {
 		t.Errorf("test types %s", got)
 	}
+	// A map built by hand with a value that is not a code.
+	if got := (ValueSets{"x": {"a", 1.0, "b"}}).Codes("x"); strings.Join(got, ",") != "a,b" {
+		t.Errorf("hand-built set: %q", got)
+	}
 	for _, bad := range []string{`{"a":"b"}`, `{"a":[1]}`, `[{"valueSetId":"x"}]`, `[1]`, `"x"`, `[{"valueSetId":"x","valueSetValues":{}},{"valueSetId":"x","valueSetValues":{}}]`} {
 		if _, err := ParseValueSets(tree(t, bad)); err == nil {
 			t.Errorf("%s: no error", bad)

@@ -14,11 +14,14 @@ import (
 // is []any so that the map goes into a rule's data without a copy.
 type ValueSets map[string][]any
 
-// Codes returns the codes of value set id.
+// Codes returns the codes of value set id. A map built by hand may hold
+// other values than strings: those are left out.
 func (vs ValueSets) Codes(id string) []string {
 	out := make([]string, 0, len(vs[id]))
 	for _, c := range vs[id] {
-		out = append(out, c.(string))
+		if s, ok := c.(string); ok {
+			out = append(out, s)
+		}
 	}
 	return out
 }
