@@ -180,10 +180,8 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			if q := bits.LeadingZeros64(^bitsAhead); q < riceEscape && q+1+k <= 57 {
 				d = uint64(q)<<k | bitsAhead<<(q+1)>>(64-k)
 				br.skip(q + 1 + k)
-			} else if q = br.unary(riceEscape); q == riceEscape {
-				d = br.read(64)
 			} else {
-				d = uint64(q)<<k | br.read(k)
+				d = br.longGap(k)
 			}
 			if br.err || (j > 0 && d == 0 && tailLen == 0) || d > limit-prev {
 				return nil, malformed("entries not strictly ascending, or a damaged gap")
@@ -325,6 +323,17 @@ func (r *bitReader) skip(n int) {
 	if r.pos > 8*len(r.b) {
 		r.err = true
 	}
+}
+
+// longGap reads a gap that one peek does not hold: a long run of ones,
+// a large Rice parameter, or the escape to a raw 64-bit gap.
+//
+//go:noinline
+func (r *bitReader) longGap(k int) uint64 {
+	if q := r.unary(riceEscape); q < riceEscape {
+		return uint64(q)<<k | r.read(k)
+	}
+	return r.read(64)
 }
 
 // unary counts ones up to a zero, which it consumes, at most max of them

@@ -39,8 +39,7 @@ func (st *Status) Stale(now time.Time) string {
 	case st.Problem != "":
 		return st.Problem
 	case !st.ExpiresAt.IsZero() && now.After(st.ExpiresAt):
-		return "the list expired at " + st.ExpiresAt.UTC().Format(time.RFC3339) + ", " +
-			Age(now.Sub(st.ExpiresAt)) + " ago; issued " + Age(now.Sub(st.IssuedAt)) + " ago"
+		return "the list expired " + Age(now.Sub(st.ExpiresAt)) + " ago; issued " + Age(now.Sub(st.IssuedAt)) + " ago"
 	}
 	return ""
 }

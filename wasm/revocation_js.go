@@ -46,19 +46,20 @@ func revocationArgs(args []js.Value) (index []byte, parts [][]byte, pemText stri
 	if w := arg(args, 4); w.Type() == js.TypeString && strLen(w) <= 1024 {
 		why = w.String()
 	}
-	if v := arg(args, 0); !v.IsNull() && !v.IsUndefined() {
+	// null or undefined (any falsy value): no index.
+	if v := arg(args, 0); v.Truthy() {
 		if index, bad = bytesArg(v, "the revocation index", trustlist.MaxIndexSize); !bad.IsNull() {
 			return
 		}
 		list := arg(args, 1)
-		if list.Type() != js.TypeObject || !jsArray.Call("isArray", list).Bool() || list.Length() > maxRevocationParts {
+		if !list.InstanceOf(jsArray) || list.Length() > maxRevocationParts {
 			bad = errorResult(dcc.InputInvalid, "the revocation parts must be an array of at most 64 Uint8Arrays or nulls")
 			return
 		}
 		total := 0
 		parts = make([][]byte, list.Length())
 		for i := range parts {
-			if p := list.Index(i); !p.IsNull() && !p.IsUndefined() {
+			if p := list.Index(i); p.Truthy() {
 				if parts[i], bad = bytesArg(p, "a revocation part", min(revocation.MaxPartSize, maxRevocationPartBytes-total)); !bad.IsNull() {
 					return
 				}
