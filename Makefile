@@ -7,7 +7,7 @@ FUZZTIME  ?= 30s
 STATICCHECK_VERSION = v0.8.2
 STATICCHECK = $(CURDIR)/.bin/staticcheck
 
-.PHONY: run test vet staticcheck fmt-check unit wasm wasm-test wasm-size site bench-site bench bench-wasm bench-startup bench-scan bench-frames bench-trustlist bench-revocation fuzz vectors clean
+.PHONY: run test vet staticcheck fmt-check unit wasm wasm-test wasm-size wasm-growth site bench-site bench bench-wasm bench-startup bench-scan bench-frames bench-trustlist bench-revocation fuzz vectors clean
 
 ## run: build and serve the demo site (demo keys, passes and trust list)
 run:
@@ -51,6 +51,10 @@ wasm:
 	mkdir -p dist
 	$(GO) run ./internal/cmd/buildwasm -o dist/passcheck.wasm
 	cp $(GOROOT)/lib/wasm/wasm_exec.js dist/
+
+## wasm-growth: what the QR decoder, revocation and the rules engine each add to the module, in brotli, as a mean over eight version stamps (the stamp alone moves the brotli size by up to 3 KB); about ten minutes
+wasm-growth:
+	$(GO) run ./wasm/internal/wasmsize -growth noqr,norevocation,norules
 
 ## wasm-size: raw, gzip and brotli sizes of dist/passcheck.wasm against the 1.2 MB brotli budget, and of the builds without the QR decoder (-tags noqr) without revocation (-tags norevocation) and without the rules engine (-tags norules): what each adds
 wasm-size: wasm

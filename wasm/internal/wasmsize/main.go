@@ -6,6 +6,12 @@
 //	go run ./wasm/internal/wasmsize dist/passcheck.wasm dist/passcheck-noqr.wasm
 //
 // It only reports; a module over budget is marked, not refused.
+//
+// With -growth it builds the module itself, with eight version stamps, and
+// with each of the tags given, and prints what each tagged-out part adds,
+// as a mean over the stamps (make wasm-growth):
+//
+//	go run ./wasm/internal/wasmsize -growth noqr,norevocation,norules
 package main
 
 import (
@@ -23,6 +29,13 @@ import (
 const budget = 1_200_000
 
 func main() {
+	if tags, ok := growthArgs(os.Args[1:]); ok {
+		if err := growth(tags); err != nil {
+			fmt.Fprintln(os.Stderr, "wasmsize:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: wasmsize MODULE.wasm...")
 		os.Exit(2)
