@@ -37,7 +37,8 @@ export class PasscheckError extends Error {
 
 // mark records a phase of start-up as a User Timing mark
 // ("passcheck:start" load called, "compiled" the module fetched, compiled
-// and instantiated, "runtime" go.run done, "trustlist" the first list
+// and instantiated, "runtime" go.run done, "bundle" the list's bytes
+// fetched and checked against the pointer, "trustlist" the first list
 // loaded, "warmup" the module's warm-up done, "revocations" the list's
 // revocation data loaded, "ready", "warm" WebCrypto's warm-up done too),
 // which benchmarks read
@@ -493,6 +494,7 @@ export async function load(options = {}) {
     }
     if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
     const got = await (first || fetchBundle(pointerURL, moduleHash));
+    if (first) mark("bundle"); // load()'s download of the list, in hand
     last = got.error || loadBytes(got.bundle);
     if (afterList) afterList();
     if (!closed) await rev.refresh(got.parsed, pointerURL, firstRev ? await firstRev : null);
