@@ -147,6 +147,7 @@ func TestStartupBench(t *testing.T) {
 		median(now["verdict"])/median(sdkT["verdict"]), median(now["verdict"]), median(sdkT["verdict"]),
 		median(now["process"])/median(sdkT["process"]), median(now["process"]), median(sdkT["process"]))
 	t.Log(sb.String())
+	t.Run("split", testStartupSplit)
 }
 
 // splitPhases are startupsplit.mjs's phases, each run twice in one
@@ -158,7 +159,8 @@ var splitPhases = []struct{ key, what string }{
 	{"verify", "verify (pure Go) of an ES256 pass"},
 }
 
-// TestStartupSplit is make bench-startup's split of the module's start-up
+// testStartupSplit is make bench-startup's split of the module's start-up
+// (TestStartupBench's subtest "split")
 // under Node: in cold processes, the module compiled and instantiated
 // (compile), the Go runtime started and main run (go.run), then each of
 // load a trust list (a signed list with the EU rules and value sets, as
@@ -167,7 +169,7 @@ var splitPhases = []struct{ key, what string }{
 // its code compiled: the difference is the cost of V8 compiling the
 // module's functions on their first call (lazy compilation), the rest is
 // the work itself. It reports; it asserts no time.
-func TestStartupSplit(t *testing.T) {
+func testStartupSplit(t *testing.T) {
 	m := buildModule(t)
 	f := newFixture(t)
 	bundle, _ := rulesBundle(t, f.pub, []*x509.Certificate{f.dsc.Cert}, f.now)
