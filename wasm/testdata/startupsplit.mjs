@@ -1,7 +1,7 @@
 // startupsplit.mjs: the module's start-up phases under Node, each run twice
 // in one session, for make bench-startup (wasm/startup_bench_test.go
-// testStartupSplit, TestStartupBench/split). The second run of a phase does the same work with
-// its code compiled already (V8 compiles each function of the module on
+// testStartupSplit, TestStartupBench/split). The second run of a phase
+// does the same work with its code compiled already (V8 compiles each function of the module on
 // its first call, and tiers hot ones up in the background), so that first
 // minus second is what the first call's compiling costs. It reads a job
 // (JSON: wasm, exec (Go's wasm_exec.js), bundle, index and parts in
