@@ -227,17 +227,16 @@ func longTasks(p *sitePage) longTaskStats {
 
 // startPhaseKeys are the times startPhases reads, in the order of a start:
 // the page's HTML received (htmlEnd), its script received (jsEnd), the
-// document parsed (domInteractive), the page's first script starting the
-// module's compile (early, site/js/boot.js), load() called (start), the module's
+// document parsed (domInteractive), load() called (start), the module's
 // request started (wasmStart), its first byte (wasmFirstByte) and last
 // byte (wasmFetched) received, then the ES module's marks (bundle: the
 // trust list's bytes fetched and checked against the pointer, in hand).
-var startPhaseKeys = []string{"htmlEnd", "jsEnd", "domInteractive", "early", "start", "wasmStart", "wasmFirstByte", "wasmFetched", "compiled", "runtime", "bundle", "trustlist", "warmup", "revocations", "ready", "warm"}
+var startPhaseKeys = []string{"htmlEnd", "jsEnd", "domInteractive", "start", "wasmStart", "wasmFirstByte", "wasmFetched", "compiled", "runtime", "bundle", "trustlist", "warmup", "revocations", "ready", "warm"}
 
-// startPhases reads the start-up's marks (boot.js: early; passcheck.js
-// mark: start, compiled, runtime, bundle, trustlist, warmup, revocations,
-// ready, warm), the page's and the module's
-// downloads (Navigation and Resource Timing), in ms since navigation.
+// startPhases reads the start-up's marks (passcheck.js mark: start,
+// compiled, runtime, bundle, trustlist, warmup, revocations, ready, warm),
+// the page's and the module's downloads (Navigation and Resource Timing),
+// in ms since navigation.
 func startPhases(p *sitePage) map[string]float64 {
 	p.waitFor(`performance.getEntriesByName("passcheck:warm").length > 0 || performance.getEntriesByName("passcheck:ready").length === 0`, 10*time.Second)
 	return eval[map[string]float64](p, `(() => {
