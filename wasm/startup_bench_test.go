@@ -20,6 +20,7 @@ import (
 
 	"github.com/passcheck/passcheck/internal/testkit/browsertest"
 	"github.com/passcheck/passcheck/internal/testkit/nodejs"
+	"github.com/passcheck/passcheck/revocation"
 )
 
 // dccSDKPkg is the JavaScript verifier make bench-startup compares with,
@@ -145,6 +146,78 @@ func TestStartupBench(t *testing.T) {
 	fmt.Fprintf(&sb, "\npasscheck ÷ dcc-sdk, same run (verify as soon as ready): first verdict %.2f (%.1f / %.1f ms since the process started), process spawn to answer %.2f (%.1f / %.1f ms)\n",
 		median(now["verdict"])/median(sdkT["verdict"]), median(now["verdict"]), median(sdkT["verdict"]),
 		median(now["process"])/median(sdkT["process"]), median(now["process"]), median(sdkT["process"]))
+	t.Log(sb.String())
+	t.Run("split", testStartupSplit)
+}
+
+// splitPhases are startupsplit.mjs's phases, each run twice in one
+// session: its key and what it does.
+var splitPhases = []struct{ key, what string }{
+	{"trustList", "loadTrustList: a list with the EU rules and value sets"},
+	{"warmUp", "warmUp (pure-Go path, the list's rules)"},
+	{"revocations", "loadRevocations: an index and its part"},
+	{"verify", "verify (pure Go) of an ES256 pass"},
+}
+
+// testStartupSplit is make bench-startup's split of the module's start-up
+// (TestStartupBench's subtest "split")
+// under Node: in cold processes, the module compiled and instantiated
+// (compile), the Go runtime started and main run (go.run), then each of
+// load a trust list (a signed list with the EU rules and value sets, as
+// the demo publishes), the warm-up, load revocation data and verify a pass
+// run twice in the same session. The second run does the same work with
+// its code compiled: the difference is the cost of V8 compiling the
+// module's functions on their first call (lazy compilation), the rest is
+// the work itself. It reports; it asserts no time.
+func testStartupSplit(t *testing.T) {
+	m := buildModule(t)
+	f := newFixture(t)
+	bundle, _ := rulesBundle(t, f.pub, []*x509.Certificate{f.dsc.Cert}, f.now)
+	// One entry under the pass's signer, for another pass: this one stays valid.
+	other := entryOf(t, f.pass, revocation.UCI, false)
+	other.Sum = revocation.Sum([]byte("URN:UVCI:01:XX:ANOTHER"))
+	rev := f.pub.revocations(t, []revocation.Entry{other}, 1, f.now, 48*time.Hour)
+	var parts []string
+	for _, p := range rev.Parts {
+		parts = append(parts, b64(p))
+	}
+	job, _ := json.Marshal(map[string]any{"wasm": m.wasm, "exec": filepath.Join(m.dir, "wasm_exec.js"), "bundle": b64(bundle),
+		"index": b64(rev.Index), "parts": parts, "keys": f.pub.pem, "text": f.pass, "at": f.now.UnixMilli()})
+	jobFile := filepath.Join(t.TempDir(), "split.json")
+	if err := os.WriteFile(jobFile, job, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script, _ := filepath.Abs("testdata/startupsplit.mjs")
+	times := map[string][]float64{}
+	for i := -1; i < startupRuns; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		out, err := exec.CommandContext(ctx, nodejs.Path(t), script, jobFile).Output()
+		cancel()
+		if err != nil {
+			t.Fatalf("node startupsplit.mjs: %v\n%s", err, out)
+		}
+		var got map[string]float64
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("answer %q: %v", out, err)
+		}
+		if i < 0 {
+			continue // the files into the page cache
+		}
+		for k, v := range got {
+			times[k] = append(times[k], v)
+		}
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\nNode, the module's start-up phases, each run twice in one session; ms, median [range] of %d cold processes:\n", startupRuns)
+	for _, k := range []string{"compile", "goRun", "newSession"} {
+		xs := times[k]
+		fmt.Fprintf(&sb, "  %-12s %6.1f [%6.1f–%6.1f]\n", k, median(xs), slices.Min(xs), slices.Max(xs))
+	}
+	for _, ph := range splitPhases {
+		a, b := times[ph.key+"1"], times[ph.key+"2"]
+		fmt.Fprintf(&sb, "  %-12s first %6.1f [%6.1f–%6.1f], second %6.1f [%6.1f–%6.1f]: %s\n", ph.key,
+			median(a), slices.Min(a), slices.Max(a), median(b), slices.Min(b), slices.Max(b), ph.what)
+	}
 	t.Log(sb.String())
 }
 

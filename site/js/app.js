@@ -271,6 +271,10 @@ function languageSwitch() {
 }
 
 async function start() {
+  // The verifier first: the module's download and compile, and the trust
+  // list's, go on while the page sets itself up.
+  const pending = takeFragmentPass();
+  const starting = scanner.start(() => loadVerifier(config));
   languageSwitch();
   applyLanguage();
   $("version").textContent = "passcheck " + config.version;
@@ -290,8 +294,7 @@ async function start() {
   setInterval(updateTrust, 30 * 1000);
   setInterval(refreshTrust, REFRESH_MS);
 
-  const pending = takeFragmentPass();
-  const started = await scanner.start(() => loadVerifier(config));
+  const started = await starting;
   // The service worker after the verifier: its start and its precache of
   // every asset would share the device with the module's download and
   // compile (the page fetched all it needs itself).

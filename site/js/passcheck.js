@@ -37,7 +37,8 @@ export class PasscheckError extends Error {
 
 // mark records a phase of start-up as a User Timing mark
 // ("passcheck:start" load called, "compiled" the module fetched, compiled
-// and instantiated, "runtime" go.run done, "trustlist" the first list
+// and instantiated, "runtime" go.run done, "bundle" the list's bytes
+// fetched and checked against the pointer, "trustlist" the first list
 // loaded, "warmup" the module's warm-up done, "revocations" the list's
 // revocation data loaded, "ready", "warm" WebCrypto's warm-up done too),
 // which benchmarks read
@@ -204,7 +205,10 @@ async function fetchCapped(url, max, what, cache) {
 // (relative to the pointer, on the pointer's origin), and checks the bundle
 // against the pointer's size and SHA-256 (pointer.js, as the service worker
 // does). The bundle's own signature is checked by the module.
-async function fetchBundle(pointerURL, hash) {
+//
+// onPointer, when given, is called with the pointer's JSON as soon as it
+// has been read and checked, while the bundle downloads.
+async function fetchBundle(pointerURL, hash, onPointer) {
   let parsed;
   try {
     // The pointer is revalidated each time; the bundle is named by its
@@ -223,7 +227,9 @@ async function fetchBundle(pointerURL, hash) {
   }
   let bundle;
   try {
-    bundle = await fetchCapped(pointer.bundleURL, MAX_BUNDLE_BYTES, "trust-list bundle", "default");
+    const fetching = fetchCapped(pointer.bundleURL, MAX_BUNDLE_BYTES, "trust-list bundle", "default");
+    if (onPointer) onPointer(parsed);
+    bundle = await fetching;
   } catch (e) {
     return { error: failedLoad("TRUSTLIST_UNAVAILABLE", `The trust list could not be fetched (${e.message}).`), parsed };
   }
@@ -408,8 +414,8 @@ function fastPath(api, c, s) {
 export async function load(options = {}) {
   mark("start");
   // What needs no module starts while the module is fetched and compiled:
-  // the trust list's download and hash check (where WebCrypto hashes it),
-  // then the revocation data's, the name of the stored sequence, and
+  // the trust list's download and hash check (where WebCrypto hashes it)
+  // and the revocation data's, the name of the stored sequence, and
   // WebCrypto's first key imports and verifies (tens of milliseconds the
   // first time in a process).
   const s = subtle();
@@ -420,9 +426,20 @@ export async function load(options = {}) {
   } catch {
     // thrown again below, once the module has started, as before
   }
-  const early = keysOK && !(options.trustList instanceof Uint8Array) && pointerURL && s ? fetchBundle(pointerURL, null) : null;
-  // And the revocation data the pointer names, as soon as it is read.
-  const earlyRev = early ? early.then((got) => (got.parsed ? prefetchRevocations(got.parsed, pointerURL, fetchCapped, s) : null)) : null;
+  // The trust list's download (the pointer, then the bundle), and the
+  // revocation data the pointer names as soon as the pointer is read:
+  // beside the bundle's download and hash check, not after them (each step
+  // of either chain waits for a turn of the page's thread, which the
+  // module's compile and start hold, and from the service worker for the
+  // worker's).
+  let revStarted = null;
+  const early =
+    keysOK && !(options.trustList instanceof Uint8Array) && pointerURL && s
+      ? fetchBundle(pointerURL, null, (parsed) => (revStarted = prefetchRevocations(parsed, pointerURL, fetchCapped, s)))
+      : null;
+  // A pointer that failed its checks names no revocation data either:
+  // refresh then says why.
+  const earlyRev = early ? early.then(() => revStarted) : null;
   if (earlyRev) earlyRev.catch(() => {}); // awaited below, unless the module fails first
   const seqKeyEarly = keysOK ? storageKey(options.trustKeys) : null;
   if (seqKeyEarly) seqKeyEarly.catch(() => {}); // awaited below, unless the module fails first
@@ -493,6 +510,7 @@ export async function load(options = {}) {
     }
     if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
     const got = await (first || fetchBundle(pointerURL, moduleHash));
+    if (first) mark("bundle"); // load()'s download of the list, in hand
     last = got.error || loadBytes(got.bundle);
     if (afterList) afterList();
     if (!closed) await rev.refresh(got.parsed, pointerURL, firstRev ? await firstRev : null);

@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/passcheck/passcheck/internal/testkit/browsertest"
+	"github.com/passcheck/passcheck/site"
 )
 
 // BenchmarkSite measures the scanner page in headless Chromium on localhost,
@@ -42,52 +46,23 @@ import (
 func BenchmarkSite(b *testing.B) {
 	env := newSiteEnv(b, true)
 	br := env.phone(b, 10*time.Minute)
-	var cold, sw, cam, sent, brBytes, long, first []float64
-	var coldPh, swPh []map[string]float64
+	// A build to compare with in the same run: SITE_BEFORE names a
+	// passcheck source tree (e.g. git archive of main, unpacked), whose
+	// page sources and module are built by this tree's site build.
+	builds := []*siteBuild{{name: "this build", dir: env.dir}}
+	if src := os.Getenv("SITE_BEFORE"); src != "" {
+		dir := filepath.Join(b.TempDir(), "before")
+		if _, err := env.demo.writeSite(dir, site.Options{Dir: src}); err != nil {
+			b.Fatal(err)
+		}
+		builds = append(builds, &siteBuild{name: "the tree in " + src, dir: dir})
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		counter := &countingHandler{h: mustHandler(b, env.dir), dir: env.dir}
-		srv := httptest.NewServer(counter)
-		p := openSite(b, br, srv.URL+"/")
-		cold = append(cold, readyMs(p))
-		// The first verdict after ready: a pasted pass, with the warm-up
-		// as shipped (it runs in the task after load() resolved).
-		text, _ := json.Marshal(env.pass(b, "valid-vaccination").Text)
-		at := eval[float64](p, `(() => { document.getElementById("paste-text").value = `+string(text)+`; const t = performance.now(); document.getElementById("check").click(); return t; })()`)
-		p.waitFor(`document.documentElement.dataset.verdicts === "1"`, 30*time.Second)
-		shown, _ := strconv.ParseFloat(eval[string](p, `document.documentElement.dataset.verdictMs`), 64)
-		first = append(first, shown-at)
-		p.next()
-		coldPh = append(coldPh, startPhases(p))
-		p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
-		p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
-		// Let the worker's precache finish.
-		p.waitFor(`navigator.serviceWorker.ready.then((r) => r.active && r.active.state === "activated")`, 30*time.Second)
-		n, nbr := counter.totals()
-		if i == 0 {
-			b.Logf("first load: responses per Content-Encoding %v", counter.enc)
+		// The builds take turns, the order turning each round.
+		for k := range builds {
+			builds[(k+i)%len(builds)].run(b, env, br, i == 0)
 		}
-		sent = append(sent, float64(n))
-		brBytes = append(brBytes, float64(nbr))
-
-		p.reload()
-		sw = append(sw, readyMs(p))
-		swPh = append(swPh, startPhases(p))
-
-		eval[bool](p, observeLongTasks+`; document.getElementById("camera").click(); true`)
-		p.waitFor(`document.documentElement.dataset.verdicts === "1"`, 30*time.Second)
-		lt := longTasks(p)
-		long = append(long, lt.Max)
-		if lt.Max > 0 {
-			fmt.Printf("camera to verdict: long tasks %d, longest %.0f ms; long frames %q\n", lt.Count, lt.Max, lt.Frames)
-		}
-		start, _ := strconv.Atoi(eval[string](p, `document.documentElement.dataset.cameraMs`))
-		end, _ := strconv.Atoi(eval[string](p, `document.documentElement.dataset.verdictMs`))
-		cam = append(cam, float64(end-start))
-		if got := eval[string](p, `document.getElementById("verdict").dataset.state`); got != "valid" {
-			b.Fatalf("camera verdict %q, want valid", got)
-		}
-		srv.Close()
 	}
 	b.StopTimer()
 
@@ -109,34 +84,123 @@ func BenchmarkSite(b *testing.B) {
 	time.Sleep(3 * time.Second)
 	lt := longTasks(p)
 	fmt.Printf("3 s of frames without a code: %d long tasks, longest %.0f ms; long frames %q\n", lt.Count, lt.Max, lt.Frames)
+	this := builds[0]
 	b.ReportMetric(lt.Max, "ms-longtask-max-nocode")
 	b.ReportMetric(float64(lt.Count), "longtasks-nocode")
-	b.ReportMetric(slices.Max(long), "ms-longtask-max-camera")
-	for _, run := range []struct {
-		name string
-		ph   []map[string]float64
-	}{{"cold", coldPh}, {"from the service worker", swPh}} {
-		var line strings.Builder
-		for _, k := range startPhaseKeys {
-			var xs []float64
-			for _, m := range run.ph {
-				if v, ok := m[k]; ok {
-					xs = append(xs, v)
-				}
-			}
-			if len(xs) > 0 {
-				fmt.Fprintf(&line, " %s %.0f [%.0f–%.0f]", k, median(xs), slices.Min(xs), slices.Max(xs))
+	b.ReportMetric(slices.Max(this.long), "ms-longtask-max-camera")
+	for _, sb := range builds {
+		for _, run := range []struct {
+			name string
+			ph   []map[string]float64
+		}{{"cold", sb.coldPh}, {"from the service worker", sb.swPh}} {
+			// On stdout: a benchmark's log is cut at ten lines.
+			fmt.Printf("start-up %s, %s, ms since navigation, median [range] of %d:%s\n", run.name, sb.name, len(run.ph), phaseLine(run.ph))
+			fmt.Printf("  phases, median ms:%s\n", phaseDurations(run.ph))
+		}
+		fmt.Printf("  ready cold %.0f, from the service worker %.0f; first verdict after ready %.1f ms\n", median(sb.cold), median(sb.sw), median(sb.first))
+	}
+	b.ReportMetric(median(this.first), "ms-first-verdict")
+	b.ReportMetric(median(this.cold), "ms-ready-cold")
+	b.ReportMetric(median(this.sw), "ms-ready-sw")
+	b.ReportMetric(median(this.cam), "ms-camera-verdict")
+	b.ReportMetric(median(this.sent), "first-load-bytes")
+	b.ReportMetric(median(this.brBytes), "first-load-bytes-br")
+}
+
+// siteBuild is one build of the site that BenchmarkSite measures, and its
+// figures, one a round.
+type siteBuild struct {
+	name, dir                                 string
+	cold, sw, cam, sent, brBytes, long, first []float64
+	coldPh, swPh                              []map[string]float64
+}
+
+// run measures one round of sb on a new origin: a cold visit, the first
+// verdict after ready, a reload from the service worker, the camera.
+func (sb *siteBuild) run(b *testing.B, env *siteEnv, br *browsertest.Browser, logEnc bool) {
+	counter := &countingHandler{h: mustHandler(b, sb.dir), dir: sb.dir}
+	srv := httptest.NewServer(counter)
+	defer srv.Close()
+	p := openSite(b, br, srv.URL+"/")
+	sb.cold = append(sb.cold, readyMs(p))
+	// The first verdict after ready: a pasted pass, with the warm-up
+	// as shipped (it runs in the task after load() resolved).
+	text, _ := json.Marshal(env.pass(b, "valid-vaccination").Text)
+	at := eval[float64](p, `(() => { document.getElementById("paste-text").value = `+string(text)+`; const t = performance.now(); document.getElementById("check").click(); return t; })()`)
+	p.waitFor(`document.documentElement.dataset.verdicts === "1"`, 30*time.Second)
+	shown, _ := strconv.ParseFloat(eval[string](p, `document.documentElement.dataset.verdictMs`), 64)
+	sb.first = append(sb.first, shown-at)
+	p.next()
+	sb.coldPh = append(sb.coldPh, startPhases(p))
+	p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
+	p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
+	// Let the worker's precache finish.
+	p.waitFor(`navigator.serviceWorker.ready.then((r) => r.active && r.active.state === "activated")`, 30*time.Second)
+	n, nbr := counter.totals()
+	if logEnc {
+		b.Logf("first load, %s: responses per Content-Encoding %v", sb.name, counter.enc)
+	}
+	sb.sent = append(sb.sent, float64(n))
+	sb.brBytes = append(sb.brBytes, float64(nbr))
+
+	p.reload()
+	sb.sw = append(sb.sw, readyMs(p))
+	sb.swPh = append(sb.swPh, startPhases(p))
+
+	eval[bool](p, observeLongTasks+`; document.getElementById("camera").click(); true`)
+	p.waitFor(`document.documentElement.dataset.verdicts === "1"`, 30*time.Second)
+	lt := longTasks(p)
+	sb.long = append(sb.long, lt.Max)
+	if lt.Max > 0 {
+		fmt.Printf("camera to verdict, %s: long tasks %d, longest %.0f ms; long frames %q\n", sb.name, lt.Count, lt.Max, lt.Frames)
+	}
+	start, _ := strconv.Atoi(eval[string](p, `document.documentElement.dataset.cameraMs`))
+	end, _ := strconv.Atoi(eval[string](p, `document.documentElement.dataset.verdictMs`))
+	sb.cam = append(sb.cam, float64(end-start))
+	if got := eval[string](p, `document.getElementById("verdict").dataset.state`); got != "valid" {
+		b.Fatalf("camera verdict %q, want valid", got)
+	}
+}
+
+// phaseLine is the median [range] of each of startPhaseKeys over runs.
+func phaseLine(runs []map[string]float64) string {
+	var line strings.Builder
+	for _, k := range startPhaseKeys {
+		var xs []float64
+		for _, m := range runs {
+			if v, ok := m[k]; ok {
+				xs = append(xs, v)
 			}
 		}
-		// On stdout: a benchmark's log is cut at ten lines.
-		fmt.Printf("start-up %s, ms since navigation, median [range] of %d:%s\n", run.name, len(run.ph), line.String())
+		if len(xs) > 0 {
+			fmt.Fprintf(&line, " %s %.0f [%.0f–%.0f]", k, median(xs), slices.Min(xs), slices.Max(xs))
+		}
 	}
-	b.ReportMetric(median(first), "ms-first-verdict")
-	b.ReportMetric(median(cold), "ms-ready-cold")
-	b.ReportMetric(median(sw), "ms-ready-sw")
-	b.ReportMetric(median(cam), "ms-camera-verdict")
-	b.ReportMetric(median(sent), "first-load-bytes")
-	b.ReportMetric(median(brBytes), "first-load-bytes-br")
+	return line.String()
+}
+
+// startSpans are the spans of a start that phaseDurations reports: the
+// module's compile past its last byte, then the module's phases one after
+// the other (each the median over the runs of its own length, so that the
+// noise of the phases before it does not add up).
+var startSpans = [][2]string{{"wasmFetched", "compiled"}, {"start", "compiled"}, {"compiled", "runtime"}, {"runtime", "bundle"}, {"bundle", "trustlist"}, {"trustlist", "warmup"}, {"warmup", "revocations"}}
+
+func phaseDurations(runs []map[string]float64) string {
+	var line strings.Builder
+	for _, sp := range startSpans {
+		var xs []float64
+		for _, m := range runs {
+			a, okA := m[sp[0]]
+			z, okZ := m[sp[1]]
+			if okA && okZ {
+				xs = append(xs, z-a)
+			}
+		}
+		if len(xs) > 0 {
+			fmt.Fprintf(&line, " %s→%s %.0f", sp[0], sp[1], median(xs))
+		}
+	}
+	return line.String()
 }
 
 // observeLongTasks starts collecting the page's long tasks (over 50 ms) in
@@ -165,12 +229,14 @@ func longTasks(p *sitePage) longTaskStats {
 // the page's HTML received (htmlEnd), its script received (jsEnd), the
 // document parsed (domInteractive), load() called (start), the module's
 // request started (wasmStart), its first byte (wasmFirstByte) and last
-// byte (wasmFetched) received, then the ES module's marks.
-var startPhaseKeys = []string{"htmlEnd", "jsEnd", "domInteractive", "start", "wasmStart", "wasmFirstByte", "wasmFetched", "compiled", "runtime", "trustlist", "warmup", "revocations", "ready", "warm"}
+// byte (wasmFetched) received, then the ES module's marks (bundle: the
+// trust list's bytes fetched and checked against the pointer, in hand).
+var startPhaseKeys = []string{"htmlEnd", "jsEnd", "domInteractive", "start", "wasmStart", "wasmFirstByte", "wasmFetched", "compiled", "runtime", "bundle", "trustlist", "warmup", "revocations", "ready", "warm"}
 
 // startPhases reads the start-up's marks (passcheck.js mark: start,
-// compiled, runtime, trustlist, warmup, revocations, ready, warm), the page's and the module's
-// downloads (Navigation and Resource Timing), in ms since navigation.
+// compiled, runtime, bundle, trustlist, warmup, revocations, ready, warm),
+// the page's and the module's downloads (Navigation and Resource Timing),
+// in ms since navigation.
 func startPhases(p *sitePage) map[string]float64 {
 	p.waitFor(`performance.getEntriesByName("passcheck:warm").length > 0 || performance.getEntriesByName("passcheck:ready").length === 0`, 10*time.Second)
 	return eval[map[string]float64](p, `(() => {
