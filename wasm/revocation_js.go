@@ -42,7 +42,6 @@ func (s *session) jsLoadRevocations(args []js.Value) any {
 // revocationArgs reads loadRevocations' arguments; bad is an error Result
 // (not null) when one of them is refused.
 func revocationArgs(args []js.Value) (index []byte, parts [][]byte, pemText string, lastSeen uint64, why string, bad js.Value) {
-	bad = js.Null()
 	if w := arg(args, 4); w.Type() == js.TypeString && strLen(w) <= 1024 {
 		why = w.String()
 	}
