@@ -113,7 +113,7 @@ func readTriple(g *gray, t finderTriple) (string, bool) {
 	d0 := int(math.Round(dist/module)) + 7
 	d0 = (d0-1+2)/4*4 + 1 // nearest 4k+1
 	try := func(tf homography, d int) (string, bool) {
-		if d >= 45 && !versionOK(g, tf, d) || d < 45 && !timingOK(g, tf, d) {
+		if d >= 45 && !versionOK(g, tf, d) || !timingOK(g, tf, d) {
 			return "", false // cheap rejection of a wrong dimension, transform or triple
 		}
 		vals := sampleModules(g, tf, d)
@@ -300,17 +300,24 @@ func versionOK(g *gray, t homography, d int) bool {
 }
 
 // timingOK reports whether the timing patterns read through t (row and
-// column 6, between the finder patterns: 2(d−16) modules) alternate,
-// starting dark, in at least three modules of four, each line thresholded
-// at its mean. It stands in for the version information below version 7
-// (d < 45), which has none: a random grid passes it about once in 20 at
-// d = 21 and far more rarely above, and reading those modules costs little
-// next to sampling the whole grid and decoding it three times.
+// column 6, between the finder patterns: d−16 modules each, each line
+// thresholded at its mean) alternate, starting dark, as a code's do.
+//
+// Below version 7 (d < 45), which has no version information, it stands
+// in for versionOK: three modules of four must agree over both lines; a
+// random grid passes about once in 20 at d = 21 and far more rarely above.
+// From version 7 on, after versionOK, each line must agree in
+// timingMin of its modules: a transform that the version block next to
+// one finder pattern passes, but whose third corner is wrong (a
+// look-alike beside the true pattern), reads one line as data (about half
+// agree), and sampling and decoding that grid three times would cost as
+// much as a read. On the hard cases, every line of a grid that decodes
+// agrees in 0.79 or more.
 func timingOK(g *gray, t homography, d int) bool {
 	n := d - 16
-	agree := 0
-	for _, col := range [2]bool{false, true} {
-		var vals [29]float64 // n ≤ 28 below version 7
+	var agree [2]int
+	for line, col := range [2]bool{false, true} {
+		var vals [177 - 16]float64
 		mean := 0.0
 		for k := range n {
 			x, y := 8+k, 6
@@ -322,12 +329,19 @@ func timingOK(g *gray, t homography, d int) bool {
 		}
 		for k := range n {
 			if (vals[k] < mean) == (k%2 == 0) {
-				agree++
+				agree[line]++
 			}
 		}
 	}
-	return 4*agree >= 3*2*n
+	if d < 45 {
+		return 4*(agree[0]+agree[1]) >= 3*2*n
+	}
+	return float64(min(agree[0], agree[1])) >= timingMin*float64(n)
 }
+
+// timingMin is the share of each timing pattern's modules that must
+// alternate from version 7 on (timingOK).
+const timingMin = 0.6
 
 // moduleOffsets are the sample points inside a module: its centre and a
 // quarter module towards each corner.
@@ -347,46 +361,95 @@ func moduleValue(g *gray, t homography, x, y int) float64 {
 }
 
 // sampleModules returns moduleValue of each module of a d×d grid mapped
-// through t, row by row. It is moduleValue written out, with the same
-// arithmetic and bilinear's common case inline: the transform in locals,
-// no call per sample and no copy of moduleOffsets per module, which makes
-// it two to four times cheaper in WebAssembly, where sampling was the
-// largest cost of a read.
+// through t, row by row: moduleValue written out, with bilinear's common
+// case inline, which makes it several times cheaper in WebAssembly, where
+// sampling was the largest cost of a read. The rows the grid covers are
+// converted first (a Scanner's frame), so that no sample checks its rows.
+// An affine t (the parallelogram of the finder patterns, which reads most
+// codes) maps a module's five points to fixed offsets from its corner:
+// two multiplications a module instead of a division a point. The
+// values then differ from moduleValue's only by rounding, far below a
+// gray level.
 func sampleModules(g *gray, t homography, d int) []float64 {
 	vals := make([]float64, d*d)
+	have := g.have
+	if have != nil && g.convertUnder(t, d) {
+		have = nil
+	}
 	m0, m1, m2, m3, m4, m5, m6, m7, m8 := t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8]
 	fw, fh := float64(g.w-1), float64(g.h-1)
+	pix, w := g.pix, g.w
 	offs := &moduleOffsets
+	affine := m6 == 0 && m7 == 0 && m8 != 0
+	// For an affine t: the image point of module (x, y)'s corner is
+	// (a0 x + a1 y + a2, a3 x + a4 y + a5), and its k-th point lies at
+	// (ox[k], oy[k]) from there, less the half pixel of bilinear.
+	var ox, oy [len(moduleOffsets)]float64
+	a0, a1, a2, a3, a4, a5 := m0/m8, m1/m8, m2/m8, m3/m8, m4/m8, m5/m8
+	for k := range offs {
+		ox[k] = a0*offs[k][0] + a1*offs[k][1] - 0.5
+		oy[k] = a3*offs[k][0] + a4*offs[k][1] - 0.5
+	}
 	for y := 0; y < d; y++ {
+		fy := float64(y)
+		rx, ry := a1*fy+a2, a4*fy+a5
 		for x := 0; x < d; x++ {
+			fx := float64(x)
+			cx, cy := rx+a0*fx, ry+a3*fx
 			s := 0.0
 			for k := range offs {
-				u, v := float64(x)+offs[k][0], float64(y)+offs[k][1]
-				w := m6*u + m7*v + m8
-				qx, qy := (m0*u+m1*v+m2)/w, (m3*u+m4*v+m5)/w
-				px, py := qx-0.5, qy-0.5
+				var px, py float64
+				if affine {
+					px, py = cx+ox[k], cy+oy[k]
+				} else {
+					u, v := fx+offs[k][0], fy+offs[k][1]
+					w := m6*u + m7*v + m8
+					px, py = (m0*u+m1*v+m2)/w-0.5, (m3*u+m4*v+m5)/w-0.5
+				}
 				if !(px >= 0 && py >= 0 && px < fw && py < fh) {
-					s += g.bilinear(qx, qy)
+					s += g.bilinear(px+0.5, py+0.5)
 					continue
 				}
 				x0, y0 := int(px), int(py)
-				fx, fy := px-float64(x0), py-float64(y0)
-				if g.have != nil && g.have[y0]&g.have[y0+1] == 0 {
+				tx, ty := px-float64(x0), py-float64(y0)
+				if have != nil && have[y0]&have[y0+1] == 0 {
 					g.row(y0)
 					g.row(y0 + 1)
 				}
-				i := y0*g.w + x0
-				p := g.pix[i : i+g.w+2 : i+g.w+2]
-				p00, p10 := float64(p[0]), float64(p[1])
-				p01, p11 := float64(p[g.w]), float64(p[g.w+1])
-				top := p00 + (p10-p00)*fx
-				bot := p01 + (p11-p01)*fx
-				s += top + (bot-top)*fy
+				i := y0*w + x0
+				r0, r1 := pix[i:i+2:i+2], pix[i+w:i+w+2:i+w+2]
+				p00, p10 := float64(r0[0]), float64(r0[1])
+				p01, p11 := float64(r1[0]), float64(r1[1])
+				top := p00 + (p10-p00)*tx
+				bot := p01 + (p11-p01)*tx
+				s += top + (bot-top)*ty
 			}
 			vals[y*d+x] = s / float64(len(moduleOffsets))
 		}
 	}
 	return vals
+}
+
+// convertUnder converts the rows of a Scanner's frame that the d×d grid
+// mapped through t covers, and reports whether it could: not when t
+// maps a corner of the grid to or beyond infinity, where the grid's image
+// is not the quadrilateral of its corners.
+func (g *gray) convertUnder(t homography, d int) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, c := range [4][2]float64{{0, 0}, {float64(d), 0}, {0, float64(d)}, {float64(d), float64(d)}} {
+		if w := t[6]*c[0] + t[7]*c[1] + t[8]; !(w*t[8] > 0) {
+			return false
+		}
+		_, y := t.apply(c[0], c[1])
+		lo, hi = math.Min(lo, y), math.Max(hi, y)
+	}
+	if !(lo >= -1e6 && hi <= 1e6) {
+		return false
+	}
+	for y := max(0, int(lo)-2); y <= min(g.h-1, int(hi)+2); y++ {
+		g.row(y)
+	}
+	return true
 }
 
 // bilinear returns the gray value at (x, y), pixel centres at +0.5, and
