@@ -240,19 +240,24 @@ func matchAlignment(g *gray, t finderTriple, d int) []point {
 				lat[b*lw+a] = g.bilinear(cx+ox*ex.x+oy*ey.x, cy+ox*ex.y+oy*ey.y)
 			}
 		}
+		// The template's sums by rows, then columns: along each lattice
+		// row, the five points two apart around a (h5) and the three
+		// (h3); the 5×5 and 3×3 sums add those of rows two apart. The
+		// ring is the 3×3 less its centre, the rest of the 5×5 dark.
+		h5, h3 := make([]float64, lw*lw), make([]float64, lw*lw)
+		for b := range lw {
+			r := lat[b*lw : (b+1)*lw]
+			for a := 4; a < k+4; a++ {
+				h3[b*lw+a] = r[a-2] + r[a] + r[a+2]
+				h5[b*lw+a] = h3[b*lw+a] + r[a-4] + r[a+4]
+			}
+		}
 		for b := 4; b < k+4; b++ {
 			for a := 4; a < k+4; a++ {
-				var dark, light float64
-				for j := -2; j <= 2; j++ {
-					for i := -2; i <= 2; i++ {
-						v := lat[(b+2*j)*lw+a+2*i]
-						if max(abs(i), abs(j)) == 1 {
-							light += v
-						} else {
-							dark += v
-						}
-					}
-				}
+				i := b*lw + a
+				s9 := h3[i-2*lw] + h3[i] + h3[i+2*lw]
+				s25 := h5[i-4*lw] + h5[i-2*lw] + h5[i] + h5[i+2*lw] + h5[i+4*lw]
+				light, dark := s9-lat[i], s25-s9+lat[i]
 				if s := light/8 - dark/17; s > best {
 					ox, oy := -reach+float64(a-4)/2, -reach+float64(b-4)/2
 					best, bx, by = s, cx+ox*ex.x+oy*ey.x, cy+ox*ex.y+oy*ey.y
