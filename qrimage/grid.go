@@ -199,10 +199,18 @@ func matchAlignment(g *gray, t finderTriple, d int) []point {
 	for _, p := range preds {
 		br, ex, ey := p[0], p[1], p[2]
 		score := func(cx, cy float64) float64 {
+			var pts [25]point
+			var vs [25]float64
+			for j := -2; j <= 2; j++ {
+				for i := -2; i <= 2; i++ {
+					pts[5*(j+2)+i+2] = point{cx + float64(i)*ex.x + float64(j)*ey.x, cy + float64(i)*ex.y + float64(j)*ey.y}
+				}
+			}
+			g.samples(pts[:], vs[:])
 			var dark, light float64
 			for j := -2; j <= 2; j++ {
 				for i := -2; i <= 2; i++ {
-					v := g.bilinear(cx+float64(i)*ex.x+float64(j)*ey.x, cy+float64(i)*ex.y+float64(j)*ey.y)
+					v := vs[5*(j+2)+i+2]
 					if max(abs(i), abs(j)) == 1 {
 						light += v
 					} else {
@@ -233,13 +241,14 @@ func matchAlignment(g *gray, t finderTriple, d int) []point {
 		cx, cy, reach := br.x-3*(ex.x+ey.x), br.y-3*(ex.y+ey.y), math.Max(4, 0.1*n)
 		k := int(4*reach) + 1 // coarse offsets: −reach + i/2, i < k
 		lw := k + 8           // and four half modules more on each side
-		lat := make([]float64, lw*lw)
+		lat, pts := make([]float64, lw*lw), make([]point, lw*lw)
 		for b := range lw {
 			for a := range lw {
 				ox, oy := -reach+float64(a-4)/2, -reach+float64(b-4)/2
-				lat[b*lw+a] = g.bilinear(cx+ox*ex.x+oy*ey.x, cy+ox*ex.y+oy*ey.y)
+				pts[b*lw+a] = point{cx + ox*ex.x + oy*ey.x, cy + ox*ex.y + oy*ey.y}
 			}
 		}
+		g.samples(pts, lat)
 		// The template's sums by rows, then columns: along each lattice
 		// row, the five points two apart around a (h5) and the three
 		// (h3); the 5×5 and 3×3 sums add those of rows two apart. The
@@ -285,10 +294,10 @@ func versionOK(g *gray, t homography, d int) bool {
 	a, b := qrdecode.VersionBlockModules(d)
 	for _, block := range [2][18][2]int{a, b} {
 		var vals [18]float64
+		moduleValues(g, t, block[:], vals[:])
 		lo, hi := 255.0, 0.0
-		for k, m := range block {
-			vals[k] = moduleValue(g, t, m[0], m[1])
-			lo, hi = math.Min(lo, vals[k]), math.Max(hi, vals[k])
+		for _, v := range vals {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		var bits uint32
 		for _, v := range vals {
@@ -322,15 +331,18 @@ func timingOK(g *gray, t homography, d int) bool {
 	n := d - 16
 	var agree [2]int
 	for line, col := range [2]bool{false, true} {
+		var mods [177 - 16][2]int
 		var vals [177 - 16]float64
-		mean := 0.0
 		for k := range n {
-			x, y := 8+k, 6
+			mods[k] = [2]int{8 + k, 6}
 			if col {
-				x, y = y, x
+				mods[k] = [2]int{6, 8 + k}
 			}
-			vals[k] = moduleValue(g, t, x, y)
-			mean += vals[k] / float64(n)
+		}
+		moduleValues(g, t, mods[:n], vals[:n])
+		mean := 0.0
+		for _, v := range vals[:n] {
+			mean += v / float64(n)
 		}
 		for k := range n {
 			if (vals[k] < mean) == (k%2 == 0) {
@@ -352,29 +364,72 @@ const timingMin = 0.6
 // quarter module towards each corner.
 var moduleOffsets = [5][2]float64{{0.5, 0.5}, {0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}}
 
-// moduleValue is the mean gray value of module (x, y) through t: five
-// bilinear samples, at the centre and a quarter module towards each
-// corner. Points outside the image read as white.
-func moduleValue(g *gray, t homography, x, y int) float64 {
-	s := 0.0
-	for k := range moduleOffsets { // by index: ranging over the array copies it
-		o := &moduleOffsets[k]
-		px, py := t.apply(float64(x)+o[0], float64(y)+o[1])
-		s += g.bilinear(px, py)
+// moduleValues sets vals[i] to the mean gray value of module mods[i]
+// (x, y) through t, for up to maxLine modules: five bilinear samples, at
+// the centre and a quarter module towards each corner, points outside
+// the image reading as white. Their points are sampled with one call
+// (samples).
+func moduleValues(g *gray, t homography, mods [][2]int, vals []float64) {
+	const n = len(moduleOffsets)
+	var pts [n * maxLine]point
+	var v [n * maxLine]float64
+	for i, m := range mods {
+		for k := range moduleOffsets {
+			o := &moduleOffsets[k]
+			pts[n*i+k].x, pts[n*i+k].y = t.apply(float64(m[0])+o[0], float64(m[1])+o[1])
+		}
 	}
-	return s / float64(len(moduleOffsets))
+	g.samples(pts[:n*len(mods)], v[:])
+	for i := range mods {
+		s := 0.0
+		for _, x := range v[n*i : n*i+n] {
+			s += x
+		}
+		vals[i] = s / float64(n)
+	}
 }
 
-// sampleModules returns moduleValue of each module of a d×d grid mapped
-// through t, row by row: moduleValue written out, with bilinear's common
-// case inline, which makes it several times cheaper in WebAssembly, where
+// maxLine is the most modules moduleValues reads at once: a timing
+// pattern's at version 40.
+const maxLine = 177 - 16
+
+// samples sets out[i] to the gray value at pts[i], as bilinear returns
+// it, with bilinear's common case (inside the image) written out: one
+// call for many points, where in WebAssembly a call per point cost as
+// much as the sample.
+func (g *gray) samples(pts []point, out []float64) {
+	fw, fh := float64(g.w-1), float64(g.h-1)
+	out = out[:len(pts)]
+	for i, p := range pts {
+		px, py := p.x-0.5, p.y-0.5
+		if !(px >= 0 && py >= 0 && px < fw && py < fh) {
+			out[i] = g.bilinear(p.x, p.y)
+			continue
+		}
+		x0, y0 := int(px), int(py)
+		if g.have != nil && g.have[y0]&g.have[y0+1] == 0 {
+			g.row(y0)
+			g.row(y0 + 1)
+		}
+		j := y0*g.w + x0
+		r0, r1 := g.pix[j:j+2:j+2], g.pix[j+g.w:j+g.w+2:j+g.w+2]
+		tx := px - float64(x0)
+		top := float64(r0[0]) + (float64(r0[1])-float64(r0[0]))*tx
+		bot := float64(r1[0]) + (float64(r1[1])-float64(r1[0]))*tx
+		out[i] = top + (bot-top)*(py-float64(y0))
+	}
+}
+
+// sampleModules returns the value moduleValues gives each module of a
+// d×d grid mapped through t, row by row, with all of it written out in
+// one loop, which makes it several times cheaper in WebAssembly, where
 // sampling was the largest cost of a read. The rows the grid covers are
 // converted first (a Scanner's frame), so that no sample checks its rows.
 // An affine t (the parallelogram of the finder patterns, which reads most
 // codes) maps a module's five points to fixed offsets from its corner:
-// two multiplications a module instead of a division a point. The
-// values then differ from moduleValue's only by rounding, far below a
-// gray level.
+// two multiplications a module instead of a division a point; the values
+// then differ from moduleValues' only by rounding, far below a gray
+// level.
 func sampleModules(g *gray, t homography, d int) []float64 {
 	vals := make([]float64, d*d)
 	have := g.have
