@@ -332,15 +332,18 @@ func timingOK(g *gray, t homography, d int) bool {
 	n := d - 16
 	var agree [2]int
 	for line, col := range [2]bool{false, true} {
-		var mods [177 - 16][2]int
 		var vals [177 - 16]float64
-		for k := range n {
-			mods[k] = [2]int{8 + k, 6}
-			if col {
-				mods[k] = [2]int{6, 8 + k}
+		var mods [valuesChunk][2]int
+		for k0 := 0; k0 < n; k0 += valuesChunk {
+			c := min(valuesChunk, n-k0)
+			for k := range c {
+				mods[k] = [2]int{8 + k0 + k, 6}
+				if col {
+					mods[k] = [2]int{6, 8 + k0 + k}
+				}
 			}
+			moduleValues(g, t, mods[:c], vals[k0:k0+c])
 		}
-		moduleValues(g, t, mods[:n], vals[:n])
 		mean := 0.0
 		for _, v := range vals[:n] {
 			mean += v / float64(n)
@@ -366,14 +369,14 @@ const timingMin = 0.6
 var moduleOffsets = [5][2]float64{{0.5, 0.5}, {0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}}
 
 // moduleValues sets vals[i] to the mean gray value of module mods[i]
-// (x, y) through t, for up to maxLine modules: five bilinear samples, at
-// the centre and a quarter module towards each corner, points outside
+// (x, y) through t, for up to valuesChunk modules: five bilinear samples,
+// at the centre and a quarter module towards each corner, points outside
 // the image reading as white. Their points are sampled with one call
 // (samples).
 func moduleValues(g *gray, t homography, mods [][2]int, vals []float64) {
 	const n = len(moduleOffsets)
-	var pts [n * maxLine]point
-	var v [n * maxLine]float64
+	var pts [n * valuesChunk]point
+	var v [n * valuesChunk]float64
 	for i, m := range mods {
 		for k := range moduleOffsets {
 			o := &moduleOffsets[k]
@@ -390,9 +393,9 @@ func moduleValues(g *gray, t homography, mods [][2]int, vals []float64) {
 	}
 }
 
-// maxLine is the most modules moduleValues reads at once: a timing
-// pattern's at version 40.
-const maxLine = 177 - 16
+// valuesChunk is the most modules moduleValues reads at once: a version
+// block's. Its buffers are on the stack, and are cleared at every call.
+const valuesChunk = 18
 
 // samples sets out[i] to the gray value at pts[i], as bilinear returns
 // it, with bilinear's common case (inside the image) written out: one
