@@ -199,18 +199,10 @@ func matchAlignment(g *gray, t finderTriple, d int) []point {
 	for _, p := range preds {
 		br, ex, ey := p[0], p[1], p[2]
 		score := func(cx, cy float64) float64 {
-			var pts [25]point
-			var vs [25]float64
-			for j := -2; j <= 2; j++ {
-				for i := -2; i <= 2; i++ {
-					pts[5*(j+2)+i+2] = point{cx + float64(i)*ex.x + float64(j)*ey.x, cy + float64(i)*ex.y + float64(j)*ey.y}
-				}
-			}
-			g.samples(pts[:], vs[:])
 			var dark, light float64
 			for j := -2; j <= 2; j++ {
 				for i := -2; i <= 2; i++ {
-					v := vs[5*(j+2)+i+2]
+					v := g.bilinear(cx+float64(i)*ex.x+float64(j)*ey.x, cy+float64(i)*ex.y+float64(j)*ey.y)
 					if max(abs(i), abs(j)) == 1 {
 						light += v
 					} else {
@@ -241,14 +233,13 @@ func matchAlignment(g *gray, t finderTriple, d int) []point {
 		cx, cy, reach := br.x-3*(ex.x+ey.x), br.y-3*(ex.y+ey.y), math.Max(4, 0.1*n)
 		k := int(4*reach) + 1 // coarse offsets: −reach + i/2, i < k
 		lw := k + 8           // and four half modules more on each side
-		lat, pts := make([]float64, lw*lw), make([]point, lw*lw)
+		lat := make([]float64, lw*lw)
 		for b := range lw {
 			for a := range lw {
 				ox, oy := -reach+float64(a-4)/2, -reach+float64(b-4)/2
-				pts[b*lw+a] = point{cx + ox*ex.x + oy*ey.x, cy + ox*ex.y + oy*ey.y}
+				lat[b*lw+a] = g.bilinear(cx+ox*ex.x+oy*ey.x, cy+ox*ex.y+oy*ey.y)
 			}
 		}
-		g.samples(pts, lat)
 		// The template's sums by rows, then columns: along each lattice
 		// row, the five points two apart around a (h5) and the three
 		// (h3); the 5×5 and 3×3 sums add those of rows two apart. The
@@ -294,10 +285,10 @@ func versionOK(g *gray, t homography, d int) bool {
 	a, b := qrdecode.VersionBlockModules(d)
 	for _, block := range [2][18][2]int{a, b} {
 		var vals [18]float64
-		moduleValues(g, t, block[:], vals[:])
 		lo, hi := 255.0, 0.0
-		for _, v := range vals {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		for k, m := range block {
+			vals[k] = moduleValue(g, t, m[0], m[1])
+			lo, hi = math.Min(lo, vals[k]), math.Max(hi, vals[k])
 		}
 		var bits uint32
 		for _, v := range vals {
@@ -333,20 +324,14 @@ func timingOK(g *gray, t homography, d int) bool {
 	var agree [2]int
 	for line, col := range [2]bool{false, true} {
 		var vals [177 - 16]float64
-		var mods [valuesChunk][2]int
-		for k0 := 0; k0 < n; k0 += valuesChunk {
-			c := min(valuesChunk, n-k0)
-			for k := range c {
-				mods[k] = [2]int{8 + k0 + k, 6}
-				if col {
-					mods[k] = [2]int{6, 8 + k0 + k}
-				}
-			}
-			moduleValues(g, t, mods[:c], vals[k0:k0+c])
-		}
 		mean := 0.0
-		for _, v := range vals[:n] {
-			mean += v / float64(n)
+		for k := range n {
+			x, y := 8+k, 6
+			if col {
+				x, y = y, x
+			}
+			vals[k] = moduleValue(g, t, x, y)
+			mean += vals[k] / float64(n)
 		}
 		for k := range n {
 			if (vals[k] < mean) == (k%2 == 0) {
@@ -368,152 +353,60 @@ const timingMin = 0.6
 // quarter module towards each corner.
 var moduleOffsets = [5][2]float64{{0.5, 0.5}, {0.25, 0.25}, {0.75, 0.25}, {0.25, 0.75}, {0.75, 0.75}}
 
-// moduleValues sets vals[i] to the mean gray value of module mods[i]
-// (x, y) through t, for up to valuesChunk modules: five bilinear samples,
-// at the centre and a quarter module towards each corner, points outside
-// the image reading as white. Their points are sampled with one call
-// (samples).
-func moduleValues(g *gray, t homography, mods [][2]int, vals []float64) {
-	const n = len(moduleOffsets)
-	var pts [n * valuesChunk]point
-	var v [n * valuesChunk]float64
-	for i, m := range mods {
-		for k := range moduleOffsets {
-			o := &moduleOffsets[k]
-			pts[n*i+k].x, pts[n*i+k].y = t.apply(float64(m[0])+o[0], float64(m[1])+o[1])
-		}
+// moduleValue is the mean gray value of module (x, y) through t: five
+// bilinear samples, at the centre and a quarter module towards each
+// corner. Points outside the image read as white.
+func moduleValue(g *gray, t homography, x, y int) float64 {
+	s := 0.0
+	for k := range moduleOffsets { // by index: ranging over the array copies it
+		o := &moduleOffsets[k]
+		px, py := t.apply(float64(x)+o[0], float64(y)+o[1])
+		s += g.bilinear(px, py)
 	}
-	g.samples(pts[:n*len(mods)], v[:])
-	for i := range mods {
-		s := 0.0
-		for _, x := range v[n*i : n*i+n] {
-			s += x
-		}
-		vals[i] = s / float64(n)
-	}
+	return s / float64(len(moduleOffsets))
 }
 
-// valuesChunk is the most modules moduleValues reads at once: a version
-// block's. Its buffers are on the stack, and are cleared at every call.
-const valuesChunk = 18
-
-// samples sets out[i] to the gray value at pts[i], as bilinear returns
-// it, with bilinear's common case (inside the image) written out: one
-// call for many points, where in WebAssembly a call per point cost as
-// much as the sample.
-func (g *gray) samples(pts []point, out []float64) {
-	fw, fh := float64(g.w-1), float64(g.h-1)
-	out = out[:len(pts)]
-	for i, p := range pts {
-		px, py := p.x-0.5, p.y-0.5
-		if !(px >= 0 && py >= 0 && px < fw && py < fh) {
-			out[i] = g.bilinear(p.x, p.y)
-			continue
-		}
-		x0, y0 := int(px), int(py)
-		if g.have != nil && g.have[y0]&g.have[y0+1] == 0 {
-			g.row(y0)
-			g.row(y0 + 1)
-		}
-		j := y0*g.w + x0
-		r0, r1 := g.pix[j:j+2:j+2], g.pix[j+g.w:j+g.w+2:j+g.w+2]
-		tx := px - float64(x0)
-		top := float64(r0[0]) + (float64(r0[1])-float64(r0[0]))*tx
-		bot := float64(r1[0]) + (float64(r1[1])-float64(r1[0]))*tx
-		out[i] = top + (bot-top)*(py-float64(y0))
-	}
-}
-
-// sampleModules returns the value moduleValues gives each module of a
-// d×d grid mapped through t, row by row, with all of it written out in
-// one loop, which makes it several times cheaper in WebAssembly, where
-// sampling was the largest cost of a read. The rows the grid covers are
-// converted first (a Scanner's frame), so that no sample checks its rows.
-// An affine t (the parallelogram of the finder patterns, which reads most
-// codes) maps a module's five points to fixed offsets from its corner:
-// two multiplications a module instead of a division a point; the values
-// then differ from moduleValues' only by rounding, far below a gray
-// level.
+// sampleModules returns moduleValue of each module of a d×d grid mapped
+// through t, row by row. It is moduleValue written out, with the same
+// arithmetic and bilinear's common case inline: the transform in locals,
+// no call per sample and no copy of moduleOffsets per module, which makes
+// it two to four times cheaper in WebAssembly, where sampling was the
+// largest cost of a read.
 func sampleModules(g *gray, t homography, d int) []float64 {
 	vals := make([]float64, d*d)
-	have := g.have
-	if have != nil && g.convertUnder(t, d) {
-		have = nil
-	}
 	m0, m1, m2, m3, m4, m5, m6, m7, m8 := t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8]
 	fw, fh := float64(g.w-1), float64(g.h-1)
-	pix, w := g.pix, g.w
 	offs := &moduleOffsets
-	affine := m6 == 0 && m7 == 0 && m8 != 0
-	// For an affine t: the image point of module (x, y)'s corner is
-	// (a0 x + a1 y + a2, a3 x + a4 y + a5), and its k-th point lies at
-	// (ox[k], oy[k]) from there, less the half pixel of bilinear.
-	var ox, oy [len(moduleOffsets)]float64
-	a0, a1, a2, a3, a4, a5 := m0/m8, m1/m8, m2/m8, m3/m8, m4/m8, m5/m8
-	for k := range offs {
-		ox[k] = a0*offs[k][0] + a1*offs[k][1] - 0.5
-		oy[k] = a3*offs[k][0] + a4*offs[k][1] - 0.5
-	}
 	for y := 0; y < d; y++ {
-		fy := float64(y)
-		rx, ry := a1*fy+a2, a4*fy+a5
 		for x := 0; x < d; x++ {
-			fx := float64(x)
-			cx, cy := rx+a0*fx, ry+a3*fx
 			s := 0.0
 			for k := range offs {
-				var px, py float64
-				if affine {
-					px, py = cx+ox[k], cy+oy[k]
-				} else {
-					u, v := fx+offs[k][0], fy+offs[k][1]
-					w := m6*u + m7*v + m8
-					px, py = (m0*u+m1*v+m2)/w-0.5, (m3*u+m4*v+m5)/w-0.5
-				}
+				u, v := float64(x)+offs[k][0], float64(y)+offs[k][1]
+				w := m6*u + m7*v + m8
+				qx, qy := (m0*u+m1*v+m2)/w, (m3*u+m4*v+m5)/w
+				px, py := qx-0.5, qy-0.5
 				if !(px >= 0 && py >= 0 && px < fw && py < fh) {
-					s += g.bilinear(px+0.5, py+0.5)
+					s += g.bilinear(qx, qy)
 					continue
 				}
 				x0, y0 := int(px), int(py)
-				tx, ty := px-float64(x0), py-float64(y0)
-				if have != nil && have[y0]&have[y0+1] == 0 {
+				fx, fy := px-float64(x0), py-float64(y0)
+				if g.have != nil && g.have[y0]&g.have[y0+1] == 0 {
 					g.row(y0)
 					g.row(y0 + 1)
 				}
-				i := y0*w + x0
-				r0, r1 := pix[i:i+2:i+2], pix[i+w:i+w+2:i+w+2]
-				p00, p10 := float64(r0[0]), float64(r0[1])
-				p01, p11 := float64(r1[0]), float64(r1[1])
-				top := p00 + (p10-p00)*tx
-				bot := p01 + (p11-p01)*tx
-				s += top + (bot-top)*ty
+				i := y0*g.w + x0
+				p := g.pix[i : i+g.w+2 : i+g.w+2]
+				p00, p10 := float64(p[0]), float64(p[1])
+				p01, p11 := float64(p[g.w]), float64(p[g.w+1])
+				top := p00 + (p10-p00)*fx
+				bot := p01 + (p11-p01)*fx
+				s += top + (bot-top)*fy
 			}
 			vals[y*d+x] = s / float64(len(moduleOffsets))
 		}
 	}
 	return vals
-}
-
-// convertUnder converts the rows of a Scanner's frame that the d×d grid
-// mapped through t covers, and reports whether it could: not when t
-// maps a corner of the grid to or beyond infinity, where the grid's image
-// is not the quadrilateral of its corners.
-func (g *gray) convertUnder(t homography, d int) bool {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, c := range [4][2]float64{{0, 0}, {float64(d), 0}, {0, float64(d)}, {float64(d), float64(d)}} {
-		if w := t[6]*c[0] + t[7]*c[1] + t[8]; !(w*t[8] > 0) {
-			return false
-		}
-		_, y := t.apply(c[0], c[1])
-		lo, hi = math.Min(lo, y), math.Max(hi, y)
-	}
-	if !(lo >= -1e6 && hi <= 1e6) {
-		return false
-	}
-	for y := max(0, int(lo)-2); y <= min(g.h-1, int(hi)+2); y++ {
-		g.row(y)
-	}
-	return true
 }
 
 // bilinear returns the gray value at (x, y), pixel centres at +0.5, and
