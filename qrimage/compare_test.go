@@ -390,8 +390,44 @@ var zxingCandidates = []step{
 // own decoder (docs/scan.md).
 var zxingLadder = pickFrom(allCandidates, "hybrid", "global", "grid", "pure", "up2", "invert", "grid-up2", "grid-up3")
 
-// allCandidates is our steps and gozxing's.
-var allCandidates = append(slices.Clip(candidates), zxingCandidates...)
+// allCandidates is our steps, grid-box and gozxing's.
+var allCandidates = append(append(slices.Clip(candidates), step{"grid-box", func(f *frame) (string, bool) { return f.gridOf(f.boxed()) }}), zxingCandidates...)
+
+// boxed is the padded image smoothed by a 3×3 box filter: grid-box, a
+// step that earned no place in a ladder, so it is built for make
+// bench-scan only.
+func (f *frame) boxed() *gray {
+	return f.get("box", func() *gray { return f.padded().box(1) })
+}
+
+// box returns g smoothed by a (2r+1)² box filter: it averages out pixel
+// noise and the pixel grid of a photographed screen.
+func (g *gray) box(r int) *gray {
+	tmp := make([]int32, g.w*g.h)
+	for y := 0; y < g.h; y++ {
+		row := g.pix[y*g.w : (y+1)*g.w]
+		for x := range row {
+			s, n := int32(0), int32(0)
+			for k := max(0, x-r); k <= min(g.w-1, x+r); k++ {
+				s += int32(row[k])
+				n++
+			}
+			tmp[y*g.w+x] = s * 16 / n
+		}
+	}
+	o := newGray(g.w, g.h)
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			s, n := int32(0), int32(0)
+			for k := max(0, y-r); k <= min(g.h-1, y+r); k++ {
+				s += tmp[k*g.w+x]
+				n++
+			}
+			o.pix[y*g.w+x] = byte((s/n + 8) / 16)
+		}
+	}
+	return o
+}
 
 // readFinderCrop finds the three finder patterns, crops the image to them
 // plus a quiet zone, enlarges the crop to about 4 pixels per module within

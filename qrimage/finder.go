@@ -76,10 +76,27 @@ func crossRuns(bm *bitmap, x, y, dx, dy, maxRun int) (r [5]int, cy float64, ok b
 }
 
 // walk returns how many pixels from (x, y) on, in steps of (sx, sy), are
-// dark (or light, dark false), counting at most limit.
+// dark (or light, dark false), counting at most limit. It is b.at written
+// out: the column and diagonal checks of every row hit walk, and in
+// WebAssembly the two calls a pixel cost more than the pixel.
 func (b *bitmap) walk(x, y, sx, sy int, dark bool, limit int) int {
+	g := b.g
 	n := 0
-	for n < limit && x >= 0 && y >= 0 && x < b.w && y < b.h && b.at(x, y) == dark {
+	for n < limit && x >= 0 && y >= 0 && x < b.w && y < b.h {
+		var v int32
+		if g.have != nil && g.have[y] == 0 { // as gray.at
+			p := g.src[4*(y*g.w+x):][:4:4]
+			v = int32(lum(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3])))
+		} else {
+			v = int32(g.pix[y*g.w+x])
+		}
+		t := b.global
+		if b.bw != 0 {
+			t = b.lim[blockOf(y, b.h)*b.bw+blockOf(x, b.w)]
+		}
+		if (v <= t) != dark {
+			break
+		}
 		x, y, n = x+sx, y+sy, n+1
 	}
 	return n

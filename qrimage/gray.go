@@ -189,35 +189,6 @@ func (g *gray) scale(f int) *gray {
 	return o
 }
 
-// box returns g smoothed by a (2r+1)² box filter: it averages out pixel
-// noise and the pixel grid of a photographed screen.
-func (g *gray) box(r int) *gray {
-	tmp := make([]int32, g.w*g.h)
-	for y := 0; y < g.h; y++ {
-		row := g.pix[y*g.w : (y+1)*g.w]
-		for x := range row {
-			s, n := int32(0), int32(0)
-			for k := max(0, x-r); k <= min(g.w-1, x+r); k++ {
-				s += int32(row[k])
-				n++
-			}
-			tmp[y*g.w+x] = s * 16 / n
-		}
-	}
-	o := newGray(g.w, g.h)
-	for y := 0; y < g.h; y++ {
-		for x := 0; x < g.w; x++ {
-			s, n := int32(0), int32(0)
-			for k := max(0, y-r); k <= min(g.h-1, y+r); k++ {
-				s += tmp[k*g.w+x]
-				n++
-			}
-			o.pix[y*g.w+x] = byte((s/n + 8) / 16)
-		}
-	}
-	return o
-}
-
 func floorFrac(v float64) (int, float64) {
 	i := int(v)
 	if float64(i) > v {

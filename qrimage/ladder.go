@@ -89,19 +89,15 @@ func (f *frame) inverted() *gray {
 	return f.get("inv", func() *gray { return f.base.invert().pad(quietPad(f.base)) })
 }
 
-func (f *frame) boxed() *gray {
-	return f.get("box", func() *gray { return f.padded().box(1) })
-}
-
-// candidates is every step that make bench-scan measures (which adds
-// gozxing's reader with its own steps for comparison: compare_test.go); the
-// ladders pick and order the ones that earned their place.
+// candidates is every step of ours that make bench-scan measures but one
+// (it adds grid-box, and gozxing's reader with its own steps, for
+// comparison: compare_test.go); the ladders pick and order the ones that
+// earned their place.
 var candidates = []step{
 	{"grid", func(f *frame) (string, bool) { return f.gridBase(hybrid) }},
 	{"grid-global", func(f *frame) (string, bool) { return f.gridBase(global) }},
 	{"grid-up2", func(f *frame) (string, bool) { return f.gridOf(f.upscaled(2)) }},
 	{"grid-up3", func(f *frame) (string, bool) { return f.gridOf(f.upscaled(3)) }},
-	{"grid-box", func(f *frame) (string, bool) { return f.gridOf(f.boxed()) }},
 	{"grid-inv", func(f *frame) (string, bool) { return f.gridOf(f.inverted()) }},
 }
 

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"sync"
 )
 
 var (
@@ -326,43 +327,64 @@ func masked(mask, i, j int) bool {
 }
 
 // readCodewords unmasks the data modules and reads them as codewords in
-// the placement order of §7.7.3: two-module columns from the right, up
-// and down in turn, skipping the vertical timing pattern. Remainder bits
-// are dropped.
+// the placement order of §7.7.3 (placement), remainder bits dropped.
 func readCodewords(m Matrix, version, mask int) []byte {
 	d := m.Size
-	fp := functionPattern(version)
 	out := make([]byte, 0, totalCodewords(version))
 	var cur byte
 	nbits := 0
-	up := true
-	for x := d - 1; x > 0; x -= 2 {
-		if x == 6 {
-			x--
+	for _, p := range placement(version) {
+		x, y := int(p&0xff), int(p>>8)
+		cur <<= 1
+		if m.Dark[y*d+x] != masked(mask, y, x) {
+			cur |= 1
 		}
-		for k := 0; k < d; k++ {
-			y := k
-			if up {
-				y = d - 1 - k
-			}
-			for c := 0; c < 2; c++ {
-				xx := x - c
-				if fp[y*d+xx] {
-					continue
-				}
-				cur <<= 1
-				if m.at(xx, y) != masked(mask, y, xx) {
-					cur |= 1
-				}
-				if nbits++; nbits == 8 {
-					out = append(out, cur)
-					cur, nbits = 0, 0
-				}
-			}
+		if nbits++; nbits == 8 {
+			out = append(out, cur)
+			cur, nbits = 0, 0
 		}
-		up = !up
 	}
 	return out
+}
+
+// placements holds each version's data modules in placement order, made
+// on first use: a decode reads them twice (the transposed matrix too) for
+// each of up to three thresholds, and working the order out each time cost
+// as much as reading the modules.
+var placements [41]struct {
+	once  sync.Once
+	order []uint16
+}
+
+// placement returns the data modules of version (1–40) in the placement
+// order of §7.7.3, each as y<<8 | x: two-module columns from the right,
+// up and down in turn, skipping the vertical timing pattern and the
+// function patterns. The caller must not modify the result.
+func placement(version int) []uint16 {
+	p := &placements[version]
+	p.once.Do(func() {
+		d := Dimension(version)
+		fp := functionPattern(version)
+		up := true
+		for x := d - 1; x > 0; x -= 2 {
+			if x == 6 {
+				x--
+			}
+			for k := 0; k < d; k++ {
+				y := k
+				if up {
+					y = d - 1 - k
+				}
+				for c := 0; c < 2; c++ {
+					if xx := x - c; !fp[y*d+xx] {
+						p.order = append(p.order, uint16(y<<8|xx))
+					}
+				}
+			}
+			up = !up
+		}
+	})
+	return p.order
 }
 
 // totalCodewords is the number of codewords of a version: data and error

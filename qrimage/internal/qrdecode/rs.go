@@ -50,17 +50,35 @@ func polyEval(p []byte, x byte) byte {
 	return y
 }
 
-// syndromes computes Sⱼ = r(αʲ) for j < len(s), where block[0] is the
-// coefficient of the highest power, and reports whether all are zero.
+// gfTimes[j][v] = v·αʲ, for the syndromes: one table look-up a step of
+// Horner's rule instead of two and a branch. Built once; never written
+// after.
+var gfTimes = gfTimesTables()
+
+// maxEC is the most error correction codewords of a block in any QR
+// symbol (ISO/IEC 18004:2015 Table 9).
+const maxEC = 30
+
+func gfTimesTables() *[maxEC][256]byte {
+	var t [maxEC][256]byte
+	for j := range t {
+		for v := 1; v < 256; v++ {
+			t[j][v] = gfExp[gfLog[v]+j]
+		}
+	}
+	return &t
+}
+
+// syndromes computes Sⱼ = r(αʲ) for j < len(s) (at most maxEC), where
+// block[0] is the coefficient of the highest power, and reports whether
+// all are zero.
 func syndromes(block []byte, s []byte) (clean bool) {
 	clean = true
 	for j := range s {
 		var v byte
+		times := &gfTimes[j]
 		for _, c := range block {
-			if v != 0 {
-				v = gfExp[gfLog[v]+j]
-			}
-			v ^= c
+			v = times[v] ^ c
 		}
 		s[j] = v
 		if v != 0 {
@@ -76,8 +94,8 @@ func syndromes(block []byte, s []byte) (clean bool) {
 // errors are of a pattern that no codeword within reach explains).
 func correct(block []byte, ec, maxErrors int) (int, bool) {
 	n := len(block)
-	var sbuf [64]byte // ec ≤ 30 in every QR symbol
-	if ec > len(sbuf) || ec >= n {
+	var sbuf [64]byte // ec ≤ maxEC in every QR symbol
+	if ec > maxEC || ec >= n {
 		return 0, false
 	}
 	s := sbuf[:ec]
