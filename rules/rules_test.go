@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/passcheck/passcheck/certlogic"
@@ -468,5 +469,40 @@ func TestEvaluate(t *testing.T) {
 		if o.Status == Passed && o.Rule.Identifier == "GR-EU-0000" {
 			t.Errorf("%s passed on nonsense", o.Rule.Identifier)
 		}
+	}
+}
+
+// LoadRulesFS reads every rule.json below root, at any depth, in the order
+// of their paths, names them as asked, and refuses a file over the size
+// cap by its name.
+func TestLoadRulesFS(t *testing.T) {
+	rule := func(id string) *fstest.MapFile {
+		src, err := os.ReadFile(filepath.Join(euDir, "GR-EU-0000", "rule.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &fstest.MapFile{Data: []byte(strings.Replace(string(src), "GR-EU-0000", id, 1))}
+	}
+	fsys := fstest.MapFS{
+		"r/b/rule.json":   rule("GR-EU-0002"),
+		"r/a-b/rule.json": rule("GR-EU-0001"),
+		"r/a/x/rule.json": rule("GR-EU-0003"),
+		"r/a/x/test.json": {Data: []byte("not a rule")},
+		"other/rule.json": {Data: []byte("outside root")},
+	}
+	l, err := LoadRulesFS(fsys, "r", func(p string) string { return "fs:" + p })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range l.Rules {
+		got = append(got, r.Identifier)
+	}
+	if strings.Join(got, ",") != "GR-EU-0001,GR-EU-0003,GR-EU-0002" || len(l.Problems) != 0 {
+		t.Errorf("rules %v, problems %v", got, l.Problems)
+	}
+	fsys["r/c/rule.json"] = &fstest.MapFile{Data: make([]byte, MaxRuleSourceBytes+1)}
+	if _, err := LoadRulesFS(fsys, "r", func(p string) string { return "fs:" + p }); err == nil || !strings.Contains(err.Error(), "fs:r/c/rule.json") {
+		t.Errorf("oversized file: %v", err)
 	}
 }

@@ -65,8 +65,16 @@ func LoadRules(path string) (*Loaded, error) {
 		}
 		return ParseRules(path, data), nil
 	}
+	return LoadRulesFS(os.DirFS(path), ".", func(p string) string { return filepath.Join(path, filepath.FromSlash(p)) })
+}
+
+// LoadRulesFS reads the rules of every file named rule.json below root in
+// fsys, at any depth, in the order of their paths, as [LoadRules] reads a
+// folder; name gives each file's name in reports. An error is returned
+// only when a file cannot be read.
+func LoadRulesFS(fsys fs.FS, root string, name func(path string) string) (*Loaded, error) {
 	var files []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -81,27 +89,42 @@ func LoadRules(path string) (*Loaded, error) {
 	sort.Strings(files)
 	out := &Loaded{}
 	for _, f := range files {
-		data, err := readFile(f)
+		data, err := readFS(fsys, f, name(f))
 		if err != nil {
 			return nil, err
 		}
-		out.add(ParseRules(f, data))
+		out.add(ParseRules(name(f), data))
 	}
 	return out, nil
 }
 
+// readFile reads the file at path, refusing one over MaxRuleSourceBytes.
 func readFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxRuleSourceBytes+1))
+	return readCapped(f, path)
+}
+
+// readFS is readFile for file p of fsys, named name in errors.
+func readFS(fsys fs.FS, p, name string) ([]byte, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readCapped(f, name)
+}
+
+func readCapped(r io.Reader, name string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxRuleSourceBytes+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(data) > MaxRuleSourceBytes {
-		return nil, &Error{Code: SourceInvalid, Msg: path + " is larger than " + strconv.Itoa(MaxRuleSourceBytes) + " bytes"}
+		return nil, &Error{Code: SourceInvalid, Msg: name + " is larger than " + strconv.Itoa(MaxRuleSourceBytes) + " bytes"}
 	}
 	return data, nil
 }

@@ -16,7 +16,6 @@ package eu
 import (
 	"embed"
 	"io/fs"
-	"path"
 
 	"github.com/passcheck/passcheck/internal/jsonread"
 	"github.com/passcheck/passcheck/rules"
@@ -45,22 +44,7 @@ func Set() (*rules.Set, error) {
 
 // Rules reads the embedded EU rules, as [rules.LoadRules] reads a folder.
 func Rules() (*rules.Loaded, error) {
-	out := &rules.Loaded{}
-	err := fs.WalkDir(files, "EU", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Base(p) != "rule.json" {
-			return err
-		}
-		data, err := files.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		l := rules.ParseRules("(built-in) "+p, data)
-		out.Rules = append(out.Rules, l.Rules...)
-		out.Problems = append(out.Problems, l.Problems...)
-		out.Notes = append(out.Notes, l.Notes...)
-		return nil
-	})
-	return out, err
+	return rules.LoadRulesFS(files, "EU", func(p string) string { return "(built-in) " + p })
 }
 
 // ValueSets reads the embedded EU value sets.
