@@ -462,3 +462,50 @@ func TestStaticHeadersFile(t *testing.T) {
 		}
 	}
 }
+
+// The large files' brotli copy is kept in the user's cache folder, named
+// by content: a second build takes it from there, and a damaged entry is
+// made again rather than served.
+func TestBrotliCached(t *testing.T) {
+	cache := t.TempDir()
+	defer func(f func() (string, error)) { userCacheDir = f }(userCacheDir)
+	userCacheDir = func() (string, error) { return cache, nil }
+	data := []byte(strings.Repeat("passcheck module bytes ", 5000))
+	want, err := brotliBest(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := brotliCached(data)
+	if err != nil || !bytes.Equal(first, want) {
+		t.Fatalf("first: %v, same bytes %v", err, bytes.Equal(first, want))
+	}
+	entries, _ := filepath.Glob(filepath.Join(cache, "passcheck", "brotli", "*.br"))
+	if len(entries) != 1 {
+		t.Fatalf("cache entries %v", entries)
+	}
+	// What the second call returns comes from the cache: another valid
+	// copy of the same data (quality 1) put there is returned as it is.
+	var quick bytes.Buffer
+	bw := brotli.NewWriterLevel(&quick, 1)
+	bw.Write(data)
+	bw.Close()
+	if bytes.Equal(quick.Bytes(), want) {
+		t.Fatal("quality 1 made the same bytes")
+	}
+	if err := os.WriteFile(entries[0], quick.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := brotliCached(data); err != nil || !bytes.Equal(again, quick.Bytes()) {
+		t.Fatalf("second: %v, from the cache %v", err, bytes.Equal(again, quick.Bytes()))
+	}
+	// A damaged entry is not used, and is written again.
+	if err := os.WriteFile(entries[0], []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := brotliCached(data); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("after damage: %v, same bytes %v", err, bytes.Equal(got, want))
+	}
+	if b, _ := os.ReadFile(entries[0]); !bytes.Equal(b, want) {
+		t.Error("the damaged entry was not written again")
+	}
+}
