@@ -14,12 +14,13 @@ import (
 // Limits on what loadRevocations copies into the module: at most the
 // index's 64 parts, and at most 128 MiB of part bytes in all (16 Mi
 // entries, revocation.MaxEntries, take about 8 bytes each).
-var jsArray = js.Global().Get("Array")
-
 const (
 	maxRevocationParts     = 64
 	maxRevocationPartBytes = 128 << 20
 )
+
+// jsArray is the page's Array, for the parts' instanceof check.
+var jsArray = js.Global().Get("Array")
 
 // loadRevocations(index, parts, trustKeysPEM, lastSeenSequence?, why?)
 // → {ok, errors, warnings, loaded, sequence, sequenceText, issuedAt,
@@ -51,12 +52,16 @@ func revocationArgs(args []js.Value) (index []byte, parts [][]byte, pemText stri
 			return
 		}
 		list := arg(args, 1)
-		if !list.InstanceOf(jsArray) || list.Length() > maxRevocationParts {
+		n := 0 // read once: a Proxy could answer another length the next time
+		if list.InstanceOf(jsArray) {
+			n = list.Length()
+		}
+		if !list.InstanceOf(jsArray) || n > maxRevocationParts {
 			bad = errorResult(dcc.InputInvalid, "the revocation parts must be an array of at most 64 Uint8Arrays or nulls")
 			return
 		}
 		total := 0
-		parts = make([][]byte, list.Length())
+		parts = make([][]byte, n)
 		for i := range parts {
 			if p := list.Index(i); p.Truthy() {
 				if parts[i], bad = bytesArg(p, "a revocation part", min(revocation.MaxPartSize, maxRevocationPartBytes-total)); !bad.IsNull() {
