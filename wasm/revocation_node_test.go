@@ -182,3 +182,60 @@ func TestNodeRevocationParity(t *testing.T) {
 	step(6, dcc.VerdictInvalid, dcc.CertRevoked, dcc.RevocationStale)
 	step(7, dcc.VerdictCannotCheck, dcc.RevocationStale)
 }
+
+// TestNodeRevocationHostile gives the raw API's loadRevocations arguments
+// that are not what it takes: each is refused with INPUT_INVALID first,
+// nothing throws, and the module then loads the good data and verifies as
+// before. An array whose length grows each time it is read is read once.
+func TestNodeRevocationHostile(t *testing.T) {
+	m := buildModule(t)
+	pub := newPublisher(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	ca, err := issuer.NewCSCA("VN", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ca.NewDSC(issuer.DSCOptions{KeyType: issuer.EC, NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(2, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	passes := revocationPasses(t, d, now)
+	bundle := pub.bundle(t, []*x509.Certificate{d.Cert}, 5, now, time.Hour)
+	rev := pub.revocations(t, revokedEntries(t, passes), 1000, now, 48*time.Hour)
+	var got struct {
+		Answers map[string]struct {
+			OK     bool
+			Threw  string
+			Errors []dcc.Message
+		}
+		Good struct {
+			OK      bool
+			Entries int
+		}
+		Verdict string
+	}
+	runRevocationNode(t, m, map[string]any{"mode": "hostile", "bundle": b64(bundle), "keys": pub.pem, "revocations": revJSON(rev), "pass": passes["uci"]}, &got)
+	want := map[string]dcc.Code{
+		"partsNotArray": dcc.InputInvalid, "partsObject": dcc.InputInvalid, "tooManyParts": dcc.InputInvalid,
+		"partString": dcc.InputInvalid, "partTooLarge": dcc.InputInvalid, "indexNumber": dcc.InputInvalid,
+		"keysNotString": dcc.InputInvalid, "lastSeenNegative": dcc.InputInvalid,
+	}
+	for name, code := range want {
+		a, ok := got.Answers[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: no answer", name)
+		case a.Threw != "":
+			t.Errorf("%s threw %s", name, a.Threw)
+		case a.OK || len(a.Errors) == 0 || a.Errors[0].Code != code:
+			t.Errorf("%s: ok %v, errors %+v; want %s first", name, a.OK, a.Errors, code)
+		}
+	}
+	// The lying array is read once, as one part that could not be fetched.
+	if a := got.Answers["lyingLength"]; a.Threw != "" || a.OK || len(a.Errors) == 0 || a.Errors[0].Code != dcc.RevocationStale {
+		t.Errorf("lyingLength: %+v", a)
+	}
+	if !got.Good.OK || got.Good.Entries != 3 || got.Verdict != string(dcc.VerdictInvalid) {
+		t.Errorf("after the hostile calls: %+v, verdict %s; want the 3 entries loaded and the revoked pass invalid", got.Good, got.Verdict)
+	}
+}

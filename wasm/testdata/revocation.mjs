@@ -43,6 +43,42 @@ const modes = {
     return out;
   },
 
+  // hostile: the raw API's loadRevocations given arguments that are not
+  // what it takes; each answer, then the answer to the good data and a
+  // verify, which show that the module still works.
+  async hostile() {
+    const pc = await load({ wasm, trustList: b64(job.bundle), trustKeys: job.keys, webCrypto: false, warmUp: false });
+    const api = globalThis.passcheck.newSession();
+    api.loadTrustList(b64(job.bundle), job.keys);
+    const r = revs(job.revocations);
+    // An array whose length grows each time it is read.
+    let reads = 0;
+    const liar = new Proxy([], { get: (t, k) => (k === "length" ? (reads++ ? 1e9 : 1) : k === "0" ? null : Reflect.get(t, k)) });
+    const calls = {
+      partsNotArray: [r.index, "parts", job.keys],
+      partsObject: [r.index, { length: 1, 0: r.parts[0] }, job.keys],
+      tooManyParts: [r.index, new Array(65).fill(null), job.keys],
+      partString: [r.index, ["x"], job.keys],
+      partTooLarge: [r.index, [new Uint8Array(64 * 1024 * 1024 + 1)], job.keys],
+      indexNumber: [5, r.parts, job.keys],
+      keysNotString: [r.index, r.parts, 7],
+      lastSeenNegative: [r.index, r.parts, job.keys, -1],
+      lyingLength: [r.index, liar, job.keys],
+    };
+    const out = { answers: {} };
+    for (const [name, args] of Object.entries(calls)) {
+      try {
+        out.answers[name] = api.loadRevocations(...args);
+      } catch (e) {
+        out.answers[name] = { threw: String(e) };
+      }
+    }
+    out.good = api.loadRevocations(r.index, r.parts, job.keys);
+    out.verdict = api.verify(job.pass).verdict;
+    pc.close();
+    return out;
+  },
+
   // bench: the raw API (globalThis.passcheck): loadRevocations of job's
   // index and parts, timed (the first call, then the median of the
   // others), the module's memory after it, and the cost of a verify with
