@@ -260,17 +260,24 @@ func sequenceArg(v js.Value) (uint64, js.Value) {
 	return uint64(f), bad
 }
 
+// keysArgs reads the pinned keys (a PEM string of at most 64 KiB) and the
+// last seen sequence (sequenceArg) that loadTrustList and loadRevocations
+// both take.
+func keysArgs(pemArg, seqArg js.Value) (pemText string, lastSeen uint64, bad js.Value) {
+	if pemArg.Type() != js.TypeString || strLen(pemArg) > 64<<10 {
+		return "", 0, errorResult(dcc.InputInvalid, "the trust keys must be a PEM string of at most 64 KiB")
+	}
+	lastSeen, bad = sequenceArg(seqArg)
+	return pemArg.String(), lastSeen, bad
+}
+
 // loadTrustList(bundle, trustKeysPEM, lastSeenSequence?, {graceSeconds}?)
 func (s *session) jsLoadTrustList(args []js.Value) any {
 	bundle, bad := bytesArg(arg(args, 0), "the bundle", trustlist.MaxBundleSize)
 	if !bad.IsNull() {
 		return loadErrorJS(bad)
 	}
-	pemArg := arg(args, 1)
-	if pemArg.Type() != js.TypeString || strLen(pemArg) > 64<<10 {
-		return loadErrorJS(errorResult(dcc.InputInvalid, "the trust keys must be a PEM string of at most 64 KiB"))
-	}
-	lastSeen, bad := sequenceArg(arg(args, 2))
+	pemText, lastSeen, bad := keysArgs(arg(args, 1), arg(args, 2))
 	if !bad.IsNull() {
 		return loadErrorJS(bad)
 	}
@@ -281,7 +288,7 @@ func (s *session) jsLoadTrustList(args []js.Value) any {
 		}
 	}
 	now := time.Now()
-	out := s.load(bundle, pemArg.String(), lastSeen, time.Duration(min(grace, maxGrace.Seconds()))*time.Second, now)
+	out := s.load(bundle, pemText, lastSeen, time.Duration(min(grace, maxGrace.Seconds()))*time.Second, now)
 	return statusJS(out)
 }
 

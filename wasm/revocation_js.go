@@ -71,13 +71,8 @@ func revocationArgs(args []js.Value) (index []byte, parts [][]byte, pemText stri
 			}
 		}
 	}
-	pemArg := arg(args, 2)
-	if pemArg.Type() != js.TypeString || strLen(pemArg) > 64<<10 {
-		bad = errorResult(dcc.InputInvalid, "the trust keys must be a PEM string of at most 64 KiB")
-		return
-	}
-	lastSeen, bad = sequenceArg(arg(args, 3))
-	return index, parts, pemArg.String(), lastSeen, why, bad
+	pemText, lastSeen, bad = keysArgs(arg(args, 2), arg(args, 3))
+	return index, parts, pemText, lastSeen, why, bad
 }
 
 // revocations() → the revocation data in use, in loadRevocations' shape.
