@@ -291,3 +291,18 @@ func dccSigner(t testing.TB, c *x509.Certificate) dcc.Signer {
 	}
 	return s
 }
+
+// newDSC returns a signer of kind kt, valid from a year before now to two
+// years after, under a new Vietnamese CSCA.
+func newDSC(t testing.TB, kt issuer.KeyType, now time.Time) *issuer.DSC {
+	t.Helper()
+	ca, err := issuer.NewCSCA("VN", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ca.NewDSC(issuer.DSCOptions{KeyType: kt, NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(2, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

@@ -68,19 +68,12 @@ func TestNodeRevocationParity(t *testing.T) {
 	m := buildModule(t)
 	pub := newPublisher(t)
 	now := time.Now().UTC().Truncate(time.Second)
-	ca, err := issuer.NewCSCA("VN", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var certs []*x509.Certificate
 	var entries []revocation.Entry
 	var cases []nodeCase
 	revoked := map[string]bool{}
 	for _, kt := range []issuer.KeyType{issuer.EC, issuer.RSA2048} {
-		d, err := ca.NewDSC(issuer.DSCOptions{KeyType: kt, NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(2, 0, 0)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := newDSC(t, kt, now)
 		certs = append(certs, d.Cert)
 		passes := revocationPasses(t, d, now)
 		entries = append(entries, revokedEntries(t, passes)...)
@@ -191,14 +184,7 @@ func TestNodeRevocationHostile(t *testing.T) {
 	m := buildModule(t)
 	pub := newPublisher(t)
 	now := time.Now().UTC().Truncate(time.Second)
-	ca, err := issuer.NewCSCA("VN", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := ca.NewDSC(issuer.DSCOptions{KeyType: issuer.EC, NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(2, 0, 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := newDSC(t, issuer.EC, now)
 	passes := revocationPasses(t, d, now)
 	bundle := pub.bundle(t, []*x509.Certificate{d.Cert}, 5, now, time.Hour)
 	rev := pub.revocations(t, revokedEntries(t, passes), 1000, now, 48*time.Hour)

@@ -40,14 +40,7 @@ type sessionFixture struct {
 func newFixture(t *testing.T) sessionFixture {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
-	ca, err := issuer.NewCSCA("VN", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := ca.NewDSC(issuer.DSCOptions{KeyType: issuer.EC, NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(2, 0, 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := newDSC(t, issuer.EC, now)
 	text, err := d.Issue(issuer.PassOptions{IssuedAt: now.Add(-time.Hour)})
 	if err != nil {
 		t.Fatal(err)
