@@ -192,10 +192,16 @@ export function prefetchRevocations(parsed, pointerURL, fetchCapped, subtle) {
     return null; // refresh says why
   }
   if (!rp || !subtle) return null;
-  const hash = async (bytes) => hex(await subtle.digest("SHA-256", bytes));
-  const got = fetchRevocations(rp, (url, max, what) => fetchCapped(url, max, what, "default"), hash);
+  const got = download(rp, fetchCapped, async (bytes) => hex(await subtle.digest("SHA-256", bytes)));
   got.catch(() => {}); // awaited by refresh, unless the module fails to start first
   return { sha256: rp.sha256, got };
+}
+
+// download fetches the index and parts rp names (fetchRevocations) with
+// passcheck.js fetchCapped: the index and parts are named by their
+// content, so any cached copy of them is right.
+function download(rp, fetchCapped, hash) {
+  return fetchRevocations(rp, (url, max, what) => fetchCapped(url, max, what, "default"), hash);
 }
 
 const REV_SEQUENCE_KEY = "passcheck.revocations.sequence.";
@@ -255,7 +261,7 @@ export function revocationsFor({ api, trustKeys, seqKey, lastSeen, remember: sto
     }
     if (!rp) return loadBytes(null, [], "trustlist.json names no revocation index");
     if (rp.sha256 === inUse && last && last.loaded) return shape(api.revocations());
-    const got = await (early && early.sha256 === rp.sha256 ? early.got : fetchRevocations(rp, (url, max, what) => fetchCapped(url, max, what, "default"), hashOf));
+    const got = await (early && early.sha256 === rp.sha256 ? early.got : download(rp, fetchCapped, hashOf));
     const out = loadBytes(got.index, got.parts, got.why);
     if (got.index && last && last.ok) inUse = rp.sha256;
     return out;
