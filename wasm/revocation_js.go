@@ -52,11 +52,11 @@ func revocationArgs(args []js.Value) (index []byte, parts [][]byte, pemText stri
 			return
 		}
 		list := arg(args, 1)
-		n := 0 // read once: a Proxy could answer another length the next time
+		n := -1 // the length, read once: a Proxy could answer another the next time
 		if list.InstanceOf(jsArray) {
 			n = list.Length()
 		}
-		if !list.InstanceOf(jsArray) || n > maxRevocationParts {
+		if n < 0 || n > maxRevocationParts {
 			bad = errorResult(dcc.InputInvalid, "the revocation parts must be an array of at most 64 Uint8Arrays or nulls")
 			return
 		}
