@@ -17,6 +17,10 @@ import (
 // reader forms triples from.
 const maxCands = 12
 
+// gridTriples is how many of the best finder-pattern triples the grid
+// reader tries, and the first rung of a Scanner with them.
+const gridTriples = 4
+
 // finderCand is a cluster of row/column hits on one finder pattern.
 type finderCand struct {
 	x, y   float64 // centre

@@ -22,7 +22,7 @@ func readGrid(g *gray, bm *bitmap, sc *scratch, all *[]string) (text string, ok 
 	if all != nil {
 		return readAll(g, bm, sc, all)
 	}
-	for _, t := range finderTriples(findFinderCandidates(bm, 1, maxCands, 0, sc), 4) {
+	for _, t := range finderTriples(findFinderCandidates(bm, 1, maxCands, 0, sc), gridTriples) {
 		if text, ok := readTriple(g, t); ok {
 			return text, true
 		}
@@ -233,7 +233,10 @@ func matchAlignment(g *gray, t finderTriple, d int) []point {
 		cx, cy, reach := br.x-3*(ex.x+ey.x), br.y-3*(ex.y+ey.y), math.Max(4, 0.1*n)
 		k := int(4*reach) + 1 // coarse offsets: −reach + i/2, i < k
 		lw := k + 8           // and four half modules more on each side
-		lat := make([]float64, lw*lw)
+		// One allocation for the lattice and the row sums (h3, h5), whose
+		// entries are all written before they are read.
+		buf := make([]float64, 3*lw*lw)
+		lat := buf[:lw*lw]
 		for b := range lw {
 			for a := range lw {
 				ox, oy := -reach+float64(a-4)/2, -reach+float64(b-4)/2
@@ -244,7 +247,7 @@ func matchAlignment(g *gray, t finderTriple, d int) []point {
 		// row, the five points two apart around a (h5) and the three
 		// (h3); the 5×5 and 3×3 sums add those of rows two apart. The
 		// ring is the 3×3 less its centre, the rest of the 5×5 dark.
-		h5, h3 := make([]float64, lw*lw), make([]float64, lw*lw)
+		h3, h5 := buf[lw*lw:2*lw*lw], buf[2*lw*lw:]
 		for b := range lw {
 			r := lat[b*lw : (b+1)*lw]
 			for a := 4; a < k+4; a++ {

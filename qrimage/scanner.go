@@ -6,10 +6,13 @@ package qrimage
 // read. Most frames of a camera loop hold no code, so a Scanner first
 // looks for finder patterns on every other row, with thresholds taken
 // from those rows and converting only the rows it reads to gray, and
-// answers [ErrNotFound] at once when no three candidates could be the
-// corners of a code. Only then does it convert the rest of the frame,
-// binarize it once with each method, and climb the frame ladder, which
-// reads exactly what it read without that first look.
+// answers [ErrNotFound] at once when it finds neither three candidates
+// that could be the corners of a code nor two that could be corners of
+// one. Otherwise it first tries the grid reader on the triples that look
+// found (converting only the rows under them); only when that reads
+// nothing does it convert the rest of the frame, binarize it once with
+// each method, and climb the frame ladder, which reads exactly what it
+// read without the look.
 //
 // The zero value is ready to use. A Scanner is not safe for concurrent use.
 // It holds on to the buffers of the largest frame it has read (about one
@@ -62,11 +65,12 @@ const gateCands = 2 * maxCands
 // of TestScannerReadsAsLadder still reads at 38.
 const gateContrast = 16
 
-// look returns up to lookTriples plausible finder-pattern triples found
+// look returns up to gridTriples plausible finder-pattern triples found
 // on every other row (with local thresholds, or else, when those found a
-// candidate on two rows or more, with the global one), best first, and whether the frame may hold a code: false when it found
-// neither a triple nor a pair of finder patterns (finderPair) with either
-// thresholds, which means no code the frame ladder could read.
+// candidate on two rows or more, with the global one), best first, and
+// whether the frame may hold a code: false when it found neither a triple
+// nor a pair of finder patterns (finderPair) with either thresholds,
+// which means no code the frame ladder could read.
 //
 // A finder pattern's 3-module core spans at least 3 rows at 1 pixel per
 // module, so a row through it is always scanned; the local thresholds
@@ -81,7 +85,7 @@ func (f *frame) look() (triples []finderTriple, maybe bool) {
 		bm := &f.sc.gate[bin]
 		binarizeInto(bm, f.base, bin, f.sc, 2)
 		cands := findFinderCandidates(bm, 2, gateCands, gateContrast, f.sc)
-		if t := finderTriples(cands, lookTriples); len(t) > 0 {
+		if t := finderTriples(cands, gridTriples); len(t) > 0 {
 			return t, true
 		}
 		maybe = maybe || finderPair(cands)
@@ -99,7 +103,3 @@ func (f *frame) look() (triples []finderTriple, maybe bool) {
 	}
 	return nil, maybe
 }
-
-// lookTriples is how many of the look's triples the first rung tries:
-// the grid reader's number.
-const lookTriples = 4
