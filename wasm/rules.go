@@ -128,6 +128,13 @@ func appendRulesStatus(b []byte, s *session, ok bool, errMsg string) []byte {
 		issued = rfc3339.Format(s.list.IssuedAt)
 	}
 	b = appendField(b, "issuedAt", issued)
+	// Why the list's rules could not be read at all (a bundle built before
+	// the rules were carried as CBOR, or damaged): "" when they were.
+	unreadable := ""
+	if s.rules.err != nil {
+		unreadable = s.rules.err.Error()
+	}
+	b = appendField(b, "unreadable", unreadable)
 	return append(b, '}')
 }
 

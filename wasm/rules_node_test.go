@@ -392,4 +392,9 @@ func TestRetiredRuleKeys(t *testing.T) {
 	if r.Verdict != dcc.VerdictCannotCheck || len(r.Errors) != 1 || r.Errors[0].Code != dcc.RulesMissing {
 		t.Errorf("a valid pass under the retired keys: %s %v", r.Verdict, r.Errors)
 	}
+	// The rules status says why, for the page and its operator.
+	var st struct{ Unreadable string }
+	if err := json.Unmarshal(appendRulesStatus(nil, s, true, ""), &st); err != nil || st.Unreadable != s.rules.err.Error() {
+		t.Errorf("rules status: unreadable %q, %v; want %q", st.Unreadable, err, s.rules.err)
+	}
 }

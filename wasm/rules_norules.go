@@ -8,7 +8,9 @@ package main
 //	go run ./internal/cmd/buildwasm -tags norules -o /tmp/norules.wasm
 //
 // It is never shipped: its Results carry no rules field worth the name
-// (always null), and rules and evalRule answer that there are none.
+// (always null), and rules and evalRule answer that there are none. As the
+// rules are never evaluated, every Result of a pass gets RULES_MISSING
+// (amber), never green, as the build without revocation does.
 
 import (
 	"syscall/js"
@@ -19,7 +21,11 @@ import (
 
 type ruleState struct{}
 
-func (s *session) applyRules(*dcc.Result, time.Time) {}
+func (s *session) applyRules(r *dcc.Result, _ time.Time) {
+	if r != nil && r.Verdict != dcc.VerdictNotAPass {
+		r.AddError(dcc.NewMessage(dcc.RulesMissing, "this build of the module has no rules engine"))
+	}
+}
 
 func appendRules(b []byte, _ *dcc.RulesOutcome) []byte { return append(b, "null"...) }
 

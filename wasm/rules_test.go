@@ -51,7 +51,7 @@ func TestRulesStatus(t *testing.T) {
 	if err := json.Unmarshal(appendRulesStatus(nil, s, true, ""), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st["country"] != "none" || st["chosen"] != false || st["rules"] != float64(0) {
+	if st["country"] != "none" || st["chosen"] != false || st["rules"] != float64(0) || st["unreadable"] != "" {
 		t.Errorf("no list: %v", st)
 	}
 	if s.setRules("Germany", "") {

@@ -122,6 +122,8 @@ export interface RulesStatus {
   leftOut: number;
   /** RFC 3339: when the trust list carrying the rules was issued, or "". */
   issuedAt: string;
+  /** Why the trust list's rules could not be read at all (then no rule is in force: every pass is amber, RULES_MISSING), or "". */
+  unreadable: string;
 }
 
 /** The outcome of loading a trust list. */
