@@ -120,11 +120,13 @@ func appendMessages(b []byte, ms []dcc.Message) []byte {
 // float formatting and time.Format are code that V8 would otherwise compile
 // on the first loadTrustList, which is part of the start-up.
 func appendStatus(b []byte, out loadOutcome) []byte {
-	l := out.List
-	if l == nil {
-		return appendListState(b, out.OK, out.Errors, out.Warnings, "", false, 0, time.Time{}, time.Time{}, "signers", 0)
+	var seq uint64
+	var issued, expires time.Time
+	n := 0
+	if l := out.List; l != nil {
+		seq, issued, expires, n = l.Sequence, l.IssuedAt, l.ExpiresAt, l.Len()
 	}
-	return appendListState(b, out.OK, out.Errors, out.Warnings, "", true, l.Sequence, l.IssuedAt, l.ExpiresAt, "signers", l.Len())
+	return appendListState(b, out.OK, out.Errors, out.Warnings, "", out.List != nil, seq, issued, expires, "signers", n)
 }
 
 // appendListState appends the answer of loadTrustList and of

@@ -64,7 +64,8 @@ type Options struct {
 	// Now is the build time; zero means time.Now().
 	Now time.Time
 	// Rules, when not nil, are the business rules and value sets the
-	// bundle carries (payload keys 7 and 6); nil publishes none.
+	// bundle carries (payload keys 11 and 10, and 7 and 6 for readers of
+	// the previous release: wire.KeyValueSetsJSON); nil publishes none.
 	Rules *RuleSet
 }
 

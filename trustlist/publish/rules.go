@@ -68,12 +68,13 @@ func encodeRules(p *wire.Payload, rs *RuleSet, r *Report) error {
 			continue
 		}
 		seen[key] = true
-		b, err := encode.Marshal(cborTree(rule.Tree()))
+		tree := rule.Tree()
+		b, err := encode.Marshal(cborTree(tree))
 		if err != nil {
 			return fmt.Errorf("build: rule %s: %w", key, err)
 		}
 		p.Rules = append(p.Rules, b)
-		text, err := ruleJSON(rule.Tree())
+		text, err := ruleJSON(tree)
 		if err != nil {
 			return fmt.Errorf("build: rule %s: %w", key, err)
 		}

@@ -87,8 +87,8 @@ func DecodeIndex(b []byte, lim cbor.Limits) (*Index, error) {
 		}
 	}
 	if err != nil {
-		// Its messages are built without fmt: this code runs in the
-		// WebAssembly module.
+		// Without fmt here: one call site less in the WebAssembly module
+		// (wire's other readers still use it).
 		return nil, prefixed("key 16 (parts): ", err)
 	}
 	return ix, nil

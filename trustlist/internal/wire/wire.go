@@ -28,7 +28,7 @@ const (
 	// release, which read rules there only: without them such a reader
 	// would take a bundle with rules for one without (technical checks
 	// only, green). Builds write them beside KeyValueSets and KeyRules, with
-	// the same content; this release reads them never when KeyRules or
+	// the same content; this release never reads them when KeyRules or
 	// KeyValueSets is there, and refuses the rules of a bundle that has
 	// them alone (rules.ReadBundle), so that it never passes for one
 	// without rules.
