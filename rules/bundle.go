@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/passcheck/passcheck/certlogic"
@@ -154,7 +155,7 @@ func readValueSets(key []byte, top cbor.Limits) (ValueSets, error) {
 			codes = append(codes, c)
 		}
 		if _, dup := vs[id]; dup {
-			return nil, &Error{Code: SourceInvalid, Msg: "value set " + id + " given twice"}
+			return nil, errors.New("value set " + id + " given twice")
 		}
 		vs[id] = codes
 	}
@@ -163,9 +164,5 @@ func readValueSets(key []byte, top cbor.Limits) (ValueSets, error) {
 
 // bundleError wraps an error reading a bundle's rule keys as SourceInvalid.
 func bundleError(prefix string, err error) error {
-	if e, ok := err.(*Error); ok {
-		e.Msg = prefix + e.Msg
-		return e
-	}
 	return &Error{Code: SourceInvalid, Msg: prefix + err.Error(), Err: err}
 }
