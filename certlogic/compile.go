@@ -45,11 +45,12 @@ var opNames = [...]string{
 	opExtract: "extractFromUVCI", opDOB: "dccDateOfBirth",
 }
 
-// lookup returns the opcode, or the unit, named name among names (from
-// index first on), and whether there is one.
-func lookup(names []string, first int, name string) (int, bool) {
-	for i := first; i < len(names); i++ {
-		if names[i] == name {
+// lookup returns the opcode, or the unit, named name among names, and
+// whether there is one; the empty slots of a table (opcodes that are no
+// operation) match nothing.
+func lookup(names []string, name string) (int, bool) {
+	for i := range names {
+		if names[i] != "" && names[i] == name {
 			return i, true
 		}
 	}
@@ -237,7 +238,7 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 		}
 		return &node{op: opVar, name: name, path: splitPath(p), at: at}
 	}
-	i, known := lookup(opNames[:], int(opIf), name)
+	i, known := lookup(opNames[:], name)
 	op := opcode(i)
 	if !known {
 		c.issue(path, m, CodeInvalid, "unrecognised operation "+strconv.Quote(name))
@@ -277,7 +278,7 @@ func (c *compiler) operation(m map[string]any, path string, depth int) *node {
 		n.args = []*node{c.operand(args, 0, at, depth)}
 		n.amount = c.intLiteral(args[1], at, "amount", name)
 		s, _ := args[2].(string)
-		u, ok := lookup(unitNames[:], 0, s)
+		u, ok := lookup(unitNames[:], s)
 		if !ok {
 			c.issue(join(at, "2"), args[2], CodeInvalid, `"unit" argument (#3) of "plusTime" must be one of "year", "month", "day", "hour"`)
 		}
