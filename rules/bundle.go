@@ -6,6 +6,7 @@ import (
 
 	"github.com/passcheck/passcheck/certlogic"
 	"github.com/passcheck/passcheck/internal/cbor"
+	"github.com/passcheck/passcheck/trustlist"
 )
 
 // Limits on the rules of a trust bundle.
@@ -57,6 +58,20 @@ func (r *Rule) Tree() map[string]any {
 	return m
 }
 
+// ReadList reads the rule set of a loaded trust list (its payload keys 11
+// and 10, [ReadBundle]): nil, and no error, for a list that carries no
+// rules (built with --rules none). A list with rules this reader cannot
+// read, such as the retired JSON text of keys 7 and 6
+// ([trustlist.ErrRetiredRules]), gives an error: it must not pass for one
+// without rules.
+func ReadList(l *trustlist.List) (*Set, []Problem, error) {
+	rc, vc, err := l.RuleSources()
+	if err != nil || (rc == nil && vc == nil) {
+		return nil, nil, err
+	}
+	return ReadBundle(rc, vc)
+}
+
 // ReadBundle reads the rule set a trust bundle carries: rulesCBOR is the
 // raw CBOR of payload key 11 (an array of byte strings, each holding one
 // rule's JSON tree in the gateway's model written in CBOR), valueSetsCBOR
@@ -64,9 +79,7 @@ func (r *Rule) Tree() map[string]any {
 // array of codes, as rules see external.valueSets). Either may be nil
 // (absent). Each rule is checked again as [ParseRule] checks it; a bad rule
 // is left out and returned as a [Problem], never used. The error is for a
-// key that is not of that shape at all, such as the retired JSON text of
-// keys 7 and 6 (trustlist.List.RuleSources gives them when a bundle has
-// nothing else).
+// key that is not of that shape at all.
 //
 // Read only the keys of a bundle whose signature was checked
 // (trustlist.Load): the rules decide who is let in.
@@ -82,9 +95,6 @@ func ReadBundle(rulesCBOR, valueSetsCBOR []byte) (*Set, []Problem, error) {
 		}
 		for i := range n {
 			name := "bundle rule " + strconv.Itoa(i)
-			if at := rd.Offset(); at < len(rulesCBOR) && rulesCBOR[at]>>5 == 3 {
-				return nil, nil, &Error{Code: SourceInvalid, Msg: name + ": JSON text, as builds before this release wrote rules (payload key 7): build the bundle again"}
-			}
 			b, err := rd.Bytes()
 			if err != nil {
 				return nil, nil, bundleError(name+": ", err)

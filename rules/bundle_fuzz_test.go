@@ -129,7 +129,7 @@ func FuzzReadBundle(f *testing.F) {
 
 // ReadBundle reads the keys as the builder writes them: every EU rule, the
 // value sets; it leaves out a bad rule, and refuses what is not of the
-// format at all, the retired JSON text of keys 7 and 6 among it.
+// format at all.
 func TestReadBundle(t *testing.T) {
 	texts := euRuleTexts(t)
 	bad := strings.Replace(texts[0], `"Type": "Acceptance"`, `"Type": "Welcome"`, 1)
@@ -161,8 +161,8 @@ func TestReadBundle(t *testing.T) {
 		rc, vc []byte
 		want   string
 	}{
-		{"retired rules", []byte{0x81, 0x62, '{', '}'}, nil, "payload key 7"},
-		{"retired value sets", nil, []byte{0x62, '{', '}'}, "not a byte string"},
+		{"a rule as JSON text", []byte{0x81, 0x62, '{', '}'}, nil, "not a byte string"},
+		{"value sets as JSON text", nil, []byte{0x62, '{', '}'}, "not a byte string"},
 		{"rules not an array", []byte{0xa0}, nil, "not an array"},
 		{"a rule not a byte string", []byte{0x81, 0x01}, nil, "not a byte string"},
 		{"trailing", []byte{0x80, 0x80}, nil, "extra data"},

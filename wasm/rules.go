@@ -42,12 +42,10 @@ func (s *session) ruleSet() *rules.Set {
 	if s.rules.from != s.list || s.list == nil {
 		s.rules.from, s.rules.set, s.rules.left, s.rules.err = s.list, nil, 0, nil
 		if s.list != nil {
-			if rc, vc := s.list.RuleSources(); rc != nil || vc != nil {
-				set, problems, err := rules.ReadBundle(rc, vc)
-				s.rules.set, s.rules.left, s.rules.err = set, len(problems), err
-				if err != nil {
-					s.rules.set = &rules.Set{} // a broken key: every choice but none is RULES_MISSING
-				}
+			set, problems, err := rules.ReadList(s.list)
+			s.rules.set, s.rules.left, s.rules.err = set, len(problems), err
+			if err != nil {
+				s.rules.set = &rules.Set{} // every choice but none is RULES_MISSING
 			}
 		}
 	}

@@ -221,7 +221,7 @@ func TestNodeRules(t *testing.T) {
 	verdicts := map[string]dcc.Verdict{}
 	for _, g := range groups {
 		list := pub.list(t, mustDecode(t, g.Bundle))
-		set, _, err := rules.ReadBundle(list.RuleSources())
+		set, _, err := rules.ReadList(list)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +236,7 @@ func TestNodeRules(t *testing.T) {
 					choice = s.rules.choice
 				}
 			}
-			if rc, _ := list.RuleSources(); rc == nil && choice.Country == "" {
+			if rc, _, _ := list.RuleSources(); rc == nil && choice.Country == "" {
 				set = nil
 			}
 			eff := choice

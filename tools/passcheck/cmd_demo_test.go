@@ -31,7 +31,7 @@ func TestDemoPasses(t *testing.T) {
 	if l.Len() != 2 {
 		t.Errorf("demo trust list has %d signers, want 2", l.Len())
 	}
-	set, problems, err := rules.ReadBundle(l.RuleSources())
+	set, problems, err := rules.ReadList(l)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("demo rules: %v %v", err, problems)
 	}

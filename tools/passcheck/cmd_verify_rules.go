@@ -65,7 +65,7 @@ func (v *verifyRules) apply(e *env, r *dcc.Result, list *trustlist.List, clock t
 		}
 		set = ruleSetOf(rs)
 	case list != nil && hasRules(list):
-		s, problems, err := rules.ReadBundle(list.RuleSources())
+		s, problems, err := rules.ReadList(list)
 		if err != nil {
 			// As in the module: no rule of the list applies, so every
 			// choice but none is RULES_MISSING (cannot check), never a
@@ -91,13 +91,13 @@ func (v *verifyRules) apply(e *env, r *dcc.Result, list *trustlist.List, clock t
 	return 0
 }
 
-// hasRules reports whether l carries rules or value sets: a list built with
-// rules that were all left out still has its value sets, and is not one
-// built without rules (--rules none), as in the module and "trustlist
-// inspect".
+// hasRules reports whether l carries rules or value sets, readable or
+// not: a list built with rules that were all left out still has its value
+// sets, and is not one built without rules (--rules none), as in the
+// module and "trustlist inspect".
 func hasRules(l *trustlist.List) bool {
-	rc, vc := l.RuleSources()
-	return rc != nil || vc != nil
+	rc, vc, err := l.RuleSources()
+	return err != nil || rc != nil || vc != nil
 }
 
 // print prints the rules part of a Result for people, descriptions in

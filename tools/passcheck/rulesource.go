@@ -84,12 +84,8 @@ type inspectRule struct {
 
 // inspectRulesOf reads the rules of l; nil when it carries none.
 func inspectRulesOf(l *trustlist.List) (*inspectRules, error) {
-	rc, vc := l.RuleSources()
-	if rc == nil && vc == nil {
-		return nil, nil
-	}
-	set, problems, err := rules.ReadBundle(rc, vc)
-	if err != nil {
+	set, problems, err := rules.ReadList(l)
+	if set == nil || err != nil {
 		return nil, err
 	}
 	out := &inspectRules{Countries: set.Countries(), Rules: []inspectRule{}, ValueSets: map[string]int{}, Problems: []string{}}

@@ -104,19 +104,22 @@ func encodeRules(p *wire.Payload, rs *RuleSet, r *Report) error {
 
 // checkRules reads the rules of a built list back as a verifier does.
 func checkRules(l *trustlist.List, r *Report) error {
-	set, problems, err := rules.ReadBundle(l.RuleSources())
+	set, problems, err := rules.ReadList(l)
 	if err != nil {
 		return fmt.Errorf("build: the new bundle's rules do not read: %w", err)
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("build: a rule of the new bundle does not read back: %s: %v", problems[0].Source, problems[0].Err)
 	}
-	want := 0
+	got, want := 0, 0
+	if set != nil {
+		got = len(set.Rules)
+	}
 	if r.Rules != nil {
 		want = r.Rules.Rules
 	}
-	if len(set.Rules) != want {
-		return fmt.Errorf("build: the new bundle carries %d rules, not %d", len(set.Rules), want)
+	if got != want {
+		return fmt.Errorf("build: the new bundle carries %d rules, not %d", got, want)
 	}
 	return nil
 }

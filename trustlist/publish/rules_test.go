@@ -57,7 +57,7 @@ func TestBuildRules(t *testing.T) {
 	}
 
 	l := load(t, b, p.key)
-	set, problems, err := rules.ReadBundle(l.RuleSources())
+	set, problems, err := rules.ReadList(l)
 	if err != nil || len(problems) != 0 {
 		t.Fatal(err, problems)
 	}
@@ -122,8 +122,8 @@ func TestBuildRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, vc := load(t, b, p.key).RuleSources()
-	if rc != nil || vc != nil || r.Rules != nil {
+	rc, vc, err := load(t, b, p.key).RuleSources()
+	if err != nil || rc != nil || vc != nil || r.Rules != nil {
 		t.Errorf("a build without rules carries %d, %d bytes of them", len(rc), len(vc))
 	}
 }
@@ -166,7 +166,7 @@ func TestBuildDeepRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, problems, err := rules.ReadBundle(load(t, b, p.key).RuleSources())
+	set, problems, err := rules.ReadList(load(t, b, p.key))
 	if err != nil || len(problems) != 0 || len(set.Rules) != 1 {
 		t.Fatalf("read back: %v, %v, %d rules", err, problems, len(set.Rules))
 	}
