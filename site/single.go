@@ -158,7 +158,6 @@ func BuildSingleFile(o SingleFileOptions) (*SingleFileInfo, error) {
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	icon, _ := os.ReadFile(filepath.Join(t.site(), "icon.svg"))
 	page, err := singleFilePage(string(html), singlePage{
 		CSP:       singleFileCSP(scriptHash, styleHash),
 		Script:    script,
@@ -167,7 +166,7 @@ func BuildSingleFile(o SingleFileOptions) (*SingleFileInfo, error) {
 		Bundle:    o.Bundle,
 		RevIndex:  o.RevocationIndex,
 		RevParts:  o.RevocationParts,
-		IconSVG:   icon,
+		IconPNG:   iconPNG(32),
 		BuildNote: fmt.Sprintf("passcheck %s single-file page; trust list #%d, expires %s", o.Version, list.Sequence, list.ExpiresAt.UTC().Format(time.RFC3339)),
 	})
 	if err != nil {
@@ -245,7 +244,7 @@ type singlePage struct {
 	WasmGzip, Bundle   []byte
 	RevIndex           []byte
 	RevParts           [][]byte
-	IconSVG            []byte
+	IconPNG            []byte
 	BuildNote          string
 }
 
@@ -253,8 +252,8 @@ type singlePage struct {
 // markers are those rewritePage needs, each exactly once.
 func singleFilePage(html string, p singlePage) (string, error) {
 	icon := ""
-	if len(p.IconSVG) > 0 {
-		icon = fmt.Sprintf(`<link rel="icon" href="data:image/svg+xml;base64,%s">`, base64.StdEncoding.EncodeToString(p.IconSVG))
+	if len(p.IconPNG) > 0 {
+		icon = fmt.Sprintf(`<link rel="icon" href="data:image/png;base64,%s" sizes="32x32">`, base64.StdEncoding.EncodeToString(p.IconPNG))
 	}
 	head := fmt.Sprintf("<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n<!-- %s -->\n<style>%s</style>", p.CSP, p.BuildNote, p.Style)
 	for _, r := range []struct{ old, new string }{
@@ -262,7 +261,7 @@ func singleFilePage(html string, p singlePage) (string, error) {
 		{`<link rel="stylesheet" href="css/app.css">`, ""},
 		{`<script type="module" src="js/app.js"></script>`, ""},
 		{`<link rel="manifest" href="manifest.webmanifest">`, ""},
-		{`<link rel="icon" href="icon.svg" type="image/svg+xml">`, icon},
+		{`<link rel="icon" href="icon-32.png" type="image/png" sizes="32x32">`, icon},
 		{`<link rel="apple-touch-icon" href="icon-192.png">`, ""},
 		{"</body>", fmt.Sprintf("<script type=\"application/octet-stream\" id=\"%s\" data-encoding=\"gzip\">%s</script>\n"+
 			"<script type=\"application/octet-stream\" id=\"%s\">%s</script>\n%s"+

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -171,10 +172,10 @@ func TestRewritePage(t *testing.T) {
 }
 
 func TestIconPNG(t *testing.T) {
-	for _, size := range []int{192, 512} {
-		b := iconPNG(size)
-		if !bytes.HasPrefix(b, []byte("\x89PNG")) {
-			t.Fatalf("icon %d is not a PNG", size)
+	for _, size := range []int{32, 192, 512} {
+		img, err := png.Decode(bytes.NewReader(iconPNG(size)))
+		if err != nil || img.Bounds().Dx() != size || img.Bounds().Dy() != size {
+			t.Fatalf("icon %d: %v, %v", size, err, img)
 		}
 	}
 }

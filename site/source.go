@@ -18,7 +18,7 @@ import (
 // pageSources are the page's sources: HTML, JavaScript, CSS, string tables,
 // icons. TestEmbedsPageSources holds the list to the folder.
 //
-//go:embed index.html embed.html embed.js embed.css icon.svg manifest.webmanifest sw.js js css i18n widget
+//go:embed index.html embed.html embed.js embed.css manifest.webmanifest sw.js js css i18n widget
 var pageSources embed.FS
 
 const modulePath = "github.com/passcheck/passcheck"

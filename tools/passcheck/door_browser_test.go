@@ -51,7 +51,7 @@ func TestDoorBrowser(t *testing.T) {
 	two := filepath.Join(files, "two-codes.png")
 	writeTwoCodes(t, two, valid.Text, env.pass(t, "valid-test").Text)
 	widget := `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>door widget</title>
-<link rel="icon" href="icon.svg" type="image/svg+xml">
+<link rel="icon" href="icon-32.png" type="image/png" sizes="32x32">
 <script type="module" src="widget/passcheck-verifier.js"></script></head><body>
 <passcheck-verifier id="w" lang="en" camera="off"></passcheck-verifier>
 <passcheck-verifier id="t" lang="en" camera="off" details="tap" hid="off"></passcheck-verifier>

@@ -181,7 +181,7 @@ func navigateT(t *testing.T, p *browsertest.Page, url string) {
 // demo's, and the other publisher's) and a third on the demo's with
 // scanner input switched off. widgetTestJS records their events.
 const widgetTestHTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widget test</title>
-<link rel="icon" href="icon.svg" type="image/svg+xml">
+<link rel="icon" href="icon-32.png" type="image/png" sizes="32x32">
 <script type="module" src="widget/passcheck-verifier.js"></script>
 <script type="module" src="widget-test.js"></script></head>
 <body>

@@ -107,7 +107,7 @@ func TestRevocationBrowser(t *testing.T) {
 		for _, r := range p.Requests()[before:] {
 			// The browser fetches the page's icon when it gets round to
 			// it; nothing else may come after a scan.
-			if strings.HasSuffix(r.URL, "/icon.svg") {
+			if strings.HasSuffix(r.URL, "/icon-32.png") {
 				continue
 			}
 			t.Errorf("request after a scan: %s %s", r.Method, r.URL)
