@@ -52,16 +52,20 @@ export function storeChoice(choice) {
 
 /**
  * rulesLine says what is applied: "Rules: EU baseline · updated 2 h ago", a
- * country (and region), or technical check only. status is verifier.rules.
+ * country (and region), or technical check only; that the trust list's
+ * rules cannot be read at all (then no rule is in force and every pass is
+ * amber), or how many of them were left out. status is verifier.rules.
  */
 export function rulesLine(status, nowMs, tr) {
   if (!status) return tr.t("rules.line.loading");
   if (status.country === "none") return tr.t("rules.line.none");
+  if (status.unreadable) return tr.t("rules.line.unreadable");
   const issued = Date.parse(status.issuedAt);
   const age = tr.duration(Number.isNaN(issued) ? 0 : Math.max(0, nowMs - issued));
-  if (status.country === "EU") return tr.t("rules.line.eu", { age });
-  if (status.region) return tr.t("rules.line.region", { country: status.country, region: status.region, age });
-  return tr.t("rules.line.country", { country: status.country, age });
+  const left = status.leftOut > 0 ? tr.plural("rules.line.leftOut", status.leftOut) : "";
+  if (status.country === "EU") return tr.t("rules.line.eu", { age }) + left;
+  if (status.region) return tr.t("rules.line.region", { country: status.country, region: status.region, age }) + left;
+  return tr.t("rules.line.country", { country: status.country, age }) + left;
 }
 
 /** describe picks a rule's description in lang, else English, else the first. */

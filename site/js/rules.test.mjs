@@ -8,6 +8,7 @@ const tr = {
   lang: "vi",
   t: (key, vars) => key + (vars ? " " + JSON.stringify(vars) : ""),
   duration: (ms) => Math.round(ms / 3600000) + " h",
+  plural: (key, n) => key + " " + n,
 };
 
 test("parseChoice", () => {
@@ -31,6 +32,11 @@ test("rulesLine", () => {
   assert.equal(rulesLine({ ...st, country: "none" }, now, tr), "rules.line.none");
   assert.equal(rulesLine({ ...st, country: "XX", region: "R2" }, now, tr), 'rules.line.region {"country":"XX","region":"R2","age":"2 h"}');
   assert.equal(rulesLine(null, now, tr), "rules.line.loading");
+  // Rules that cannot be read: no rule in force, whatever the choice.
+  assert.equal(rulesLine({ ...st, unreadable: "JSON text (payload keys 7 and 6)" }, now, tr), "rules.line.unreadable");
+  assert.equal(rulesLine({ ...st, country: "none", unreadable: "x" }, now, tr), "rules.line.none");
+  assert.equal(rulesLine({ ...st, country: "XX", leftOut: 2 }, now, tr), 'rules.line.country {"country":"XX","age":"2 h"}rules.line.leftOut 2');
+  assert.equal(rulesLine({ ...st, leftOut: 0 }, now, tr), 'rules.line.eu {"age":"2 h"}');
 });
 
 test("describe: the page's language, else English", () => {
