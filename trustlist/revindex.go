@@ -101,7 +101,25 @@ func ParseRevocationIndexUnverified(b []byte) (*RevocationIndex, error) {
 }
 
 func decodeIndex(payload, kid []byte) (*RevocationIndex, error) {
-	w, err := wire.DecodeIndex(payload, limits)
+	// The checks below build their messages without fmt, as wire's do:
+	// this code runs in the WebAssembly module.
+	ix := &RevocationIndex{PublisherKID: kid}
+	bad := ""
+	seq, issued, expires, err := wire.DecodeIndex(payload, limits, func(sha []byte, size, entries uint64) {
+		p := RevocationPart{Size: int(size), Entries: int(entries)}
+		copy(p.SHA256[:], sha)
+		// At most wire.MaxIndexParts parts: comparing each with those
+		// before it costs less than a map, in time and in code.
+		for _, q := range ix.Parts {
+			if q.SHA256 == p.SHA256 {
+				bad = "a part named twice"
+			}
+		}
+		if size == 0 || size > maxPartSize || entries > maxIndexEntries {
+			bad = "a part's size or entry count out of range"
+		}
+		ix.Parts = append(ix.Parts, p)
+	})
 	if err != nil {
 		code := Invalid
 		var v *wire.VersionError
@@ -110,37 +128,13 @@ func decodeIndex(payload, kid []byte) (*RevocationIndex, error) {
 		}
 		return nil, fail(code, "revocation index: %w", err)
 	}
-	// The checks below build their messages without fmt, as wire's do:
-	// this code runs in the WebAssembly module.
-	bad := ""
-	if w.ExpiresAt <= w.IssuedAt {
+	if expires <= issued {
 		bad = "expires not after issued"
-	}
-	ix := &RevocationIndex{
-		Sequence:     w.Sequence,
-		IssuedAt:     time.Unix(w.IssuedAt, 0).UTC(),
-		ExpiresAt:    time.Unix(w.ExpiresAt, 0).UTC(),
-		PublisherKID: kid,
-		Parts:        make([]RevocationPart, len(w.Parts)),
-	}
-	for i, p := range w.Parts {
-		rp := &ix.Parts[i]
-		copy(rp.SHA256[:], p.SHA256)
-		// At most wire.MaxIndexParts parts: comparing each with those
-		// before it costs less than a map, in time and in code.
-		for _, q := range ix.Parts[:i] {
-			if q.SHA256 == rp.SHA256 {
-				bad = "part " + strconv.Itoa(i+1) + " named twice"
-			}
-		}
-		if p.Size == 0 || p.Size > maxPartSize || p.Entries > maxIndexEntries {
-			bad = "part " + strconv.Itoa(i+1) + ": size or entry count out of range"
-		}
-		rp.Size, rp.Entries = int(p.Size), int(p.Entries)
 	}
 	if bad != "" {
 		return nil, &dcc.Error{Code: Invalid, Err: errors.New("revocation index: " + bad)}
 	}
+	ix.Sequence, ix.IssuedAt, ix.ExpiresAt = seq, time.Unix(issued, 0).UTC(), time.Unix(expires, 0).UTC()
 	return ix, nil
 }
 

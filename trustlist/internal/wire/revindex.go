@@ -2,6 +2,7 @@ package wire
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/passcheck/passcheck/internal/cbor"
 )
@@ -42,66 +43,57 @@ type IndexPart struct {
 // DecodeIndex reads a revocation index payload within lim: a map with
 // unsigned integer keys, no duplicates, keys 1 to 4 and 16 present, key 5
 // absent; other keys (for later versions) are checked to be well-formed and
-// ignored.
-func DecodeIndex(b []byte, lim cbor.Limits) (*Index, error) {
+// ignored. It returns keys 2 to 4 and calls part with each part, in order.
+// (No Index is built: the reader keeps the one the caller fills, and
+// Index's types out of the WebAssembly module.)
+func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entries uint64)) (sequence uint64, issuedAt, expiresAt int64, err error) {
 	h, fields, _, err := readTop(b, lim, IndexKeyParts+1, IndexVersion, nil)
 	switch {
 	case err != nil:
-		return nil, err
 	case fields[KeySigners] != nil:
-		return nil, errors.New("a trust-list bundle (key 5), not a revocation index")
+		err = errors.New("a trust-list bundle (key 5), not a revocation index")
 	case fields[IndexKeyParts] == nil:
-		return nil, errors.New("key 16 (parts) is missing")
+		err = errors.New("key 16 (parts) is missing")
+	default:
+		err = readParts(fields[IndexKeyParts], lim, part)
 	}
-	ix := &Index{Version: h.version, Sequence: h.sequence, IssuedAt: h.issuedAt, ExpiresAt: h.expiresAt}
-	pr := cbor.NewReader(fields[IndexKeyParts], strict(lim))
-	np, err := pr.Array(2)
+	return h.sequence, h.issuedAt, h.expiresAt, err
+}
+
+// readParts reads key 16: an array of at most [MaxIndexParts] arrays
+// [SHA-256 (32 bytes), size, entries].
+func readParts(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entries uint64)) error {
+	r := cbor.NewReader(b, strict(lim))
+	np, err := r.Array(2)
 	if err == nil && np > MaxIndexParts {
 		err = errors.New("more than 64 parts")
 	}
-	if err == nil {
-		ix.Parts = make([]IndexPart, np)
-	}
-	for i := range ix.Parts {
-		p := &ix.Parts[i]
-		at := pr.Offset()
+	for i := 0; i < np && err == nil; i++ {
+		at := r.Offset()
 		var m int
-		m, err = pr.Array(3)
-		if err == nil && m != 3 {
+		var sha []byte
+		var size, entries uint64
+		if m, err = r.Array(3); err == nil && m != 3 {
 			err = errorAt(at, "a part is not [sha256, size, entries]")
 		}
 		if err == nil {
-			p.SHA256, err = pr.Bytes()
+			sha, err = r.Bytes()
 		}
-		if err == nil && len(p.SHA256) != 32 {
+		if err == nil && len(sha) != 32 {
 			err = errorAt(at, "a part's SHA-256 is not 32 bytes")
 		}
 		if err == nil {
-			p.Size, err = pr.Uint()
+			size, err = r.Uint()
 		}
 		if err == nil {
-			p.Entries, err = pr.Uint()
+			entries, err = r.Uint()
 		}
-		if err != nil {
-			break
+		if err == nil {
+			part(sha, size, entries)
 		}
 	}
 	if err != nil {
-		// Without fmt here: one call site less in the WebAssembly module
-		// (wire's other readers still use it).
-		return nil, prefixed("key 16 (parts): ", err)
+		return fmt.Errorf("key 16 (parts): %w", err)
 	}
-	return ix, nil
+	return nil
 }
-
-// prefixedError is err with prefix before its message; errors.Is and
-// errors.As see err.
-type prefixedError struct {
-	prefix string
-	err    error
-}
-
-func prefixed(prefix string, err error) error { return &prefixedError{prefix, err} }
-
-func (e *prefixedError) Error() string { return e.prefix + e.err.Error() }
-func (e *prefixedError) Unwrap() error { return e.err }
