@@ -50,10 +50,7 @@ type revocationOutcome struct {
 // use as it was; when there is none, the list is missing. index nil means
 // the caller could not fetch the index; why says what happened.
 func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, lastSeen uint64, why string, now time.Time) revocationOutcome {
-	if s.rev == nil {
-		s.rev = &revocations{}
-	}
-	r := s.rev
+	r := &s.rev
 	m := dcc.NewMessage(dcc.RevocationStale, cmp.Or(why, "the revocation index could not be fetched"))
 	if index != nil {
 		keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
@@ -80,14 +77,11 @@ func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, 
 // when not nil, is why the call that asks was refused: it comes first in
 // Errors, and OK is false.
 func (s *session) revocationState(now time.Time, refused *dcc.Message) revocationOutcome {
-	out := revocationOutcome{Errors: []dcc.Message{}}
+	var out revocationOutcome
 	if refused != nil {
 		out.Errors = append(out.Errors, *refused)
 	}
-	var st *revocation.Status
-	if s.rev != nil {
-		st = s.rev.status
-	}
+	st := s.rev.status
 	if st != nil && st.Loaded {
 		out.Loaded, out.Sequence, out.Issued, out.Expires = true, st.Sequence, st.IssuedAt, st.ExpiresAt
 		out.Entries = st.Set.Len()
@@ -104,8 +98,7 @@ func (s *session) revocationState(now time.Time, refused *dcc.Message) revocatio
 // command line adds them (revocation.Status.AddTo). Before any
 // loadRevocations it adds nothing.
 func (s *session) checkRevocation(r *dcc.Result, p *dcc.Pass, now time.Time) {
-	if s.rev == nil {
-		return
+	if st := s.rev.status; st != nil {
+		st.AddTo(r, p, now)
 	}
-	s.rev.status.AddTo(r, p, now)
 }

@@ -30,49 +30,42 @@ var jsArray = js.Global().Get("Array")
 // not be fetched. lastSeenSequence is read as loadTrustList's.
 func (s *session) jsLoadRevocations(args []js.Value) any {
 	now := time.Now()
-	index, parts, pemText, lastSeen, why, bad := revocationArgs(args)
-	if !bad.IsNull() {
-		// Refused for its arguments: the error, then the data in use.
-		e := bad.Get("errors").Index(0)
-		m := dcc.Message{Code: dcc.Code(e.Get("code").String()), Message: e.Get("message").String()}
-		return revocationJS(s.revocationState(now, &m))
-	}
-	return revocationJS(s.loadRevocations(index, parts, pemText, lastSeen, why, now))
-}
-
-// revocationArgs reads loadRevocations' arguments; bad is an error Result
-// (not null) when one of them is refused.
-func revocationArgs(args []js.Value) (index []byte, parts [][]byte, pemText string, lastSeen uint64, why string, bad js.Value) {
+	var index []byte
+	var parts [][]byte
+	why := ""
 	if w := arg(args, 4); w.Type() == js.TypeString && strLen(w) <= 1024 {
 		why = w.String()
 	}
+	pemText, lastSeen, bad := keysArgs(arg(args, 2), arg(args, 3))
 	// null or undefined (any falsy value): no index.
-	if v := arg(args, 0); v.Truthy() {
-		if index, bad = bytesArg(v, "the revocation index", trustlist.MaxIndexSize); !bad.IsNull() {
-			return
-		}
+	if v := arg(args, 0); bad.IsNull() && v.Truthy() {
+		index, bad = bytesArg(v, "the revocation index", trustlist.MaxIndexSize)
 		list := arg(args, 1)
 		n := -1 // the length, read once: a Proxy could answer another the next time
 		if list.InstanceOf(jsArray) {
 			n = list.Length()
 		}
-		if n < 0 || n > maxRevocationParts {
+		if bad.IsNull() && (n < 0 || n > maxRevocationParts) {
 			bad = errorResult(dcc.InputInvalid, "the revocation parts must be an array of at most 64 Uint8Arrays or nulls")
-			return
 		}
-		total := 0
-		parts = make([][]byte, n)
-		for i := range parts {
+		if bad.IsNull() {
+			parts = make([][]byte, n)
+		}
+		left := maxRevocationPartBytes
+		for i := 0; i < len(parts) && bad.IsNull(); i++ {
 			if p := list.Index(i); p.Truthy() {
-				if parts[i], bad = bytesArg(p, "a revocation part", min(revocation.MaxPartSize, maxRevocationPartBytes-total)); !bad.IsNull() {
-					return
-				}
-				total += len(parts[i])
+				parts[i], bad = bytesArg(p, "a revocation part", min(revocation.MaxPartSize, left))
+				left -= len(parts[i])
 			}
 		}
 	}
-	pemText, lastSeen, bad = keysArgs(arg(args, 2), arg(args, 3))
-	return index, parts, pemText, lastSeen, why, bad
+	if !bad.IsNull() {
+		// Refused for its arguments (every such refusal is INPUT_INVALID):
+		// the error, then the data in use.
+		m := dcc.Message{Code: dcc.InputInvalid, Message: bad.Get("errors").Index(0).Get("message").String()}
+		return revocationJS(s.revocationState(now, &m))
+	}
+	return revocationJS(s.loadRevocations(index, parts, pemText, lastSeen, why, now))
 }
 
 // revocations() → the revocation data in use, in loadRevocations' shape.
@@ -80,15 +73,11 @@ func (s *session) jsRevocations([]js.Value) any {
 	return revocationJS(s.revocationState(time.Now(), nil))
 }
 
+// revocationJS hands JavaScript a revocationOutcome as JSON.
 func revocationJS(out revocationOutcome) js.Value {
-	return jsJSONParse.Invoke(string(appendRevocations(nil, out)))
-}
-
-// appendRevocations appends the JSON of a revocationOutcome.
-func appendRevocations(b []byte, out revocationOutcome) []byte {
 	loaded := `,"loaded":false`
 	if out.Loaded {
 		loaded = `,"loaded":true`
 	}
-	return appendListState(b, out.OK, out.Errors, []dcc.Message{}, loaded, out.Loaded, out.Sequence, out.Issued, out.Expires, "entries", out.Entries)
+	return jsJSONParse.Invoke(string(appendListState(nil, out.OK, out.Errors, nil, loaded, out.Loaded, out.Sequence, out.Issued, out.Expires, "entries", out.Entries)))
 }
