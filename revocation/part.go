@@ -89,23 +89,7 @@ func (s *Set) AddPart(part []byte) error {
 	if err != nil {
 		return err
 	}
-	// Merge into a copy of the touched groups, so that a refusal leaves s
-	// as it was.
-	next := &Set{groups: make(map[groupKey]*group, len(s.groups)+len(groups)), entries: s.entries}
-	for k, g := range s.groups {
-		next.groups[k] = g
-	}
-	for _, dg := range groups {
-		if old := next.groups[dg.key]; old != nil {
-			// addSorted writes a merge into new memory, never into old.sums.
-			next.groups[dg.key] = &group{width: old.width, sums: old.sums}
-		}
-		if err := next.addSorted(dg.key, dg.width, dg.sums); err != nil {
-			return err
-		}
-	}
-	*s = *next
-	return nil
+	return s.addGroups(groups)
 }
 
 type decodedGroup struct {
