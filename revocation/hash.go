@@ -91,37 +91,40 @@ func Sum(b []byte) [HashLen]byte {
 func PassHashes(p *dcc.Pass) []Hash {
 	var out []Hash
 	for _, t := range []HashType{Signature, UCI, CountryCodeUCI} {
-		out = appendHashes(out, p, t)
+		for _, b := range hashInputs(p, t) {
+			if len(b) > 0 {
+				out = append(out, Hash{t, Sum(b)})
+			}
+		}
 	}
 	return out
 }
 
-// appendHashes appends the hashes of type t of pass p.
-func appendHashes(out []Hash, p *dcc.Pass, t HashType) []Hash {
+// hashInputs returns what the hashes of type t of pass p are hashes of, at
+// most two (the country code and UCI with iss, then with co); an empty
+// one stands for none.
+func hashInputs(p *dcc.Pass, t HashType) (in [maxHashesPerType][]byte) {
 	if t == Signature {
 		sig := p.Signature()
-		if len(sig) == 0 {
-			return out
-		}
 		if p.Alg == dcc.AlgES256 {
 			sig = sig[:len(sig)/2]
 		}
-		return append(out, Hash{Signature, Sum(sig)})
+		in[0] = sig
+		return in
 	}
 	uci, co := entryIDs(p.Certificate)
-	if uci == "" {
-		return out
-	}
-	if t == UCI {
-		return append(out, Hash{UCI, Sum([]byte(uci))})
-	}
-	for i, cc := range []string{p.Issuer, co} {
-		if cc == "" || (i == 1 && cc == p.Issuer) {
-			continue
+	switch {
+	case uci == "":
+	case t == UCI:
+		in[0] = []byte(uci)
+	default:
+		for i, cc := range [maxHashesPerType]string{p.Issuer, co} {
+			if cc != "" && (i == 0 || cc != p.Issuer) {
+				in[i] = append([]byte(cc), uci...)
+			}
 		}
-		out = append(out, Hash{CountryCodeUCI, Sum([]byte(cc + uci))})
 	}
-	return out
+	return in
 }
 
 // entryIDs returns the ci and co fields of the one v, t or r entry of a DCC

@@ -107,7 +107,6 @@ func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 	if s == nil || len(s.groups) == 0 {
 		return Hash{}, false
 	}
-	var buf [4]Hash
 	for _, t := range []HashType{UCI, CountryCodeUCI, Signature} {
 		var groups [2]*group
 		if len(p.KID) > 0 {
@@ -117,10 +116,14 @@ func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 		if groups[0] == nil && groups[1] == nil {
 			continue
 		}
-		for _, h := range appendHashes(buf[:0], p, t) {
+		for _, b := range hashInputs(p, t) {
+			if len(b) == 0 {
+				continue
+			}
+			sum := Sum(b)
 			for _, g := range groups {
-				if g != nil && g.contains(h.Sum[:]) {
-					return h, true
+				if g != nil && g.contains(sum[:]) {
+					return Hash{t, sum}, true
 				}
 			}
 		}
