@@ -266,18 +266,12 @@ func (r records) Swap(i, j int) {
 }
 func (r records) rec(i int) []byte { return r.b[i*r.w : i*r.w+r.w] }
 
-// errPart is the error of a malformed part: every error of decodePart but
-// the size cap wraps it.
-var errPart = errors.New("revocation: malformed part")
+// partError is the error of a malformed part: what is wrong with it. A
+// string, so that each of decodePart's refusals is a constant, not an
+// allocation. (Built without fmt: this code runs in the WebAssembly module.)
+type partError string
 
-// partError is a malformed part's error: errPart with what is wrong.
-// (Built without fmt: this code runs in the WebAssembly module.)
-type partError struct{ msg string }
-
-func (e *partError) Error() string { return errPart.Error() + ": " + e.msg }
-func (e *partError) Unwrap() error { return errPart }
-
-func malformed(msg string) error { return &partError{msg} }
+func (e partError) Error() string { return "revocation: malformed part: " + string(e) }
 
 // num returns prefix, n in decimal, and suffix: the one place the
 // messages above turn numbers into text (one copy in the WebAssembly
