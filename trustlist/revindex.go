@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"encoding/hex"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -83,7 +82,7 @@ func LoadRevocationIndex(b []byte, pinned []crypto.PublicKey, lastSeenSequence u
 		return nil, err
 	}
 	if ix.Sequence < lastSeenSequence {
-		return nil, &dcc.Error{Code: Rollback, Err: errors.New("the revocation index has sequence " + strconv.FormatUint(ix.Sequence, 10) + ", below " + strconv.FormatUint(lastSeenSequence, 10) + " seen before")}
+		return nil, fail(Rollback, "the revocation index has sequence %d, below %d seen before", ix.Sequence, lastSeenSequence)
 	}
 	return ix, nil
 }

@@ -50,20 +50,15 @@ func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entri
 	h, fields, _, err := readTop(b, lim, IndexKeyParts+1, IndexVersion, nil)
 	switch {
 	case err != nil:
+		return 0, 0, 0, err
 	case fields[KeySigners] != nil:
-		err = errors.New("a trust-list bundle (key 5), not a revocation index")
+		return 0, 0, 0, errors.New("a trust-list bundle (key 5), not a revocation index")
 	case fields[IndexKeyParts] == nil:
-		err = errors.New("key 16 (parts) is missing")
-	default:
-		err = readParts(fields[IndexKeyParts], lim, part)
+		return 0, 0, 0, errors.New("key 16 (parts) is missing")
 	}
-	return h.sequence, h.issuedAt, h.expiresAt, err
-}
-
-// readParts reads key 16: an array of at most [MaxIndexParts] arrays
-// [SHA-256 (32 bytes), size, entries].
-func readParts(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entries uint64)) error {
-	r := cbor.NewReader(b, strict(lim))
+	// Key 16: an array of at most MaxIndexParts arrays [SHA-256 (32
+	// bytes), size, entries].
+	r := cbor.NewReader(fields[IndexKeyParts], strict(lim))
 	np, err := r.Array(2)
 	if err == nil && np > MaxIndexParts {
 		err = errors.New("more than 64 parts")
@@ -93,7 +88,7 @@ func readParts(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entries
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("key 16 (parts): %w", err)
+		return 0, 0, 0, fmt.Errorf("key 16 (parts): %w", err)
 	}
-	return nil
+	return h.sequence, h.issuedAt, h.expiresAt, nil
 }
