@@ -99,10 +99,10 @@ type decodedGroup struct {
 
 func decodePart(b []byte) ([]decodedGroup, error) {
 	if len(b) > MaxPartSize {
-		return nil, partError("more than 64 MiB")
+		return nil, refusal("malformed part: more than 64 MiB")
 	}
 	if len(b) < len(partMagic) || string(b[:len(partMagic)]) != partMagic {
-		return nil, partError("not a revocation part (magic or version)")
+		return nil, refusal("malformed part: not a revocation part (magic or version)")
 	}
 	r := reader{b: b[len(partMagic):]}
 	ng := r.uvarint()
@@ -121,11 +121,11 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		}
 		total += n
 		if ng > MaxGroups || len(kid) > MaxKIDLen || t < UCI || t > Signature || w < 6 || w > HashLen || n == 0 || n > MaxEntries || total > MaxEntries || k > 64 {
-			return nil, partError("a group's count, kid, hash type, entry width, entry count or Rice parameter out of range")
+			return nil, refusal("malformed part: a group's count, kid, hash type, entry width, entry count or Rice parameter out of range")
 		}
 		key := keyOf(kid, t)
 		if i > 0 && key <= lastKey {
-			return nil, partError("groups out of order or repeated")
+			return nil, refusal("malformed part: groups out of order or repeated")
 		}
 		lastKey = key
 		lead := min(w, 8)
@@ -152,7 +152,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			tail := tails[j*tl : j*tl+tl]
 			// Equal leads need ascending tails (equal empty ones too).
 			if br.bad || d > limit-prev || j > 0 && d == 0 && bytes.Compare(tails[j*tl-tl:j*tl], tail) >= 0 {
-				return nil, partError("entries not strictly ascending, or a damaged gap")
+				return nil, refusal("malformed part: entries not strictly ascending, or a damaged gap")
 			}
 			prev += d
 			rec := sums[j*w : j*w+w]
@@ -162,12 +162,12 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			copy(rec[lead:], tail)
 		}
 		if br.rest() {
-			return nil, partError("bits after the last entry")
+			return nil, refusal("malformed part: bits after the last entry")
 		}
 		out = append(out, decodedGroup{key, w, sums})
 	}
 	if r.bad || len(r.b) != 0 {
-		return nil, partError("truncated, or bytes after the last group")
+		return nil, refusal("malformed part: truncated, or bytes after the last group")
 	}
 	return out, nil
 }

@@ -186,9 +186,9 @@ func (s *Set) addGroups(gs []decodedGroup) error {
 		var err error
 		switch {
 		case len(s.groups)+fresh > MaxGroups:
-			err = errors.New(num("revocation: more than ", MaxGroups, " groups"))
+			err = refusal("more than 65536 groups")
 		case total+n > MaxEntries:
-			err = errors.New(num("revocation: more than ", MaxEntries, " entries"))
+			err = refusal("more than 16777216 entries")
 		case old != nil:
 			// Keep the shorter prefix of every entry: the check below
 			// decides whether that is still long enough.
@@ -198,7 +198,7 @@ func (s *Set) addGroups(gs []decodedGroup) error {
 			n = len(g.sums) / w
 		}
 		if need := Width(n); err == nil && need > g.width {
-			err = errors.New(num("revocation: entries kept as prefixes of ", uint64(g.width), num(" bytes would match honest passes too often (need ", uint64(need), " bytes)")))
+			err = refusal(num("entries kept as prefixes of ", uint64(g.width), num(" bytes would match honest passes too often (need ", uint64(need), " bytes)")))
 		}
 		if err != nil {
 			return err
@@ -266,12 +266,12 @@ func (r records) Swap(i, j int) {
 }
 func (r records) rec(i int) []byte { return r.b[i*r.w : i*r.w+r.w] }
 
-// partError is the error of a malformed part: what is wrong with it. A
-// string, so that each of decodePart's refusals is a constant, not an
-// allocation. (Built without fmt: this code runs in the WebAssembly module.)
-type partError string
+// refusal is the error of a part or a set that is refused: why. A string,
+// so that most refusals are constants, not allocations. (Built without fmt:
+// this code runs in the WebAssembly module.)
+type refusal string
 
-func (e partError) Error() string { return "revocation: malformed part: " + string(e) }
+func (e refusal) Error() string { return "revocation: " + string(e) }
 
 // num returns prefix, n in decimal, and suffix: the one place the
 // messages above turn numbers into text (one copy in the WebAssembly

@@ -1,6 +1,10 @@
 package revocation
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // TestAddNarrower merges a part whose group keeps shorter prefixes than
 // the set's: the set's entries are cut to the shorter width, and those that
@@ -44,5 +48,23 @@ func TestAddNarrower(t *testing.T) {
 	}
 	if g := s.groups[keyOf(kid, UCI)]; g.width != 6 || g.len() != 3 {
 		t.Errorf("group of %d entries at %d bytes, want 3 at 6", g.len(), g.width)
+	}
+}
+
+// TestLimitMessages: addGroups writes its limits into its refusals as
+// constants; they must say the limits' values.
+func TestLimitMessages(t *testing.T) {
+	s := &Set{groups: map[groupKey]*group{}}
+	for i := 0; i < MaxGroups; i++ {
+		s.groups[groupKey(strconv.Itoa(i))] = &group{width: 16}
+	}
+	err := s.addGroups([]decodedGroup{{key: "new", width: 16, sums: make([]byte, 16)}})
+	if err == nil || !strings.Contains(err.Error(), "more than "+strconv.Itoa(MaxGroups)+" groups") {
+		t.Errorf("past MaxGroups: %v", err)
+	}
+	s = &Set{entries: MaxEntries}
+	err = s.addGroups([]decodedGroup{{key: "new", width: 16, sums: make([]byte, 16)}})
+	if err == nil || !strings.Contains(err.Error(), "more than "+strconv.Itoa(MaxEntries)+" entries") {
+		t.Errorf("past MaxEntries: %v", err)
 	}
 }
