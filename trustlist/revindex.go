@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
 
@@ -100,23 +99,10 @@ func ParseRevocationIndexUnverified(b []byte) (*RevocationIndex, error) {
 }
 
 func decodeIndex(payload, kid []byte) (*RevocationIndex, error) {
-	// The checks below build their messages without fmt, as wire's do:
-	// this code runs in the WebAssembly module.
 	ix := &RevocationIndex{PublisherKID: kid}
-	bad := ""
 	seq, issued, expires, err := wire.DecodeIndex(payload, limits, func(sha []byte, size, entries uint64) {
 		p := RevocationPart{Size: int(size), Entries: int(entries)}
 		copy(p.SHA256[:], sha)
-		// At most wire.MaxIndexParts parts: comparing each with those
-		// before it costs less than a map, in time and in code.
-		for _, q := range ix.Parts {
-			if q.SHA256 == p.SHA256 {
-				bad = "a part named twice"
-			}
-		}
-		if size == 0 || size > maxPartSize || entries > maxIndexEntries {
-			bad = "a part's size or entry count out of range"
-		}
 		ix.Parts = append(ix.Parts, p)
 	})
 	if err != nil {
@@ -127,19 +113,6 @@ func decodeIndex(payload, kid []byte) (*RevocationIndex, error) {
 		}
 		return nil, fail(code, "revocation index: %w", err)
 	}
-	if expires <= issued {
-		bad = "expires not after issued"
-	}
-	if bad != "" {
-		return nil, &dcc.Error{Code: Invalid, Err: errors.New("revocation index: " + bad)}
-	}
 	ix.Sequence, ix.IssuedAt, ix.ExpiresAt = seq, time.Unix(issued, 0).UTC(), time.Unix(expires, 0).UTC()
 	return ix, nil
 }
-
-// Caps on what an index may name; package revocation enforces its own
-// limits on the parts themselves.
-const (
-	maxPartSize     = 64 << 20
-	maxIndexEntries = 16 << 20
-)

@@ -18,8 +18,14 @@ const (
 	IndexKeyParts = 16
 )
 
-// MaxIndexParts caps the parts one index names.
-const MaxIndexParts = 64
+// Caps on what an index may name: parts, and each part's size and
+// entries (package revocation enforces its own limits on the parts
+// themselves).
+const (
+	MaxIndexParts  = 64
+	MaxPartSize    = 64 << 20
+	MaxPartEntries = 16 << 20
+)
 
 // Index is the signed content of a revocation index: which revocation
 // parts, named by their SHA-256, make up the revocation list. The struct
@@ -43,9 +49,12 @@ type IndexPart struct {
 // DecodeIndex reads a revocation index payload within lim: a map with
 // unsigned integer keys, no duplicates, keys 1 to 4 and 16 present, key 5
 // absent; other keys (for later versions) are checked to be well-formed and
-// ignored. It returns keys 2 to 4 and calls part with each part, in order.
-// (No Index is built: the reader keeps the one the caller fills, and
-// Index's types out of the WebAssembly module.)
+// ignored; an expiry after the issue time; parts each named once, of 1 to
+// [MaxPartSize] bytes and at most [MaxPartEntries] entries. It returns keys
+// 2 to 4 and calls part with each part, in order. (No Index is built: the
+// caller fills its own, and Index's types stay out of the WebAssembly
+// module.) Its messages are built without fmt's formatting, for the same
+// reason.
 func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entries uint64)) (sequence uint64, issuedAt, expiresAt int64, err error) {
 	h, fields, _, err := readTop(b, lim, IndexKeyParts+1, IndexVersion, nil)
 	switch {
@@ -55,6 +64,8 @@ func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entri
 		return 0, 0, 0, errors.New("a trust-list bundle (key 5), not a revocation index")
 	case fields[IndexKeyParts] == nil:
 		return 0, 0, 0, errors.New("key 16 (parts) is missing")
+	case h.expiresAt <= h.issuedAt:
+		return 0, 0, 0, errors.New("expires not after issued")
 	}
 	// Key 16: an array of at most MaxIndexParts arrays [SHA-256 (32
 	// bytes), size, entries].
@@ -63,6 +74,7 @@ func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entri
 	if err == nil && np > MaxIndexParts {
 		err = errors.New("more than 64 parts")
 	}
+	var seen [MaxIndexParts]string
 	for i := 0; i < np && err == nil; i++ {
 		at := r.Offset()
 		var m int
@@ -82,6 +94,17 @@ func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entri
 		}
 		if err == nil {
 			entries, err = r.Uint()
+		}
+		if err == nil && (size == 0 || size > MaxPartSize || entries > MaxPartEntries) {
+			err = errorAt(at, "a part's size or entry count out of range")
+		}
+		// At most 64 parts: comparing each with those before it costs
+		// less than a map, in time and in code.
+		seen[i] = string(sha)
+		for _, q := range seen[:i] {
+			if err == nil && q == seen[i] {
+				err = errorAt(at, "a part named twice")
+			}
 		}
 		if err == nil {
 			part(sha, size, entries)
