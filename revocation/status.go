@@ -10,6 +10,10 @@ import (
 // loaded and the signed index they came from. The zero Status has no data:
 // [Status.AddTo] then reports the list as missing.
 type Status struct {
+	// Not comparable (nothing compares Statuses): the compiler then
+	// writes no equality function for it into the WebAssembly module.
+	_ [0]func()
+
 	// Set holds the entries of every part loaded; nil or empty when none.
 	Set *Set
 	// Loaded tells whether a signed index was loaded (or, for the command
