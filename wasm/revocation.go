@@ -50,6 +50,12 @@ type revocationOutcome struct {
 // use as it was; when there is none, the list is missing. index nil means
 // the caller could not fetch the index; why says what happened.
 func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, lastSeen uint64, why string, now time.Time) revocationOutcome {
+	return s.revocationState(now, s.putRevocations(index, parts, pemText, lastSeen, why))
+}
+
+// putRevocations is loadRevocations without its answer: it returns why the
+// index was refused, nil when it is in use.
+func (s *session) putRevocations(index []byte, parts [][]byte, pemText string, lastSeen uint64, why string) *dcc.Message {
 	r := &s.rev
 	m := dcc.NewMessage(dcc.RevocationStale, cmp.Or(why, "the revocation index could not be fetched"))
 	if index != nil {
@@ -63,14 +69,14 @@ func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, 
 			// not hold two million-entry sets at once.
 			r.status = nil
 			r.status, r.seen = revocation.NewStatus(ix, parts), max(r.seen, ix.Sequence)
-			return s.revocationState(now, nil)
+			return nil
 		}
 		m = trustlist.ErrorMessage(err)
 	}
 	if r.status == nil || !r.status.Loaded {
 		r.status = &revocation.Status{Problem: m.Message}
 	}
-	return s.revocationState(now, &m)
+	return &m
 }
 
 // revocationState describes the revocation data in use at now; refused,

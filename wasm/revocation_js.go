@@ -59,13 +59,15 @@ func (s *session) jsLoadRevocations(args []js.Value) any {
 			}
 		}
 	}
-	if !bad.IsNull() {
+	var refused *dcc.Message
+	if bad.IsNull() {
+		refused = s.putRevocations(index, parts, pemText, lastSeen, why)
+	} else {
 		// Refused for its arguments (every such refusal is INPUT_INVALID):
 		// the error, then the data in use.
-		m := dcc.Message{Code: dcc.InputInvalid, Message: bad.Get("errors").Index(0).Get("message").String()}
-		return revocationJS(s.revocationState(now, &m))
+		refused = &dcc.Message{Code: dcc.InputInvalid, Message: bad.Get("errors").Index(0).Get("message").String()}
 	}
-	return revocationJS(s.loadRevocations(index, parts, pemText, lastSeen, why, now))
+	return revocationJS(s.revocationState(now, refused))
 }
 
 // revocations() → the revocation data in use, in loadRevocations' shape.
