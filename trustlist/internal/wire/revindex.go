@@ -74,20 +74,15 @@ func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entri
 	if err == nil && np > MaxIndexParts {
 		err = errors.New("more than 64 parts")
 	}
-	var seen [MaxIndexParts]string
+	var seen [MaxIndexParts][]byte
 	for i := 0; i < np && err == nil; i++ {
 		at := r.Offset()
 		var m int
 		var sha []byte
 		var size, entries uint64
-		if m, err = r.Array(3); err == nil && m != 3 {
-			err = errorAt(at, "a part is not [sha256, size, entries]")
-		}
+		m, err = r.Array(3)
 		if err == nil {
 			sha, err = r.Bytes()
-		}
-		if err == nil && len(sha) != 32 {
-			err = errorAt(at, "a part's SHA-256 is not 32 bytes")
 		}
 		if err == nil {
 			size, err = r.Uint()
@@ -95,16 +90,15 @@ func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entri
 		if err == nil {
 			entries, err = r.Uint()
 		}
-		if err == nil && (size == 0 || size > MaxPartSize || entries > MaxPartEntries) {
-			err = errorAt(at, "a part's size or entry count out of range")
-		}
 		// At most 64 parts: comparing each with those before it costs
 		// less than a map, in time and in code.
-		seen[i] = string(sha)
+		ok := m == 3 && len(sha) == 32 && size > 0 && size <= MaxPartSize && entries <= MaxPartEntries
 		for _, q := range seen[:i] {
-			if err == nil && q == seen[i] {
-				err = errorAt(at, "a part named twice")
-			}
+			ok = ok && string(q) != string(sha)
+		}
+		seen[i] = sha
+		if err == nil && !ok {
+			err = errorAt(at, "a part is not [32-byte SHA-256, 1 to 64 MiB, at most 16 Mi entries], or is named twice")
 		}
 		if err == nil {
 			part(sha, size, entries)
