@@ -91,10 +91,11 @@ func (s *Set) AddPart(part []byte) error {
 	return s.addGroups(groups)
 }
 
+// decodedGroup is a group of a part (or of a new set) with its key; a Set
+// keeps a pointer to its group.
 type decodedGroup struct {
-	key   groupKey
-	width int
-	sums  []byte
+	key groupKey
+	group
 }
 
 func decodePart(b []byte) ([]decodedGroup, error) {
@@ -164,7 +165,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		if br.rest() {
 			return nil, refusal("malformed part: bits after the last entry")
 		}
-		out = append(out, decodedGroup{key, w, sums})
+		out = append(out, decodedGroup{key, group{w, sums}})
 	}
 	if r.bad || len(r.b) != 0 {
 		return nil, refusal("malformed part: truncated, or bytes after the last group")

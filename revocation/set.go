@@ -159,7 +159,7 @@ func newSet(entries []Entry, width func(k groupKey, n int) int) (*Set, error) {
 			g.sums = append(g.sums, sum[:g.width]...)
 		}
 		sortDedup(g)
-		gs = append(gs, decodedGroup{k, g.width, g.sums})
+		gs = append(gs, decodedGroup{k, *g})
 	}
 	s := &Set{}
 	if err := s.addGroups(gs); err != nil {
@@ -172,8 +172,7 @@ func newSet(entries []Entry, width func(k groupKey, n int) int) (*Set, error) {
 // ascending, to s: a group that s has already is merged with it into new
 // memory, cut to the shorter of their two widths. It is refused whole
 // when one of them would take s past its limits or below its false-match
-// rate: s is then unchanged. addGroups may keep the groups' sums as its
-// own.
+// rate: s is then unchanged. addGroups keeps gs's groups as its own.
 func (s *Set) addGroups(gs []decodedGroup) error {
 	total, fresh := s.entries, 0
 	for i := range gs {
@@ -208,8 +207,8 @@ func (s *Set) addGroups(gs []decodedGroup) error {
 	if s.groups == nil {
 		s.groups = make(map[groupKey]*group, len(gs))
 	}
-	for _, g := range gs {
-		s.groups[g.key] = &group{g.width, g.sums}
+	for i := range gs {
+		s.groups[gs[i].key] = &gs[i].group
 	}
 	s.entries = total
 	return nil

@@ -58,12 +58,12 @@ func TestLimitMessages(t *testing.T) {
 	for i := 0; i < MaxGroups; i++ {
 		s.groups[groupKey(strconv.Itoa(i))] = &group{width: 16}
 	}
-	err := s.addGroups([]decodedGroup{{key: "new", width: 16, sums: make([]byte, 16)}})
+	err := s.addGroups([]decodedGroup{{key: "new", group: group{width: 16, sums: make([]byte, 16)}}})
 	if err == nil || !strings.Contains(err.Error(), "more than "+strconv.Itoa(MaxGroups)+" groups") {
 		t.Errorf("past MaxGroups: %v", err)
 	}
 	s = &Set{entries: MaxEntries}
-	err = s.addGroups([]decodedGroup{{key: "new", width: 16, sums: make([]byte, 16)}})
+	err = s.addGroups([]decodedGroup{{key: "new", group: group{width: 16, sums: make([]byte, 16)}}})
 	if err == nil || !strings.Contains(err.Error(), "more than "+strconv.Itoa(MaxEntries)+" entries") {
 		t.Errorf("past MaxEntries: %v", err)
 	}
