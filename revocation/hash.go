@@ -130,23 +130,17 @@ func hashInputs(p *dcc.Pass, t HashType) (in [maxHashesPerType][]byte) {
 // entryIDs returns the ci and co fields of the one v, t or r entry of a DCC
 // payload tree, or "" when there is no such single entry.
 func entryIDs(cert any) (ci, co string) {
-	m, ok := cert.(map[string]any)
-	if !ok {
-		return "", ""
-	}
+	// Lookups in a nil map find nothing: no checks of their own.
+	m, _ := cert.(map[string]any)
 	var entry map[string]any
 	n := 0
-	for _, key := range []string{"v", "t", "r"} {
-		list, ok := m[key].([]any)
-		if !ok {
-			continue
-		}
-		for _, e := range list {
-			n++
-			entry, _ = e.(map[string]any)
+	for _, key := range [...]string{"v", "t", "r"} {
+		list, _ := m[key].([]any)
+		if n += len(list); len(list) > 0 {
+			entry, _ = list[0].(map[string]any)
 		}
 	}
-	if n != 1 || entry == nil {
+	if n != 1 {
 		return "", ""
 	}
 	ci, _ = entry["ci"].(string)
