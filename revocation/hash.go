@@ -92,8 +92,8 @@ func PassHashes(p *dcc.Pass) []Hash {
 	var out []Hash
 	for _, t := range []HashType{Signature, UCI, CountryCodeUCI} {
 		for _, b := range hashInputs(p, t) {
-			if len(b) > 0 {
-				out = append(out, Hash{t, Sum(b)})
+			if b != "" {
+				out = append(out, Hash{t, Sum([]byte(b))})
 			}
 		}
 	}
@@ -103,24 +103,24 @@ func PassHashes(p *dcc.Pass) []Hash {
 // hashInputs returns what the hashes of type t of pass p are hashes of, at
 // most two (the country code and UCI with iss, then with co); an empty
 // one stands for none.
-func hashInputs(p *dcc.Pass, t HashType) (in [maxHashesPerType][]byte) {
+func hashInputs(p *dcc.Pass, t HashType) (in [maxHashesPerType]string) {
 	if t == Signature {
 		sig := p.Signature()
 		if p.Alg == dcc.AlgES256 {
 			sig = sig[:len(sig)/2]
 		}
-		in[0] = sig
+		in[0] = string(sig)
 		return in
 	}
 	uci, co := entryIDs(p.Certificate)
 	switch {
 	case uci == "":
 	case t == UCI:
-		in[0] = []byte(uci)
+		in[0] = uci
 	default:
 		for i, cc := range [maxHashesPerType]string{p.Issuer, co} {
 			if cc != "" && (i == 0 || cc != p.Issuer) {
-				in[i] = append([]byte(cc), uci...)
+				in[i] = cc + uci
 			}
 		}
 	}

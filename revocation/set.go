@@ -117,10 +117,10 @@ func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 			continue
 		}
 		for _, b := range hashInputs(p, t) {
-			if len(b) == 0 {
+			if b == "" {
 				continue
 			}
-			sum := Sum(b)
+			sum := Sum([]byte(b))
 			for _, g := range groups {
 				if g != nil && g.contains(sum[:]) {
 					return Hash{t, sum}, true
