@@ -84,8 +84,10 @@ func (s *session) putRevocations(index []byte, parts [][]byte, pemText string, l
 // Errors, and OK is false.
 func (s *session) revocationState(now time.Time, refused *dcc.Message) revocationOutcome {
 	var out revocationOutcome
+	errs := make([]dcc.Message, 2)
+	n := 0
 	if refused != nil {
-		out.Errors = append(out.Errors, *refused)
+		errs[0], n = *refused, 1
 	}
 	st := s.rev.status
 	if st != nil && st.Loaded {
@@ -93,9 +95,9 @@ func (s *session) revocationState(now time.Time, refused *dcc.Message) revocatio
 		out.Entries = st.Set.Len()
 	}
 	if why := st.Stale(now); why != "" {
-		out.Errors = append(out.Errors, dcc.NewMessage(dcc.RevocationStale, why))
+		errs[n], n = dcc.NewMessage(dcc.RevocationStale, why), n+1
 	}
-	out.OK = len(out.Errors) == 0
+	out.OK, out.Errors = n == 0, errs[:n]
 	return out
 }
 
