@@ -37,38 +37,39 @@ func (s *session) jsLoadRevocations(args []js.Value) any {
 		why = w.String()
 	}
 	pemText, lastSeen, bad := keysArgs(arg(args, 2), arg(args, 3))
+	ok := bad.IsNull()
 	// null or undefined (any falsy value): no index.
-	if v := arg(args, 0); bad.IsNull() && v.Truthy() {
+	if v := arg(args, 0); ok && v.Truthy() {
 		index, bad = bytesArg(v, "the revocation index", trustlist.MaxIndexSize)
 		list := arg(args, 1)
 		n := -1 // the length, read once: a Proxy could answer another the next time
 		if list.InstanceOf(jsArray) {
 			n = list.Length()
 		}
-		if bad.IsNull() && (n < 0 || n > maxRevocationParts) {
-			bad = errorResult(dcc.InputInvalid, "the revocation parts must be an array of at most 64 Uint8Arrays or nulls")
-		}
-		if bad.IsNull() {
+		if ok = bad.IsNull() && n >= 0 && n <= maxRevocationParts; ok {
 			parts = make([][]byte, n)
 		}
 		left := maxRevocationPartBytes
-		for i := 0; i < len(parts) && bad.IsNull(); i++ {
+		for i := 0; i < len(parts) && ok; i++ {
 			if p := list.Index(i); p.Truthy() {
 				parts[i], bad = bytesArg(p, "a revocation part", min(revocation.MaxPartSize, left))
-				left -= len(parts[i])
+				ok, left = bad.IsNull(), left-len(parts[i])
 			}
 		}
 	}
-	var refused *dcc.Message
-	if bad.IsNull() {
+	// Refused for its arguments: the one message that says what they must
+	// be, then the data in use.
+	refused := &dcc.Message{Code: dcc.InputInvalid, Message: badRevocationArgs}
+	if ok {
 		refused = s.putRevocations(index, parts, pemText, lastSeen, why)
-	} else {
-		// Refused for its arguments (every such refusal is INPUT_INVALID):
-		// the error, then the data in use.
-		refused = &dcc.Message{Code: dcc.InputInvalid, Message: bad.Get("errors").Index(0).Get("message").String()}
 	}
 	return revocationJS(s.revocationState(now, refused))
 }
+
+// badRevocationArgs is loadRevocations' refusal of any argument it cannot
+// use (INPUT_INVALID).
+const badRevocationArgs = "loadRevocations takes (index: Uint8Array of at most 64 KiB or null, parts: array of at most 64 Uint8Arrays " +
+	"of at most 64 MiB, 128 MiB in all, or nulls, trustKeysPEM: string of at most 64 KiB, lastSeenSequence?: whole number or decimal string)"
 
 // revocations() → the revocation data in use, in loadRevocations' shape.
 func (s *session) jsRevocations([]js.Value) any {
