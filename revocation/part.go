@@ -99,11 +99,8 @@ type decodedGroup struct {
 }
 
 func decodePart(b []byte) ([]decodedGroup, error) {
-	if len(b) > MaxPartSize {
-		return nil, refusal("malformed part: more than 64 MiB")
-	}
-	if len(b) < len(partMagic) || string(b[:len(partMagic)]) != partMagic {
-		return nil, refusal("malformed part: not a revocation part (magic or version)")
+	if len(b) > MaxPartSize || len(b) < len(partMagic) || string(b[:len(partMagic)]) != partMagic {
+		return nil, errNotPart
 	}
 	r := reader{b: b[len(partMagic):]}
 	ng := r.uvarint()
@@ -121,12 +118,9 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			break
 		}
 		total += n
-		if ng > MaxGroups || len(kid) > MaxKIDLen || t < UCI || t > Signature || w < 6 || w > HashLen || n == 0 || n > MaxEntries || total > MaxEntries || k > 64 {
-			return nil, refusal("malformed part: a group's count, kid, hash type, entry width, entry count or Rice parameter out of range")
-		}
 		key := keyOf(kid, t)
-		if i > 0 && key <= lastKey {
-			return nil, refusal("malformed part: groups out of order or repeated")
+		if ng > MaxGroups || len(kid) > MaxKIDLen || t < UCI || t > Signature || w < 6 || w > HashLen || n == 0 || n > MaxEntries || total > MaxEntries || k > 64 || i > 0 && key <= lastKey {
+			return nil, errGroupHeader
 		}
 		lastKey = key
 		lead := min(w, 8)
@@ -153,7 +147,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			tail := tails[j*tl : j*tl+tl]
 			// Equal leads need ascending tails (equal empty ones too).
 			if br.bad || d > limit-prev || j > 0 && d == 0 && bytes.Compare(tails[j*tl-tl:j*tl], tail) >= 0 {
-				return nil, refusal("malformed part: entries not strictly ascending, or a damaged gap")
+				return nil, errEntries
 			}
 			prev += d
 			rec := sums[j*w : j*w+w]
@@ -163,12 +157,12 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			copy(rec[lead:], tail)
 		}
 		if br.rest() {
-			return nil, refusal("malformed part: bits after the last entry")
+			return nil, errEntries
 		}
 		out = append(out, decodedGroup{key, group{w, sums}})
 	}
 	if r.bad || len(r.b) != 0 {
-		return nil, refusal("malformed part: truncated, or bytes after the last group")
+		return nil, errTruncated
 	}
 	return out, nil
 }

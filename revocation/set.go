@@ -185,9 +185,9 @@ func (s *Set) addGroups(gs []decodedGroup) error {
 		var err error
 		switch {
 		case len(s.groups)+fresh > MaxGroups:
-			err = refusal("more than 65536 groups")
+			err = errGroups
 		case total+n > MaxEntries:
-			err = refusal("more than 16777216 entries")
+			err = errEntryCount
 		case old != nil:
 			// Keep the shorter prefix of every entry: the check below
 			// decides whether that is still long enough.
@@ -197,7 +197,7 @@ func (s *Set) addGroups(gs []decodedGroup) error {
 			n = len(g.sums) / w
 		}
 		if need := Width(n); err == nil && need > g.width {
-			err = refusal(num("entries kept as prefixes of ", uint64(g.width), num(" bytes would match honest passes too often (need ", uint64(need), " bytes)")))
+			err = &refusal{num("entries kept as prefixes of ", uint64(g.width), num(" bytes would match honest passes too often (need ", uint64(need), " bytes)"))}
 		}
 		if err != nil {
 			return err
@@ -265,12 +265,21 @@ func (r records) Swap(i, j int) {
 }
 func (r records) rec(i int) []byte { return r.b[i*r.w : i*r.w+r.w] }
 
-// refusal is the error of a part or a set that is refused: why. A string,
-// so that most refusals are constants, not allocations. (Built without fmt:
-// this code runs in the WebAssembly module.)
-type refusal string
+// refusal is the error of a part or a set that is refused: why. Most
+// refusals are the values below, made by the linker, not by code: this
+// code runs in the WebAssembly module (which is also why there is no fmt).
+type refusal struct{ why string }
 
-func (e refusal) Error() string { return "revocation: " + string(e) }
+func (e *refusal) Error() string { return "revocation: " + e.why }
+
+var (
+	errNotPart     = &refusal{"malformed part: too large, or not a revocation part (magic or version)"}
+	errGroupHeader = &refusal{"malformed part: a group's count, kid, hash type, entry width, entry count or Rice parameter out of range, or groups out of order"}
+	errEntries     = &refusal{"malformed part: entries not strictly ascending, a damaged gap, or bits after the last entry"}
+	errTruncated   = &refusal{"malformed part: truncated, or bytes after the last group"}
+	errGroups      = &refusal{"more than 65536 groups"}
+	errEntryCount  = &refusal{"more than 16777216 entries"}
+)
 
 // num returns prefix, n in decimal, and suffix: the one place the
 // messages above turn numbers into text (one copy in the WebAssembly
