@@ -309,9 +309,6 @@ func (r *bitReader) read(n int) uint64 {
 // rest reports whether bits other than the final byte's zero padding are
 // left.
 func (r *bitReader) rest() bool {
-	if 8*len(r.b)-r.pos >= 8 {
-		return true
-	}
 	left := 8*len(r.b) - r.pos
-	return left > 0 && r.peek()>>(64-left) != 0
+	return left >= 8 || left > 0 && r.b[len(r.b)-1]<<(8-left) != 0
 }

@@ -68,3 +68,25 @@ func TestLimitMessages(t *testing.T) {
 		t.Errorf("past MaxEntries: %v", err)
 	}
 }
+
+// TestBitReaderRest: a part's bit stream may end in zero bits that pad its
+// last byte, and in nothing else.
+func TestBitReaderRest(t *testing.T) {
+	for _, c := range []struct {
+		b    []byte
+		pos  int
+		want bool
+	}{
+		{[]byte{0b1010_0000}, 3, false}, // the 5 bits left are zero padding
+		{[]byte{0b1010_0000}, 2, true},  // a one among the 6 bits left
+		{[]byte{0b1010_0001}, 7, true},  // the last bit is a one
+		{[]byte{0xff}, 8, false},        // all read
+		{[]byte{0, 0}, 0, true},         // a whole byte left, even of zeros
+		{nil, 0, false},
+	} {
+		r := bitReader{b: c.b, pos: c.pos}
+		if got := r.rest(); got != c.want {
+			t.Errorf("rest of %08b after %d bits = %v, want %v", c.b, c.pos, got, c.want)
+		}
+	}
+}
