@@ -57,8 +57,10 @@ func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, 
 // index was refused, nil when it is in use.
 func (s *session) putRevocations(index []byte, parts [][]byte, pemText string, lastSeen uint64, why string) *dcc.Message {
 	r := &s.rev
-	m := dcc.NewMessage(dcc.RevocationStale, cmp.Or(why, "the revocation index could not be fetched"))
-	if index != nil {
+	var m dcc.Message
+	if index == nil {
+		m = dcc.NewMessage(dcc.RevocationStale, cmp.Or(why, "the revocation index could not be fetched"))
+	} else {
 		keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
 		var ix *trustlist.RevocationIndex
 		if err == nil {
@@ -76,7 +78,8 @@ func (s *session) putRevocations(index []byte, parts [][]byte, pemText string, l
 	if r.status == nil || !r.status.Loaded {
 		r.status = &revocation.Status{Problem: m.Message}
 	}
-	return &m
+	refused := m
+	return &refused
 }
 
 // revocationState describes the revocation data in use at now; refused,

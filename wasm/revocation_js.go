@@ -59,7 +59,7 @@ func (s *session) jsLoadRevocations(args []js.Value) any {
 	}
 	// Refused for its arguments: the one message that says what they must
 	// be, then the data in use.
-	refused := &dcc.Message{Code: dcc.InputInvalid, Message: badRevocationArgs}
+	refused := &badRevocationArgs
 	if ok {
 		refused = s.putRevocations(index, parts, pemText, lastSeen, why)
 	}
@@ -67,9 +67,10 @@ func (s *session) jsLoadRevocations(args []js.Value) any {
 }
 
 // badRevocationArgs is loadRevocations' refusal of any argument it cannot
-// use (INPUT_INVALID).
-const badRevocationArgs = "loadRevocations takes (index: Uint8Array of at most 64 KiB or null, parts: array of at most 64 Uint8Arrays " +
-	"of at most 64 MiB, 128 MiB in all, or nulls, trustKeysPEM: string of at most 64 KiB, lastSeenSequence?: whole number or decimal string)"
+// use. (A variable, laid out by the linker; revocationState copies it.)
+var badRevocationArgs = dcc.Message{Code: dcc.InputInvalid, Message: "loadRevocations takes (index: Uint8Array of at most 64 KiB or null, " +
+	"parts: array of at most 64 Uint8Arrays of at most 64 MiB, 128 MiB in all, or nulls, trustKeysPEM: string of at most 64 KiB, " +
+	"lastSeenSequence?: whole number or decimal string)"}
 
 // revocations() → the revocation data in use, in loadRevocations' shape.
 func (s *session) jsRevocations([]js.Value) any {
