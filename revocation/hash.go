@@ -90,9 +90,8 @@ func Sum(b []byte) [HashLen]byte {
 // not be read has only its signature hash.
 func PassHashes(p *dcc.Pass) []Hash {
 	var out []Hash
-	in := hashInputs(p)
 	for _, t := range []HashType{Signature, UCI, CountryCodeUCI} {
-		for _, b := range in[t-1] {
+		for _, b := range hashInputs(p, t) {
 			if b != "" {
 				out = append(out, Hash{t, Sum([]byte(b))})
 			}
@@ -101,20 +100,27 @@ func PassHashes(p *dcc.Pass) []Hash {
 	return out
 }
 
-// hashInputs returns what the hashes of pass p are hashes of, by type (at
-// index type−1), at most two of a type (the country code and UCI with
-// iss, then with co); "" stands for none.
-func hashInputs(p *dcc.Pass) (in [Signature][maxHashesPerType]string) {
-	sig := p.Signature()
-	if p.Alg == dcc.AlgES256 {
-		sig = sig[:len(sig)/2]
+// hashInputs returns what the hashes of type t of pass p are hashes of, at
+// most two (the country code and UCI with iss, then with co); an empty
+// one stands for none.
+func hashInputs(p *dcc.Pass, t HashType) (in [maxHashesPerType]string) {
+	if t == Signature {
+		sig := p.Signature()
+		if p.Alg == dcc.AlgES256 {
+			sig = sig[:len(sig)/2]
+		}
+		in[0] = string(sig)
+		return in
 	}
-	in[Signature-1][0] = string(sig)
-	if uci, co := entryIDs(p.Certificate); uci != "" {
-		in[UCI-1][0] = uci
+	uci, co := entryIDs(p.Certificate)
+	switch {
+	case uci == "":
+	case t == UCI:
+		in[0] = uci
+	default:
 		for i, cc := range [maxHashesPerType]string{p.Issuer, co} {
 			if cc != "" && (i == 0 || cc != p.Issuer) {
-				in[CountryCodeUCI-1][i] = cc + uci
+				in[i] = cc + uci
 			}
 		}
 	}

@@ -102,12 +102,11 @@ func (s *Set) Len() int {
 // Revoked reports whether pass p is revoked: whether one of its
 // [PassHashes] is in s under p's kid or under UNKNOWN_KID. It returns the
 // hash that matched. It hashes only what s has entries of a type for (a
-// SHA-256 costs about 1 µs in WebAssembly).
+// SHA-256 costs about 10 µs in WebAssembly).
 func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 	if s == nil || len(s.groups) == 0 {
 		return Hash{}, false
 	}
-	in := hashInputs(p)
 	for _, t := range []HashType{UCI, CountryCodeUCI, Signature} {
 		var groups [2]*group
 		if len(p.KID) > 0 {
@@ -117,7 +116,7 @@ func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 		if groups[0] == nil && groups[1] == nil {
 			continue
 		}
-		for _, b := range in[t-1] {
+		for _, b := range hashInputs(p, t) {
 			if b == "" {
 				continue
 			}
