@@ -154,7 +154,9 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			var be [8]byte
 			binary.BigEndian.PutUint64(be[:], prev)
 			copy(rec, be[8-lead:])
-			copy(rec[lead:], tail)
+			if tl > 0 {
+				copy(rec[lead:], tail)
+			}
 		}
 		if br.rest() {
 			return nil, errEntries
