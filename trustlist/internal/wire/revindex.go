@@ -53,8 +53,7 @@ type IndexPart struct {
 // [MaxPartSize] bytes and at most [MaxPartEntries] entries. It returns keys
 // 2 to 4 and calls part with each part, in order. (No Index is built: the
 // caller fills its own, and Index's types stay out of the WebAssembly
-// module.) Its messages are built without fmt's formatting, for the same
-// reason.
+// module.)
 func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entries uint64)) (sequence uint64, issuedAt, expiresAt int64, err error) {
 	h, fields, _, err := readTop(b, lim, IndexKeyParts+1, IndexVersion, nil)
 	switch {
