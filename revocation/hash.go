@@ -91,59 +91,56 @@ func Sum(b []byte) [HashLen]byte {
 func PassHashes(p *dcc.Pass) []Hash {
 	var out []Hash
 	for _, t := range []HashType{Signature, UCI, CountryCodeUCI} {
-		out = appendHashes(out, p, t)
+		for _, b := range hashInputs(p, t) {
+			if b != "" {
+				out = append(out, Hash{t, Sum([]byte(b))})
+			}
+		}
 	}
 	return out
 }
 
-// appendHashes appends the hashes of type t of pass p.
-func appendHashes(out []Hash, p *dcc.Pass, t HashType) []Hash {
+// hashInputs returns what the hashes of type t of pass p are hashes of, at
+// most two (the country code and UCI with iss, then with co); an empty
+// one stands for none.
+func hashInputs(p *dcc.Pass, t HashType) (in [maxHashesPerType]string) {
 	if t == Signature {
 		sig := p.Signature()
-		if len(sig) == 0 {
-			return out
-		}
 		if p.Alg == dcc.AlgES256 {
 			sig = sig[:len(sig)/2]
 		}
-		return append(out, Hash{Signature, Sum(sig)})
+		in[0] = string(sig)
+		return in
 	}
 	uci, co := entryIDs(p.Certificate)
-	if uci == "" {
-		return out
-	}
-	if t == UCI {
-		return append(out, Hash{UCI, Sum([]byte(uci))})
-	}
-	for i, cc := range []string{p.Issuer, co} {
-		if cc == "" || (i == 1 && cc == p.Issuer) {
-			continue
+	switch {
+	case uci == "":
+	case t == UCI:
+		in[0] = uci
+	default:
+		for i, cc := range [maxHashesPerType]string{p.Issuer, co} {
+			if cc != "" && (i == 0 || cc != p.Issuer) {
+				in[i] = cc + uci
+			}
 		}
-		out = append(out, Hash{CountryCodeUCI, Sum([]byte(cc + uci))})
 	}
-	return out
+	return in
 }
 
 // entryIDs returns the ci and co fields of the one v, t or r entry of a DCC
 // payload tree, or "" when there is no such single entry.
 func entryIDs(cert any) (ci, co string) {
-	m, ok := cert.(map[string]any)
-	if !ok {
-		return "", ""
-	}
+	// Lookups in a nil map find nothing: no checks of their own.
+	m, _ := cert.(map[string]any)
 	var entry map[string]any
 	n := 0
-	for _, key := range []string{"v", "t", "r"} {
-		list, ok := m[key].([]any)
-		if !ok {
-			continue
-		}
-		for _, e := range list {
-			n++
-			entry, _ = e.(map[string]any)
+	for _, key := range [...]string{"v", "t", "r"} {
+		list, _ := m[key].([]any)
+		if n += len(list); len(list) > 0 {
+			entry, _ = list[0].(map[string]any)
 		}
 	}
-	if n != 1 || entry == nil {
+	if n != 1 {
 		return "", ""
 	}
 	ci, _ = entry["ci"].(string)

@@ -3,7 +3,6 @@ package revocation
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"math/bits"
 	"sort"
 )
@@ -89,89 +88,51 @@ func (s *Set) AddPart(part []byte) error {
 	if err != nil {
 		return err
 	}
-	// Merge into a copy of the touched groups, so that a refusal leaves s
-	// as it was.
-	next := &Set{groups: make(map[groupKey]*group, len(s.groups)+len(groups)), entries: s.entries}
-	for k, g := range s.groups {
-		next.groups[k] = g
-	}
-	for _, dg := range groups {
-		if old := next.groups[dg.key]; old != nil {
-			// addSorted writes a merge into new memory, never into old.sums.
-			next.groups[dg.key] = &group{width: old.width, sums: old.sums}
-		}
-		if err := next.addSorted(dg.key, dg.width, dg.sums); err != nil {
-			return err
-		}
-	}
-	*s = *next
-	return nil
+	return s.addGroups(groups)
 }
 
+// decodedGroup is a group of a part (or of a new set) with its key; a Set
+// keeps a pointer to its group.
 type decodedGroup struct {
-	key   groupKey
-	width int
-	sums  []byte
+	key groupKey
+	group
 }
 
 func decodePart(b []byte) ([]decodedGroup, error) {
-	if len(b) > MaxPartSize {
-		return nil, errors.New(num("revocation: part of ", uint64(len(b)), num(" bytes, more than ", MaxPartSize, "")))
-	}
-	if !bytes.HasPrefix(b, []byte(partMagic)) {
-		return nil, malformed("not a revocation part (magic or version)")
+	if len(b) > MaxPartSize || len(b) < len(partMagic) || string(b[:len(partMagic)]) != partMagic {
+		return nil, errNotPart
 	}
 	r := reader{b: b[len(partMagic):]}
 	ng := r.uvarint()
-	if r.err == nil && ng > MaxGroups {
-		return nil, malformed(num("", ng, num(" groups, more than ", MaxGroups, "")))
-	}
 	var out []decodedGroup
-	total := 0
+	total := uint64(0)
 	var lastKey groupKey
-	for i := uint64(0); i < ng && r.err == nil; i++ {
+	for i := uint64(0); i < ng && !r.bad; i++ {
 		t := HashType(r.byte())
-		kidLen := r.uvarint()
-		if r.err == nil && kidLen > MaxKIDLen {
-			return nil, malformed(num("kid of ", kidLen, " bytes"))
-		}
-		kid := r.bytes(int(kidLen))
+		kid := r.bytes(r.uvarint())
 		w := int(r.byte())
 		n := r.uvarint()
 		k := int(r.byte())
-		streamLen := r.uvarint()
-		if r.err != nil {
+		stream := r.bytes(r.uvarint())
+		if r.bad {
 			break
 		}
-		if t < UCI || t > Signature || w < 6 || w > HashLen || n == 0 || n > MaxEntries || total+int(n) > MaxEntries || k > 64 {
-			return nil, malformed(num("group ", i+1, ": hash type, entry width, entry count or Rice parameter out of range"))
-		}
-		if streamLen > uint64(len(r.b)) {
-			return nil, malformed("truncated")
-		}
+		total += n
 		key := keyOf(kid, t)
-		if i > 0 && key <= lastKey {
-			return nil, malformed("groups out of order or repeated")
+		if ng > MaxGroups || len(kid) > MaxKIDLen || t < UCI || t > Signature || w < 6 || w > HashLen || n == 0 || n > MaxEntries || total > MaxEntries || k > 64 || i > 0 && key <= lastKey {
+			return nil, errGroupHeader
 		}
 		lastKey = key
-		total += int(n)
-		stream := r.bytes(int(streamLen))
 		lead := min(w, 8)
-		tailLen := 0
-		if w > 8 {
-			tailLen = w - 8
-		}
-		tails := r.bytes(int(n) * tailLen)
-		if r.err != nil {
+		tl := w - lead // bytes of each entry after its Rice-coded lead
+		tails := r.bytes(n * uint64(tl))
+		if r.bad {
 			break
 		}
 		sums := make([]byte, int(n)*w)
 		br := bitReader{b: stream}
 		prev := uint64(0)
-		limit := ^uint64(0)
-		if lead < 8 {
-			limit = 1<<(8*lead) - 1
-		}
+		limit := ^uint64(0) >> (64 - 8*lead)
 		for j := 0; j < int(n); j++ {
 			// The common gap fits in the 57 bits one peek sees: q ones,
 			// their closing zero and k bits of remainder.
@@ -183,39 +144,35 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 			} else {
 				d = br.longGap(k)
 			}
-			if br.err || (j > 0 && d == 0 && tailLen == 0) || d > limit-prev {
-				return nil, malformed("entries not strictly ascending, or a damaged gap")
+			tail := tails[j*tl : j*tl+tl]
+			// Equal leads need ascending tails (equal empty ones too).
+			if br.bad || d > limit-prev || j > 0 && d == 0 && bytes.Compare(tails[j*tl-tl:j*tl], tail) >= 0 {
+				return nil, errEntries
 			}
 			prev += d
 			rec := sums[j*w : j*w+w]
 			var be [8]byte
 			binary.BigEndian.PutUint64(be[:], prev)
 			copy(rec, be[8-lead:])
-			if tailLen > 0 {
-				copy(rec[8:], tails[j*tailLen:j*tailLen+tailLen])
-				if j > 0 && bytes.Compare(sums[(j-1)*w:j*w], rec) >= 0 {
-					return nil, malformed("entries not strictly ascending")
-				}
+			if tl > 0 {
+				copy(rec[lead:], tail)
 			}
 		}
 		if br.rest() {
-			return nil, malformed("bits after the last entry")
+			return nil, errEntries
 		}
-		out = append(out, decodedGroup{key, w, sums})
+		out = append(out, decodedGroup{key, group{w, sums}})
 	}
-	if r.err != nil {
-		return nil, malformed("truncated")
-	}
-	if len(r.b) != 0 {
-		return nil, malformed(num("", uint64(len(r.b)), " bytes after the last group"))
+	if r.bad || len(r.b) != 0 {
+		return nil, errTruncated
 	}
 	return out, nil
 }
 
-// reader reads a part's fields; the first error sticks.
+// reader reads a part's fields; once a read fails, bad stays set.
 type reader struct {
 	b   []byte
-	err error
+	bad bool
 }
 
 // The reader's methods are called once a group, not in the inner loop:
@@ -223,34 +180,28 @@ type reader struct {
 //
 //go:noinline
 func (r *reader) byte() byte {
-	if r.err != nil || len(r.b) == 0 {
-		r.err = errPart
-		return 0
-	}
-	c := r.b[0]
-	r.b = r.b[1:]
-	return c
+	return r.bytes(1)[0]
 }
 
 //go:noinline
 func (r *reader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
 	v, n := binary.Uvarint(r.b)
 	if n <= 0 {
-		r.err = errPart
+		r.bad = true
 		return 0
 	}
 	r.b = r.b[n:]
 	return v
 }
 
+// bytes returns the next n bytes; past the end, it sets bad and returns
+// n zeros, at most one.
+//
 //go:noinline
-func (r *reader) bytes(n int) []byte {
-	if r.err != nil || n < 0 || n > len(r.b) {
-		r.err = errPart
-		return nil
+func (r *reader) bytes(n uint64) []byte {
+	if n > uint64(len(r.b)) {
+		r.bad = true
+		return make([]byte, min(n, 1))
 	}
 	out := r.b[:n]
 	r.b = r.b[n:]
@@ -294,11 +245,12 @@ func (w *bitWriter) bytes() []byte {
 	return w.buf
 }
 
-// bitReader reads bits most significant first; reading past the end sets err.
+// bitReader reads bits most significant first; reading past the end sets
+// bad.
 type bitReader struct {
 	b   []byte
 	pos int // in bits
-	err bool
+	bad bool
 }
 
 // peek returns the next 57 or more bits, left-aligned, zeros past the end.
@@ -321,40 +273,25 @@ func (r *bitReader) peek() uint64 {
 func (r *bitReader) skip(n int) {
 	r.pos += n
 	if r.pos > 8*len(r.b) {
-		r.err = true
+		r.bad = true
 	}
 }
 
 // longGap reads a gap that one peek does not hold: a long run of ones,
-// a large Rice parameter, or the escape to a raw 64-bit gap.
+// a large Rice parameter, or the escape to a raw 64-bit gap (riceEscape
+// ones, then a zero).
 //
 //go:noinline
 func (r *bitReader) longGap(k int) uint64 {
-	if q := r.unary(riceEscape); q < riceEscape {
+	q := min(bits.LeadingZeros64(^r.peek()), riceEscape)
+	r.skip(q)
+	if r.read(1) != 0 {
+		r.bad = true
+	}
+	if q < riceEscape {
 		return uint64(q)<<k | r.read(k)
 	}
 	return r.read(64)
-}
-
-// unary counts ones up to a zero, which it consumes, at most max of them
-// (max < 57, the bits peek sees): at max it reads the zero that ends the
-// escape.
-func (r *bitReader) unary(max int) int {
-	q := bits.LeadingZeros64(^r.peek())
-	if q > max {
-		q = max
-	}
-	r.skip(q)
-	if r.bit() != 0 {
-		r.err = true
-	}
-	return q
-}
-
-func (r *bitReader) bit() uint64 {
-	v := r.peek() >> 63
-	r.skip(1)
-	return v
 }
 
 // read returns the next n bits (n ≤ 64).
@@ -374,9 +311,6 @@ func (r *bitReader) read(n int) uint64 {
 // rest reports whether bits other than the final byte's zero padding are
 // left.
 func (r *bitReader) rest() bool {
-	if 8*len(r.b)-r.pos >= 8 {
-		return true
-	}
 	left := 8*len(r.b) - r.pos
-	return left > 0 && r.peek()>>(64-left) != 0
+	return left >= 8 || left > 0 && r.b[len(r.b)-1]<<(8-left) != 0
 }

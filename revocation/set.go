@@ -107,7 +107,6 @@ func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 	if s == nil || len(s.groups) == 0 {
 		return Hash{}, false
 	}
-	var buf [4]Hash
 	for _, t := range []HashType{UCI, CountryCodeUCI, Signature} {
 		var groups [2]*group
 		if len(p.KID) > 0 {
@@ -117,10 +116,14 @@ func (s *Set) Revoked(p *dcc.Pass) (Hash, bool) {
 		if groups[0] == nil && groups[1] == nil {
 			continue
 		}
-		for _, h := range appendHashes(buf[:0], p, t) {
+		for _, b := range hashInputs(p, t) {
+			if b == "" {
+				continue
+			}
+			sum := Sum([]byte(b))
 			for _, g := range groups {
-				if g != nil && g.contains(h.Sum[:]) {
-					return h, true
+				if g != nil && g.contains(sum[:]) {
+					return Hash{t, sum}, true
 				}
 			}
 		}
@@ -148,72 +151,83 @@ func newSet(entries []Entry, width func(k groupKey, n int) int) (*Set, error) {
 		k := keyOf(e.KID, e.Type)
 		byGroup[k] = append(byGroup[k], e.Sum)
 	}
-	s := &Set{groups: map[groupKey]*group{}}
+	gs := make([]decodedGroup, 0, len(byGroup))
 	for k, sums := range byGroup {
 		w := width(k, len(sums))
-		raw := make([]byte, 0, len(sums)*w)
+		g := &group{width: w, sums: make([]byte, 0, len(sums)*w)}
 		for _, sum := range sums {
-			raw = append(raw, sum[:w]...)
+			g.sums = append(g.sums, sum[:g.width]...)
 		}
-		if err := s.add(k, w, raw); err != nil {
-			return nil, err
-		}
+		sortDedup(g)
+		gs = append(gs, decodedGroup{k, *g})
+	}
+	s := &Set{}
+	if err := s.addGroups(gs); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// add merges prefixes of width w, in any order, into group k.
-func (s *Set) add(k groupKey, w int, sums []byte) error {
-	in := &group{width: w, sums: sums}
-	sortDedup(in)
-	return s.addSorted(k, w, in.sums)
-}
-
-// addSorted merges prefixes of width w, in strictly ascending order (a
-// decoded part's are; add sorts and de-duplicates), into group k: a merge, never a sort, so that the module,
-// which only ever adds decoded parts, carries no sorting code. addSorted
-// may keep sums as the group's, and never writes to the group's old sums.
-func (s *Set) addSorted(k groupKey, w int, sums []byte) error {
-	if s.groups == nil {
-		s.groups = map[groupKey]*group{}
-	}
-	g := s.groups[k]
-	if g == nil {
-		if len(s.groups) >= MaxGroups {
-			return errors.New(num("revocation: more than ", MaxGroups, " groups"))
+// addGroups adds groups, each of a distinct key and each strictly
+// ascending, to s: a group that s has already is merged with it into new
+// memory, cut to the shorter of their two widths. It is refused whole
+// when one of them would take s past its limits or below its false-match
+// rate: s is then unchanged. addGroups keeps gs's groups as its own.
+func (s *Set) addGroups(gs []decodedGroup) error {
+	total, fresh := s.entries, 0
+	for i := range gs {
+		g := &gs[i]
+		n := len(g.sums) / g.width
+		old := s.groups[g.key]
+		if old == nil {
+			fresh++
 		}
-		g = &group{width: w}
-		s.groups[k] = g
+		var err error
+		switch {
+		case len(s.groups)+fresh > MaxGroups:
+			err = errGroups
+		case total+n > MaxEntries:
+			err = errEntryCount
+		case old != nil:
+			// Keep the shorter prefix of every entry: the check below
+			// decides whether that is still long enough.
+			w := min(old.width, g.width)
+			total -= old.len()
+			g.sums, g.width = merge(old.sums, old.width, g.sums, g.width, w), w
+			n = len(g.sums) / w
+		}
+		if need := Width(n); err == nil && need > g.width {
+			err = &refusal{num("entries kept as prefixes of ", uint64(g.width), num(" bytes would match honest passes too often (need ", uint64(need), " bytes)"))}
+		}
+		if err != nil {
+			return err
+		}
+		total += n
 	}
-	before := g.len()
-	if w < g.width {
-		// Keep the shorter prefix of every entry: the check below decides
-		// whether that is still long enough.
-		g.sums = truncate(g.sums, g.width, w)
-		g.width = w
-	} else if w > g.width {
-		sums = truncate(sums, w, g.width)
+	if s.groups == nil {
+		s.groups = make(map[groupKey]*group, len(gs))
 	}
-	if s.entries-before+g.len()+len(sums)/g.width > MaxEntries {
-		return errors.New(num("revocation: more than ", MaxEntries, " entries"))
+	for i := range gs {
+		s.groups[gs[i].key] = &gs[i].group
 	}
-	g.sums = mergeDedup(g.sums, sums, g.width)
-	s.entries += g.len() - before
-	if need := Width(g.len()); need > g.width {
-		return errors.New(num("revocation: entries kept as prefixes of ", uint64(g.width), num(" bytes would match honest passes too often (need ", uint64(need), " bytes)")))
-	}
+	s.entries = total
 	return nil
 }
 
-// truncate keeps the first to bytes of each from-byte record of sums, in
-// ascending order without repeats: ascending records stay ascending, and
-// those that shared their first to bytes become one.
-//
-//go:noinline
-func truncate(sums []byte, from, to int) []byte {
-	out := make([]byte, 0, len(sums)/from*to)
-	for i := 0; i+from <= len(sums); i += from {
-		if r := sums[i : i+to]; len(out) < to || !bytes.Equal(out[len(out)-to:], r) {
+// merge merges a and b, two lists of records of aw and bw bytes each in
+// ascending order, into a new list of their first w bytes (w ≤ aw, bw) in
+// strictly ascending order: records that then share their first w bytes
+// become one. a and b are not written to.
+func merge(a []byte, aw int, b []byte, bw, w int) []byte {
+	out := make([]byte, 0, (len(a)/aw+len(b)/bw)*w)
+	for len(a) > 0 || len(b) > 0 {
+		var r []byte
+		if len(b) == 0 || len(a) > 0 && bytes.Compare(a[:w], b[:w]) <= 0 {
+			r, a = a[:w], a[aw:]
+		} else {
+			r, b = b[:w], b[bw:]
+		}
+		if len(out) < w || !bytes.Equal(out[len(out)-w:], r) {
 			out = append(out, r...)
 		}
 	}
@@ -235,30 +249,6 @@ func sortDedup(g *group) {
 	g.sums = out
 }
 
-// mergeDedup merges a and b, two lists of w-byte records each in strictly
-// ascending order (no repeats), into one without repeats. It returns b
-// itself when a is empty, and otherwise a new slice: a is never written to.
-func mergeDedup(a, b []byte, w int) []byte {
-	if len(a) == 0 {
-		return b
-	}
-	out := make([]byte, 0, len(a)+len(b))
-	for len(a) > 0 || len(b) > 0 {
-		var r []byte
-		switch {
-		case len(b) == 0 || len(a) > 0 && bytes.Compare(a[:w], b[:w]) <= 0:
-			r, a = a[:w], a[w:]
-		default:
-			r, b = b[:w], b[w:]
-		}
-		if len(out) >= w && bytes.Equal(out[len(out)-w:], r) {
-			continue
-		}
-		out = append(out, r...)
-	}
-	return out
-}
-
 type records struct {
 	b []byte
 	w int
@@ -275,18 +265,21 @@ func (r records) Swap(i, j int) {
 }
 func (r records) rec(i int) []byte { return r.b[i*r.w : i*r.w+r.w] }
 
-// errPart is the error of a malformed part: every error of decodePart but
-// the size cap wraps it.
-var errPart = errors.New("revocation: malformed part")
+// refusal is the error of a part or a set that is refused: why. Most
+// refusals are the values below, made by the linker, not by code: this
+// code runs in the WebAssembly module (which is also why there is no fmt).
+type refusal struct{ why string }
 
-// partError is a malformed part's error: errPart with what is wrong.
-// (Built without fmt: this code runs in the WebAssembly module.)
-type partError struct{ msg string }
+func (e *refusal) Error() string { return "revocation: " + e.why }
 
-func (e *partError) Error() string { return errPart.Error() + ": " + e.msg }
-func (e *partError) Unwrap() error { return errPart }
-
-func malformed(msg string) error { return &partError{msg} }
+var (
+	errNotPart     = &refusal{"malformed part: too large, or not a revocation part (magic or version)"}
+	errGroupHeader = &refusal{"malformed part: a group's count, kid, hash type, entry width, entry count or Rice parameter out of range, or groups out of order"}
+	errEntries     = &refusal{"malformed part: entries not strictly ascending, a damaged gap, or bits after the last entry"}
+	errTruncated   = &refusal{"malformed part: truncated, or bytes after the last group"}
+	errGroups      = &refusal{"more than 65536 groups"}
+	errEntryCount  = &refusal{"more than 16777216 entries"}
+)
 
 // num returns prefix, n in decimal, and suffix: the one place the
 // messages above turn numbers into text (one copy in the WebAssembly

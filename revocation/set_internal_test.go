@@ -1,6 +1,10 @@
 package revocation
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // TestAddNarrower merges a part whose group keeps shorter prefixes than
 // the set's: the set's entries are cut to the shorter width, and those that
@@ -44,5 +48,45 @@ func TestAddNarrower(t *testing.T) {
 	}
 	if g := s.groups[keyOf(kid, UCI)]; g.width != 6 || g.len() != 3 {
 		t.Errorf("group of %d entries at %d bytes, want 3 at 6", g.len(), g.width)
+	}
+}
+
+// TestLimitMessages: addGroups writes its limits into its refusals as
+// constants; they must say the limits' values.
+func TestLimitMessages(t *testing.T) {
+	s := &Set{groups: map[groupKey]*group{}}
+	for i := 0; i < MaxGroups; i++ {
+		s.groups[groupKey(strconv.Itoa(i))] = &group{width: 16}
+	}
+	err := s.addGroups([]decodedGroup{{key: "new", group: group{width: 16, sums: make([]byte, 16)}}})
+	if err == nil || !strings.Contains(err.Error(), "more than "+strconv.Itoa(MaxGroups)+" groups") {
+		t.Errorf("past MaxGroups: %v", err)
+	}
+	s = &Set{entries: MaxEntries}
+	err = s.addGroups([]decodedGroup{{key: "new", group: group{width: 16, sums: make([]byte, 16)}}})
+	if err == nil || !strings.Contains(err.Error(), "more than "+strconv.Itoa(MaxEntries)+" entries") {
+		t.Errorf("past MaxEntries: %v", err)
+	}
+}
+
+// TestBitReaderRest: a part's bit stream may end in zero bits that pad its
+// last byte, and in nothing else.
+func TestBitReaderRest(t *testing.T) {
+	for _, c := range []struct {
+		b    []byte
+		pos  int
+		want bool
+	}{
+		{[]byte{0b1010_0000}, 3, false}, // the 5 bits left are zero padding
+		{[]byte{0b1010_0000}, 2, true},  // a one among the 6 bits left
+		{[]byte{0b1010_0001}, 7, true},  // the last bit is a one
+		{[]byte{0xff}, 8, false},        // all read
+		{[]byte{0, 0}, 0, true},         // a whole byte left, even of zeros
+		{nil, 0, false},
+	} {
+		r := bitReader{b: c.b, pos: c.pos}
+		if got := r.rest(); got != c.want {
+			t.Errorf("rest of %08b after %d bits = %v, want %v", c.b, c.pos, got, c.want)
+		}
 	}
 }

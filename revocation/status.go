@@ -1,7 +1,6 @@
 package revocation
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -11,6 +10,10 @@ import (
 // loaded and the signed index they came from. The zero Status has no data:
 // [Status.AddTo] then reports the list as missing.
 type Status struct {
+	// Not comparable (nothing compares Statuses): the compiler then
+	// writes no equality function for it into the WebAssembly module.
+	_ [0]func()
+
 	// Set holds the entries of every part loaded; nil or empty when none.
 	Set *Set
 	// Loaded tells whether a signed index was loaded (or, for the command
@@ -66,13 +69,14 @@ func (st *Status) AddTo(r *dcc.Result, p *dcc.Pass, now time.Time) {
 
 // Age formats a duration for people: "40m", "5h", "3 days".
 func Age(d time.Duration) string {
+	n, unit := d/time.Minute, "m"
 	switch {
 	case d < 0:
-		return "0m"
-	case d < time.Hour:
-		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
-	case d < 48*time.Hour:
-		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+		n = 0
+	case d >= 48*time.Hour:
+		n, unit = d/(24*time.Hour), " days"
+	case d >= time.Hour:
+		n, unit = d/time.Hour, "h"
 	}
-	return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + " days"
+	return num("", uint64(n), unit)
 }

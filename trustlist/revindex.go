@@ -4,10 +4,8 @@ import (
 	"crypto"
 	"encoding/hex"
 	"errors"
-	"strconv"
 	"time"
 
-	"github.com/passcheck/passcheck/dcc"
 	"github.com/passcheck/passcheck/trustlist/internal/wire"
 )
 
@@ -83,7 +81,7 @@ func LoadRevocationIndex(b []byte, pinned []crypto.PublicKey, lastSeenSequence u
 		return nil, err
 	}
 	if ix.Sequence < lastSeenSequence {
-		return nil, &dcc.Error{Code: Rollback, Err: errors.New("the revocation index has sequence " + strconv.FormatUint(ix.Sequence, 10) + ", below " + strconv.FormatUint(lastSeenSequence, 10) + " seen before")}
+		return nil, fail(Rollback, "the revocation index has sequence %d, below %d seen before", ix.Sequence, lastSeenSequence)
 	}
 	return ix, nil
 }
@@ -101,7 +99,12 @@ func ParseRevocationIndexUnverified(b []byte) (*RevocationIndex, error) {
 }
 
 func decodeIndex(payload, kid []byte) (*RevocationIndex, error) {
-	w, err := wire.DecodeIndex(payload, limits)
+	ix := &RevocationIndex{PublisherKID: kid}
+	seq, issued, expires, err := wire.DecodeIndex(payload, limits, func(sha []byte, size, entries uint64) {
+		p := RevocationPart{Size: int(size), Entries: int(entries)}
+		copy(p.SHA256[:], sha)
+		ix.Parts = append(ix.Parts, p)
+	})
 	if err != nil {
 		code := Invalid
 		var v *wire.VersionError
@@ -110,43 +113,6 @@ func decodeIndex(payload, kid []byte) (*RevocationIndex, error) {
 		}
 		return nil, fail(code, "revocation index: %w", err)
 	}
-	// The checks below build their messages without fmt, as wire's do:
-	// this code runs in the WebAssembly module.
-	bad := ""
-	if w.ExpiresAt <= w.IssuedAt {
-		bad = "expires not after issued"
-	}
-	ix := &RevocationIndex{
-		Sequence:     w.Sequence,
-		IssuedAt:     time.Unix(w.IssuedAt, 0).UTC(),
-		ExpiresAt:    time.Unix(w.ExpiresAt, 0).UTC(),
-		PublisherKID: kid,
-		Parts:        make([]RevocationPart, len(w.Parts)),
-	}
-	for i, p := range w.Parts {
-		rp := &ix.Parts[i]
-		copy(rp.SHA256[:], p.SHA256)
-		// At most wire.MaxIndexParts parts: comparing each with those
-		// before it costs less than a map, in time and in code.
-		for _, q := range ix.Parts[:i] {
-			if q.SHA256 == rp.SHA256 {
-				bad = "part " + strconv.Itoa(i+1) + " named twice"
-			}
-		}
-		if p.Size == 0 || p.Size > maxPartSize || p.Entries > maxIndexEntries {
-			bad = "part " + strconv.Itoa(i+1) + ": size or entry count out of range"
-		}
-		rp.Size, rp.Entries = int(p.Size), int(p.Entries)
-	}
-	if bad != "" {
-		return nil, &dcc.Error{Code: Invalid, Err: errors.New("revocation index: " + bad)}
-	}
+	ix.Sequence, ix.IssuedAt, ix.ExpiresAt = seq, time.Unix(issued, 0).UTC(), time.Unix(expires, 0).UTC()
 	return ix, nil
 }
-
-// Caps on what an index may name; package revocation enforces its own
-// limits on the parts themselves.
-const (
-	maxPartSize     = 64 << 20
-	maxIndexEntries = 16 << 20
-)

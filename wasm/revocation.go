@@ -50,12 +50,17 @@ type revocationOutcome struct {
 // use as it was; when there is none, the list is missing. index nil means
 // the caller could not fetch the index; why says what happened.
 func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, lastSeen uint64, why string, now time.Time) revocationOutcome {
-	if s.rev == nil {
-		s.rev = &revocations{}
-	}
-	r := s.rev
-	m := dcc.NewMessage(dcc.RevocationStale, cmp.Or(why, "the revocation index could not be fetched"))
-	if index != nil {
+	return s.revocationState(now, s.putRevocations(index, parts, pemText, lastSeen, why))
+}
+
+// putRevocations is loadRevocations without its answer: it returns why the
+// index was refused, nil when it is in use.
+func (s *session) putRevocations(index []byte, parts [][]byte, pemText string, lastSeen uint64, why string) *dcc.Message {
+	r := &s.rev
+	var m dcc.Message
+	if index == nil {
+		m = dcc.NewMessage(dcc.RevocationStale, cmp.Or(why, "the revocation index could not be fetched"))
+	} else {
 		keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
 		var ix *trustlist.RevocationIndex
 		if err == nil {
@@ -66,36 +71,36 @@ func (s *session) loadRevocations(index []byte, parts [][]byte, pemText string, 
 			// not hold two million-entry sets at once.
 			r.status = nil
 			r.status, r.seen = revocation.NewStatus(ix, parts), max(r.seen, ix.Sequence)
-			return s.revocationState(now, nil)
+			return nil
 		}
 		m = trustlist.ErrorMessage(err)
 	}
 	if r.status == nil || !r.status.Loaded {
 		r.status = &revocation.Status{Problem: m.Message}
 	}
-	return s.revocationState(now, &m)
+	refused := m
+	return &refused
 }
 
 // revocationState describes the revocation data in use at now; refused,
 // when not nil, is why the call that asks was refused: it comes first in
 // Errors, and OK is false.
 func (s *session) revocationState(now time.Time, refused *dcc.Message) revocationOutcome {
-	out := revocationOutcome{Errors: []dcc.Message{}}
+	var out revocationOutcome
+	errs := make([]dcc.Message, 2)
+	n := 0
 	if refused != nil {
-		out.Errors = append(out.Errors, *refused)
+		errs[0], n = *refused, 1
 	}
-	var st *revocation.Status
-	if s.rev != nil {
-		st = s.rev.status
-	}
+	st := s.rev.status
 	if st != nil && st.Loaded {
 		out.Loaded, out.Sequence, out.Issued, out.Expires = true, st.Sequence, st.IssuedAt, st.ExpiresAt
 		out.Entries = st.Set.Len()
 	}
 	if why := st.Stale(now); why != "" {
-		out.Errors = append(out.Errors, dcc.NewMessage(dcc.RevocationStale, why))
+		errs[n], n = dcc.NewMessage(dcc.RevocationStale, why), n+1
 	}
-	out.OK = len(out.Errors) == 0
+	out.OK, out.Errors = n == 0, errs[:n]
 	return out
 }
 
@@ -104,8 +109,7 @@ func (s *session) revocationState(now time.Time, refused *dcc.Message) revocatio
 // command line adds them (revocation.Status.AddTo). Before any
 // loadRevocations it adds nothing.
 func (s *session) checkRevocation(r *dcc.Result, p *dcc.Pass, now time.Time) {
-	if s.rev == nil {
-		return
+	if st := s.rev.status; st != nil {
+		st.AddTo(r, p, now)
 	}
-	s.rev.status.AddTo(r, p, now)
 }

@@ -30,65 +30,58 @@ var jsArray = js.Global().Get("Array")
 // not be fetched. lastSeenSequence is read as loadTrustList's.
 func (s *session) jsLoadRevocations(args []js.Value) any {
 	now := time.Now()
-	index, parts, pemText, lastSeen, why, bad := revocationArgs(args)
-	if !bad.IsNull() {
-		// Refused for its arguments: the error, then the data in use.
-		e := bad.Get("errors").Index(0)
-		m := dcc.Message{Code: dcc.Code(e.Get("code").String()), Message: e.Get("message").String()}
-		return revocationJS(s.revocationState(now, &m))
-	}
-	return revocationJS(s.loadRevocations(index, parts, pemText, lastSeen, why, now))
-}
-
-// revocationArgs reads loadRevocations' arguments; bad is an error Result
-// (not null) when one of them is refused.
-func revocationArgs(args []js.Value) (index []byte, parts [][]byte, pemText string, lastSeen uint64, why string, bad js.Value) {
+	var index []byte
+	var parts [][]byte
+	why := ""
 	if w := arg(args, 4); w.Type() == js.TypeString && strLen(w) <= 1024 {
 		why = w.String()
 	}
+	pemText, lastSeen, bad := keysArgs(arg(args, 2), arg(args, 3))
+	ok := bad.IsNull()
 	// null or undefined (any falsy value): no index.
-	if v := arg(args, 0); v.Truthy() {
-		if index, bad = bytesArg(v, "the revocation index", trustlist.MaxIndexSize); !bad.IsNull() {
-			return
-		}
+	if v := arg(args, 0); ok && v.Truthy() {
+		index, bad = bytesArg(v, "the revocation index", trustlist.MaxIndexSize)
 		list := arg(args, 1)
 		n := -1 // the length, read once: a Proxy could answer another the next time
 		if list.InstanceOf(jsArray) {
 			n = list.Length()
 		}
-		if n < 0 || n > maxRevocationParts {
-			bad = errorResult(dcc.InputInvalid, "the revocation parts must be an array of at most 64 Uint8Arrays or nulls")
-			return
+		if ok = bad.IsNull() && n >= 0 && n <= maxRevocationParts; ok {
+			parts = make([][]byte, n)
 		}
-		total := 0
-		parts = make([][]byte, n)
-		for i := range parts {
+		left := maxRevocationPartBytes
+		for i := 0; i < len(parts) && ok; i++ {
 			if p := list.Index(i); p.Truthy() {
-				if parts[i], bad = bytesArg(p, "a revocation part", min(revocation.MaxPartSize, maxRevocationPartBytes-total)); !bad.IsNull() {
-					return
-				}
-				total += len(parts[i])
+				parts[i], bad = bytesArg(p, "a revocation part", min(revocation.MaxPartSize, left))
+				ok, left = bad.IsNull(), left-len(parts[i])
 			}
 		}
 	}
-	pemText, lastSeen, bad = keysArgs(arg(args, 2), arg(args, 3))
-	return index, parts, pemText, lastSeen, why, bad
+	// Refused for its arguments: the one message that says what they must
+	// be, then the data in use.
+	refused := &badRevocationArgs
+	if ok {
+		refused = s.putRevocations(index, parts, pemText, lastSeen, why)
+	}
+	return revocationJS(s.revocationState(now, refused))
 }
+
+// badRevocationArgs is loadRevocations' refusal of any argument it cannot
+// use. (A variable, laid out by the linker; revocationState copies it.)
+var badRevocationArgs = dcc.Message{Code: dcc.InputInvalid, Message: "loadRevocations takes (index: Uint8Array of at most 64 KiB or null, " +
+	"parts: array of at most 64 Uint8Arrays of at most 64 MiB, 128 MiB in all, or nulls, trustKeysPEM: string of at most 64 KiB, " +
+	"lastSeenSequence?: whole number or decimal string)"}
 
 // revocations() → the revocation data in use, in loadRevocations' shape.
 func (s *session) jsRevocations([]js.Value) any {
 	return revocationJS(s.revocationState(time.Now(), nil))
 }
 
+// revocationJS hands JavaScript a revocationOutcome as JSON.
 func revocationJS(out revocationOutcome) js.Value {
-	return jsJSONParse.Invoke(string(appendRevocations(nil, out)))
-}
-
-// appendRevocations appends the JSON of a revocationOutcome.
-func appendRevocations(b []byte, out revocationOutcome) []byte {
 	loaded := `,"loaded":false`
 	if out.Loaded {
 		loaded = `,"loaded":true`
 	}
-	return appendListState(b, out.OK, out.Errors, []dcc.Message{}, loaded, out.Loaded, out.Sequence, out.Issued, out.Expires, "entries", out.Entries)
+	return jsJSONParse.Invoke(string(appendListState(nil, out.OK, out.Errors, nil, loaded, out.Loaded, out.Sequence, out.Issued, out.Expires, "entries", out.Entries)))
 }

@@ -21,7 +21,7 @@ type session struct {
 	list    *trustlist.List // the list in use; nil before a load succeeded
 	loadErr error           // why there is no list, when list is nil; nil before a load
 	grace   time.Duration   // how long past its expiry list still serves (amber, see trustlist.StateGrace)
-	rev     *revocations    // the revocation data (revocation.go); nil before loadRevocations
+	rev     revocations     // the revocation data (revocation.go)
 
 	// The pass last given to prepare, for speculate and verifyPrepared, with
 	// its validation clock, the time of the call and its candidate keys.
@@ -63,7 +63,7 @@ func newSession() *session {
 // prepared pass and its key handles are left to the collector.
 func (s *session) free() {
 	delete(sessions, s.id)
-	s.list, s.loadErr, s.rev = nil, nil, nil
+	s.list, s.loadErr, s.rev = nil, nil, revocations{}
 	s.forget()
 }
 

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/passcheck/passcheck/internal/cbor"
 )
@@ -17,8 +18,14 @@ const (
 	IndexKeyParts = 16
 )
 
-// MaxIndexParts caps the parts one index names.
-const MaxIndexParts = 64
+// Caps on what an index may name: parts, and each part's size and
+// entries (package revocation enforces its own limits on the parts
+// themselves).
+const (
+	MaxIndexParts  = 64
+	MaxPartSize    = 64 << 20
+	MaxPartEntries = 16 << 20
+)
 
 // Index is the signed content of a revocation index: which revocation
 // parts, named by their SHA-256, make up the revocation list. The struct
@@ -42,66 +49,62 @@ type IndexPart struct {
 // DecodeIndex reads a revocation index payload within lim: a map with
 // unsigned integer keys, no duplicates, keys 1 to 4 and 16 present, key 5
 // absent; other keys (for later versions) are checked to be well-formed and
-// ignored.
-func DecodeIndex(b []byte, lim cbor.Limits) (*Index, error) {
+// ignored; an expiry after the issue time; parts each named once, of 1 to
+// [MaxPartSize] bytes and at most [MaxPartEntries] entries. It returns keys
+// 2 to 4 and calls part with each part, in order. (No Index is built: the
+// caller fills its own, and Index's types stay out of the WebAssembly
+// module.)
+func DecodeIndex(b []byte, lim cbor.Limits, part func(sha256 []byte, size, entries uint64)) (sequence uint64, issuedAt, expiresAt int64, err error) {
 	h, fields, _, err := readTop(b, lim, IndexKeyParts+1, IndexVersion, nil)
 	switch {
 	case err != nil:
-		return nil, err
+		return 0, 0, 0, err
 	case fields[KeySigners] != nil:
-		return nil, errors.New("a trust-list bundle (key 5), not a revocation index")
+		return 0, 0, 0, errors.New("a trust-list bundle (key 5), not a revocation index")
 	case fields[IndexKeyParts] == nil:
-		return nil, errors.New("key 16 (parts) is missing")
+		return 0, 0, 0, errors.New("key 16 (parts) is missing")
+	case h.expiresAt <= h.issuedAt:
+		return 0, 0, 0, errors.New("expires not after issued")
 	}
-	ix := &Index{Version: h.version, Sequence: h.sequence, IssuedAt: h.issuedAt, ExpiresAt: h.expiresAt}
-	pr := cbor.NewReader(fields[IndexKeyParts], strict(lim))
-	np, err := pr.Array(2)
+	// Key 16: an array of at most MaxIndexParts arrays [SHA-256 (32
+	// bytes), size, entries].
+	r := cbor.NewReader(fields[IndexKeyParts], strict(lim))
+	np, err := r.Array(2)
 	if err == nil && np > MaxIndexParts {
 		err = errors.New("more than 64 parts")
 	}
-	if err == nil {
-		ix.Parts = make([]IndexPart, np)
-	}
-	for i := range ix.Parts {
-		p := &ix.Parts[i]
-		at := pr.Offset()
+	var seen [MaxIndexParts][]byte
+	for i := 0; i < np && err == nil; i++ {
+		at := r.Offset()
 		var m int
-		m, err = pr.Array(3)
-		if err == nil && m != 3 {
-			err = errorAt(at, "a part is not [sha256, size, entries]")
+		var sha []byte
+		var size, entries uint64
+		m, err = r.Array(3)
+		if err == nil {
+			sha, err = r.Bytes()
 		}
 		if err == nil {
-			p.SHA256, err = pr.Bytes()
-		}
-		if err == nil && len(p.SHA256) != 32 {
-			err = errorAt(at, "a part's SHA-256 is not 32 bytes")
+			size, err = r.Uint()
 		}
 		if err == nil {
-			p.Size, err = pr.Uint()
+			entries, err = r.Uint()
+		}
+		// At most 64 parts: comparing each with those before it costs
+		// less than a map, in time and in code.
+		ok := m == 3 && len(sha) == 32 && size > 0 && size <= MaxPartSize && entries <= MaxPartEntries
+		for _, q := range seen[:i] {
+			ok = ok && string(q) != string(sha)
+		}
+		seen[i] = sha
+		if err == nil && !ok {
+			err = errorAt(at, "a part is not [32-byte SHA-256, 1 to 64 MiB, at most 16 Mi entries], or is named twice")
 		}
 		if err == nil {
-			p.Entries, err = pr.Uint()
-		}
-		if err != nil {
-			break
+			part(sha, size, entries)
 		}
 	}
 	if err != nil {
-		// Without fmt here: one call site less in the WebAssembly module
-		// (wire's other readers still use it).
-		return nil, prefixed("key 16 (parts): ", err)
+		return 0, 0, 0, fmt.Errorf("key 16 (parts): %w", err)
 	}
-	return ix, nil
+	return h.sequence, h.issuedAt, h.expiresAt, nil
 }
-
-// prefixedError is err with prefix before its message; errors.Is and
-// errors.As see err.
-type prefixedError struct {
-	prefix string
-	err    error
-}
-
-func prefixed(prefix string, err error) error { return &prefixedError{prefix, err} }
-
-func (e *prefixedError) Error() string { return e.prefix + e.err.Error() }
-func (e *prefixedError) Unwrap() error { return e.err }

@@ -353,18 +353,18 @@ func FuzzDecodePayload(f *testing.F) {
 // way round, and both refuse a key given twice, whatever the key.
 func TestIndexAndPayloadApart(t *testing.T) {
 	bundle := mustHex(t, "a5 0101 0202 0303 0404 0580")
-	if _, err := wire.DecodeIndex(bundle, lim); err == nil || !strings.Contains(err.Error(), "not a revocation index") {
+	if _, _, _, err := wire.DecodeIndex(bundle, lim, func([]byte, uint64, uint64) {}); err == nil || !strings.Contains(err.Error(), "not a revocation index") {
 		t.Errorf("a bundle read as an index: %v", err)
 	}
 	index := mustHex(t, "a5 0101 0202 0303 0404 1080")
 	if _, _, err := wire.DecodePayload(index, lim); err == nil || !strings.Contains(err.Error(), "key 5 is missing") {
 		t.Errorf("an index read as a bundle: %v", err)
 	}
-	if _, err := wire.DecodeIndex(index, lim); err != nil {
+	if _, _, _, err := wire.DecodeIndex(index, lim, func([]byte, uint64, uint64) {}); err != nil {
 		t.Errorf("the index: %v", err)
 	}
 	for _, dup := range []string{"a7 0101 0202 0303 0404 1080 1180 1180", "a7 0101 0202 0303 0404 0580 0a40 0a40"} {
-		if _, err := wire.DecodeIndex(mustHex(t, dup), lim); err == nil {
+		if _, _, _, err := wire.DecodeIndex(mustHex(t, dup), lim, func([]byte, uint64, uint64) {}); err == nil {
 			t.Errorf("wire.DecodeIndex(%s) accepted a key given twice", dup)
 		}
 		if _, _, err := wire.DecodePayload(mustHex(t, dup), lim); err == nil {
