@@ -119,7 +119,7 @@ func decodePart(b []byte) ([]decodedGroup, error) {
 		}
 		total += n
 		key := keyOf(kid, t)
-		if ng > MaxGroups || len(kid) > MaxKIDLen || t < UCI || t > Signature || w < 6 || w > HashLen || n == 0 || n > MaxEntries || total > MaxEntries || k > 64 || i > 0 && key <= lastKey {
+		if ng > MaxGroups || len(kid) > MaxKIDLen || t < UCI || t > Signature || w < 6 || w > HashLen || n == 0 || n > MaxEntries || total > MaxEntries || k > 64 || i > 0 && key <= lastKey || n*uint64(k+1) > 8*uint64(len(stream)) {
 			return nil, errGroupHeader
 		}
 		lastKey = key

@@ -5,6 +5,9 @@ import (
 	"compress/zlib"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,6 +240,24 @@ func TestPartRefused(t *testing.T) {
 		if set.Len() != 0 {
 			t.Errorf("%s: %d entries kept from a refused part", name, set.Len())
 		}
+	}
+	// A group that claims more entries than its bit stream can hold (each
+	// takes at least k+1 bits) is refused before anything is allocated for
+	// them: a small part never costs the memory of MaxEntries entries.
+	claim := []byte("PCRV\x01\x01")                        // magic, one group
+	claim = append(claim, byte(revocation.UCI), 1, 'k', 8) // hash type, kid, entry width
+	claim = binary.AppendUvarint(claim, revocation.MaxEntries)
+	claim = append(claim, 0, 1, 0) // Rice parameter 0, a stream of one byte
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var set0 revocation.Set
+	err := set0.AddPart(claim)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "more entries than its bits can hold") {
+		t.Errorf("a group claiming %d entries in one byte: %v", revocation.MaxEntries, err)
+	}
+	if a := after.TotalAlloc - before.TotalAlloc; a > 1<<20 {
+		t.Errorf("refusing a part of %d bytes allocated %d bytes", len(claim), a)
 	}
 	// Two parts of 5,000 entries each keep 7-byte prefixes, enough for
 	// 5,000; together, 10,000 entries at 7 bytes would match honest passes

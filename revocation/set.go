@@ -274,7 +274,7 @@ func (e *refusal) Error() string { return "revocation: " + e.why }
 
 var (
 	errNotPart     = &refusal{"malformed part: too large, or not a revocation part (magic or version)"}
-	errGroupHeader = &refusal{"malformed part: a group's count, kid, hash type, entry width, entry count or Rice parameter out of range, or groups out of order"}
+	errGroupHeader = &refusal{"malformed part: a group's count, kid, hash type, entry width, entry count or Rice parameter out of range, more entries than its bits can hold, or groups out of order"}
 	errEntries     = &refusal{"malformed part: entries not strictly ascending, a damaged gap, or bits after the last entry"}
 	errTruncated   = &refusal{"malformed part: truncated, or bytes after the last group"}
 	errGroups      = &refusal{"more than 65536 groups"}
