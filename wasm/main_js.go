@@ -19,6 +19,11 @@
 //	                                          → {ok, errors, warnings, loaded, sequence, sequenceText, issuedAt, expiresAt, entries}
 //	                                          (the signed revocation index and its parts; revocation_js.go)
 //	revocations()                             → the same for the revocation data in use
+//	prepareSignature(bytes, trustKeysPEM)     → {token, toBeSigned, signature, keys} (keys: the pinned keys as JWKs, null for
+//	                                          one that is not P-256), or null: a bundle's or a revocation index's signature,
+//	                                          for WebCrypto to check (signature.go)
+//	signatureVerified(token, keyIndex)        → true when recorded: the next load of the same bytes with the same keys takes
+//	                                          keys[keyIndex] as having verified the signature; false for a stale token
 //	verify(text, atMillis?)                   → Result, as passcheck verify --json
 //	jwk(handle)                               → the JSON Web Key of a key handle (see exports_js.go), or null
 //	id                                        the session's number, for the exported functions
@@ -109,7 +114,12 @@ func api(s *session) js.Value {
 	set("verify", s.jsVerify)
 	set("jwk", s.jsJWK)
 	set("rules", s.jsRules) // rules_js.go
-	set("loadRevocations", s.jsLoadRevocations)
+	set("prepareSignature", s.jsPrepareSignature)
+	set("signatureVerified", s.jsSignatureVerified)
+	set("loadRevocations", func(args []js.Value) any {
+		defer s.dropSignature() // a prepared file is for one load at most
+		return s.jsLoadRevocations(args)
+	})
 	set("revocations", s.jsRevocations)
 	set("warmUp", func(args []js.Value) any { return s.warmUp(arg(args, 0).Truthy()) != nil })
 	set("free", func([]js.Value) any {
@@ -322,6 +332,43 @@ func (s *session) jsVerify(args []js.Value) any {
 		return bad
 	}
 	return resultJS(s.check(t, at, now))
+}
+
+// prepareSignature(bytes, trustKeysPEM) → {token, toBeSigned, signature,
+// keys}, or null (session.prepareSignature).
+func (s *session) jsPrepareSignature(args []js.Value) any {
+	s.dropSignature()
+	file, bad := bytesArg(arg(args, 0), "the file", trustlist.MaxBundleSize)
+	pemArg := arg(args, 1)
+	if !bad.IsNull() || pemArg.Type() != js.TypeString || strLen(pemArg) > 64<<10 {
+		return nil
+	}
+	in := s.prepareSignature(file, pemArg.String())
+	if in == nil {
+		return nil
+	}
+	keys := make([]any, len(in.Keys))
+	for i, k := range in.Keys {
+		if k != nil {
+			keys[i] = jwk(k)
+		}
+	}
+	o := jsObject.New()
+	o.Set("token", float64(in.Token))
+	o.Set("toBeSigned", bytesJS(in.ToBeSigned))
+	o.Set("signature", bytesJS(in.Signature))
+	o.Set("keys", keys)
+	return o
+}
+
+// signatureVerified(token, keyIndex) → whether it was recorded
+// (session.signatureVerified).
+func (s *session) jsSignatureVerified(args []js.Value) any {
+	t := arg(args, 0)
+	if t.Type() != js.TypeNumber || !(t.Float() >= 0 && t.Float() <= 1<<53) {
+		return false
+	}
+	return s.signatureVerified(uint64(t.Float()), index(arg(args, 1)))
 }
 
 // index reads a small whole number argument: -1 when it is not one.
