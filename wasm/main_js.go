@@ -117,8 +117,9 @@ func api(s *session) js.Value {
 	set("prepareSignature", s.jsPrepareSignature)
 	set("signatureVerified", s.jsSignatureVerified)
 	set("loadRevocations", func(args []js.Value) any {
-		defer s.dropSignature() // a prepared file is for one load at most
-		return s.jsLoadRevocations(args)
+		r := s.jsLoadRevocations(args)
+		s.dropSignature() // a prepared file is for one load at most
+		return r
 	})
 	set("revocations", s.jsRevocations)
 	set("warmUp", func(args []js.Value) any { return s.warmUp(arg(args, 0).Truthy()) != nil })
