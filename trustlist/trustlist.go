@@ -181,10 +181,10 @@ func newConfig(opts []Option) config {
 // WebAssembly module, whose JavaScript side checks the signature with
 // WebCrypto (docs/wasm.md). Use it only with the index of the key that
 // verified these bytes; a caller that cannot name one must let the load
-// check the signature. When pinned[i] does not exist or is not a P-256
-// key, the load fails with [SignatureInvalid]; a negative i names no key,
-// and the load checks the signature itself, as without the option: there
-// is no way to load without a signature verified by a named pinned key.
+// check the signature. When i names no P-256 key of pinned (negative, past
+// its end, or another kind of key), the load checks the signature itself,
+// as without the option: there is no way to load without a signature
+// verified by a named pinned key.
 func WithSignatureCheckedBy(i int) Option {
 	return func(c *config) { c.checkedBy = max(i, -1) + 1 }
 }
@@ -345,29 +345,15 @@ func openSized(bundle []byte, max int) (*cose.Sign1, error) {
 	return &msg, nil
 }
 
-// verify checks the signature of msg, unless the caller checked it with a
-// pinned key ([WithSignatureCheckedBy]), which must be a P-256 one.
-func (c config) verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
-	if c.checkedBy == 0 {
-		return verify(msg, pinned)
-	}
-	i := c.checkedBy - 1
-	if len(msg.Signature) != 64 {
-		return fail(SignatureInvalid, "the signature has %d bytes, want 64", len(msg.Signature))
-	}
-	if i < len(pinned) {
-		if pub, ok := pinned[i].(*ecdsa.PublicKey); ok && pub != nil && pub.Curve == elliptic.P256() {
-			return nil
-		}
-	}
-	return fail(SignatureInvalid, "the signature was checked with pinned key %d, which is not one of the %d pinned P-256 keys", i, len(pinned))
-}
-
 // verify checks the ES256 signature (RFC 9053 §2.1: r ‖ s, 32 bytes each)
-// over the Sig_structure against each pinned P-256 key.
-func verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
+// over the Sig_structure against each pinned P-256 key, unless the caller
+// checked it with one ([WithSignatureCheckedBy]).
+func (c config) verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
 	if len(msg.Signature) != 64 {
 		return fail(SignatureInvalid, "the signature has %d bytes, want 64", len(msg.Signature))
+	}
+	if i := c.checkedBy - 1; i >= 0 && i < len(pinned) && isP256(pinned[i]) {
+		return nil
 	}
 	var digest [sha256.Size]byte
 	h := sha256.New()
@@ -377,12 +363,11 @@ func verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
 	sig := signatureDER(msg.Signature)
 	tried := 0
 	for _, k := range pinned {
-		pub, ok := k.(*ecdsa.PublicKey)
-		if !ok || pub == nil || pub.Curve != elliptic.P256() {
+		if !isP256(k) {
 			continue
 		}
 		tried++
-		if sig != nil && ecdsa.VerifyASN1(pub, digest[:], sig) {
+		if sig != nil && ecdsa.VerifyASN1(k.(*ecdsa.PublicKey), digest[:], sig) {
 			return nil
 		}
 	}
@@ -390,6 +375,12 @@ func verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
 		return fail(SignatureInvalid, "no pinned P-256 publisher key to check the signature with")
 	}
 	return fail(SignatureInvalid, "none of the %d pinned publisher keys verifies the signature (bundle key ID %x)", tried, msg.KID)
+}
+
+// isP256 reports whether k is an ECDSA P-256 public key.
+func isP256(k crypto.PublicKey) bool {
+	pub, ok := k.(*ecdsa.PublicKey)
+	return ok && pub != nil && pub.Curve == elliptic.P256()
 }
 
 // signatureDER returns the ASN.1 DER form (SEQUENCE of two INTEGERs, as

@@ -15,24 +15,21 @@ package main
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 
 	"github.com/passcheck/passcheck/trustlist"
 )
 
 // signedFile is the file last given to prepareSignature.
 type signedFile struct {
-	token    uint64             // names it; any other prepareSignature or load makes it stale
-	file     []byte             // a copy of the bytes
-	pemText  string             // the pinned keys it is to be checked against
-	keys     []crypto.PublicKey // the pinned keys WebCrypto may name (nil: not a P-256 key)
-	verified int                // the index of the pinned key that verified it, or -1
+	token    uint64 // names it; any other prepareSignature or load makes it stale
+	file     []byte // a copy of the bytes
+	pemText  string // the pinned keys it is to be checked against
+	keys     int    // how many pinned keys
+	verified int    // the index of the pinned key that verified it, or -1
 }
 
 // signatureInput is the answer of prepareSignature: the Sig_structure, the
-// signature, and the pinned keys that may have made it (nil for one that
-// is not a P-256 key, which cannot have).
+// signature, and the pinned keys.
 type signatureInput struct {
 	Token                 uint64
 	ToBeSigned, Signature []byte
@@ -55,24 +52,20 @@ func (s *session) prepareSignature(file []byte, pemText string) *signatureInput 
 	if err != nil {
 		return nil
 	}
-	in := &signatureInput{Token: s.signed.token, ToBeSigned: tbs, Signature: sig, Keys: make([]crypto.PublicKey, len(keys))}
-	for i, k := range keys {
-		if pub, ok := k.(*ecdsa.PublicKey); ok && pub.Curve == elliptic.P256() {
-			in.Keys[i] = k
-		}
-	}
-	s.signed = signedFile{token: s.signed.token, file: bytes.Clone(file), pemText: pemText, keys: in.Keys, verified: -1}
-	return in
+	s.signed = signedFile{token: s.signed.token, file: bytes.Clone(file), pemText: pemText, keys: len(keys), verified: -1}
+	return &signatureInput{Token: s.signed.token, ToBeSigned: tbs, Signature: sig, Keys: keys}
 }
 
 // signatureVerified records that the pinned key at index (in the Keys that
 // prepareSignature returned with token) verified the file's signature. It
 // returns false, and records nothing, when token is stale (another
 // prepareSignature or a load came between), when a key was recorded
-// already, or when index names no P-256 key.
+// already, or when index names no key. (A key that is not P-256 cannot
+// have verified an ES256 signature: trustlist.WithSignatureCheckedBy then
+// lets the load check the signature itself.)
 func (s *session) signatureVerified(token uint64, index int) bool {
 	f := &s.signed
-	if f.file == nil || token != f.token || f.verified >= 0 || index < 0 || index >= len(f.keys) || f.keys[index] == nil {
+	if f.file == nil || token != f.token || f.verified >= 0 || index < 0 || index >= f.keys {
 		return false
 	}
 	f.verified = index

@@ -4,6 +4,7 @@ package main
 
 import (
 	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/sha256"
 	"math/big"
 	"slices"
@@ -18,7 +19,7 @@ import (
 func outside(t *testing.T, in *signatureInput, i int) bool {
 	t.Helper()
 	k, ok := in.Keys[i].(*ecdsa.PublicKey)
-	if !ok {
+	if !ok || k.Curve != elliptic.P256() {
 		return false
 	}
 	d := sha256.Sum256(in.ToBeSigned)

@@ -406,7 +406,7 @@ function fastPath(api, c, s) {
 // revocation index), against the pinned keys, as fastPath checks a pass's:
 // the module reads the file as far as its signature (prepareSignature:
 // the Sig_structure, the signature, the pinned keys as JWKs), WebCrypto
-// verifies it, and the module records which pinned key did
+// verifies it with each P-256 one, and the module records which key did
 // (signatureVerified), so that its load of the same bytes with the same
 // keys, which must follow at once, skips its own ES256 check (the pure-Go
 // P-256 code, which V8 would otherwise compile at start-up). check(bytes)
@@ -419,10 +419,11 @@ function publisherCheck(api, s, trustKeys) {
   return async function check(bytes) {
     try {
       const p = api.prepareSignature(bytes, trustKeys);
-      if (!p) return false;
-      for (let i = 0; i < p.keys.length; i++) {
-        const jwk = p.keys[i];
-        if (!jwk) continue;
+      if (!Array.isArray(p)) return false;
+      const [token, tbs, sig, jwks] = p;
+      for (let i = 0; i < jwks.length; i++) {
+        const jwk = jwks[i];
+        if (!jwk || jwk.crv !== "P-256") continue;
         const id = jwk.x + "." + jwk.y;
         let key = keys.get(id);
         if (!key) {
@@ -430,8 +431,8 @@ function publisherCheck(api, s, trustKeys) {
           keys.set(id, key);
           key.catch(() => keys.delete(id));
         }
-        if (await s.verify(ALGS.ES256.verifyAlg, await key, p.signature, p.toBeSigned)) {
-          return api.signatureVerified(p.token, i) === true;
+        if (await s.verify(ALGS.ES256.verifyAlg, await key, sig, tbs)) {
+          return api.signatureVerified(token, i) === true;
         }
       }
     } catch {

@@ -72,28 +72,28 @@ const modes = {
     const good = b64(job.good);
     const tampered = b64(job.tampered);
     const out = {};
-    const p = api.prepareSignature(good, job.keys);
-    out.prepared = { token: typeof p.token, keys: p.keys.map((k) => k && k.crv), tbs: p.toBeSigned.length, sig: p.signature.length };
-    out.stale = api.signatureVerified(p.token + 1, 1);
-    out.outOfRange = api.signatureVerified(p.token, p.keys.length);
-    out.negative = api.signatureVerified(p.token, -1);
-    out.fraction = api.signatureVerified(p.token, 0.5);
-    out.notNumber = api.signatureVerified(String(p.token), 1);
+    const [token, tbs, sig, jwks] = api.prepareSignature(good, job.keys);
+    out.prepared = { token: typeof token, keys: jwks.map((k) => k && k.crv), tbs: tbs.length, sig: sig.length };
+    out.stale = api.signatureVerified(token + 1, 1);
+    out.outOfRange = api.signatureVerified(token, jwks.length);
+    out.negative = api.signatureVerified(token, -1);
+    out.fraction = api.signatureVerified(token, 0.5);
+    out.notNumber = api.signatureVerified(String(token), 1);
     out.missing = api.signatureVerified();
-    out.valid = api.signatureVerified(p.token, 1);
-    out.twice = api.signatureVerified(p.token, 1);
+    out.valid = api.signatureVerified(token, 1);
+    out.twice = api.signatureVerified(token, 1);
     // The answer for the good bundle does not carry a tampered one.
     out.tamperedAfterGood = codes(api.loadTrustList(tampered, job.keys));
     // A load makes a token stale: the trust list's, the revocations'.
     let q = api.prepareSignature(tampered, job.keys);
     api.loadTrustList(good, job.keys);
-    out.afterLoad = api.signatureVerified(q.token, 1);
+    out.afterLoad = api.signatureVerified(q[0], 1);
     q = api.prepareSignature(b64(job.index), job.keys);
     api.loadRevocations(null, [], job.keys, 0, "none");
-    out.afterRevocations = api.signatureVerified(q.token, 1);
+    out.afterRevocations = api.signatureVerified(q[0], 1);
     q = api.prepareSignature(good, job.keys);
     api.prepareSignature(good, job.keys);
-    out.afterPrepare = api.signatureVerified(q.token, 1);
+    out.afterPrepare = api.signatureVerified(q[0], 1);
     // Nothing to check outside: null, and nothing thrown.
     const nothing = {
       junk: [new Uint8Array(10), job.keys],
