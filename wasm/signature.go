@@ -75,7 +75,10 @@ func (s *session) signatureVerified(token uint64, index int) bool {
 // signatureOptions returns the options of a load of file against the keys
 // of pemText: WithSignatureCheckedBy when the outside check verified these
 // very bytes against these very keys, none otherwise (the load checks the
-// signature itself).
+// signature itself). (Not inlined, as dropSignature: one copy is less
+// module.)
+//
+//go:noinline
 func (s *session) signatureOptions(file []byte, pemText string) []trustlist.Option {
 	f := s.signed
 	if f.file == nil || f.verified < 0 || pemText != f.pemText || !bytes.Equal(file, f.file) {
@@ -86,6 +89,8 @@ func (s *session) signatureOptions(file []byte, pemText string) []trustlist.Opti
 
 // dropSignature forgets the prepared file: every load ends with it, so
 // that a token names one file for one load at most.
+//
+//go:noinline
 func (s *session) dropSignature() {
 	s.signed = signedFile{token: s.signed.token + 1, verified: -1}
 }
