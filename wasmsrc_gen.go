@@ -88,6 +88,5 @@ import "embed"
 //go:embed wasm/scan_noqr.go
 //go:embed wasm/scan_qr.go
 //go:embed wasm/session.go
-//go:embed wasm/signature.go
 //go:embed wasm/warmup.go
 var wasmSources embed.FS

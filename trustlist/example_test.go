@@ -3,11 +3,8 @@ package trustlist_test
 import (
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/passcheck/passcheck/dcc"
@@ -86,36 +83,4 @@ func ExampleJudge() {
 	// Output:
 	// grace cannot-check true TRUSTLIST_EXPIRED
 	// missing cannot-check KID_UNKNOWN TRUSTLIST_MISSING
-}
-
-// A caller with its own ES256 check (the WebAssembly module uses
-// WebCrypto) verifies the signature over what SignatureInput returns, with
-// one of the pinned keys, and names that key to Load; Load checks the rest.
-func ExampleWithSignatureCheckedBy() {
-	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	publisher, _ := publish.GenerateKey()
-	csca, _ := issuer.NewCSCA("AT", issuer.EC, now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
-	dsc, _ := csca.NewDSC(issuer.DSCOptions{NotBefore: now.AddDate(0, -1, 0), NotAfter: now.AddDate(1, 0, 0)})
-	bundle, _, _ := publish.Build(context.Background(), publish.Options{
-		Sources: []publish.Source{memSource{dsc}}, Key: publisher, Sequence: 7, Now: now,
-	})
-	pinned := []crypto.PublicKey{publisher.Public()}
-
-	toBeSigned, signature, err := trustlist.SignatureInput(bundle)
-	if err != nil {
-		panic(err)
-	}
-	// The outside check: ECDSA P-256 with SHA-256 over toBeSigned, the
-	// signature being r ‖ s (WebCrypto's crypto.subtle.verify takes it so).
-	digest := sha256.Sum256(toBeSigned)
-	r, s := new(big.Int).SetBytes(signature[:32]), new(big.Int).SetBytes(signature[32:])
-	if !ecdsa.Verify(pinned[0].(*ecdsa.PublicKey), digest[:], r, s) {
-		panic("not signed by the pinned key")
-	}
-	list, err := trustlist.Load(bundle, pinned, now.Add(time.Hour), 6, trustlist.WithSignatureCheckedBy(0))
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("sequence", list.Sequence)
-	// Output: sequence 7
 }

@@ -68,13 +68,12 @@ func (ix *RevocationIndex) Entries() int {
 //
 // Expiry is not a reason to refuse an index: the caller judges it
 // (revocation.Status), since an expired list still knows what it revoked.
-// Of the options, only [WithSignatureCheckedBy] applies.
-func LoadRevocationIndex(b []byte, pinned []crypto.PublicKey, lastSeenSequence uint64, opts ...Option) (*RevocationIndex, error) {
+func LoadRevocationIndex(b []byte, pinned []crypto.PublicKey, lastSeenSequence uint64) (*RevocationIndex, error) {
 	msg, err := openSized(b, MaxIndexSize)
 	if err != nil {
 		return nil, err
 	}
-	if err := newConfig(opts).verify(msg, pinned); err != nil {
+	if err := verify(msg, pinned); err != nil {
 		return nil, err
 	}
 	ix, err := decodeIndex(msg.Payload, msg.KID)

@@ -159,53 +159,6 @@ type Option func(*config)
 
 type config struct {
 	grace time.Duration
-	// checkedBy is 1 + the index in pinned of the key the caller checked
-	// the signature with ([WithSignatureCheckedBy]); 0: Load checks it.
-	checkedBy int
-}
-
-func newConfig(opts []Option) config {
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
-	}
-	return cfg
-}
-
-// WithSignatureCheckedBy tells [Load] or [LoadRevocationIndex] that the
-// caller has checked the ES256 signature of the very bytes it passes in,
-// over the Sig_structure that [SignatureInput] returns for them, with
-// pinned[i] (the pinned slice of the same call), and that it verified: the
-// load then checks everything else as usual, and not the signature again.
-// It is for a caller with a faster ES256 check than this package's own: the
-// WebAssembly module, whose JavaScript side checks the signature with
-// WebCrypto (docs/wasm.md). Use it only with the index of the key that
-// verified these bytes; a caller that cannot name one must let the load
-// check the signature. When i names no P-256 key of pinned (negative, past
-// its end, or another kind of key), the load checks the signature itself,
-// as without the option: there is no way to load without a signature
-// verified by a named pinned key.
-func WithSignatureCheckedBy(i int) Option {
-	return func(c *config) { c.checkedBy = max(i, -1) + 1 }
-}
-
-// SignatureInput returns what the ES256 signature of a signed file (a
-// bundle, or a revocation index) covers, its COSE Sig_structure (RFC 9052
-// §4.4), and the signature (r ‖ s, 32 bytes each), for a caller that checks
-// the signature itself and then passes [WithSignatureCheckedBy]. It checks
-// the size (at most [MaxBundleSize]) and the COSE_Sign1 structure, with the
-// codes of [Load]'s step 1, and a signature of any other length than 64
-// bytes is a [SignatureInvalid]; it checks no signature.
-func SignatureInput(file []byte) (toBeSigned, signature []byte, err error) {
-	msg, err := open(file)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(msg.Signature) != 64 {
-		return nil, nil, fail(SignatureInvalid, "the signature has %d bytes, want 64", len(msg.Signature))
-	}
-	tbs := cose.SigStructurePrefix(msg.Protected, len(msg.Payload), len(msg.Payload))
-	return append(tbs, msg.Payload...), msg.Signature, nil
 }
 
 // WithGrace lets a list that expired less than d ago load, with an [Expired]
@@ -237,7 +190,10 @@ func WithGrace(d time.Duration) Option {
 //
 // Load copies the bundle first: the caller may reuse its buffer.
 func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSequence uint64, opts ...Option) (*List, error) {
-	cfg := newConfig(opts)
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if now.IsZero() {
 		now = time.Now()
 	}
@@ -245,7 +201,7 @@ func Load(bundle []byte, pinned []crypto.PublicKey, now time.Time, lastSeenSeque
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.verify(msg, pinned); err != nil {
+	if err := verify(msg, pinned); err != nil {
 		return nil, err
 	}
 	l, signers, extra, err := newList(msg)
@@ -346,14 +302,10 @@ func openSized(bundle []byte, max int) (*cose.Sign1, error) {
 }
 
 // verify checks the ES256 signature (RFC 9053 §2.1: r ‖ s, 32 bytes each)
-// over the Sig_structure against each pinned P-256 key, unless the caller
-// checked it with one ([WithSignatureCheckedBy]).
-func (c config) verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
+// over the Sig_structure against each pinned P-256 key.
+func verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
 	if len(msg.Signature) != 64 {
 		return fail(SignatureInvalid, "the signature has %d bytes, want 64", len(msg.Signature))
-	}
-	if i := c.checkedBy - 1; i >= 0 && i < len(pinned) && isP256(pinned[i]) {
-		return nil
 	}
 	var digest [sha256.Size]byte
 	h := sha256.New()
@@ -363,11 +315,12 @@ func (c config) verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
 	sig := signatureDER(msg.Signature)
 	tried := 0
 	for _, k := range pinned {
-		if !isP256(k) {
+		pub, ok := k.(*ecdsa.PublicKey)
+		if !ok || pub == nil || pub.Curve != elliptic.P256() {
 			continue
 		}
 		tried++
-		if sig != nil && ecdsa.VerifyASN1(k.(*ecdsa.PublicKey), digest[:], sig) {
+		if sig != nil && ecdsa.VerifyASN1(pub, digest[:], sig) {
 			return nil
 		}
 	}
@@ -375,12 +328,6 @@ func (c config) verify(msg *cose.Sign1, pinned []crypto.PublicKey) error {
 		return fail(SignatureInvalid, "no pinned P-256 publisher key to check the signature with")
 	}
 	return fail(SignatureInvalid, "none of the %d pinned publisher keys verifies the signature (bundle key ID %x)", tried, msg.KID)
-}
-
-// isP256 reports whether k is an ECDSA P-256 public key.
-func isP256(k crypto.PublicKey) bool {
-	pub, ok := k.(*ecdsa.PublicKey)
-	return ok && pub != nil && pub.Curve == elliptic.P256()
 }
 
 // signatureDER returns the ASN.1 DER form (SEQUENCE of two INTEGERs, as

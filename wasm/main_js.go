@@ -19,11 +19,6 @@
 //	                                          → {ok, errors, warnings, loaded, sequence, sequenceText, issuedAt, expiresAt, entries}
 //	                                          (the signed revocation index and its parts; revocation_js.go)
 //	revocations()                             → the same for the revocation data in use
-//	prepareSignature(bytes, trustKeysPEM)     → [token, toBeSigned, signature, keys] (keys: the pinned keys as JWKs), or
-//	                                          null: a bundle's or a revocation index's signature, for WebCrypto to check
-//	                                          (signature.go)
-//	signatureVerified(token, keyIndex)        → true when recorded: the next load of the same bytes with the same keys takes
-//	                                          keys[keyIndex] as having verified the signature; false for a stale token
 //	verify(text, atMillis?)                   → Result, as passcheck verify --json
 //	jwk(handle)                               → the JSON Web Key of a key handle (see exports_js.go), or null
 //	id                                        the session's number, for the exported functions
@@ -114,13 +109,7 @@ func api(s *session) js.Value {
 	set("verify", s.jsVerify)
 	set("jwk", s.jsJWK)
 	set("rules", s.jsRules) // rules_js.go
-	set("prepareSignature", s.jsPrepareSignature)
-	set("signatureVerified", s.jsSignatureVerified)
-	set("loadRevocations", func(args []js.Value) any {
-		r := s.jsLoadRevocations(args)
-		s.dropSignature() // a prepared file is for one load at most
-		return r
-	})
+	set("loadRevocations", s.jsLoadRevocations)
 	set("revocations", s.jsRevocations)
 	set("warmUp", func(args []js.Value) any { return s.warmUp(arg(args, 0).Truthy()) != nil })
 	set("free", func([]js.Value) any {
@@ -335,42 +324,10 @@ func (s *session) jsVerify(args []js.Value) any {
 	return resultJS(s.check(t, at, now))
 }
 
-// prepareSignature(bytes, trustKeysPEM) → [token, toBeSigned, signature,
-// keys], or null (session.prepareSignature). An array: one call into
-// JavaScript to make, where an object takes one a field.
-func (s *session) jsPrepareSignature(args []js.Value) any {
-	s.dropSignature()
-	file, bad := bytesArg(arg(args, 0), "the file", trustlist.MaxBundleSize)
-	if !bad.IsNull() {
-		return nil
-	}
-	pemText, _, bad := keysArgs(arg(args, 1), js.Undefined())
-	if !bad.IsNull() {
-		return nil
-	}
-	in := s.prepareSignature(file, pemText)
-	if in == nil {
-		return nil
-	}
-	keys := make([]any, len(in.Keys))
-	for i, k := range in.Keys {
-		keys[i] = jwk(k)
-	}
-	return js.ValueOf([]any{float64(in.Token), bytesJS(in.ToBeSigned), bytesJS(in.Signature), keys})
-}
-
-// signatureVerified(token, keyIndex) → whether it was recorded
-// (session.signatureVerified). A token that is not a whole number names
-// none (-1 is no token's).
-func (s *session) jsSignatureVerified(args []js.Value) any {
-	return s.signatureVerified(uint64(index(arg(args, 0))), index(arg(args, 1)))
-}
-
-// index reads a whole number argument up to 2^53 (a key handle, a key
-// index, a token): -1 when it is not one.
+// index reads a small whole number argument: -1 when it is not one.
 func index(v js.Value) int {
-	if v.Type() == js.TypeNumber && v.Float() >= 0 && v.Float() <= 1<<53 && v.Float() == math.Trunc(v.Float()) {
-		return int(v.Float())
+	if v.Type() == js.TypeNumber && v.Float() >= 0 && v.Float() < 1<<20 && v.Float() == math.Trunc(v.Float()) {
+		return v.Int()
 	}
 	return -1
 }

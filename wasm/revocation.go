@@ -64,7 +64,7 @@ func (s *session) putRevocations(index []byte, parts [][]byte, pemText string, l
 		keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
 		var ix *trustlist.RevocationIndex
 		if err == nil {
-			ix, err = trustlist.LoadRevocationIndex(index, keys, max(lastSeen, r.seen), s.signatureOptions(index, pemText)...)
+			ix, err = trustlist.LoadRevocationIndex(index, keys, max(lastSeen, r.seen))
 		}
 		if err == nil {
 			// Drop the old set before decoding the new one: a kiosk need

@@ -40,9 +40,6 @@ type session struct {
 	lastHandle int
 
 	rules ruleState // the business rules (rules.go)
-
-	// The signed file last given to prepareSignature (signature.go).
-	signed signedFile
 }
 
 // sessions are the sessions in use, by id: each lives until it is freed
@@ -68,7 +65,6 @@ func (s *session) free() {
 	delete(sessions, s.id)
 	s.list, s.loadErr, s.rev = nil, nil, revocations{}
 	s.forget()
-	s.dropSignature()
 }
 
 // loadOutcome is the answer to loadTrustList. List is the list whose
@@ -94,22 +90,17 @@ func (s *session) load(bundle []byte, pemText string, lastSeen uint64, grace tim
 		}
 		return loadOutcome{Errors: []dcc.Message{trustlist.ErrorMessage(err)}, Warnings: []dcc.Message{}, List: l}
 	}
-	// The grace period, and the signature when WebCrypto verified it
-	// (signature.go).
-	opts := append([]trustlist.Option{trustlist.WithGrace(grace)}, s.signatureOptions(bundle, pemText)...)
-	s.dropSignature()
 	keys, err := trustlist.ParsePublicKeysPEM([]byte(pemText))
 	if err != nil {
 		return fail(err, nil)
 	}
-	l, err := trustlist.Load(bundle, keys, now, lastSeen, opts...)
+	l, err := trustlist.Load(bundle, keys, now, lastSeen, trustlist.WithGrace(grace))
 	if err != nil {
 		var expired *trustlist.List
 		if e, ok := err.(*dcc.Error); ok && e.Code == trustlist.Expired {
 			// The signature verified (expiry is checked after it): load it
 			// again without the expiry check only to report what it is.
-			opts[0] = trustlist.WithGrace(100 * 365 * 24 * time.Hour)
-			expired, _ = trustlist.Load(bundle, keys, now, lastSeen, opts...)
+			expired, _ = trustlist.Load(bundle, keys, now, lastSeen, trustlist.WithGrace(100*365*24*time.Hour))
 		}
 		return fail(err, expired)
 	}

@@ -251,23 +251,12 @@ var browserPhases = []struct{ key, what string }{
 	{"wasmFetched", "the module's last byte received"},
 	{"passcheck:compiled", "module compiled and instantiated"},
 	{"passcheck:runtime", "Go runtime started, main run (go.run)"},
-	{"passcheck:bundle", "the list's bytes in hand (fetched, hash checked)"},
 	{"passcheck:trustlist", "first trust-list load (signature checked)"},
 	{"passcheck:warmup", "the module's warm-up"},
 	{"passcheck:revocations", "the list's revocation data loaded"},
 	{"ready", "load() resolved"},
 	{"verdict", "first verify's Result"},
 	{"passcheck:warm", "WebCrypto's warm-up done"},
-}
-
-// browserSpans are spans between two of browserPhases whose length is
-// taken visit by visit (then the median), so that the noise of the phases
-// before a span does not add to it.
-var browserSpans = []struct{ from, to, what string }{
-	{"passcheck:bundle", "passcheck:trustlist", "first trust-list load (the list's bytes in hand → loaded)"},
-	{"passcheck:trustlist", "passcheck:warmup", "the module's warm-up"},
-	{"passcheck:bundle", "passcheck:warmup", "first trust-list load + warm-up"},
-	{"passcheck:warmup", "passcheck:revocations", "revocation data loaded"},
 }
 
 // startupSW is the service worker of TestStartupBrowser's page, as the
@@ -378,11 +367,9 @@ func TestStartupBrowser(t *testing.T) {
 	for _, b := range builds {
 		fmt.Fprintf(&sb, "\nChromium, %s: the ES module on a page, navigation to first verdict (verify as soon as load() resolved), ms since navigation, median [range] of %d:\n", b.name, startupRuns)
 		writePhases(&sb, browserPhases, b.times)
-		writeSpans(&sb, b.times)
 		fmt.Fprintf(&sb, "  first verify %.1f ms [%.1f–%.1f]\n", median(b.times["verifyMs"]), slices.Min(b.times["verifyMs"]), slices.Max(b.times["verifyMs"]))
 		fmt.Fprintf(&sb, "Chromium, %s: the same page reloaded from its service worker's cache, median [range] of %d:\n", b.name, startupRuns)
 		writePhases(&sb, browserPhases, b.swTimes)
-		writeSpans(&sb, b.swTimes)
 		fmt.Fprintf(&sb, "  first verify %.1f ms [%.1f–%.1f]\n", median(b.swTimes["verifyMs"]), slices.Min(b.swTimes["verifyMs"]), slices.Max(b.swTimes["verifyMs"]))
 	}
 	t.Log(sb.String())
@@ -458,22 +445,6 @@ func bundleDCCSDK(t *testing.T, dir string) string {
 		t.Fatalf("esbuild %s: %v", dccSDKPkg, res.Errors[0].Text)
 	}
 	return out
-}
-
-// writeSpans writes browserSpans: each visit's own length, median [range].
-// A span whose marks are missing from a visit is left out.
-func writeSpans(sb *strings.Builder, times map[string][]float64) {
-	for _, sp := range browserSpans {
-		from, to := times[sp.from], times[sp.to]
-		if len(from) == 0 || len(from) != len(to) {
-			continue
-		}
-		d := make([]float64, len(from))
-		for i := range from {
-			d[i] = to[i] - from[i]
-		}
-		fmt.Fprintf(sb, "  span %-66s %6.1f [%6.1f–%6.1f]\n", sp.what, median(d), slices.Min(d), slices.Max(d))
-	}
 }
 
 // writePhases writes one line a phase: its median time since the start,

@@ -206,13 +206,7 @@ export interface LoadOptions {
   trustKeys: string;
   /** How long past its expiry a list still verifies, with a TRUSTLIST_EXPIRED warning. Default 0. */
   graceSeconds?: number;
-  /**
-   * Verify signatures with WebCrypto where available (default true): the
-   * passes', and the trust list's and revocation index's publisher
-   * signatures as load() and refreshTrustList() load them (the module
-   * checks every other property, and any signature WebCrypto refuses,
-   * itself); false: pure Go only.
-   */
+  /** Verify signatures with WebCrypto where available (default true); false: pure Go only. */
   webCrypto?: boolean;
   /**
    * Verify a built-in pass once (default true), so that the first real scan
@@ -269,7 +263,7 @@ export interface Verifier {
    * rollback, wrong key, expired) leaves the list in use as it was.
    */
   refreshTrustList(): Promise<TrustListLoad>;
-  /** loadTrustListBytes loads a bundle given as bytes (a dropped file), with the same checks (its signature checked by the module: it answers at once). */
+  /** loadTrustListBytes loads a bundle given as bytes (a dropped file), with the same checks. */
   loadTrustListBytes(bundle: Uint8Array): TrustListLoad;
   /**
    * loadRevocationBytes loads a revocation index and its parts given as

@@ -352,15 +352,21 @@ function fastPath(api, c, s) {
   // WebCrypto does not accept), the module checks the signature again in Go
   // (verifyPrepared with -1), so a refusal never rests on WebCrypto alone.
   //
-  // A pass whose signer's key is not imported yet waits for its import
-  // (verify runs this path only once WebCrypto's first calls are done, see
-  // load: an import then takes about a millisecond, as the pure-Go ES256
-  // check does once compiled; but on this path the module's warm-up leaves
-  // the pure-Go ECDSA code uncompiled, and its first run would cost tens of
-  // milliseconds).
+  // A pass whose signer's key is not imported yet is checked by the module
+  // alone (pure Go: about a millisecond for ES256, less than WebCrypto's
+  // first import and verify of a key) while the key is imported for the
+  // passes that follow: the first verdict never waits for WebCrypto.
   return async function verify(text, at) {
     const p = c.prepare(text, at);
     if (p.result) return p.result;
+    let missing = false;
+    for (const h of p.handles) {
+      if (h === "0") continue;
+      const entry = keys.get(p.alg + h) || cryptoKey(h, p.alg);
+      if (entry && !entry.key) missing = true;
+    }
+    // (p.tbs and p.sig may be stale after cryptoKey: they are not used below.)
+    if (missing) return c.verifyPrepared(p.token, -1) || c.verify(text, at);
     const verifyAlg = ALGS[p.alg].verifyAlg;
     // tbs and sig are views into the module's memory, which the next call
     // into it, or another verify while this one waits, may overwrite.
@@ -398,47 +404,6 @@ function fastPath(api, c, s) {
     // Not confirmed, or not the key speculated on; or the pass was
     // forgotten meanwhile (another verify, a new trust list): null.
     return c.verifyPrepared(p.token, index) || c.verify(text, at);
-  };
-}
-
-// publisherCheck checks, with WebCrypto, the publisher's signature of a
-// signed file that the module is about to load (the trust-list bundle, the
-// revocation index), against the pinned keys, as fastPath checks a pass's:
-// the module reads the file as far as its signature (prepareSignature:
-// the Sig_structure, the signature, the pinned keys as JWKs), WebCrypto
-// verifies it with each P-256 one, and the module records which key did
-// (signatureVerified), so that its load of the same bytes with the same
-// keys, which must follow at once, skips its own ES256 check (the pure-Go
-// P-256 code, which V8 would otherwise compile at start-up). check(bytes)
-// resolves to true when a key verified it; otherwise the load checks the
-// signature itself and refuses the file with the code it always did. The
-// pinned keys are imported once per verifier.
-function publisherCheck(api, s, trustKeys) {
-  if (typeof api.prepareSignature !== "function") return null;
-  const keys = new Map();
-  return async function check(bytes) {
-    try {
-      const p = api.prepareSignature(bytes, trustKeys);
-      if (!Array.isArray(p)) return false;
-      const [token, tbs, sig, jwks] = p;
-      for (let i = 0; i < jwks.length; i++) {
-        const jwk = jwks[i];
-        if (!jwk || jwk.crv !== "P-256") continue;
-        const id = jwk.x + "." + jwk.y;
-        let key = keys.get(id);
-        if (!key) {
-          key = s.importKey("jwk", jwk, ALGS.ES256.importAlg, false, ["verify"]);
-          keys.set(id, key);
-          key.catch(() => keys.delete(id));
-        }
-        if (await s.verify(ALGS.ES256.verifyAlg, await key, sig, tbs)) {
-          return api.signatureVerified(token, i) === true;
-        }
-      }
-    } catch {
-      // the module checks the signature itself
-    }
-    return false;
   };
 }
 
@@ -480,10 +445,11 @@ export async function load(options = {}) {
   if (seqKeyEarly) seqKeyEarly.catch(() => {}); // awaited below, unless the module fails first
   const fastOn = options.webCrypto !== false && s !== null;
   const webCryptoWarm = fastOn && options.warmUp !== false ? warmUpWebCrypto(s).catch(() => {}) : null;
-  // Until WebCrypto's first calls are done (its warm-up, or its check of
-  // the trust list's signature), a verify takes the pure-Go path:
-  // WebCrypto's first use takes tens of milliseconds (in Node it runs on
-  // the thread load() keeps busy).
+  // Until WebCrypto's first calls are done, a verify takes the pure-Go
+  // path, which the warm-up and the trust list's own signature check have
+  // run already: WebCrypto's first use takes tens of milliseconds (in Node
+  // it runs on the thread load() keeps busy), the pure-Go ES256 check
+  // about one.
   let webCryptoWarmed = webCryptoWarm === null;
   if (webCryptoWarm) webCryptoWarm.then(() => (webCryptoWarmed = true));
 
@@ -505,8 +471,6 @@ export async function load(options = {}) {
     return typeof h === "string" ? h : "";
   } : null;
   const fast = fastOn ? fastPath(api, c, s) : null;
-  // The publisher's signatures go through WebCrypto where passes do.
-  const signature = fastOn ? publisherCheck(api, s, trustKeys) : null;
 
   let seenHere = "";
   let closed = false;
@@ -530,19 +494,10 @@ export async function load(options = {}) {
     return r;
   }
 
-  // loadChecked is loadBytes after WebCrypto's check of the bundle's
-  // signature (publisherCheck), where the verifier has WebCrypto. Once
-  // WebCrypto has verified one, its ES256 has run: passes take the
-  // WebCrypto path from then on.
-  async function loadChecked(bundle) {
-    if (signature && bundle instanceof Uint8Array && !closed && (await signature(bundle))) webCryptoWarmed = true;
-    return loadBytes(bundle);
-  }
-
   let last = failedLoad("TRUSTLIST_MISSING", "No trust list has been loaded yet.");
   // The revocation list, fetched with the trust list and never because of
   // a pass (revocations.js).
-  const rev = revocationsFor({ api, trustKeys, seqKey, lastSeen, remember, subtle, moduleHash, fetchCapped, signature });
+  const rev = revocationsFor({ api, trustKeys, seqKey, lastSeen, remember, subtle, moduleHash, fetchCapped });
 
   // refreshTrustList fetches the list (first gives the download begun
   // during load, if any) and loads it, runs afterList (or null), then loads
@@ -556,7 +511,7 @@ export async function load(options = {}) {
     if (closed) return failedLoad("WASM_UNAVAILABLE", "This verifier was closed.");
     const got = await (first || fetchBundle(pointerURL, moduleHash));
     if (first) mark("bundle"); // load()'s download of the list, in hand
-    last = got.error || (await loadChecked(got.bundle));
+    last = got.error || loadBytes(got.bundle);
     if (afterList) afterList();
     if (!closed) await rev.refresh(got.parsed, pointerURL, firstRev ? await firstRev : null);
     return last;
@@ -565,18 +520,18 @@ export async function load(options = {}) {
   // Warm up before load resolves: the first verify pays for first-run
   // costs (V8 compiles each function of the module on its first call), so
   // the module verifies a built-in pass once along the path a first verify
-  // takes (WebCrypto's where the verifier has it, see fastPath, else the
-  // pure-Go one; with the list's state and the rules), once the list is in
-  // and while the revocation data may still be on its way.
+  // takes (the pure-Go one, see fastPath; with the list's state and the
+  // rules), once the list is in and while the revocation data may still be
+  // on its way.
   const afterList = () => {
     mark("trustlist");
     if (options.warmUp !== false) warmUpModule(api, c, fast !== null);
     mark("warmup");
   };
   if (options.trustList instanceof Uint8Array) {
-    last = await loadChecked(options.trustList);
+    last = loadBytes(options.trustList);
     afterList();
-    if (options.revocations) await rev.loadChecked(options.revocations.index, options.revocations.parts, options.revocations.why);
+    if (options.revocations) rev.loadBytes(options.revocations.index, options.revocations.parts, options.revocations.why);
   } else if (pointerURL) {
     await refreshTrustList(early, afterList, earlyRev);
   } else {
@@ -726,16 +681,13 @@ const WARM_KEYS = {
   },
 };
 
-// warmUpModule runs the module's warm-up (wasm/warmup.go) along the path
-// the verifier's passes take: with WebCrypto, the module's side of it
-// (prepare, speculate), which leaves the pure-Go ECDSA code uncompiled, as
-// the WebCrypto check of the list's own signature does; without, the
-// pure-Go path, whose ECDSA code the list's signature check has compiled
-// already. Then the exports and the ES module's glue a scan goes through,
+// warmUpModule runs the module's warm-up (wasm/warmup.go: the pure-Go
+// path, whose ECDSA code the trust list's signature check has compiled
+// already), and the exports and the ES module's glue a scan goes through,
 // with a text that is no pass. Nothing in it is worth failing for.
 function warmUpModule(api, c, webCrypto) {
   try {
-    if (typeof api.warmUp === "function") api.warmUp(webCrypto);
+    if (typeof api.warmUp === "function") api.warmUp(false);
     (webCrypto ? c.prepare : c.verify)("HC1:");
   } catch {
     // the verify path works without it

@@ -7,10 +7,9 @@
 //                   "sha256": "<hex>", "size": 310, "entries": 3, …}
 //
 // The index is a signed COSE_Sign1 naming its parts by SHA-256; each part
-// is the file trustlist-<sha256>.part beside the pointer. The module
-// checks the index against the pinned keys (its signature with WebCrypto
-// first, where passcheck.js gives a signature check: publisherCheck) and
-// each part against the index's size and SHA-256, and reports a part
+// is the file trustlist-<sha256>.part beside the pointer. Nothing here
+// checks a signature: the module checks the index against the pinned keys
+// and each part against the index's size and SHA-256, and reports a part
 // that is missing or does not match as REVOCATION_STALE (amber). These
 // downloads never depend on a pass: every part is fetched, whatever is
 // scanned (a fetch by kid would tell the server whose pass is at the door).
@@ -215,7 +214,7 @@ const REV_SEQUENCE_KEY = "passcheck.revocations.sequence.";
  * mark, and in memory), exact as a decimal string: an older index is
  * refused (TRUSTLIST_ROLLBACK) and the data in use stays.
  */
-export function revocationsFor({ api, trustKeys, seqKey, lastSeen, remember: storeMark, subtle, moduleHash, fetchCapped, signature }) {
+export function revocationsFor({ api, trustKeys, seqKey, lastSeen, remember: storeMark, subtle, moduleHash, fetchCapped }) {
   const key = seqKey ? REV_SEQUENCE_KEY + seqKey.slice(seqKey.lastIndexOf(".") + 1) : "";
   let seenHere = "";
   let inUse = ""; // the SHA-256 of the index in use, from the pointer
@@ -242,13 +241,6 @@ export function revocationsFor({ api, trustKeys, seqKey, lastSeen, remember: sto
     return shape(last);
   }
 
-  // loadChecked is loadBytes after WebCrypto's check of the index's
-  // signature (passcheck.js publisherCheck), when signature is given.
-  async function loadChecked(index, parts, why) {
-    if (signature && index instanceof Uint8Array) await signature(index);
-    return loadBytes(index, parts, why);
-  }
-
   // hashOf is the hex SHA-256 of bytes: WebCrypto, else the module's.
   async function hashOf(bytes) {
     const s = subtle();
@@ -270,7 +262,7 @@ export function revocationsFor({ api, trustKeys, seqKey, lastSeen, remember: sto
     if (!rp) return loadBytes(null, [], "trustlist.json names no revocation index");
     if (rp.sha256 === inUse && last && last.loaded) return shape(api.revocations());
     const got = await (early && early.sha256 === rp.sha256 ? early.got : download(rp, fetchCapped, hashOf));
-    const out = await loadChecked(got.index, got.parts, got.why);
+    const out = loadBytes(got.index, got.parts, got.why);
     if (got.index && last && last.ok) inUse = rp.sha256;
     return out;
   }
@@ -299,5 +291,5 @@ export function revocationsFor({ api, trustKeys, seqKey, lastSeen, remember: sto
     };
   }
 
-  return { refresh, loadBytes, loadChecked, state };
+  return { refresh, loadBytes, state };
 }
