@@ -42,7 +42,7 @@ const (
 const (
 	CertRevoked         Code = "CERT_REVOKED"         // a hash of the pass is in the revocation list: red, whatever else is amber
 	RevocationStale     Code = "REVOCATION_STALE"     // the revocation list is past its expiry, or a part of it could not be fetched or verified
-	RevocationUnchecked Code = "REVOCATION_UNCHECKED" // a warning: the pass was checked without a revocation list (the command line's --dsc)
+	RevocationUnchecked Code = "REVOCATION_UNCHECKED" // a warning: the pass was checked without a revocation list (the command line's --dsc, a module session never given one)
 )
 
 // Codes of a call that read no pass, for any interface that hands out

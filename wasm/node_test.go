@@ -116,7 +116,7 @@ func TestNodeParity(t *testing.T) {
 		for _, c := range g.cases {
 			want[c.Name] = jsonTree(t, dcc.Check(c.Text, list, dcc.Options{Now: time.UnixMilli(c.At)}))
 		}
-		jobGroups = append(jobGroups, nodeGroup{Bundle: b64(bundle), Keys: pub.pem, Cases: g.cases})
+		jobGroups = append(jobGroups, nodeGroup{Bundle: b64(bundle), Keys: pub.pem, Revocations: pub.noneRevoked(t), Cases: g.cases})
 	}
 
 	var got map[string]struct {
@@ -324,7 +324,7 @@ func TestNodeVerdicts(t *testing.T) {
 		late         bool
 		want
 	}
-	fresh := nodeGroup{Bundle: b64(pub.bundle(t, certs, 1, now, time.Hour)), Keys: pub.pem, Cases: cases("fresh/", []row{
+	fresh := nodeGroup{Bundle: b64(pub.bundle(t, certs, 1, now, time.Hour)), Keys: pub.pem, Revocations: pub.noneRevoked(t), Cases: cases("fresh/", []row{
 		{"valid", "valid-vaccination-es256", false, want{dcc.VerdictValid, nil, true}},
 		{"warning only", "warn-value-unknown", false, want{dcc.VerdictValid, nil, true}},
 		{"valid PS256", "valid-ps256-rsa3072", false, want{dcc.VerdictValid, nil, true}},
@@ -338,7 +338,7 @@ func TestNodeVerdicts(t *testing.T) {
 		{"claims", "cwt-not-map", false, want{dcc.VerdictNotAPass, []dcc.Code{dcc.CBORInvalid}, false}},
 	})}
 	// Expired an hour ago, within a grace of two.
-	grace := nodeGroup{Bundle: b64(pub.bundle(t, certs, 2, now.Add(-3*time.Hour), 2*time.Hour)), Keys: pub.pem, GraceSeconds: 7200, Cases: cases("grace/", []row{
+	grace := nodeGroup{Bundle: b64(pub.bundle(t, certs, 2, now.Add(-3*time.Hour), 2*time.Hour)), Keys: pub.pem, Revocations: pub.noneRevoked(t), GraceSeconds: 7200, Cases: cases("grace/", []row{
 		{"valid", "valid-vaccination-es256", false, want{dcc.VerdictCannotCheck, []dcc.Code{trustlist.Expired}, true}},
 		{"warning only", "warn-value-unknown", false, want{dcc.VerdictCannotCheck, []dcc.Code{trustlist.Expired}, true}},
 		{"failed check", "valid-vaccination-es256", true, want{dcc.VerdictInvalid, []dcc.Code{dcc.CertExpired, dcc.SignerExpired, trustlist.Expired}, true}},
@@ -347,7 +347,7 @@ func TestNodeVerdicts(t *testing.T) {
 		{"decode failure", "prefix-hc2", false, want{dcc.VerdictNotAPass, []dcc.Code{dcc.PrefixInvalid}, false}},
 	})}
 	// Signed by another publisher: the load fails, no list is in use.
-	foreign := nodeGroup{Bundle: b64(newPublisher(t).bundle(t, certs, 3, now, time.Hour)), Keys: pub.pem, Cases: cases("no list/", []row{
+	foreign := nodeGroup{Bundle: b64(newPublisher(t).bundle(t, certs, 3, now, time.Hour)), Keys: pub.pem, Revocations: pub.noneRevoked(t), Cases: cases("no list/", []row{
 		{"valid", "valid-vaccination-es256", false, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.KIDUnknown, trustlist.SignatureInvalid}, false}},
 		{"failed check", "expired", false, want{dcc.VerdictCannotCheck, []dcc.Code{dcc.CertExpired, dcc.KIDUnknown, trustlist.SignatureInvalid}, false}},
 		{"decode failure", "base45-bad-character", false, want{dcc.VerdictNotAPass, []dcc.Code{dcc.Base45Invalid}, false}},

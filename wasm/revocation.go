@@ -107,9 +107,13 @@ func (s *session) revocationState(now time.Time, refused *dcc.Message) revocatio
 // checkRevocation adds the revocation check to r, the Result of pass p, at
 // now (the real time): CERT_REVOKED and REVOCATION_STALE exactly as the
 // command line adds them (revocation.Status.AddTo). Before any
-// loadRevocations it adds nothing.
+// loadRevocations it adds the warning REVOCATION_UNCHECKED, as the command
+// line does for a check without revocation data: the pass was not checked
+// against revocations, and its Result says so.
 func (s *session) checkRevocation(r *dcc.Result, p *dcc.Pass, now time.Time) {
 	if st := s.rev.status; st != nil {
 		st.AddTo(r, p, now)
+	} else if r != nil && p != nil && r.Verdict != dcc.VerdictNotAPass {
+		r.AddWarning(dcc.NewMessage(dcc.RevocationUnchecked, "no revocation data was given to this session (loadRevocations)"))
 	}
 }

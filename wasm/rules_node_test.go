@@ -210,10 +210,10 @@ func TestNodeRules(t *testing.T) {
 		Choices []map[string]any `json:"choices"`
 	}
 	groups := []group{
-		{nodeGroup{Bundle: b64(withRules), Keys: pub.pem, Cases: cases}, "with rules", []map[string]any{
+		{nodeGroup{Bundle: b64(withRules), Keys: pub.pem, Revocations: pub.noneRevoked(t), Cases: cases}, "with rules", []map[string]any{
 			nil, {"country": "EU"}, {"country": "none"}, {"country": "xx"}, {"country": "XX", "region": "R2"}, {"country": "DE"}, {"country": "Germany"}, {"country": ""},
 		}},
-		{nodeGroup{Bundle: b64(pub.bundle(t, certs, 2, now, time.Hour)), Keys: pub.pem, Cases: cases}, "without rules", []map[string]any{
+		{nodeGroup{Bundle: b64(pub.bundle(t, certs, 2, now, time.Hour)), Keys: pub.pem, Revocations: pub.noneRevoked(t), Cases: cases}, "without rules", []map[string]any{
 			nil, {"country": "EU"}, {"country": "none"},
 		}},
 	}

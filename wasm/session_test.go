@@ -101,7 +101,18 @@ func TestSessionLoad(t *testing.T) {
 	if !out.OK || len(out.Errors) != 0 || out.List == nil || out.List.Sequence != 10 || out.List.Len() != 1 {
 		t.Fatalf("load: %+v", out)
 	}
+	// Without revocation data the pass is valid, and its Result says that
+	// it was not checked against revocations (as the command line's --dsc).
 	r := s.check(f.pass, f.now, f.now)
+	if !r.Valid {
+		t.Fatalf("check without revocation data: errors=%v", codes(r.Errors))
+	}
+	only(t, "check without revocation data: warnings", r.Warnings, dcc.RevocationUnchecked)
+	rev := f.pub.revocations(t, nil, 1, f.now, 48*time.Hour)
+	if out := s.loadRevocations(rev.Index, rev.Parts, f.pub.pem, 0, "", f.now); !out.OK {
+		t.Fatalf("loadRevocations: %+v", out)
+	}
+	r = s.check(f.pass, f.now, f.now)
 	if !r.Valid || len(r.Warnings) != 0 {
 		t.Fatalf("check: valid=%v errors=%v warnings=%v", r.Valid, codes(r.Errors), codes(r.Warnings))
 	}
@@ -162,6 +173,10 @@ func TestSessionExpiry(t *testing.T) {
 	bundle := f.bundle(t, 30, issued, 2*time.Hour) // expired an hour ago
 
 	s := newSession()
+	rev := f.pub.revocations(t, nil, 1, f.now, 48*time.Hour)
+	if out := s.loadRevocations(rev.Index, rev.Parts, f.pub.pem, 0, "", f.now); !out.OK {
+		t.Fatalf("loadRevocations: %+v", out)
+	}
 	out := s.load(bundle, f.pub.pem, 0, 0, f.now)
 	only(t, "no grace", out.Errors, trustlist.Expired)
 	if out.List == nil || out.List.Sequence != 30 {
@@ -173,6 +188,9 @@ func TestSessionExpiry(t *testing.T) {
 	}
 
 	s = newSession()
+	if out := s.loadRevocations(rev.Index, rev.Parts, f.pub.pem, 0, "", f.now); !out.OK {
+		t.Fatalf("loadRevocations: %+v", out)
+	}
 	out = s.load(bundle, f.pub.pem, 0, 2*time.Hour, f.now)
 	if !out.OK {
 		t.Fatalf("within grace: %v", codes(out.Errors))

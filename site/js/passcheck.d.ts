@@ -199,7 +199,8 @@ export interface LoadOptions {
   trustList?: Uint8Array;
   /**
    * The revocation index and its parts as bytes, with trustList. Without
-   * them (and without trustListURL) passes are not checked for revocation.
+   * them (and without trustListURL) passes are not checked for revocation,
+   * and each Result carries the warning REVOCATION_UNCHECKED.
    */
   revocations?: { index: Uint8Array | null; parts: (Uint8Array | null)[]; why?: string };
   /** The publisher's pinned public key(s), PEM "PUBLIC KEY" blocks (ECDSA P-256). */

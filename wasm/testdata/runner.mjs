@@ -64,7 +64,8 @@ const wasm = readFileSync(job.wasm);
 const b64 = (s) => new Uint8Array(Buffer.from(s, "base64"));
 
 async function verifier(l, webCrypto, warmUp) {
-  return load({ wasm, trustList: b64(l.bundle), trustKeys: l.keys, webCrypto, graceSeconds: l.graceSeconds, warmUp });
+  const revocations = l.revocations ? { index: b64(l.revocations.index), parts: l.revocations.parts.map(b64) } : undefined;
+  return load({ wasm, trustList: b64(l.bundle), trustKeys: l.keys, revocations, webCrypto, graceSeconds: l.graceSeconds, warmUp });
 }
 
 const modes = {
