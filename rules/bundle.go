@@ -62,12 +62,16 @@ func (r *Rule) Tree() map[string]any {
 // and 10, [ReadBundle]): nil, and no error, for a list that carries no
 // rules (built with --rules none). A list with rules this reader cannot
 // read, such as the retired JSON text of keys 7 and 6
-// ([trustlist.ErrRetiredRules]), gives an error: it must not pass for one
-// without rules.
+// ([trustlist.ErrRetiredRules], which the error wraps), gives a
+// [SourceInvalid] error, as a key of the wrong shape does: it must not
+// pass for one without rules.
 func ReadList(l *trustlist.List) (*Set, []Problem, error) {
 	rc, vc, err := l.RuleSources()
-	if err != nil || (rc == nil && vc == nil) {
-		return nil, nil, err
+	if err != nil {
+		return nil, nil, bundleError("", err)
+	}
+	if rc == nil && vc == nil {
+		return nil, nil, nil
 	}
 	return ReadBundle(rc, vc)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,6 +20,7 @@ import (
 	"github.com/passcheck/passcheck/internal/testkit/issuer"
 	"github.com/passcheck/passcheck/rules"
 	"github.com/passcheck/passcheck/rules/eu"
+	"github.com/passcheck/passcheck/trustlist"
 	"github.com/passcheck/passcheck/trustlist/publish"
 )
 
@@ -383,6 +385,10 @@ func TestRetiredRuleKeys(t *testing.T) {
 	s := &session{list: pub.list(t, bundle)}
 	if set := s.ruleSet(); set == nil || len(set.Rules) != 0 || s.rules.err == nil {
 		t.Fatalf("rules of the retired keys: %+v, %v", set, s.rules.err)
+	}
+	var re *rules.Error
+	if !errors.Is(s.rules.err, trustlist.ErrRetiredRules) || !errors.As(s.rules.err, &re) || re.Code != rules.SourceInvalid {
+		t.Errorf("rules of the retired keys: %v, want %s wrapping trustlist.ErrRetiredRules", s.rules.err, rules.SourceInvalid)
 	}
 	if c := s.effectiveChoice(); c.Country != rules.EU {
 		t.Errorf("default choice %q, want EU", c.Country)
