@@ -206,13 +206,11 @@ func Build(o Options) (*Manifest, error) {
 	}
 
 	// Static files, icons and the manifest.
-	for _, name := range []string{"manifest.webmanifest"} {
-		data, err := os.ReadFile(filepath.Join(t.site(), name))
-		if err != nil {
-			return nil, fmt.Errorf("site build: %w", err)
-		}
-		b.add(name, name, data)
+	manifest, err := os.ReadFile(filepath.Join(t.site(), "manifest.webmanifest"))
+	if err != nil {
+		return nil, fmt.Errorf("site build: %w", err)
 	}
+	b.add("manifest.webmanifest", "manifest.webmanifest", manifest)
 	// The icons are PNGs only (32 px for the page, 192 and 512 for the
 	// manifest): Chromium draws an SVG icon, the page's or the manifest's,
 	// as an SVG document of its own, 4–18 ms of the page's thread each
