@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -370,5 +371,47 @@ func TestIndexAndPayloadApart(t *testing.T) {
 		if _, _, err := wire.DecodePayload(mustHex(t, dup), lim); err == nil {
 			t.Errorf("wire.DecodePayload(%s) accepted a key given twice", dup)
 		}
+	}
+}
+
+// TestIndexLimitMessages: DecodeIndex's refusals write their limits as
+// fixed text (no fmt in the WebAssembly module); they must say the limits
+// the constants hold, and refuse just past them.
+func TestIndexLimitMessages(t *testing.T) {
+	index := func(parts ...[]any) []byte {
+		b, err := fx.Marshal(map[uint64]any{1: 1, 2: 2, 3: 3, 4: 4, 16: parts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	sha := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, 32) }
+	partMsg := fmt.Sprintf("1 to %d MiB, at most %d Mi entries", wire.MaxPartSize>>20, wire.MaxPartEntries>>20)
+	for _, c := range []struct {
+		name string
+		b    []byte
+		want string // "" for accepted
+	}{
+		{"at the limits", index([]any{sha(1), wire.MaxPartSize, wire.MaxPartEntries}), ""},
+		{"a byte over", index([]any{sha(1), wire.MaxPartSize + 1, 1}), partMsg},
+		{"an entry over", index([]any{sha(1), 1, wire.MaxPartEntries + 1}), partMsg},
+		{"empty", index([]any{sha(1), 0, 0}), partMsg},
+		{"named twice", index([]any{sha(1), 1, 1}, []any{sha(1), 1, 1}), "named twice"},
+	} {
+		_, _, _, err := wire.DecodeIndex(c.b, lim, func([]byte, uint64, uint64) {})
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	var parts [][]any
+	for i := 0; i <= wire.MaxIndexParts; i++ {
+		parts = append(parts, []any{sha(i), 1, 1})
+	}
+	if _, _, _, err := wire.DecodeIndex(index(parts[:wire.MaxIndexParts]...), lim, func([]byte, uint64, uint64) {}); err != nil {
+		t.Errorf("%d parts: %v", wire.MaxIndexParts, err)
+	}
+	_, _, _, err := wire.DecodeIndex(index(parts...), lim, func([]byte, uint64, uint64) {})
+	if want := fmt.Sprintf("more than %d parts", wire.MaxIndexParts); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%d parts: %v, want %q", len(parts), err, want)
 	}
 }
