@@ -27,6 +27,7 @@ type Error struct {
 	Msg  string
 }
 
+// Error returns "certlogic: CODE: message", with the path when there is one.
 func (e *Error) Error() string {
 	s := "certlogic: " + string(e.Code) + ": " + e.Msg
 	if p := e.Path; p != "" {

@@ -30,6 +30,7 @@ type Error struct {
 	Err  error // the cause, may be nil
 }
 
+// Error returns "rules: CODE: rule: message" (the rule when known).
 func (e *Error) Error() string {
 	s := "rules: " + string(e.Code)
 	if e.Rule != "" {
@@ -38,4 +39,5 @@ func (e *Error) Error() string {
 	return s + ": " + e.Msg
 }
 
+// Unwrap returns the cause, or nil.
 func (e *Error) Unwrap() error { return e.Err }

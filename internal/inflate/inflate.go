@@ -27,6 +27,7 @@ type Error struct {
 	Reason string // what is wrong
 }
 
+// Error returns "inflate: reason at byte N".
 func (e *Error) Error() string {
 	return "inflate: " + e.Reason + " at byte " + strconv.Itoa(e.Offset)
 }

@@ -40,6 +40,7 @@ type Error struct {
 	Msg    string // what is wrong
 }
 
+// Error returns "json: message at offset N".
 func (e *Error) Error() string { return "json: " + e.Msg + " at offset " + strconv.Itoa(e.Offset) }
 
 // IsLimit reports whether err is a [Read] error caused by a [Limits] cap.
