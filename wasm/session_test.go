@@ -48,6 +48,17 @@ func newFixture(t *testing.T) sessionFixture {
 	return sessionFixture{d, text, newPublisher(t), now}
 }
 
+// loadNoneRevoked loads into s an empty revocation index signed by the
+// fixture's publisher, fresh for two days: a session checked against
+// revocation data that revokes nothing.
+func (f sessionFixture) loadNoneRevoked(t *testing.T, s *session) {
+	t.Helper()
+	rev := f.pub.revocations(t, nil, 1, f.now, 48*time.Hour)
+	if out := s.loadRevocations(rev.Index, rev.Parts, f.pub.pem, 0, "", f.now); !out.OK {
+		t.Fatalf("loadRevocations: %+v", out)
+	}
+}
+
 func (f sessionFixture) bundle(t *testing.T, seq uint64, issued time.Time, validFor time.Duration) []byte {
 	return f.pub.bundle(t, []*x509.Certificate{f.dsc.Cert}, seq, issued, validFor)
 }
@@ -108,10 +119,7 @@ func TestSessionLoad(t *testing.T) {
 		t.Fatalf("check without revocation data: errors=%v", codes(r.Errors))
 	}
 	only(t, "check without revocation data: warnings", r.Warnings, dcc.RevocationUnchecked)
-	rev := f.pub.revocations(t, nil, 1, f.now, 48*time.Hour)
-	if out := s.loadRevocations(rev.Index, rev.Parts, f.pub.pem, 0, "", f.now); !out.OK {
-		t.Fatalf("loadRevocations: %+v", out)
-	}
+	f.loadNoneRevoked(t, s)
 	r = s.check(f.pass, f.now, f.now)
 	if !r.Valid || len(r.Warnings) != 0 {
 		t.Fatalf("check: valid=%v errors=%v warnings=%v", r.Valid, codes(r.Errors), codes(r.Warnings))
@@ -173,10 +181,7 @@ func TestSessionExpiry(t *testing.T) {
 	bundle := f.bundle(t, 30, issued, 2*time.Hour) // expired an hour ago
 
 	s := newSession()
-	rev := f.pub.revocations(t, nil, 1, f.now, 48*time.Hour)
-	if out := s.loadRevocations(rev.Index, rev.Parts, f.pub.pem, 0, "", f.now); !out.OK {
-		t.Fatalf("loadRevocations: %+v", out)
-	}
+	f.loadNoneRevoked(t, s)
 	out := s.load(bundle, f.pub.pem, 0, 0, f.now)
 	only(t, "no grace", out.Errors, trustlist.Expired)
 	if out.List == nil || out.List.Sequence != 30 {
@@ -188,9 +193,7 @@ func TestSessionExpiry(t *testing.T) {
 	}
 
 	s = newSession()
-	if out := s.loadRevocations(rev.Index, rev.Parts, f.pub.pem, 0, "", f.now); !out.OK {
-		t.Fatalf("loadRevocations: %+v", out)
-	}
+	f.loadNoneRevoked(t, s)
 	out = s.load(bundle, f.pub.pem, 0, 2*time.Hour, f.now)
 	if !out.OK {
 		t.Fatalf("within grace: %v", codes(out.Errors))
