@@ -132,10 +132,7 @@ func (sb *siteBuild) run(b *testing.B, env *siteEnv, br *browsertest.Browser, lo
 	sb.first = append(sb.first, shown-at)
 	p.next()
 	sb.coldPh = append(sb.coldPh, startPhases(p))
-	p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
-	p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
-	// Let the worker's precache finish.
-	p.waitFor(`navigator.serviceWorker.ready.then((r) => r.active && r.active.state === "activated")`, 30*time.Second)
+	p.waitOffline(true) // the worker's precache finished
 	n, nbr := counter.totals()
 	if logEnc {
 		b.Logf("first load, %s: responses per Content-Encoding %v", sb.name, counter.enc)
@@ -166,17 +163,26 @@ func (sb *siteBuild) run(b *testing.B, env *siteEnv, br *browsertest.Browser, lo
 func phaseLine(runs []map[string]float64) string {
 	var line strings.Builder
 	for _, k := range startPhaseKeys {
-		var xs []float64
-		for _, m := range runs {
-			if v, ok := m[k]; ok {
-				xs = append(xs, v)
-			}
-		}
+		xs := phaseValues(runs, func(m map[string]float64) (float64, bool) {
+			v, ok := m[k]
+			return v, ok
+		})
 		if len(xs) > 0 {
 			fmt.Fprintf(&line, " %s %.0f [%.0f–%.0f]", k, median(xs), slices.Min(xs), slices.Max(xs))
 		}
 	}
 	return line.String()
+}
+
+// phaseValues is what v gives for each of runs where it gives a value.
+func phaseValues(runs []map[string]float64, v func(map[string]float64) (float64, bool)) []float64 {
+	var xs []float64
+	for _, m := range runs {
+		if x, ok := v(m); ok {
+			xs = append(xs, x)
+		}
+	}
+	return xs
 }
 
 // startSpans are the spans of a start that phaseDurations reports: the
@@ -188,14 +194,11 @@ var startSpans = [][2]string{{"wasmFetched", "compiled"}, {"start", "compiled"},
 func phaseDurations(runs []map[string]float64) string {
 	var line strings.Builder
 	for _, sp := range startSpans {
-		var xs []float64
-		for _, m := range runs {
+		xs := phaseValues(runs, func(m map[string]float64) (float64, bool) {
 			a, okA := m[sp[0]]
 			z, okZ := m[sp[1]]
-			if okA && okZ {
-				xs = append(xs, z-a)
-			}
-		}
+			return z - a, okA && okZ
+		})
 		if len(xs) > 0 {
 			fmt.Fprintf(&line, " %s→%s %.0f", sp[0], sp[1], median(xs))
 		}

@@ -323,6 +323,19 @@ func (p *sitePage) waitFor(expr string, timeout time.Duration) {
 	}
 }
 
+// waitOffline waits until the page's service worker controls it and holds
+// the trust list (it has answered the pointer), so that a reload is
+// served offline; with precached, until the worker is activated too (its
+// precache of every asset done).
+func (p *sitePage) waitOffline(precached bool) {
+	p.t.Helper()
+	p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
+	p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
+	if precached {
+		p.waitFor(`navigator.serviceWorker.ready.then((r) => r.active && r.active.state === "activated")`, 30*time.Second)
+	}
+}
+
 func (p *sitePage) waitReady() {
 	p.t.Helper()
 	p.waitFor(`document.documentElement.dataset.ready === "true"`, 30*time.Second)
@@ -590,9 +603,7 @@ func TestSiteBrowser(t *testing.T) {
 		defer off.Close()
 		p := openSite(t, b, off.URL+"/")
 		pages = append(pages, p)
-		p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
-		// The worker has the trust list cached once it answers the pointer.
-		p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
+		p.waitOffline(false)
 		origins = append(origins, off.URL)
 		off.Close()
 		p.SetOffline(true)
@@ -621,8 +632,7 @@ func TestSiteBrowser(t *testing.T) {
 		origins = append(origins, rsrv.URL)
 		p := openSite(t, b, rsrv.URL+"/")
 		pages = append(pages, p)
-		p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
-		p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
+		p.waitOffline(false)
 		oldBundle := publish.BundleName(env.demo.Bundle)
 
 		ask := `(() => { navigator.serviceWorker.controller.postMessage({ type: "passcheck-refresh" }); return true; })()`

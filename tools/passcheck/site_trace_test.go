@@ -37,9 +37,7 @@ func TestSiteTrace(t *testing.T) {
 	p.waitFor(`document.documentElement.dataset.ready === "true"`, 30*time.Second)
 	fmt.Printf("\ncold start, the page's thread:\n%s", tr.stop(t, p))
 
-	p.waitFor(`navigator.serviceWorker.controller !== null`, 30*time.Second)
-	p.waitFor(`caches.open("passcheck-trust").then((c) => c.keys()).then((k) => k.length >= 2)`, 30*time.Second)
-	p.waitFor(`navigator.serviceWorker.ready.then((r) => r.active && r.active.state === "activated")`, 30*time.Second)
+	p.waitOffline(true)
 	time.Sleep(2 * time.Second) // the worker's precache and Chromium's code cache
 	tr = startTrace(t, p)
 	p.reload()
